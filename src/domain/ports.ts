@@ -3,6 +3,16 @@ import type { ConnectionState, VenueEventListener } from './events.js';
 import type { Instrument } from './instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot } from './order.js';
 import type { Balance, Fill, Position } from './position.js';
+import type {
+  AlertSeverity,
+  AuditEntry,
+  FillRecord,
+  KillSwitchState,
+  LegRecord,
+  OutboxAlert,
+  TradeRecord,
+  TradeState,
+} from './trade.js';
 
 export interface Clock {
   now(): number;
@@ -42,3 +52,61 @@ export interface Venue {
 
   subscribe(listener: VenueEventListener): () => void;
 }
+
+export interface LegUpdate {
+  readonly venueOrderId?: string;
+  readonly state?: LegRecord['state'];
+  readonly size?: LegRecord['size'];
+  readonly filledSize?: LegRecord['filledSize'];
+  readonly avgFillPrice?: LegRecord['avgFillPrice'];
+  readonly triggerPrice?: LegRecord['triggerPrice'];
+  readonly price?: LegRecord['price'];
+}
+
+export interface TradeUpdate {
+  readonly state?: TradeState;
+  readonly filledSize?: TradeRecord['filledSize'];
+  readonly avgEntryPrice?: TradeRecord['avgEntryPrice'];
+  readonly realizedPnl?: TradeRecord['realizedPnl'];
+  readonly closeReason?: string;
+  readonly closedAtMs?: number;
+}
+
+/**
+ * Durable state. Every method is one short transaction: a crash between two calls leaves each
+ * call either fully applied or not at all. An audit entry may be passed to be written in the
+ * same transaction as the change it explains.
+ */
+export interface Store {
+  createTrade(trade: TradeRecord, legs: readonly LegRecord[], audit?: AuditEntry): void;
+  getTrade(id: string): TradeRecord | undefined;
+  listTrades(filter?: { readonly states?: readonly TradeState[]; readonly venue?: string }): TradeRecord[];
+  updateTrade(id: string, update: TradeUpdate, nowMs: number, audit?: AuditEntry): void;
+
+  upsertLeg(leg: LegRecord, audit?: AuditEntry): void;
+  updateLeg(clientId: string, update: LegUpdate, nowMs: number, audit?: AuditEntry): void;
+  getLeg(clientId: string): LegRecord | undefined;
+  legsOf(tradeId: string): LegRecord[];
+  legByVenueOrderId(venue: string, venueOrderId: string): LegRecord | undefined;
+
+  /** Idempotent by (venue, venueTradeId): returns false when the fill was already booked. */
+  recordFill(fill: FillRecord): boolean;
+  fillsOf(tradeId: string): FillRecord[];
+
+  appendAudit(entry: AuditEntry): void;
+  audit(filter?: { readonly tradeId?: string; readonly limit?: number }): AuditEntry[];
+
+  getKillSwitch(): KillSwitchState;
+  setKillSwitch(state: KillSwitchState, audit?: AuditEntry): void;
+  getSetting(key: string): string | undefined;
+  setSetting(key: string, value: string, nowMs: number): void;
+
+  enqueueAlert(alert: { severity: AlertSeverity; kind: string; text: string; createdAtMs: number }): number;
+  pendingAlerts(limit: number): OutboxAlert[];
+  markAlertSent(id: number, nowMs: number): void;
+  markAlertFailed(id: number, error: string): void;
+
+  schemaVersion(): number;
+  close(): void;
+}
+

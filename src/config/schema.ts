@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+/**
+ * The whole non-secret configuration, one strict zod schema (unknown keys are rejected).
+ * Units are in key names. Each default is written here and nowhere else.
+ * Secrets never live here: they come from the environment (see secrets.ts).
+ */
+
+export const environmentSchema = z.enum(['sim', 'testnet', 'demo', 'live']);
+export type VenueEnvironment = z.infer<typeof environmentSchema>;
+
+const urlSchema = z.url({ protocol: /^(https?|wss?)$/ });
+
+/** Fields every venue section has. */
+export const venueBaseShape = {
+  enabled: z.boolean().default(false),
+  /** sim: in-process simulator; testnet/demo: the venue's test environment; live: real money. */
+  environment: environmentSchema.default('sim'),
+  /** Live trading needs this explicit opt-in as well as environment "live". */
+  liveOptIn: z.boolean().default(false),
+  restUrl: urlSchema.optional(),
+  wsUrl: urlSchema.optional(),
+  requestTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+  loginTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+  keepaliveIntervalMs: z.number().int().min(1_000).max(120_000).optional(),
+  reconnectInitialDelayMs: z.number().int().min(10).default(500),
+  reconnectMaxDelayMs: z.number().int().min(100).default(30_000),
+};
+
+function requireLiveOptIn(venue: string) {
+  return (value: { environment: VenueEnvironment; liveOptIn: boolean }, ctx: z.RefinementCtx): void => {
+    if (value.environment === 'live' && !value.liveOptIn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['liveOptIn'],
+        message: `environment is "live" but live trading was not opted in — set venues.${venue}.liveOptIn to true to trade real money, or use "testnet"/"demo"/"sim"`,
+      });
+    }
+  };
+}
+
+export const deribitVenueSchema = z
+  .strictObject({
+    ...venueBaseShape,
+    environment: z.enum(['sim', 'testnet', 'live']).default('sim'),
+    currencies: z.array(z.enum(['BTC', 'ETH', 'USDC', 'USDT'])).min(1).default(['BTC', 'ETH']),
+    /** Deribit's usage policy asks for 30-60 s; the venue minimum is 10 s. */
+    heartbeatIntervalSecs: z.number().int().min(10).max(600).default(30),
+    optionSubscriptionBatchSize: z.number().int().min(1).max(500).default(50),
+    maxChannelsPerConnection: z.number().int().min(1).max(10_000).default(500),
+    sessionName: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'use 1-32 letters, digits, "_" or "-"')
+      .default('venue-daemon'),
+    /** Instruments whose ticker the daemon watches from start-up. */
+    watchSymbols: z.array(z.string().min(1)).default(['BTC-PERPETUAL']),
+  })
+  .superRefine(requireLiveOptIn('deribit'));
+
+export const okxVenueSchema = z
+  .strictObject({
+    ...venueBaseShape,
+    environment: z.enum(['sim', 'demo', 'live']).default('sim'),
+  })
+  .superRefine(requireLiveOptIn('okx'));
+
+export const bybitVenueSchema = z
+  .strictObject({
+    ...venueBaseShape,
+    environment: z.enum(['sim', 'testnet', 'demo', 'live']).default('sim'),
+  })
+  .superRefine(requireLiveOptIn('bybit'));
+
+const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const configSchema = z.strictObject({
+  instanceName: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'use lowercase letters, digits and "-", at most 32 characters')
+    .default('venue-daemon'),
+  logging: z
+    .strictObject({
+      level: logLevelSchema.default('info'),
+      /** Human-readable output on stdout (needs the pino-pretty dev dependency). */
+      pretty: z.boolean().default(false),
+      file: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          dir: z.string().min(1).default('logs'),
+          name: z.string().min(1).default('daemon.log'),
+          maxSizeMb: z.number().positive().max(1024).default(20),
+          maxFiles: z.number().int().min(1).max(100).default(5),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  store: z
+    .strictObject({
+      path: z.string().min(1).default('data/daemon.sqlite'),
+    })
+    .prefault({}),
+  health: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8080),
+      /** Event-loop lag above which /healthz answers 503. */
+      maxEventLoopLagMs: z.number().int().min(10).default(2_000),
+    })
+    .prefault({}),
+  shutdown: z
+    .strictObject({
+      timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    })
+    .prefault({}),
+  telegram: z
+    .strictObject({
+      /** Chats allowed to send commands and receive alerts. */
+      allowedChatIds: z.array(z.number().int()).default([]),
+      /** Override of the Bot API root (tests point it at a local fake). */
+      apiRoot: z.url().optional(),
+    })
+    .prefault({}),
+  venues: z
+    .strictObject({
+      deribit: deribitVenueSchema.prefault({}),
+      okx: okxVenueSchema.prefault({}),
+      bybit: bybitVenueSchema.prefault({}),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type VenueName = keyof Config['venues'];
+export const VENUE_NAMES: readonly VenueName[] = ['deribit', 'okx', 'bybit'];

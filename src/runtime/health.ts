@@ -1,0 +1,96 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+
+export interface ComponentHealth {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: Record<string, unknown>;
+}
+
+export interface HealthOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxEventLoopLagMs: number;
+  /** Each enabled venue (and any other part that must be up) reports here. */
+  readonly probes: () => readonly ComponentHealth[];
+  readonly logger: Logger;
+}
+
+export interface HealthReport {
+  readonly ok: boolean;
+  readonly eventLoop: { readonly ok: boolean; readonly lagMs: number; readonly lastTickAgoMs: number };
+  readonly components: readonly ComponentHealth[];
+  readonly uptimeSecs: number;
+}
+
+const TICK_MS = 250;
+
+/**
+ * GET /healthz: 200 while the event loop is ticking and every probe is ok, 503 otherwise, with
+ * the details as JSON. A blocked loop cannot answer at all, which the container healthcheck
+ * also reads as unhealthy.
+ */
+export class HealthServer {
+  private server: Server | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastTick = Date.now();
+  private lagMs = 0;
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly options: HealthOptions) {}
+
+  report(): HealthReport {
+    const now = Date.now();
+    const lastTickAgoMs = now - this.lastTick;
+    const loopOk = this.lagMs <= this.options.maxEventLoopLagMs && lastTickAgoMs <= this.options.maxEventLoopLagMs + TICK_MS;
+    const components = this.options.probes();
+    return {
+      ok: loopOk && components.every((c) => c.ok),
+      eventLoop: { ok: loopOk, lagMs: this.lagMs, lastTickAgoMs },
+      components,
+      uptimeSecs: Math.round((now - this.startedAt) / 1000),
+    };
+  }
+
+  async start(): Promise<{ host: string; port: number }> {
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      this.lagMs = Math.max(0, now - this.lastTick - TICK_MS);
+      this.lastTick = now;
+    }, TICK_MS);
+    this.timer.unref();
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method !== 'GET' || path !== '/healthz') {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'not found', try: 'GET /healthz' }));
+        return;
+      }
+      const report = this.report();
+      res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(report));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address() as AddressInfo;
+    return { host: addr.address, port: addr.port };
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}

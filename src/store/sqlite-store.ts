@@ -1,0 +1,428 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Decimal } from '../domain/decimal.js';
+import { DaemonError } from '../domain/errors.js';
+import type { LegUpdate, Store, TradeUpdate } from '../domain/ports.js';
+import type {
+  AlertSeverity,
+  AuditEntry,
+  FillRecord,
+  KillSwitchState,
+  LegRecord,
+  OutboxAlert,
+  TradeRecord,
+  TradeState,
+} from '../domain/trade.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+const KILL_SWITCH_KEY = 'kill_switch';
+
+function str(v: Decimal | undefined): string | null {
+  return v === undefined ? null : v.toString();
+}
+function decOpt(v: unknown): Decimal | undefined {
+  return v === null || v === undefined ? undefined : Decimal.from(String(v));
+}
+function dec(v: unknown): Decimal {
+  return Decimal.from(String(v));
+}
+function optStr(v: unknown): string | undefined {
+  return v === null || v === undefined ? undefined : String(v);
+}
+function optNum(v: unknown): number | undefined {
+  return v === null || v === undefined ? undefined : Number(v);
+}
+
+function tradeFromRow(r: Row): TradeRecord {
+  return {
+    id: String(r.id),
+    venue: String(r.venue),
+    symbol: String(r.symbol),
+    side: r.side as TradeRecord['side'],
+    size: dec(r.size),
+    entryType: r.entry_type as TradeRecord['entryType'],
+    entryPrice: decOpt(r.entry_price),
+    stopPrice: dec(r.stop_price),
+    takeProfitPrice: decOpt(r.take_profit_price),
+    state: r.state as TradeState,
+    source: String(r.source),
+    label: optStr(r.label),
+    filledSize: dec(r.filled_size),
+    avgEntryPrice: decOpt(r.avg_entry_price),
+    realizedPnl: decOpt(r.realized_pnl),
+    closeReason: optStr(r.close_reason),
+    createdAtMs: Number(r.created_at_ms),
+    updatedAtMs: Number(r.updated_at_ms),
+    closedAtMs: optNum(r.closed_at_ms),
+  };
+}
+
+function legFromRow(r: Row): LegRecord {
+  return {
+    tradeId: String(r.trade_id),
+    kind: r.kind as LegRecord['kind'],
+    clientId: String(r.client_id),
+    venueOrderId: optStr(r.venue_order_id),
+    state: r.state as LegRecord['state'],
+    side: r.side as LegRecord['side'],
+    type: r.type as LegRecord['type'],
+    size: dec(r.size),
+    filledSize: dec(r.filled_size),
+    price: decOpt(r.price),
+    triggerPrice: decOpt(r.trigger_price),
+    avgFillPrice: decOpt(r.avg_fill_price),
+    createdAtMs: Number(r.created_at_ms),
+    updatedAtMs: Number(r.updated_at_ms),
+  };
+}
+
+function fillFromRow(r: Row): FillRecord {
+  return {
+    venue: String(r.venue),
+    venueTradeId: String(r.venue_trade_id),
+    venueOrderId: String(r.venue_order_id),
+    clientId: optStr(r.client_id),
+    tradeId: optStr(r.trade_id),
+    symbol: String(r.symbol),
+    side: r.side as FillRecord['side'],
+    size: dec(r.size),
+    price: dec(r.price),
+    fee: dec(r.fee),
+    feeCurrency: String(r.fee_currency),
+    tsMs: Number(r.ts_ms),
+  };
+}
+
+function auditFromRow(r: Row): AuditEntry {
+  return {
+    tsMs: Number(r.ts_ms),
+    component: String(r.component),
+    action: String(r.action),
+    tradeId: optStr(r.trade_id),
+    venue: optStr(r.venue),
+    detail: r.detail ? (JSON.parse(String(r.detail)) as Record<string, unknown>) : undefined,
+  };
+}
+
+/** Apply every migration newer than the file's user_version; idempotent. Returns the version. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  let version = Number(db.pragma('user_version', { simple: true }));
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (version > latest) {
+    throw new DaemonError(
+      'STORE_TOO_NEW',
+      `database schema version ${version} is newer than this build knows (${latest}); run the newer daemon build or restore a backup`,
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= version) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    version = m.version;
+  }
+  return version;
+}
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:' for tests. */
+  readonly path: string;
+}
+
+/**
+ * The Store on better-sqlite3: WAL, foreign keys, synchronous=FULL (a committed transaction
+ * survives kill -9 and power loss), prepared statements, one short transaction per call.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    try {
+      this.db = new Database(options.path);
+    } catch (err) {
+      throw new DaemonError(
+        'STORE_OPEN_FAILED',
+        `cannot open the database at ${options.path} (${(err as Error).message}); check that the folder exists and is writable by this user`,
+        { cause: err },
+      );
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    const db = this.db;
+    this.stmts = {
+      insertTrade: db.prepare(`INSERT INTO trades (id, venue, symbol, side, size, entry_type, entry_price, stop_price,
+          take_profit_price, state, source, label, filled_size, avg_entry_price, realized_pnl, close_reason,
+          created_at_ms, updated_at_ms, closed_at_ms)
+        VALUES (@id, @venue, @symbol, @side, @size, @entry_type, @entry_price, @stop_price, @take_profit_price, @state,
+          @source, @label, @filled_size, @avg_entry_price, @realized_pnl, @close_reason, @created_at_ms, @updated_at_ms,
+          @closed_at_ms)`),
+      getTrade: db.prepare('SELECT * FROM trades WHERE id = ?'),
+      allTrades: db.prepare('SELECT * FROM trades ORDER BY created_at_ms, id'),
+      upsertLeg: db.prepare(`INSERT INTO legs (client_id, trade_id, kind, venue_order_id, state, side, type, size,
+          filled_size, price, trigger_price, avg_fill_price, created_at_ms, updated_at_ms)
+        VALUES (@client_id, @trade_id, @kind, @venue_order_id, @state, @side, @type, @size, @filled_size, @price,
+          @trigger_price, @avg_fill_price, @created_at_ms, @updated_at_ms)
+        ON CONFLICT(client_id) DO UPDATE SET venue_order_id = excluded.venue_order_id, state = excluded.state,
+          size = excluded.size, filled_size = excluded.filled_size, price = excluded.price,
+          trigger_price = excluded.trigger_price, avg_fill_price = excluded.avg_fill_price,
+          updated_at_ms = excluded.updated_at_ms`),
+      getLeg: db.prepare('SELECT * FROM legs WHERE client_id = ?'),
+      legsOf: db.prepare('SELECT * FROM legs WHERE trade_id = ? ORDER BY created_at_ms, client_id'),
+      legByVenueOrder: db.prepare(
+        'SELECT legs.* FROM legs JOIN trades ON trades.id = legs.trade_id WHERE trades.venue = ? AND legs.venue_order_id = ?',
+      ),
+      insertFill: db.prepare(`INSERT OR IGNORE INTO fills (venue, venue_trade_id, venue_order_id, client_id, trade_id,
+          symbol, side, size, price, fee, fee_currency, ts_ms)
+        VALUES (@venue, @venue_trade_id, @venue_order_id, @client_id, @trade_id, @symbol, @side, @size, @price, @fee,
+          @fee_currency, @ts_ms)`),
+      fillsOf: db.prepare('SELECT * FROM fills WHERE trade_id = ? ORDER BY ts_ms, venue_trade_id'),
+      insertAudit: db.prepare(
+        'INSERT INTO audit (ts_ms, component, action, trade_id, venue, detail) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      auditAll: db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?'),
+      auditOfTrade: db.prepare('SELECT * FROM audit WHERE trade_id = ? ORDER BY id DESC LIMIT ?'),
+      getSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
+      setSetting: db.prepare(
+        'INSERT INTO settings (key, value, updated_at_ms) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at_ms = excluded.updated_at_ms',
+      ),
+      enqueueAlert: db.prepare(
+        'INSERT INTO alert_outbox (severity, kind, text, created_at_ms) VALUES (?, ?, ?, ?)',
+      ),
+      pendingAlerts: db.prepare(`SELECT * FROM alert_outbox WHERE sent_at_ms IS NULL
+        ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, id LIMIT ?`),
+      markAlertSent: db.prepare('UPDATE alert_outbox SET sent_at_ms = ?, attempts = attempts + 1 WHERE id = ?'),
+      markAlertFailed: db.prepare('UPDATE alert_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?'),
+    };
+  }
+
+  private writeAudit(entry: AuditEntry | undefined): void {
+    if (!entry) return;
+    this.stmts.insertAudit.run(
+      entry.tsMs,
+      entry.component,
+      entry.action,
+      entry.tradeId ?? null,
+      entry.venue ?? null,
+      entry.detail ? JSON.stringify(entry.detail) : null,
+    );
+  }
+
+  private legParams(leg: LegRecord): Record<string, unknown> {
+    return {
+      client_id: leg.clientId,
+      trade_id: leg.tradeId,
+      kind: leg.kind,
+      venue_order_id: leg.venueOrderId ?? null,
+      state: leg.state,
+      side: leg.side,
+      type: leg.type,
+      size: leg.size.toString(),
+      filled_size: leg.filledSize.toString(),
+      price: str(leg.price),
+      trigger_price: str(leg.triggerPrice),
+      avg_fill_price: str(leg.avgFillPrice),
+      created_at_ms: leg.createdAtMs,
+      updated_at_ms: leg.updatedAtMs,
+    };
+  }
+
+  createTrade(trade: TradeRecord, legs: readonly LegRecord[], audit?: AuditEntry): void {
+    this.db.transaction(() => {
+      this.stmts.insertTrade.run({
+        id: trade.id,
+        venue: trade.venue,
+        symbol: trade.symbol,
+        side: trade.side,
+        size: trade.size.toString(),
+        entry_type: trade.entryType,
+        entry_price: str(trade.entryPrice),
+        stop_price: trade.stopPrice.toString(),
+        take_profit_price: str(trade.takeProfitPrice),
+        state: trade.state,
+        source: trade.source,
+        label: trade.label ?? null,
+        filled_size: trade.filledSize.toString(),
+        avg_entry_price: str(trade.avgEntryPrice),
+        realized_pnl: str(trade.realizedPnl),
+        close_reason: trade.closeReason ?? null,
+        created_at_ms: trade.createdAtMs,
+        updated_at_ms: trade.updatedAtMs,
+        closed_at_ms: trade.closedAtMs ?? null,
+      });
+      for (const leg of legs) this.stmts.upsertLeg.run(this.legParams(leg));
+      this.writeAudit(audit);
+    })();
+  }
+
+  getTrade(id: string): TradeRecord | undefined {
+    const row = this.stmts.getTrade.get(id) as Row | undefined;
+    return row ? tradeFromRow(row) : undefined;
+  }
+
+  listTrades(filter: { readonly states?: readonly TradeState[]; readonly venue?: string } = {}): TradeRecord[] {
+    const rows = this.stmts.allTrades.all() as Row[];
+    return rows
+      .map(tradeFromRow)
+      .filter((t) => (!filter.states || filter.states.includes(t.state)) && (!filter.venue || t.venue === filter.venue));
+  }
+
+  updateTrade(id: string, update: TradeUpdate, nowMs: number, audit?: AuditEntry): void {
+    const sets: string[] = ['updated_at_ms = @now'];
+    const params: Record<string, unknown> = { id, now: nowMs };
+    const put = (column: string, value: unknown): void => {
+      sets.push(`${column} = @${column}`);
+      params[column] = value;
+    };
+    if (update.state !== undefined) put('state', update.state);
+    if (update.filledSize !== undefined) put('filled_size', update.filledSize.toString());
+    if (update.avgEntryPrice !== undefined) put('avg_entry_price', update.avgEntryPrice.toString());
+    if (update.realizedPnl !== undefined) put('realized_pnl', update.realizedPnl.toString());
+    if (update.closeReason !== undefined) put('close_reason', update.closeReason);
+    if (update.closedAtMs !== undefined) put('closed_at_ms', update.closedAtMs);
+    this.db.transaction(() => {
+      const info = this.db.prepare(`UPDATE trades SET ${sets.join(', ')} WHERE id = @id`).run(params);
+      if (info.changes === 0) throw new DaemonError('STORE_NOT_FOUND', `trade ${id} is not in the store`);
+      this.writeAudit(audit);
+    })();
+  }
+
+  upsertLeg(leg: LegRecord, audit?: AuditEntry): void {
+    this.db.transaction(() => {
+      this.stmts.upsertLeg.run(this.legParams(leg));
+      this.writeAudit(audit);
+    })();
+  }
+
+  updateLeg(clientId: string, update: LegUpdate, nowMs: number, audit?: AuditEntry): void {
+    const sets: string[] = ['updated_at_ms = @now'];
+    const params: Record<string, unknown> = { client_id: clientId, now: nowMs };
+    const put = (column: string, value: unknown): void => {
+      sets.push(`${column} = @${column}`);
+      params[column] = value;
+    };
+    if (update.venueOrderId !== undefined) put('venue_order_id', update.venueOrderId);
+    if (update.state !== undefined) put('state', update.state);
+    if (update.size !== undefined) put('size', update.size.toString());
+    if (update.filledSize !== undefined) put('filled_size', update.filledSize.toString());
+    if (update.avgFillPrice !== undefined) put('avg_fill_price', update.avgFillPrice.toString());
+    if (update.triggerPrice !== undefined) put('trigger_price', update.triggerPrice.toString());
+    if (update.price !== undefined) put('price', update.price.toString());
+    this.db.transaction(() => {
+      const info = this.db.prepare(`UPDATE legs SET ${sets.join(', ')} WHERE client_id = @client_id`).run(params);
+      if (info.changes === 0) throw new DaemonError('STORE_NOT_FOUND', `leg ${clientId} is not in the store`);
+      this.writeAudit(audit);
+    })();
+  }
+
+  getLeg(clientId: string): LegRecord | undefined {
+    const row = this.stmts.getLeg.get(clientId) as Row | undefined;
+    return row ? legFromRow(row) : undefined;
+  }
+
+  legsOf(tradeId: string): LegRecord[] {
+    return (this.stmts.legsOf.all(tradeId) as Row[]).map(legFromRow);
+  }
+
+  legByVenueOrderId(venue: string, venueOrderId: string): LegRecord | undefined {
+    const row = this.stmts.legByVenueOrder.get(venue, venueOrderId) as Row | undefined;
+    return row ? legFromRow(row) : undefined;
+  }
+
+  recordFill(fill: FillRecord): boolean {
+    const info = this.stmts.insertFill.run({
+      venue: fill.venue,
+      venue_trade_id: fill.venueTradeId,
+      venue_order_id: fill.venueOrderId,
+      client_id: fill.clientId ?? null,
+      trade_id: fill.tradeId ?? null,
+      symbol: fill.symbol,
+      side: fill.side,
+      size: fill.size.toString(),
+      price: fill.price.toString(),
+      fee: fill.fee.toString(),
+      fee_currency: fill.feeCurrency,
+      ts_ms: fill.tsMs,
+    });
+    return info.changes > 0;
+  }
+
+  fillsOf(tradeId: string): FillRecord[] {
+    return (this.stmts.fillsOf.all(tradeId) as Row[]).map(fillFromRow);
+  }
+
+  appendAudit(entry: AuditEntry): void {
+    this.writeAudit(entry);
+  }
+
+  /** Newest first. */
+  audit(filter: { readonly tradeId?: string; readonly limit?: number } = {}): AuditEntry[] {
+    const limit = filter.limit ?? 1000;
+    const rows = filter.tradeId
+      ? (this.stmts.auditOfTrade.all(filter.tradeId, limit) as Row[])
+      : (this.stmts.auditAll.all(limit) as Row[]);
+    return rows.map(auditFromRow);
+  }
+
+  getKillSwitch(): KillSwitchState {
+    const raw = this.getSetting(KILL_SWITCH_KEY);
+    if (!raw) return { active: false };
+    return JSON.parse(raw) as KillSwitchState;
+  }
+
+  setKillSwitch(state: KillSwitchState, audit?: AuditEntry): void {
+    this.db.transaction(() => {
+      this.stmts.setSetting.run(KILL_SWITCH_KEY, JSON.stringify(state), state.changedAtMs ?? 0);
+      this.writeAudit(audit);
+    })();
+  }
+
+  getSetting(key: string): string | undefined {
+    const row = this.stmts.getSetting.get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setSetting(key: string, value: string, nowMs: number): void {
+    this.stmts.setSetting.run(key, value, nowMs);
+  }
+
+  enqueueAlert(alert: { severity: AlertSeverity; kind: string; text: string; createdAtMs: number }): number {
+    const info = this.stmts.enqueueAlert.run(alert.severity, alert.kind, alert.text, alert.createdAtMs);
+    return Number(info.lastInsertRowid);
+  }
+
+  pendingAlerts(limit: number): OutboxAlert[] {
+    return (this.stmts.pendingAlerts.all(limit) as Row[]).map((r) => ({
+      id: Number(r.id),
+      severity: r.severity as AlertSeverity,
+      kind: String(r.kind),
+      text: String(r.text),
+      createdAtMs: Number(r.created_at_ms),
+      attempts: Number(r.attempts),
+    }));
+  }
+
+  markAlertSent(id: number, nowMs: number): void {
+    this.stmts.markAlertSent.run(nowMs, id);
+  }
+
+  markAlertFailed(id: number, error: string): void {
+    this.stmts.markAlertFailed.run(error.slice(0, 500), id);
+  }
+
+  schemaVersion(): number {
+    return Number(this.db.pragma('user_version', { simple: true }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
