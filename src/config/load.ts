@@ -147,7 +147,12 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       for (const [k, v] of Object.entries(parsed)) if (env[k] === undefined) env[k] = v;
       sources.push(envFile);
     } catch (err) {
-      problems.push(`${envFile}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}) — check its permissions`);
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      problems.push(
+        code === 'EISDIR'
+          ? `${envFile}: is a directory (EISDIR; Docker creates one when the bind-mounted file is missing) — remove it and copy .env.example to .env`
+          : `${envFile}: cannot be read (${code}) — check that the file exists and is readable by this user`,
+      );
     }
   }
 

@@ -18,9 +18,9 @@ export interface LogSink {
 
 /**
  * A size-rotated log file: daemon.log, daemon.log.1 (newest rotated) ... daemon.log.N.
- * Writes go through pino's asynchronous SonicBoom destination; on rotation the files are
- * renamed and the destination reopened, so no line is lost and the event loop is not blocked
- * by the write itself.
+ * Writes are synchronous appends (pino's default for destinations): a line logged just before
+ * a crash is on disk, and a log line is small enough that the page-cache write costs
+ * microseconds. On rotation the files are renamed and the destination reopened.
  */
 export class RotatingFile implements LogSink {
   private readonly path: string;
@@ -31,7 +31,7 @@ export class RotatingFile implements LogSink {
     mkdirSync(options.dir, { recursive: true });
     this.path = join(options.dir, options.name);
     this.bytes = existsSync(this.path) ? statSync(this.path).size : 0;
-    this.dest = pino.destination({ dest: this.path, sync: false, mkdir: true });
+    this.dest = pino.destination({ dest: this.path, sync: true, mkdir: true });
   }
 
   write(line: string): void {

@@ -142,8 +142,8 @@ export class SqliteStore implements Store {
   private readonly stmts;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     try {
+      if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
       this.db = new Database(options.path);
     } catch (err) {
       throw new DaemonError(

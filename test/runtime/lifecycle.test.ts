@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { HealthServer } from '../../src/runtime/health.js';
+import { DAEMON_ENTRY, scratchDir, startProcess, testConfig, withDeadline } from '../support/daemon-process.js';
+
+describe('daemon lifecycle', () => {
+  it('starts, answers /healthz, and stops cleanly on SIGTERM within the bound', async () => {
+    const secret = 'lifecycle-secret-value-42';
+    const { dir, configDir } = scratchDir(testConfig());
+    const p = startProcess([DAEMON_ENTRY, '--config-dir', configDir], {
+      cwd: dir,
+      env: { DERIBIT_CLIENT_SECRET: secret, DERIBIT_CLIENT_ID: 'lifecycle-client-id' },
+    });
+    const listening = await p.waitForLine((l) => l.msg === 'health endpoint listening');
+    await p.waitForLine((l) => l.msg === 'daemon running');
+    const res = await fetch(String(listening.url));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { ok: boolean; eventLoop: { ok: boolean }; components: unknown[] };
+    expect(body.ok).toBe(true);
+    expect(body.eventLoop.ok).toBe(true);
+    expect(body.components).toEqual([]);
+    expect(existsSync(join(dir, 'data', 'test.sqlite'))).toBe(true);
+
+    p.child.kill('SIGTERM');
+    const code = await withDeadline(p.exited, 5_000, 'exit after SIGTERM');
+    expect(code).toBe(0);
+    await p.waitForLine((l) => l.msg === 'shutdown complete');
+    const fileLog = readFileSync(join(dir, 'logs', 'daemon.log'), 'utf8');
+    expect(fileLog).toContain('"msg":"shutdown complete"');
+    expect(p.stdout() + p.stderr() + fileLog).not.toContain(secret);
+  });
+
+  it('logs a fatal line and exits non-zero when the database cannot be opened', async () => {
+    // data/ is a regular file here, so the database folder cannot be created
+    const { dir, configDir } = scratchDir(testConfig({ store: { path: 'data/daemon.sqlite' } }));
+    writeFileSync(join(dir, 'data'), 'not a folder');
+    const p = startProcess([DAEMON_ENTRY, '--config-dir', configDir], { cwd: dir });
+    const fatal = await p.waitForLine((l) => l.level === 'fatal');
+    expect(String(fatal.msg)).toMatch(/store: cannot open the database at .*writable/);
+    expect(await withDeadline(p.exited, 5_000, 'exit')).toBe(1);
+  });
+});
+
+describe('HealthServer', () => {
+  it('answers 503 with details while a component is down, 200 once it is up', async () => {
+    let up = false;
+    const server = new HealthServer({
+      host: '127.0.0.1',
+      port: 0,
+      maxEventLoopLagMs: 2000,
+      logger: pino({ level: 'silent' }),
+      probes: () => [{ name: 'venue:deribit', ok: up, detail: { state: up ? 'ready' : 'connecting' } }],
+    });
+    const { port } = await server.start();
+    try {
+      const down = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ ok: false, components: [{ name: 'venue:deribit', ok: false, detail: { state: 'connecting' } }] });
+      up = true;
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(ok.status).toBe(200);
+      const missing = await fetch(`http://127.0.0.1:${port}/nope`);
+      expect(missing.status).toBe(404);
+    } finally {
+      await server.stop();
+    }
+  });
+});
