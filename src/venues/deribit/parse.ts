@@ -1,0 +1,471 @@
+/**
+ * Pure translation between Deribit wire objects and domain types. Parsers take (wire object,
+ * receive time) and never read the clock; their errors name the field path, e.g. `order.filled_amount`.
+ */
+import { Decimal } from '../../domain/decimal.js';
+import type { Instrument, TickStep } from '../../domain/instrument.js';
+import { roundPrice, tickAt } from '../../domain/instrument.js';
+import type { AmendRequest, OrderRequest, OrderSnapshot, OrderStatus, OrderType, Side } from '../../domain/order.js';
+import { isTriggerType } from '../../domain/order.js';
+import type { Balance, Fill, Greeks, Position, Ticker } from '../../domain/position.js';
+import type { DeribitOutboundOrderType, DeribitTimeInForce, DeribitTrigger } from './enums.js';
+import {
+  instrumentKindFromVenue,
+  instrumentLifecycleFromVenue,
+  liquidityFromVenue,
+  orderStatusFromVenue,
+  orderTypeFromVenue,
+  orderTypeToVenue,
+  positionSignFromVenue,
+  sideFromVenue,
+  sideToMethod,
+  timeInForceToVenue,
+  triggerToVenue,
+} from './enums.js';
+import { DERIBIT_VENUE_ID, DeribitParseError, DeribitRequestError } from './errors.js';
+import { validateLabel } from './instrument-name.js';
+import type { DeribitAccountSummary, DeribitInstrument, DeribitOrder, DeribitPosition, DeribitTicker, DeribitTrade } from './rest-models.js';
+import type { WireNumber } from './rpc.js';
+import type { UserChangesData } from './ws-messages.js';
+
+// ---- field helpers --------------------------------------------------------------------------
+
+/** Parses a required decimal; throws a DeribitParseError naming `field` when absent or not numeric. */
+export function decimalAt(value: WireNumber | null | undefined, field: string): Decimal {
+  if (value === undefined || value === null) throw new DeribitParseError(field, 'missing');
+  try {
+    return Decimal.from(value);
+  } catch {
+    throw new DeribitParseError(field, `not a number: ${JSON.stringify(value)}`);
+  }
+}
+
+/** Parses an optional decimal: null/undefined → undefined; anything non-numeric throws, naming `field`. */
+export function optionalDecimalAt(value: WireNumber | null | undefined, field: string): Decimal | undefined {
+  return value === undefined || value === null ? undefined : decimalAt(value, field);
+}
+
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return value === undefined || value === null || value === '' ? undefined : value;
+}
+
+/** Copies `value` into `target[key]` only when defined, so optional domain keys stay absent. */
+function withOptional<T extends object, K extends string, V>(target: T, key: K, value: V | undefined): T & { [P in K]?: V } {
+  return value === undefined ? target : { ...target, [key]: value };
+}
+
+// ---- instruments ----------------------------------------------------------------------------
+
+/** Perpetuals report this expiry (3000-01-01T08:00Z); it is not a real expiry. */
+export const PERPETUAL_EXPIRY_MS = 32503708800000;
+
+/**
+ * Translates an instrument record. Units (spec 5.3):
+ * - inverse futures/perpetuals: size in USD (`quote`), lot = `contract_size` (BTC 10)
+ * - options and linear/spot products: size in base coin (`base`), lot = the smaller of
+ *   `contract_size` and `min_trade_amount` (BTC options: contract 1, traded in 0.1 steps)
+ * Tick steps come from `tick_size_steps`, sorted by `above_price`. `active` needs `is_active` and,
+ * when the record has one, an open `state`. Combos and unknown kinds throw (`instrument.kind`).
+ */
+export function parseInstrument(wire: DeribitInstrument, path = 'instrument'): Instrument {
+  const kind = instrumentKindFromVenue(wire.kind, wire.settlement_period ?? undefined, wire.instrument_name);
+  if (kind === 'unknown') throw new DeribitParseError(`${path}.kind`, `unsupported instrument kind ${JSON.stringify(wire.kind)}`);
+
+  const settle = wire.settlement_currency ?? (wire.instrument_type === 'linear' ? wire.quote_currency : wire.base_currency);
+  // `reversed` = inverse. Older records (the docs' option example) omit instrument_type: a product
+  // settled in its own base coin is inverse.
+  const inverse = kind !== 'spot' && (wire.instrument_type != null ? wire.instrument_type === 'reversed' : settle === wire.base_currency);
+
+  const tickSize = decimalAt(wire.tick_size, `${path}.tick_size`);
+  const tickSteps: TickStep[] = (wire.tick_size_steps ?? [])
+    .map((step, i) => ({
+      abovePrice: decimalAt(step.above_price, `${path}.tick_size_steps.${i}.above_price`),
+      tickSize: decimalAt(step.tick_size, `${path}.tick_size_steps.${i}.tick_size`),
+    }))
+    .sort((a, b) => a.abovePrice.cmp(b.abovePrice));
+
+  const contractSize = decimalAt(wire.contract_size, `${path}.contract_size`);
+  const minSize = decimalAt(wire.min_trade_amount, `${path}.min_trade_amount`);
+  if (!tickSize.isPositive()) throw new DeribitParseError(`${path}.tick_size`, 'must be positive');
+  if (!contractSize.isPositive()) throw new DeribitParseError(`${path}.contract_size`, 'must be positive');
+  if (!minSize.isPositive()) throw new DeribitParseError(`${path}.min_trade_amount`, 'must be positive');
+
+  const quoteSized = inverse && (kind === 'perpetual' || kind === 'future');
+  const sizeUnit = quoteSized ? 'quote' : 'base';
+  const lotSize = quoteSized ? contractSize : Decimal.min(contractSize, minSize);
+
+  const lifecycle = wire.state == null ? 'open' : instrumentLifecycleFromVenue(wire.state);
+  let instrument: Instrument = {
+    venue: DERIBIT_VENUE_ID,
+    symbol: wire.instrument_name,
+    kind,
+    base: wire.base_currency,
+    quote: wire.quote_currency,
+    settle,
+    inverse,
+    tickSize,
+    tickSteps,
+    lotSize,
+    minSize,
+    contractSize,
+    sizeUnit,
+    active: wire.is_active && lifecycle === 'open',
+  };
+
+  if (kind === 'future' || kind === 'option') {
+    const expiry = wire.expiration_timestamp;
+    if (expiry == null) throw new DeribitParseError(`${path}.expiration_timestamp`, `missing on a ${kind}`);
+    instrument = { ...instrument, expiryMs: expiry };
+  }
+  if (kind === 'option') {
+    const optionType = wire.option_type;
+    if (optionType !== 'call' && optionType !== 'put') {
+      throw new DeribitParseError(`${path}.option_type`, `expected call or put, got ${JSON.stringify(optionType)}`);
+    }
+    instrument = { ...instrument, strike: decimalAt(wire.strike, `${path}.strike`), optionType };
+  }
+  return instrument;
+}
+
+/** An instrument record that `parseInstruments` left out, with the reason. */
+export interface SkippedInstrument {
+  readonly name: string;
+  readonly reason: string;
+}
+
+/**
+ * Translates a `get_instruments` list, skipping records this daemon cannot trade (combos, unknown
+ * kinds, malformed records) instead of failing the whole list.
+ */
+export function parseInstruments(list: readonly DeribitInstrument[]): {
+  readonly instruments: readonly Instrument[];
+  readonly skipped: readonly SkippedInstrument[];
+} {
+  const instruments: Instrument[] = [];
+  const skipped: SkippedInstrument[] = [];
+  list.forEach((wire, i) => {
+    try {
+      instruments.push(parseInstrument(wire, `instruments.${i}`));
+    } catch (error) {
+      if (!(error instanceof DeribitParseError)) throw error;
+      skipped.push({ name: wire.instrument_name, reason: error.message });
+    }
+  });
+  return { instruments, skipped };
+}
+
+// ---- orders, fills, positions ---------------------------------------------------------------
+
+const MARKET_TYPES: ReadonlySet<OrderType> = new Set(['market', 'stop_market', 'take_market']);
+
+/**
+ * Translates an order object into a snapshot.
+ * - `filled_amount`/`average_price` absent (untriggered trigger orders) → filled 0, no average;
+ *   absent on a `filled` order is an error.
+ * - `open` with a fill becomes `partially_filled`.
+ * - `price` is left out for market-type orders (Deribit reports a protective limit there, or the
+ *   string `"market_price"`).
+ * - `label` → `clientId` (an empty label means none).
+ * - `updatedAtMs` = `last_update_timestamp`, else `creation_timestamp`, else `receivedAtMs`.
+ */
+export function parseOrder(wire: DeribitOrder, receivedAtMs: number, path = 'order'): OrderSnapshot {
+  const type = orderTypeFromVenue(wire.order_type, `${path}.order_type`);
+  const venueStatus = orderStatusFromVenue(wire.order_state, `${path}.order_state`);
+  const size = decimalAt(wire.amount, `${path}.amount`);
+  if (wire.filled_amount == null && venueStatus === 'filled') {
+    throw new DeribitParseError(`${path}.filled_amount`, 'missing on a filled order');
+  }
+  const filledSize = optionalDecimalAt(wire.filled_amount, `${path}.filled_amount`) ?? Decimal.ZERO;
+
+  let status: OrderStatus = venueStatus;
+  if (status === 'open' && filledSize.isPositive()) status = 'partially_filled';
+
+  let price: Decimal | undefined;
+  if (!MARKET_TYPES.has(type) && wire.price != null) {
+    if (wire.price === 'market_price') throw new DeribitParseError(`${path}.price`, `"market_price" on a ${type} order`);
+    price = decimalAt(wire.price, `${path}.price`);
+  }
+
+  const averagePrice = optionalDecimalAt(wire.average_price, `${path}.average_price`);
+  const avgFillPrice = filledSize.isPositive() && averagePrice?.isPositive() ? averagePrice : undefined;
+  const rejectReason = wire.order_state.startsWith('rejected:') ? wire.order_state.slice('rejected:'.length) : undefined;
+
+  let snapshot: OrderSnapshot = {
+    venue: DERIBIT_VENUE_ID,
+    venueOrderId: wire.order_id,
+    symbol: wire.instrument_name,
+    side: sideFromVenue(wire.direction, `${path}.direction`),
+    type,
+    status,
+    size,
+    filledSize,
+    reduceOnly: wire.reduce_only ?? false,
+    updatedAtMs: wire.last_update_timestamp ?? wire.creation_timestamp ?? receivedAtMs,
+  };
+  snapshot = withOptional(snapshot, 'clientId', nonEmpty(wire.label));
+  snapshot = withOptional(snapshot, 'avgFillPrice', avgFillPrice);
+  snapshot = withOptional(snapshot, 'price', price);
+  snapshot = withOptional(snapshot, 'triggerPrice', optionalDecimalAt(wire.trigger_price, `${path}.trigger_price`));
+  snapshot = withOptional(snapshot, 'cancelReason', nonEmpty(wire.cancel_reason));
+  snapshot = withOptional(snapshot, 'rejectReason', rejectReason);
+  return snapshot;
+}
+
+/**
+ * Translates a user trade into a fill. `fee` keeps Deribit's sign (positive = paid, negative =
+ * rebate) in `fee_currency`; `liquidity` M/T → maker/taker, anything else `unknown`.
+ */
+export function parseTrade(wire: DeribitTrade, receivedAtMs: number, path = 'trade'): Fill {
+  const fill: Fill = {
+    venue: DERIBIT_VENUE_ID,
+    tradeId: wire.trade_id,
+    venueOrderId: wire.order_id,
+    symbol: wire.instrument_name,
+    side: sideFromVenue(wire.direction, `${path}.direction`),
+    size: decimalAt(wire.amount, `${path}.amount`),
+    price: decimalAt(wire.price, `${path}.price`),
+    fee: decimalAt(wire.fee, `${path}.fee`),
+    feeCurrency: wire.fee_currency,
+    liquidity: liquidityFromVenue(wire.liquidity ?? undefined),
+    tsMs: Number.isFinite(wire.timestamp) ? wire.timestamp : receivedAtMs,
+  };
+  return withOptional(fill, 'clientId', nonEmpty(wire.label));
+}
+
+/**
+ * Translates a position. The side comes from `direction` and the quantity from `abs(size)`, so
+ * shorts come out negative whichever sign the venue used; `direction: "zero"` with a non-zero
+ * size is an error. Positions carry no timestamp: `updatedAtMs` = `receivedAtMs`.
+ */
+export function parsePosition(wire: DeribitPosition, receivedAtMs: number, path = 'position'): Position {
+  const rawSize = decimalAt(wire.size, `${path}.size`);
+  const sign = positionSignFromVenue(wire.direction, `${path}.direction`);
+  if (sign === 0 && !rawSize.isZero()) {
+    throw new DeribitParseError(`${path}.direction`, `"zero" with size ${rawSize.toString()}`);
+  }
+  const size = sign === -1 ? rawSize.abs().neg() : rawSize.abs();
+  let position: Position = {
+    venue: DERIBIT_VENUE_ID,
+    symbol: wire.instrument_name,
+    size: size.isZero() ? Decimal.ZERO : size,
+    avgPrice: decimalAt(wire.average_price, `${path}.average_price`),
+    updatedAtMs: receivedAtMs,
+  };
+  position = withOptional(position, 'markPrice', optionalDecimalAt(wire.mark_price, `${path}.mark_price`));
+  position = withOptional(position, 'unrealizedPnl', optionalDecimalAt(wire.floating_profit_loss, `${path}.floating_profit_loss`));
+  position = withOptional(position, 'realizedPnl', optionalDecimalAt(wire.realized_profit_loss, `${path}.realized_profit_loss`));
+  return position;
+}
+
+/** Translates an account summary / `user.portfolio` payload: equity and `available_funds`. It has no timestamp. */
+export function parsePortfolio(wire: DeribitAccountSummary, receivedAtMs: number, path = 'portfolio'): Balance {
+  return {
+    venue: DERIBIT_VENUE_ID,
+    currency: wire.currency.toUpperCase(),
+    equity: decimalAt(wire.equity, `${path}.equity`),
+    available: decimalAt(wire.available_funds, `${path}.available_funds`),
+    updatedAtMs: receivedAtMs,
+  };
+}
+
+/**
+ * Translates a ticker. An empty book side (price null, or amount 0) leaves bid/ask out. Options
+ * carry `greeks` and `mark_iv` (percent).
+ */
+export function parseTicker(wire: DeribitTicker, receivedAtMs: number, path = 'ticker'): Ticker {
+  const side = (price: WireNumber | null | undefined, amount: WireNumber | null | undefined, name: string): Decimal | undefined => {
+    const p = optionalDecimalAt(price, `${path}.${name}_price`);
+    const a = optionalDecimalAt(amount, `${path}.${name}_amount`);
+    return a !== undefined && a.isZero() ? undefined : p;
+  };
+  let ticker: Ticker = {
+    venue: DERIBIT_VENUE_ID,
+    symbol: wire.instrument_name,
+    tsMs: Number.isFinite(wire.timestamp) ? wire.timestamp : receivedAtMs,
+  };
+  ticker = withOptional(ticker, 'bid', side(wire.best_bid_price, wire.best_bid_amount, 'best_bid'));
+  ticker = withOptional(ticker, 'ask', side(wire.best_ask_price, wire.best_ask_amount, 'best_ask'));
+  ticker = withOptional(ticker, 'last', optionalDecimalAt(wire.last_price, `${path}.last_price`));
+  ticker = withOptional(ticker, 'mark', optionalDecimalAt(wire.mark_price, `${path}.mark_price`));
+  ticker = withOptional(ticker, 'index', optionalDecimalAt(wire.index_price, `${path}.index_price`));
+  ticker = withOptional(ticker, 'markIv', optionalDecimalAt(wire.mark_iv, `${path}.mark_iv`));
+  if (wire.greeks != null) {
+    const g = wire.greeks;
+    let greeks: Greeks = {
+      delta: decimalAt(g.delta, `${path}.greeks.delta`),
+      gamma: decimalAt(g.gamma, `${path}.greeks.gamma`),
+      vega: decimalAt(g.vega, `${path}.greeks.vega`),
+      theta: decimalAt(g.theta, `${path}.greeks.theta`),
+    };
+    greeks = withOptional(greeks, 'rho', optionalDecimalAt(g.rho, `${path}.greeks.rho`));
+    ticker = { ...ticker, greeks };
+  }
+  return ticker;
+}
+
+/** Translates a `user.changes` payload into its orders, fills and positions. */
+export function parseUserChanges(
+  data: UserChangesData,
+  receivedAtMs: number,
+): { readonly orders: readonly OrderSnapshot[]; readonly fills: readonly Fill[]; readonly positions: readonly Position[] } {
+  return {
+    orders: data.orders.map((o, i) => parseOrder(o, receivedAtMs, `changes.orders.${i}`)),
+    fills: data.trades.map((t, i) => parseTrade(t, receivedAtMs, `changes.trades.${i}`)),
+    positions: data.positions.map((p, i) => parsePosition(p, receivedAtMs, `changes.positions.${i}`)),
+  };
+}
+
+// ---- outbound -------------------------------------------------------------------------------
+
+/** Params of `private/buy` / `private/sell` as sent (numbers already rounded to tick and lot). */
+export interface DeribitOrderParams {
+  readonly instrument_name: string;
+  readonly amount: number;
+  readonly type: DeribitOutboundOrderType;
+  readonly label: string;
+  readonly price?: number;
+  readonly trigger_price?: number;
+  readonly trigger?: DeribitTrigger;
+  readonly time_in_force?: DeribitTimeInForce;
+  readonly post_only?: boolean;
+  readonly reject_post_only?: boolean;
+  readonly reduce_only?: boolean;
+  readonly valid_until?: number;
+}
+
+export interface DeribitOrderCall {
+  readonly method: 'private/buy' | 'private/sell';
+  readonly params: DeribitOrderParams;
+}
+
+export interface BuildOrderOptions {
+  /**
+   * Server time (ms) after which the matching engine must refuse the request with `13888` instead
+   * of executing it late (spec 12.1). Not sent when absent (the default).
+   */
+  readonly validUntilMs?: number;
+}
+
+const LIMIT_TYPES: ReadonlySet<OrderType> = new Set(['limit', 'stop_limit', 'take_limit']);
+
+/**
+ * Rounds a price to the tick that applies at it (incl. `tickSteps`), toward the side's safe
+ * direction: buys round down (never pay more; a buy stop triggers no later), sells round up (never
+ * sell for less; a sell stop triggers no later).
+ */
+export function roundPriceForSide(instrument: Instrument, price: Decimal, side: Side, field: string): Decimal {
+  if (!price.isPositive()) throw new DeribitRequestError(field, `must be positive, got ${price.toString()}`);
+  const rounded = roundPrice(instrument, price, side === 'buy' ? 'floor' : 'ceil');
+  if (!rounded.isPositive()) {
+    throw new DeribitRequestError(field, `${price.toString()} rounds to ${rounded.toString()} at tick ${tickAt(instrument, price).toString()}`);
+  }
+  return rounded;
+}
+
+/**
+ * Rounds a size down to the lot (never more than asked) and checks the minimum; throws a
+ * DeribitRequestError naming `field` when the result is below `minSize`.
+ */
+export function roundAmount(instrument: Instrument, size: Decimal, field: string): Decimal {
+  if (!size.isPositive()) throw new DeribitRequestError(field, `must be positive, got ${size.toString()}`);
+  const rounded = size.roundToStep(instrument.lotSize, 'floor');
+  if (rounded.lt(instrument.minSize)) {
+    throw new DeribitRequestError(
+      field,
+      `${size.toString()} ${instrument.sizeUnit} rounds down to ${rounded.toString()} at lot ${instrument.lotSize.toString()}, ` +
+        `below the minimum ${instrument.minSize.toString()} for ${instrument.symbol}`,
+    );
+  }
+  return rounded;
+}
+
+/**
+ * Builds the `private/buy|sell` call for an order request. Price and trigger price are rounded to
+ * the tick (see `roundPriceForSide`), the size down to the lot (below the minimum throws); numbers
+ * go out via `Decimal.toNumber` on the rounded values, so no float artefacts. `label` = clientId
+ * (≤ 64 chars). A trigger order without `trigger` uses the mark price. `postOnly` sends
+ * `post_only` and `reject_post_only` (reject rather than silently re-price). The request's `price`
+ * is ignored for market-type orders. Throws DeribitRequestError naming the field on any mismatch.
+ */
+export function buildOrderParams(request: OrderRequest, instrument: Instrument, options: BuildOrderOptions = {}): DeribitOrderCall {
+  if (request.symbol !== instrument.symbol) {
+    throw new DeribitRequestError('symbol', `request is for ${request.symbol} but the instrument is ${instrument.symbol}`);
+  }
+  const type = orderTypeToVenue(request.type);
+  const trigger = isTriggerType(request.type);
+
+  let params: DeribitOrderParams = {
+    instrument_name: instrument.symbol,
+    amount: roundAmount(instrument, request.size, 'size').toNumber(),
+    type,
+    label: validateLabel(request.clientId),
+  };
+
+  if (LIMIT_TYPES.has(request.type)) {
+    if (request.price === undefined) throw new DeribitRequestError('price', `required for a ${request.type} order`);
+    params = { ...params, price: roundPriceForSide(instrument, request.price, request.side, 'price').toNumber() };
+  }
+
+  if (trigger) {
+    if (request.triggerPrice === undefined) throw new DeribitRequestError('triggerPrice', `required for a ${request.type} order`);
+    params = {
+      ...params,
+      trigger_price: roundPriceForSide(instrument, request.triggerPrice, request.side, 'triggerPrice').toNumber(),
+      trigger: triggerToVenue(request.trigger ?? 'mark'),
+    };
+  } else if (request.triggerPrice !== undefined || request.trigger !== undefined) {
+    throw new DeribitRequestError('triggerPrice', `only stop/take orders take a trigger, not ${request.type}`);
+  }
+
+  if (request.timeInForce !== undefined) params = { ...params, time_in_force: timeInForceToVenue(request.timeInForce) };
+
+  if (request.postOnly === true) {
+    if (request.type !== 'limit') throw new DeribitRequestError('postOnly', `only limit orders can be post-only, not ${request.type}`);
+    if (request.timeInForce !== undefined && request.timeInForce !== 'gtc') {
+      throw new DeribitRequestError('postOnly', `post-only needs time in force gtc, not ${request.timeInForce}`);
+    }
+    params = { ...params, post_only: true, reject_post_only: true };
+  }
+
+  if (request.reduceOnly) params = { ...params, reduce_only: true };
+  if (options.validUntilMs !== undefined) params = { ...params, valid_until: options.validUntilMs };
+
+  return { method: sideToMethod(request.side), params };
+}
+
+/** Params of `private/edit`. `amount` is required by the venue even when unchanged. */
+export interface DeribitEditParams {
+  readonly order_id: string;
+  readonly amount: number;
+  readonly price?: number;
+  readonly trigger_price?: number;
+  readonly valid_until?: number;
+}
+
+/**
+ * Builds the `private/edit` call for an amend. Needs the order's venue id, side and current size
+ * (from the last snapshot), because Deribit wants `amount` even when it does not change. Rounds
+ * like `buildOrderParams`. Throws DeribitRequestError when there is no venue id or nothing to change.
+ */
+export function buildEditParams(
+  amend: AmendRequest,
+  instrument: Instrument,
+  current: { readonly venueOrderId?: string; readonly side: Side; readonly size: Decimal },
+  options: BuildOrderOptions = {},
+): { readonly method: 'private/edit'; readonly params: DeribitEditParams } {
+  const orderId = amend.ref.venueOrderId ?? current.venueOrderId;
+  if (orderId === undefined) throw new DeribitRequestError('ref.venueOrderId', 'private/edit needs the venue order id');
+  if (amend.size === undefined && amend.price === undefined && amend.triggerPrice === undefined) {
+    throw new DeribitRequestError('amend', 'nothing to change: give size, price or triggerPrice');
+  }
+  let params: DeribitEditParams = {
+    order_id: orderId,
+    amount: roundAmount(instrument, amend.size ?? current.size, 'size').toNumber(),
+  };
+  if (amend.price !== undefined) params = { ...params, price: roundPriceForSide(instrument, amend.price, current.side, 'price').toNumber() };
+  if (amend.triggerPrice !== undefined) {
+    params = { ...params, trigger_price: roundPriceForSide(instrument, amend.triggerPrice, current.side, 'triggerPrice').toNumber() };
+  }
+  if (options.validUntilMs !== undefined) params = { ...params, valid_until: options.validUntilMs };
+  return { method: 'private/edit', params };
+}

@@ -1,0 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../support/load-fixture.js';
+
+const fixtureDir = fileURLToPath(new URL('../../fixtures/deribit/', import.meta.url));
+const testDir = fileURLToPath(new URL('./', import.meta.url));
+const fixtures = readdirSync(fixtureDir).filter((name) => name.endsWith('.json'));
+const testSources = readdirSync(testDir)
+  .filter((name) => name.endsWith('.test.ts') && name !== 'fixtures.test.ts')
+  .map((name) => readFileSync(`${testDir}${name}`, 'utf8'))
+  .join('\n');
+
+describe('deribit fixtures', () => {
+  it('are all present, with their README', () => {
+    expect(fixtures.length).toBe(33);
+    expect(readdirSync(fixtureDir)).toContain('README.md');
+  });
+
+  it.each(fixtures)('%s is one JSON-RPC envelope used by a parser test', (name) => {
+    const envelope = loadFixture('deribit', name);
+    expect(envelope).toMatchObject({ jsonrpc: '2.0' });
+    expect(testSources).toContain(`'${name}'`);
+  });
+});
