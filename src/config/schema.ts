@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeribitConfigSchema } from '../venues/deribit/config.js';
 
 /**
  * The whole non-secret configuration, one strict zod schema (unknown keys are rejected).
@@ -39,23 +40,7 @@ function requireLiveOptIn(venue: string) {
   };
 }
 
-export const deribitVenueSchema = z
-  .strictObject({
-    ...venueBaseShape,
-    environment: z.enum(['sim', 'testnet', 'live']).default('sim'),
-    currencies: z.array(z.enum(['BTC', 'ETH', 'USDC', 'USDT'])).min(1).default(['BTC', 'ETH']),
-    /** Deribit's usage policy asks for 30-60 s; the venue minimum is 10 s. */
-    heartbeatIntervalSecs: z.number().int().min(10).max(600).default(30),
-    optionSubscriptionBatchSize: z.number().int().min(1).max(500).default(50),
-    maxChannelsPerConnection: z.number().int().min(1).max(10_000).default(500),
-    sessionName: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'use 1-32 letters, digits, "_" or "-"')
-      .default('venue-daemon'),
-    /** Instruments whose ticker the daemon watches from start-up. */
-    watchSymbols: z.array(z.string().min(1)).default(['BTC-PERPETUAL']),
-  })
-  .superRefine(requireLiveOptIn('deribit'));
+export const deribitVenueSchema = DeribitConfigSchema;
 
 export const okxVenueSchema = z
   .strictObject({

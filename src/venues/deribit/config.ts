@@ -57,6 +57,12 @@ export const DeribitConfigSchema = z
       .regex(/^[A-Za-z0-9_-]{1,32}$/, 'use 1-32 letters, digits, "_" or "-"')
       .default('venue-daemon'),
     rateLimit: DeribitRateLimitSchema.prefault({}),
+    /** First reconnect delay; doubles with full jitter up to reconnectMaxDelayMs (default 500 ms). */
+    reconnectInitialDelayMs: z.number().int().min(10).default(500),
+    /** Ceiling of the reconnect delay (default 30,000 ms). */
+    reconnectMaxDelayMs: z.number().int().min(100).default(30_000),
+    /** Instruments whose ticker the daemon watches from start-up (default BTC-PERPETUAL). */
+    watchSymbols: z.array(z.string().min(1)).default(['BTC-PERPETUAL']),
   })
   .superRefine((config, ctx) => {
     if (config.environment === 'live' && !config.liveOptIn) {
@@ -64,8 +70,7 @@ export const DeribitConfigSchema = z
         code: 'custom',
         path: ['liveOptIn'],
         message:
-          "deribit.liveOptIn must be true when deribit.environment is 'live' (real money): " +
-          "set deribit.liveOptIn: true, or use environment 'testnet' or 'sim'",
+          "environment is \"live\" but live trading was not opted in — set venues.deribit.liveOptIn to true to trade real money, or use \"testnet\" or \"sim\"",
       });
     }
   });

@@ -16,6 +16,9 @@ describe('DeribitConfigSchema', () => {
       optionSubscriptionBatchSize: 50,
       maxChannelsPerConnection: 500,
       sessionName: 'venue-daemon',
+      reconnectInitialDelayMs: 500,
+      reconnectMaxDelayMs: 30000,
+      watchSymbols: ['BTC-PERPETUAL'],
       rateLimit: {
         nonMatchingEngineRatePerSec: 20,
         nonMatchingEngineBurst: 100,
@@ -42,8 +45,8 @@ describe('DeribitConfigSchema', () => {
     expect(result.success).toBe(false);
     const issue = result.error?.issues[0];
     expect(issue?.path).toEqual(['liveOptIn']);
-    expect(issue?.message).toContain('deribit.liveOptIn must be true');
-    expect(issue?.message).toContain('set deribit.liveOptIn: true');
+    expect(issue?.message).toContain('live trading was not opted in');
+    expect(issue?.message).toContain('set venues.deribit.liveOptIn to true');
   });
 
   it('accepts live with liveOptIn', () => {
