@@ -110,3 +110,12 @@ export interface Store {
   close(): void;
 }
 
+
+/**
+ * Where operator alerts go (Telegram, or the log without a bot token). `send` returns at once:
+ * it only enqueues, so the trading path never waits on the network. Critical alerts bypass
+ * rate limits and jump the queue.
+ */
+export interface Alerter {
+  send(alert: { readonly severity: AlertSeverity; readonly kind: string; readonly text: string }): void;
+}
