@@ -1,4 +1,5 @@
 /** Test helpers that wait on conditions and events with a deadline, never on bare timers. */
+import type { WebSocket } from 'ws';
 
 /** Deadline settings for the wait helpers. */
 export interface WaitOptions {
@@ -95,4 +96,44 @@ export function collect<T>(subscribe: (listener: (value: T) => void) => () => vo
   const values: T[] = [];
   const stop = subscribe((value) => values.push(value));
   return { values, stop };
+}
+
+/** Parses a WebSocket message as JSON; non-JSON text is returned as the raw string. */
+export function parseMessage(data: unknown): unknown {
+  const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : String(data);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Resolves with the next message on `ws` (parsed as JSON when possible) that satisfies `predicate`,
+ * received after the call; rejects after `timeoutMs` or when the socket closes first.
+ */
+export function nextMessage<T = unknown>(ws: WebSocket, predicate: (message: unknown) => boolean = () => true, timeoutMs = 2000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (data: unknown): void => {
+      const msg = parseMessage(data);
+      if (!predicate(msg)) return;
+      cleanup();
+      resolve(msg as T);
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(new Error('socket closed before the expected message'));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`nextMessage timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      ws.off('message', onMessage);
+      ws.off('close', onClose);
+    };
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+  });
 }

@@ -1,0 +1,63 @@
+/**
+ * The Deribit adapter's only export: build a Venue from its config section, credentials and
+ * endpoints (the simulator's in sim mode).
+ */
+import type { Logger } from 'pino';
+import type { Clock, Venue } from '../../domain/ports.js';
+import type { DeribitConfig } from './config.js';
+import type { DeribitCredentials } from './credentials.js';
+import { DeribitRestClient } from './rest-client.js';
+import { resolveDeribitUrls } from './urls.js';
+import { DeribitVenue } from './venue.js';
+import { DeribitWsClient } from './ws-client.js';
+
+export { DeribitConfigSchema, type DeribitConfig } from './config.js';
+export { DeribitCredentials, credentialsFromEnv } from './credentials.js';
+export type { DeribitVenue } from './venue.js';
+
+export interface CreateDeribitVenueOptions {
+  readonly config: DeribitConfig;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly credentials?: DeribitCredentials;
+  /** Endpoints that win over the config (the simulator's, in sim mode). */
+  readonly endpoints?: { readonly restUrl: string; readonly wsUrl: string };
+  /** Test knobs. */
+  readonly silenceTimeoutMs?: number;
+  readonly expiryCheckIntervalMs?: number;
+  readonly connectTimeoutMs?: number;
+}
+
+export function createDeribitVenue(options: CreateDeribitVenueOptions): DeribitVenue & Venue {
+  const { config, logger, clock, credentials } = options;
+  const urls = resolveDeribitUrls(config.environment, {
+    restUrl: options.endpoints?.restUrl ?? config.restUrl,
+    wsUrl: options.endpoints?.wsUrl ?? config.wsUrl,
+  });
+  const rest = new DeribitRestClient({ restBaseUrl: urls.restBaseUrl, credentials, timeoutMs: config.requestTimeoutMs, logger, clock });
+  return new DeribitVenue({
+    config,
+    logger,
+    clock,
+    credentials,
+    rest,
+    expiryCheckIntervalMs: options.expiryCheckIntervalMs,
+    connectTimeoutMs: options.connectTimeoutMs,
+    ws: (hooks) =>
+      new DeribitWsClient({
+        wsUrl: urls.wsUrl,
+        logger,
+        clock,
+        credentials,
+        sessionName: config.sessionName,
+        heartbeatIntervalSecs: config.heartbeatIntervalSecs,
+        silenceTimeoutMs: options.silenceTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        loginTimeoutMs: config.loginTimeoutMs,
+        subscribeBatchSize: config.optionSubscriptionBatchSize,
+        backoff: { initialDelayMs: config.reconnectInitialDelayMs, maxDelayMs: config.reconnectMaxDelayMs },
+        channelsToRestore: hooks.channelsToRestore,
+        onNotification: hooks.onNotification,
+      }),
+  });
+}

@@ -1,0 +1,475 @@
+/**
+ * DeribitVenue implements the venue-neutral Venue port: builds venue params, calls the raw
+ * clients, parses into domain types, classifies outcomes (accepted / rejected / unknown).
+ * Order entry goes over the WebSocket; snapshots for reconciliation go over REST.
+ */
+import type { Logger } from 'pino';
+import type { CancelOutcome, CommandOutcome, OrderLookup } from '../../domain/commands.js';
+import { DaemonError } from '../../domain/errors.js';
+import type { ConnectionState, VenueEvent, VenueEventListener } from '../../domain/events.js';
+import type { Instrument } from '../../domain/instrument.js';
+import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot } from '../../domain/order.js';
+import type { Balance, Fill, Position } from '../../domain/position.js';
+import type { Clock, Venue } from '../../domain/ports.js';
+import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
+import type { DeribitConfig } from './config.js';
+import type { DeribitCredentials } from './credentials.js';
+import { classify, DeribitApiError, DeribitRequestError, errorAction, isOrderNotFound, DERIBIT_VENUE_ID } from './errors.js';
+import {
+  buildEditParams,
+  buildOrderParams,
+  parseInstruments,
+  parseOrder,
+  parsePortfolio,
+  parsePosition,
+  parseTicker,
+  parseTrade,
+  parseUserChanges,
+} from './parse.js';
+import {
+  DeribitAccountSummarySchema,
+  DeribitOrderResultSchema,
+  DeribitOrderSchema,
+  GetInstrumentsResultSchema,
+  GetOpenOrdersResultSchema,
+  GetPositionsResultSchema,
+  GetUserTradesResultSchema,
+} from './rest-models.js';
+import type { DeribitRestClient } from './rest-client.js';
+import { validateWire } from './rpc.js';
+import { LazySubscriptions } from './subscriptions.js';
+import type { DeribitNotification, DeribitWsClient } from './ws-client.js';
+import {
+  classifyChannel,
+  TickerDataSchema,
+  UserChangesDataSchema,
+  UserOrdersDataSchema,
+  UserPortfolioDataSchema,
+  UserTradesDataSchema,
+} from './ws-messages.js';
+import { z } from 'zod';
+
+/** The matching-engine methods share their own credit pool (spec 9). */
+const MATCHING_ENGINE = new Set(['private/buy', 'private/sell', 'private/edit', 'private/cancel', 'private/cancel_by_label', 'private/close_position']);
+
+export interface DeribitVenueDeps {
+  readonly config: DeribitConfig;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly credentials?: DeribitCredentials;
+  readonly ws: (hooks: {
+    channelsToRestore: () => { public: readonly string[]; private: readonly string[] };
+    onNotification: (n: DeribitNotification) => void;
+  }) => DeribitWsClient;
+  readonly rest: DeribitRestClient;
+  /** How often expired instruments' channels are pruned. Default 60 s. */
+  readonly expiryCheckIntervalMs?: number;
+  /** How long connect() waits for the first ready state. Default 15 s. */
+  readonly connectTimeoutMs?: number;
+}
+
+export class DeribitVenue implements Venue {
+  readonly id = DERIBIT_VENUE_ID;
+  private readonly log: Logger;
+  private readonly ws: DeribitWsClient;
+  private readonly rest: DeribitRestClient;
+  private readonly limiter: RateLimiter;
+  private readonly listeners = new Set<VenueEventListener>();
+  private readonly instruments = new Map<string, Instrument>();
+  private readonly tickers: LazySubscriptions;
+  private readonly privateChannels: string[];
+  private everReady = false;
+  private lastFillMs = 0;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private started = false;
+
+  constructor(private readonly deps: DeribitVenueDeps) {
+    const { config } = deps;
+    this.log = deps.logger;
+    this.rest = deps.rest;
+    this.privateChannels = deps.credentials
+      ? config.currencies.flatMap((c) => [`user.changes.any.${c}.raw`, `user.portfolio.${c}`])
+      : [];
+    this.ws = deps.ws({
+      channelsToRestore: () => ({ public: this.tickers.all(), private: this.privateChannels }),
+      onNotification: (n) => this.onNotification(n),
+    });
+    this.tickers = new LazySubscriptions({
+      batchSize: config.optionSubscriptionBatchSize,
+      maxChannels: Math.max(1, config.maxChannelsPerConnection - this.privateChannels.length),
+      logger: this.log,
+      isReady: () => this.ws.socket.isReady(),
+      subscribe: (channels) => this.ws.subscribe(channels),
+      unsubscribe: (channels) => this.ws.unsubscribe(channels),
+    });
+    const rl = config.rateLimit;
+    this.limiter = new RateLimiter({
+      name: 'deribit',
+      logger: this.log,
+      axes: {
+        matching: { kind: 'bucket', capacity: rl.matchingEngineBurst, refillPerSecond: rl.matchingEngineRatePerSec, protectiveReserve: Math.min(5, Math.floor(rl.matchingEngineBurst / 4)) },
+        nonMatching: { kind: 'bucket', capacity: rl.nonMatchingEngineBurst, refillPerSecond: rl.nonMatchingEngineRatePerSec },
+      },
+    });
+    this.ws.socket.on('state', ({ to, reason }) => {
+      this.emit({ type: 'connection', venue: this.id, state: to, detail: reason });
+      if (to === 'ready') this.onReady();
+    });
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  async connect(): Promise<void> {
+    if (!this.started) {
+      this.started = true;
+      await this.loadInstruments().catch((err: unknown) => {
+        this.log.error({ err }, 'loading deribit instruments failed; orders wait until they load (retried on the next connect)');
+      });
+      this.ws.start();
+      this.expiryTimer = setInterval(() => void this.pruneExpired(), this.deps.expiryCheckIntervalMs ?? 60_000);
+      this.expiryTimer.unref();
+    }
+    await this.ws.socket.whenReady({ timeoutMs: this.deps.connectTimeoutMs ?? 15_000 });
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.expiryTimer) clearInterval(this.expiryTimer);
+    this.expiryTimer = undefined;
+    this.started = false;
+    this.limiter.close('deribit venue disconnected');
+    await this.ws.stop();
+  }
+
+  connectionState(): ConnectionState {
+    return this.ws.socket.state;
+  }
+
+  isReady(): boolean {
+    return this.ws.socket.isReady();
+  }
+
+  subscribe(listener: VenueEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: VenueEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.log.error({ err, event: event.type }, 'a venue event listener threw; event delivered to the others');
+      }
+    }
+  }
+
+  // ---- instruments -----------------------------------------------------------------------------
+
+  async loadInstruments(): Promise<readonly Instrument[]> {
+    for (const currency of this.deps.config.currencies) {
+      for (const kind of ['future', 'option'] as const) {
+        await this.limiter.acquire({ nonMatching: 1 });
+        const list = await this.rest.call('public/get_instruments', { currency, kind }, GetInstrumentsResultSchema);
+        const { instruments, skipped } = parseInstruments(list);
+        for (const i of instruments) this.instruments.set(i.symbol, i);
+        if (skipped.length > 0) this.log.debug({ currency, kind, skipped: skipped.length }, 'deribit instruments skipped (unsupported kinds)');
+      }
+    }
+    this.log.info({ count: this.instruments.size }, 'deribit instruments loaded');
+    return [...this.instruments.values()];
+  }
+
+  instrument(symbol: string): Instrument | undefined {
+    return this.instruments.get(symbol);
+  }
+
+  // ---- orders ----------------------------------------------------------------------------------
+
+  private async rpc(method: string, params: object, priority: RatePriority = 'normal'): Promise<unknown> {
+    await this.limiter.acquire(MATCHING_ENGINE.has(method) ? { matching: 1 } : { nonMatching: 1 }, priority);
+    try {
+      return await this.ws.call(method, params);
+    } catch (err) {
+      if (err instanceof DeribitApiError && errorAction(err) === 'backoff') {
+        this.limiter.holdUntil(this.deps.clock.now() + 1_000);
+      }
+      if (err instanceof DeribitApiError && errorAction(err) === 'reauth') {
+        void this.ws.reauthenticate().catch((e: unknown) => this.log.warn({ err: e }, 'deribit re-authentication failed; reconnect will log in again'));
+      }
+      throw err;
+    }
+  }
+
+  private requireInstrument(symbol: string): Instrument {
+    const instrument = this.instruments.get(symbol);
+    if (!instrument) throw new DeribitRequestError('symbol', `unknown deribit instrument ${symbol} (instruments loaded: ${this.instruments.size})`);
+    return instrument;
+  }
+
+  async submitOrder(request: OrderRequest): Promise<CommandOutcome> {
+    let call;
+    try {
+      call = buildOrderParams(request, this.requireInstrument(request.symbol));
+    } catch (err) {
+      return { status: 'rejected', code: 'INVALID_REQUEST', reason: (err as Error).message, retryable: false };
+    }
+    try {
+      const raw = await this.rpc(call.method, call.params, request.priority ?? 'normal');
+      const result = validateWire(DeribitOrderResultSchema, raw, `${call.method}.result`);
+      const now = this.deps.clock.now();
+      const order = parseOrder(result.order, now);
+      for (const t of result.trades) this.noteFill(parseTrade(t, now));
+      return { status: 'accepted', order };
+    } catch (err) {
+      return this.outcomeOf(err, call.method);
+    }
+  }
+
+  private outcomeOf(err: unknown, method: string): CommandOutcome {
+    const kind = classify(err);
+    if (kind === 'unknown') {
+      this.log.warn({ err, method }, `deribit ${method}: outcome unknown; reconcile by label before any retry`);
+      return { status: 'unknown', reason: (err as Error).message };
+    }
+    const code = err instanceof DeribitApiError ? String(err.rpcCode) : err instanceof DaemonError ? err.code : 'ERROR';
+    return { status: 'rejected', code, reason: (err as Error).message, retryable: kind === 'retryable' };
+  }
+
+  async cancelOrder(ref: OrderRef, priority: RatePriority = 'normal'): Promise<CancelOutcome> {
+    try {
+      if (ref.venueOrderId) {
+        const raw = await this.rpc('private/cancel', { order_id: ref.venueOrderId }, priority);
+        return { status: 'accepted', order: parseOrder(validateWire(DeribitOrderSchema, raw, 'private/cancel.result'), this.deps.clock.now()) };
+      }
+      if (!ref.clientId) return { status: 'rejected', code: 'INVALID_REQUEST', reason: 'cancel needs a venue order id or a client id', notFound: false };
+      const currency = this.requireInstrument(ref.symbol).base;
+      const count = Number(await this.rpc('private/cancel_by_label', { label: ref.clientId, currency }, priority));
+      return count > 0
+        ? { status: 'accepted' }
+        : { status: 'rejected', code: '10004', reason: `no open order labelled ${ref.clientId}`, notFound: true };
+    } catch (err) {
+      if (isOrderNotFound(err)) return { status: 'rejected', code: '10004', reason: (err as Error).message, notFound: true };
+      const kind = classify(err);
+      if (kind === 'unknown') return { status: 'unknown', reason: (err as Error).message };
+      return { status: 'rejected', code: err instanceof DeribitApiError ? String(err.rpcCode) : 'ERROR', reason: (err as Error).message, notFound: false };
+    }
+  }
+
+  async amendOrder(request: AmendRequest): Promise<CommandOutcome> {
+    const found = await this.getOrder(request.ref);
+    if (found.status !== 'found') {
+      return found.status === 'not_found'
+        ? { status: 'rejected', code: '10004', reason: 'order to amend not found', retryable: false }
+        : { status: 'unknown', reason: found.reason };
+    }
+    let call;
+    try {
+      call = buildEditParams(request, this.requireInstrument(request.ref.symbol), {
+        venueOrderId: found.order.venueOrderId,
+        side: found.order.side,
+        size: found.order.size,
+      });
+    } catch (err) {
+      return { status: 'rejected', code: 'INVALID_REQUEST', reason: (err as Error).message, retryable: false };
+    }
+    try {
+      const raw = await this.rpc(call.method, call.params, request.priority ?? 'normal');
+      const result = validateWire(DeribitOrderResultSchema, raw, 'private/edit.result');
+      return { status: 'accepted', order: parseOrder(result.order, this.deps.clock.now()) };
+    } catch (err) {
+      return this.outcomeOf(err, 'private/edit');
+    }
+  }
+
+  async getOrder(ref: OrderRef): Promise<OrderLookup> {
+    try {
+      const now = this.deps.clock.now();
+      if (ref.venueOrderId) {
+        const raw = await this.rest.call('private/get_order_state', { order_id: ref.venueOrderId }, DeribitOrderSchema);
+        return { status: 'found', order: parseOrder(raw, now) };
+      }
+      if (!ref.clientId) return { status: 'unknown', reason: 'lookup needs a venue order id or a client id' };
+      const currency = this.requireInstrument(ref.symbol).base;
+      const list = await this.rest.call('private/get_order_state_by_label', { currency, label: ref.clientId }, z.array(DeribitOrderSchema));
+      const match = list.filter((o) => o.instrument_name === ref.symbol);
+      const last = match.at(-1);
+      return last ? { status: 'found', order: parseOrder(last, now) } : { status: 'not_found' };
+    } catch (err) {
+      if (isOrderNotFound(err)) return { status: 'not_found' };
+      return { status: 'unknown', reason: (err as Error).message };
+    }
+  }
+
+  // ---- snapshots -------------------------------------------------------------------------------
+
+  async openOrders(symbol?: string): Promise<readonly OrderSnapshot[]> {
+    const now = this.deps.clock.now();
+    if (symbol) {
+      const list = await this.rest.call('private/get_open_orders_by_instrument', { instrument_name: symbol }, GetOpenOrdersResultSchema);
+      return this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${i}`));
+    }
+    const out: OrderSnapshot[] = [];
+    for (const currency of this.deps.config.currencies) {
+      const list = await this.rest.call('private/get_open_orders_by_currency', { currency }, GetOpenOrdersResultSchema);
+      out.push(...this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${currency}.${i}`)));
+    }
+    return out;
+  }
+
+  async positions(): Promise<readonly Position[]> {
+    const now = this.deps.clock.now();
+    const out: Position[] = [];
+    for (const currency of this.deps.config.currencies) {
+      const list = await this.rest.call('private/get_positions', { currency }, GetPositionsResultSchema);
+      out.push(...this.parseEach(list, (p, i) => parsePosition(p, now, `positions.${currency}.${i}`)).filter((p) => !p.size.isZero()));
+    }
+    return out;
+  }
+
+  async balances(): Promise<readonly Balance[]> {
+    const now = this.deps.clock.now();
+    const out: Balance[] = [];
+    for (const currency of this.deps.config.currencies) {
+      const summary = await this.rest.call('private/get_account_summary', { currency }, DeribitAccountSummarySchema);
+      out.push(parsePortfolio(summary, now));
+    }
+    return out;
+  }
+
+  async fillsSince(sinceMs: number, symbol?: string): Promise<readonly Fill[]> {
+    const now = this.deps.clock.now();
+    const out: Fill[] = [];
+    for (const currency of this.deps.config.currencies) {
+      const res = await this.rest.call(
+        'private/get_user_trades_by_currency',
+        { currency, start_timestamp: Math.max(0, Math.floor(sinceMs)), count: 1000, sorting: 'asc' },
+        GetUserTradesResultSchema,
+      );
+      const fills = this.parseEach(res.trades, (t, i) => parseTrade(t, now, `trades.${currency}.${i}`));
+      out.push(...fills.filter((f) => f.tsMs >= sinceMs && (!symbol || f.symbol === symbol)));
+    }
+    return out;
+  }
+
+  /** Parse a list item by item: a bad item is logged and skipped, the rest still count. */
+  private parseEach<W, D>(list: readonly W[], parse: (item: W, index: number) => D): D[] {
+    const out: D[] = [];
+    list.forEach((item, i) => {
+      try {
+        out.push(parse(item, i));
+      } catch (err) {
+        this.log.error({ err }, 'a deribit record failed to parse and was skipped; reconciliation may see it as missing');
+      }
+    });
+    return out;
+  }
+
+  // ---- market data -----------------------------------------------------------------------------
+
+  private tickerChannel(symbol: string): string {
+    return `ticker.${symbol}.100ms`;
+  }
+
+  async watchTicker(symbol: string): Promise<void> {
+    if (!this.instruments.has(symbol)) throw new DeribitRequestError('symbol', `unknown deribit instrument ${symbol}`);
+    await this.tickers.request([this.tickerChannel(symbol)]);
+  }
+
+  async unwatchTicker(symbol: string): Promise<void> {
+    await this.tickers.release([this.tickerChannel(symbol)]);
+  }
+
+  /** Lazy-subscription state, for tests and health detail. */
+  tickerSubscriptions(): { readonly wanted: readonly string[]; readonly batches: readonly number[] } {
+    return { wanted: this.tickers.all(), batches: this.tickers.batchSizes() };
+  }
+
+  async pruneExpired(): Promise<string[]> {
+    return this.tickers.releaseExpired(this.deps.clock.now(), (channel) => {
+      const symbol = channel.split('.')[1];
+      return symbol ? this.instruments.get(symbol)?.expiryMs : undefined;
+    });
+  }
+
+  // ---- inbound ---------------------------------------------------------------------------------
+
+  private noteFill(fill: Fill): void {
+    if (fill.tsMs > this.lastFillMs) this.lastFillMs = fill.tsMs;
+  }
+
+  private onNotification(n: DeribitNotification): void {
+    const channel = classifyChannel(n.channel);
+    const venue = this.id;
+    try {
+      switch (channel.kind) {
+        case 'ticker': {
+          const data = validateWire(TickerDataSchema, n.data, n.channel);
+          this.emit({ type: 'ticker', venue, ticker: parseTicker(data, n.receivedAtMs) });
+          return;
+        }
+        case 'user.changes': {
+          const data = validateWire(UserChangesDataSchema, n.data, n.channel);
+          const { orders, fills, positions } = parseUserChanges(data, n.receivedAtMs);
+          for (const order of orders) this.emit({ type: 'order', venue, order });
+          for (const fill of fills) {
+            this.noteFill(fill);
+            this.emit({ type: 'fill', venue, fill });
+          }
+          for (const position of positions) this.emit({ type: 'position', venue, position });
+          return;
+        }
+        case 'user.orders': {
+          for (const o of validateWire(UserOrdersDataSchema, n.data, n.channel)) {
+            this.emit({ type: 'order', venue, order: parseOrder(o, n.receivedAtMs) });
+          }
+          return;
+        }
+        case 'user.trades': {
+          for (const t of validateWire(UserTradesDataSchema, n.data, n.channel)) {
+            const fill = parseTrade(t, n.receivedAtMs);
+            this.noteFill(fill);
+            this.emit({ type: 'fill', venue, fill });
+          }
+          return;
+        }
+        case 'user.portfolio': {
+          const data = validateWire(UserPortfolioDataSchema, n.data, n.channel);
+          this.emit({ type: 'balance', venue, balance: parsePortfolio(data, n.receivedAtMs) });
+          return;
+        }
+        case 'other':
+          this.log.debug({ channel: n.channel }, 'deribit notification on an unhandled channel ignored');
+          return;
+      }
+    } catch (err) {
+      this.log.error({ err, channel: n.channel }, 'deribit notification failed to parse; dropped, the next reconciliation pass catches up');
+    }
+  }
+
+  /** After every reconnect: re-read orders, fills and positions over REST, because pushes in the gap are lost. */
+  private onReady(): void {
+    if (!this.everReady) {
+      this.everReady = true;
+      return;
+    }
+    if (!this.deps.credentials) return;
+    void this.resync().catch((err: unknown) => {
+      this.log.error({ err }, 'deribit resync after reconnect failed; the position monitor pass will reconcile');
+    });
+  }
+
+  async resync(): Promise<void> {
+    const venue = this.id;
+    const since = Math.max(0, this.lastFillMs - 1_000);
+    const [orders, positions, fills] = await Promise.all([this.openOrders(), this.positions(), this.fillsSince(since)]);
+    for (const order of orders) this.emit({ type: 'order', venue, order });
+    for (const fill of fills) {
+      this.noteFill(fill);
+      this.emit({ type: 'fill', venue, fill });
+    }
+    for (const position of positions) this.emit({ type: 'position', venue, position });
+    this.log.info({ orders: orders.length, positions: positions.length, fills: fills.length }, 'deribit resynced after reconnect');
+    this.emit({ type: 'resynced', venue, atMs: this.deps.clock.now() });
+  }
+}
+

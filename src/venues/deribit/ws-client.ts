@@ -1,0 +1,277 @@
+/**
+ * Deribit WebSocket session: JSON-RPC request correlation, heartbeat (set_heartbeat + answering
+ * every test_request), client_signature login with a session-scoped token, token refresh, and
+ * resubscription after every reconnect. Emits validated notifications; knows nothing of orders.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../../domain/ports.js';
+import type { BackoffOptions } from '../shared/backoff.js';
+import { ReconnectingSocket, type ConnectionContext, type InboundFrame } from '../shared/reconnecting-socket.js';
+import { RequestTracker } from '../shared/request-tracker.js';
+import { buildClientSignatureAuthParams, buildRefreshTokenAuthParams, generateNonce, sessionScope, type DeribitCredentials } from './credentials.js';
+import { DeribitApiError } from './errors.js';
+import { DeribitAuthResultSchema, DeribitSubscribeResultSchema } from './rest-models.js';
+import { buildRpcRequest, validateWire, type RpcErrorObject } from './rpc.js';
+import { classifyFrame } from './ws-messages.js';
+
+type RpcOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: RpcErrorObject };
+
+export interface DeribitNotification {
+  readonly channel: string;
+  readonly data: unknown;
+  readonly receivedAtMs: number;
+}
+
+export interface DeribitWsClientOptions {
+  readonly wsUrl: string;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Without credentials the session is public only (market data). */
+  readonly credentials?: DeribitCredentials;
+  readonly sessionName: string;
+  readonly heartbeatIntervalSecs: number;
+  /** Silence (no frame at all) after which the connection is declared dead. Default 2 x heartbeat + 5 s. */
+  readonly silenceTimeoutMs?: number;
+  readonly requestTimeoutMs: number;
+  readonly loginTimeoutMs: number;
+  readonly subscribeBatchSize: number;
+  readonly backoff?: BackoffOptions;
+  /** Channels to restore after every (re)connect, split by the method that subscribes them. */
+  readonly channelsToRestore: () => { readonly public: readonly string[]; readonly private: readonly string[] };
+  readonly onNotification: (notification: DeribitNotification) => void;
+}
+
+const PRIVATE_CHANNEL = /^user\./;
+
+export function isPrivateChannel(channel: string): boolean {
+  return PRIVATE_CHANNEL.test(channel);
+}
+
+export class DeribitWsClient {
+  readonly socket: ReconnectingSocket;
+  private readonly tracker: RequestTracker<RpcOutcome>;
+  private readonly log: Logger;
+  private refreshToken: string | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: DeribitWsClientOptions) {
+    this.log = options.logger;
+    this.tracker = new RequestTracker<RpcOutcome>({
+      name: 'deribit.rpc',
+      logger: options.logger,
+      defaultTimeoutMs: options.requestTimeoutMs,
+    });
+    const heartbeatMs = options.heartbeatIntervalSecs * 1000;
+    this.socket = new ReconnectingSocket({
+      name: 'deribit.ws',
+      url: options.wsUrl,
+      logger: options.logger,
+      keepalive: {
+        intervalMs: heartbeatMs,
+        silenceTimeoutMs: options.silenceTimeoutMs ?? 2 * heartbeatMs + 5_000,
+        // Keepalive starts the moment the socket opens, before login.
+        onOpen: (ctx) => {
+          this.callOn(ctx, 'public/set_heartbeat', { interval: options.heartbeatIntervalSecs }).catch((err: unknown) => {
+            this.log.warn({ err }, 'deribit public/set_heartbeat failed; the silence detector still guards the connection');
+          });
+        },
+      },
+      auth: options.credentials ? (ctx) => this.login(ctx) : undefined,
+      authTimeoutMs: options.loginTimeoutMs,
+      onReady: (ctx) => this.restoreSubscriptions(ctx),
+      backoff: options.backoff,
+    });
+    this.socket.on('message', (frame) => this.onFrame(frame));
+    this.socket.on('close', ({ code, reason }) => {
+      const n = this.tracker.rejectAll(`deribit connection closed (${code} ${reason})`);
+      if (n > 0) this.log.warn({ pending: n }, 'deribit connection closed with requests in flight; their outcome is unknown until reconciled');
+    });
+  }
+
+  start(): void {
+    this.socket.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    await this.socket.close();
+    this.tracker.rejectAll('deribit client stopped');
+  }
+
+  /** Requests in flight (for tests and health detail). */
+  pendingRequests(): number {
+    return this.tracker.size();
+  }
+
+  /**
+   * One JSON-RPC call. Private methods wait behind the login gate. Resolves with `result`, throws
+   * DeribitApiError when the venue said no, TransportError TIMEOUT/DISCONNECTED when the outcome is
+   * unknown, NOT_CONNECTED when nothing was sent.
+   */
+  async call(method: string, params: object, options: { readonly timeoutMs?: number } = {}): Promise<unknown> {
+    if (method.startsWith('private/')) await this.socket.whenReady();
+    const { id, response } = this.tracker.call((reqId) => this.socket.send(buildRpcRequest(reqId, method, params)), {
+      timeoutMs: options.timeoutMs,
+      method,
+    });
+    return this.unwrap(await response, method, id);
+  }
+
+  /** A call on one specific connection, bypassing the gate (login, heartbeat, resubscribe). */
+  private async callOn(ctx: ConnectionContext, method: string, params: object, timeoutMs?: number): Promise<unknown> {
+    const { id, response } = this.tracker.call((reqId) => ctx.send(buildRpcRequest(reqId, method, params)), { timeoutMs, method });
+    return this.unwrap(await response, method, id);
+  }
+
+  private unwrap(outcome: RpcOutcome, method: string, id: number): unknown {
+    if (!outcome.ok) throw new DeribitApiError(outcome.error, method, id);
+    return outcome.result;
+  }
+
+  private onFrame(frame: InboundFrame): void {
+    if (!frame.ok) return; // already logged by the socket with a preview; the connection carries on
+    const msg = classifyFrame(frame.data);
+    switch (msg.kind) {
+      case 'response':
+        this.tracker.resolve(Number(msg.id), { ok: true, result: msg.result });
+        return;
+      case 'error':
+        if (msg.id === undefined) {
+          this.log.warn(
+            { code: msg.error.code, message: msg.error.message },
+            'deribit sent an error without an id (connection-level fault); keeping the connection, requests time out if affected',
+          );
+          return;
+        }
+        this.tracker.resolve(Number(msg.id), { ok: false, error: msg.error });
+        return;
+      case 'heartbeat':
+        if (msg.testRequest) {
+          // Must be answered at once in any state, or Deribit closes the connection.
+          const { response } = this.tracker.call((id) => this.socket.send(buildRpcRequest(id, 'public/test', {})), {
+            method: 'public/test',
+          });
+          response.catch((err: unknown) => {
+            this.log.warn({ err }, 'deribit test_request answer failed; the venue will close the connection and we reconnect');
+          });
+        }
+        return;
+      case 'subscription':
+        try {
+          this.options.onNotification({ channel: msg.channel, data: msg.data, receivedAtMs: frame.receivedAt });
+        } catch (err) {
+          this.log.error({ err, channel: msg.channel }, 'handler for deribit notification threw; notification dropped, connection kept');
+        }
+        return;
+      case 'unrecognised':
+        this.log.warn({ reason: msg.reason, preview: frame.raw.slice(0, 200) }, 'unrecognised deribit frame ignored');
+        return;
+    }
+  }
+
+  private async login(ctx: ConnectionContext): Promise<void> {
+    const credentials = this.options.credentials;
+    if (!credentials) return;
+    const params = buildClientSignatureAuthParams(credentials, this.options.clock.now(), generateNonce(), {
+      scope: sessionScope(this.options.sessionName),
+    });
+    let raw: unknown;
+    try {
+      raw = await this.callOn(ctx, 'public/auth', params, this.options.loginTimeoutMs);
+    } catch (err) {
+      if (err instanceof DeribitApiError) {
+        this.log.error(
+          { code: err.rpcCode, reason: err.rpcMessage },
+          'deribit login refused: check DERIBIT_CLIENT_ID / DERIBIT_CLIENT_SECRET and the key scopes; retrying with backoff',
+        );
+      }
+      throw err;
+    }
+    const result = validateWire(DeribitAuthResultSchema, raw, 'public/auth.result');
+    this.refreshToken = result.refresh_token;
+    this.log.info({ scope: result.scope, expiresInSecs: result.expires_in }, 'deribit login acknowledged');
+    this.scheduleRefresh(result.expires_in);
+  }
+
+  private scheduleRefresh(expiresInSecs: number): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    // refresh at 80 % of the lifetime; Node timers cap at ~24.8 days
+    const delayMs = Math.min(Math.max(1_000, expiresInSecs * 800), 2 ** 31 - 1);
+    this.refreshTimer = setTimeout(() => void this.refresh(), delayMs);
+    this.refreshTimer.unref();
+  }
+
+  /** Refresh the token on the live connection; on failure log in again with the signature. */
+  async refresh(): Promise<void> {
+    const token = this.refreshToken;
+    if (!token || !this.socket.isReady()) return;
+    try {
+      const raw = await this.call('public/auth', buildRefreshTokenAuthParams(token), { timeoutMs: this.options.loginTimeoutMs });
+      const result = validateWire(DeribitAuthResultSchema, raw, 'public/auth.result');
+      this.refreshToken = result.refresh_token;
+      this.log.info({ expiresInSecs: result.expires_in }, 'deribit token refreshed');
+      this.scheduleRefresh(result.expires_in);
+    } catch (err) {
+      this.log.warn({ err }, 'deribit token refresh failed; logging in again with the API key signature');
+      await this.reauthenticate();
+    }
+  }
+
+  /** A fresh client_signature login on the current connection (after 13009 or a failed refresh). */
+  async reauthenticate(): Promise<void> {
+    const credentials = this.options.credentials;
+    if (!credentials) return;
+    const params = buildClientSignatureAuthParams(credentials, this.options.clock.now(), generateNonce(), {
+      scope: sessionScope(this.options.sessionName),
+    });
+    const raw = await this.call('public/auth', params, { timeoutMs: this.options.loginTimeoutMs });
+    const result = validateWire(DeribitAuthResultSchema, raw, 'public/auth.result');
+    this.refreshToken = result.refresh_token;
+    this.scheduleRefresh(result.expires_in);
+    this.log.info('deribit re-authenticated on the current connection');
+  }
+
+  /** Subscribe channels now (the caller is past the gate); returns the channels the venue confirmed. */
+  async subscribe(channels: readonly string[]): Promise<string[]> {
+    return this.subscribeVia((method, params) => this.call(method, params), channels);
+  }
+
+  async unsubscribe(channels: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    const pub = channels.filter((c) => !isPrivateChannel(c));
+    const priv = channels.filter(isPrivateChannel);
+    if (pub.length > 0) out.push(...validateWire(DeribitSubscribeResultSchema, await this.call('public/unsubscribe', { channels: pub }), 'public/unsubscribe.result'));
+    if (priv.length > 0) out.push(...validateWire(DeribitSubscribeResultSchema, await this.call('private/unsubscribe', { channels: priv }), 'private/unsubscribe.result'));
+    return out;
+  }
+
+  private async subscribeVia(call: (method: string, params: object) => Promise<unknown>, channels: readonly string[]): Promise<string[]> {
+    const confirmed: string[] = [];
+    const batch = this.options.subscribeBatchSize;
+    const groups: Array<[string, string[]]> = [
+      ['public/subscribe', channels.filter((c) => !isPrivateChannel(c))],
+      ['private/subscribe', channels.filter(isPrivateChannel)],
+    ];
+    for (const [method, list] of groups) {
+      for (let i = 0; i < list.length; i += batch) {
+        const chunk = list.slice(i, i + batch);
+        const result = validateWire(DeribitSubscribeResultSchema, await call(method, { channels: chunk }), `${method}.result`);
+        const missing = chunk.filter((c) => !result.includes(c));
+        if (missing.length > 0) {
+          this.log.warn({ missing }, `deribit did not confirm ${missing.length} channel(s) of ${method}; they get no data — check the names and the key scopes`);
+        }
+        confirmed.push(...result);
+      }
+    }
+    return confirmed;
+  }
+
+  private async restoreSubscriptions(ctx: ConnectionContext): Promise<void> {
+    const { public: pub, private: priv } = this.options.channelsToRestore();
+    const all = [...pub, ...priv];
+    if (all.length === 0) return;
+    const confirmed = await this.subscribeVia((method, params) => this.callOn(ctx, method, params), all);
+    this.log.info({ requested: all.length, confirmed: confirmed.length }, 'deribit subscriptions restored');
+  }
+}
