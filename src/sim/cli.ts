@@ -1,0 +1,135 @@
+/**
+ * The standalone simulator: parses `--venues deribit [--port N] [--seed N]`, starts the venues on
+ * 127.0.0.1, prints one JSON line of endpoints and credentials per venue, and stops on SIGINT/SIGTERM.
+ */
+import { type DeribitSim, startDeribitSim } from './deribit/index.js';
+
+export interface SimCliArgs {
+  venues: string[];
+  /** First venue's port (0 = any free port); later venues take the following ports. */
+  port: number;
+  seed: number | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+}
+
+export interface VenueEndpoint {
+  venue: string;
+  rest: string;
+  ws: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export const BUILT_VENUES = ['deribit'] as const;
+const PLANNED_VENUES = ['okx', 'bybit'];
+
+export class CliError extends Error {}
+
+const USAGE = 'usage: sim --venues deribit[,okx,bybit] [--port N] [--seed N] [--client-id ID] [--client-secret SECRET]';
+
+function intArg(flag: string, value: string | undefined): number {
+  if (value === undefined || !/^\d+$/.test(value)) throw new CliError(`${flag} needs a non-negative integer, got ${JSON.stringify(value)}\n${USAGE}`);
+  return Number(value);
+}
+
+/** Parses the command line; throws CliError with a message fit for stderr. */
+export function parseSimArgs(argv: readonly string[]): SimCliArgs {
+  const args: SimCliArgs = { venues: [], port: 0, seed: undefined, clientId: undefined, clientSecret: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    switch (flag) {
+      case '--venues':
+        if (value === undefined) throw new CliError(`--venues needs a list\n${USAGE}`);
+        args.venues.push(...value.split(',').map((v) => v.trim().toLowerCase()).filter((v) => v !== ''));
+        i++;
+        break;
+      case '--port':
+        args.port = intArg(flag, value);
+        if (args.port > 65535) throw new CliError(`--port must be at most 65535\n${USAGE}`);
+        i++;
+        break;
+      case '--seed':
+        args.seed = intArg(flag, value);
+        i++;
+        break;
+      case '--client-id':
+        args.clientId = value;
+        i++;
+        break;
+      case '--client-secret':
+        args.clientSecret = value;
+        i++;
+        break;
+      default:
+        throw new CliError(`unknown argument ${JSON.stringify(flag)}\n${USAGE}`);
+    }
+  }
+  if (args.venues.length === 0) throw new CliError(`no venue given\n${USAGE}`);
+  for (const v of args.venues) {
+    if (PLANNED_VENUES.includes(v)) throw new CliError(`venue "${v}" is not simulated yet; available: ${BUILT_VENUES.join(', ')}`);
+    if (!(BUILT_VENUES as readonly string[]).includes(v)) throw new CliError(`unknown venue "${v}"; available: ${BUILT_VENUES.join(', ')}`);
+  }
+  return args;
+}
+
+export interface RunningSims {
+  endpoints: VenueEndpoint[];
+  close(): Promise<void>;
+}
+
+/** Starts every requested venue; on failure stops the ones already started. */
+export async function startSims(args: SimCliArgs): Promise<RunningSims> {
+  const started: DeribitSim[] = [];
+  const endpoints: VenueEndpoint[] = [];
+  try {
+    for (const [i, venue] of args.venues.entries()) {
+      const port = args.port === 0 ? 0 : args.port + i;
+      if (venue === 'deribit') {
+        const sim = await startDeribitSim({
+          port,
+          ...(args.seed !== undefined ? { seed: args.seed } : {}),
+          credentials: { ...(args.clientId !== undefined ? { clientId: args.clientId } : {}), ...(args.clientSecret !== undefined ? { clientSecret: args.clientSecret } : {}) },
+        });
+        started.push(sim);
+        endpoints.push({ venue, rest: sim.restUrl, ws: sim.wsUrl, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret });
+      }
+    }
+  } catch (e) {
+    await Promise.all(started.map((s) => s.close()));
+    throw e;
+  }
+  return { endpoints, close: async () => void (await Promise.all(started.map((s) => s.close()))) };
+}
+
+export interface CliIo {
+  stdout(line: string): void;
+  stderr(line: string): void;
+  /** Registers the stop handler for SIGINT/SIGTERM. */
+  onStopSignal(handler: () => void): void;
+}
+
+/** Runs the simulator until a stop signal; resolves with the process exit code (2 on bad arguments). */
+export async function runSimCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let args: SimCliArgs;
+  try {
+    args = parseSimArgs(argv);
+  } catch (e) {
+    io.stderr(e instanceof Error ? e.message : String(e));
+    return 2;
+  }
+  // Listen for the stop signal before starting, so a signal during start-up also ends cleanly.
+  const stopped = new Promise<void>((resolve) => io.onStopSignal(resolve));
+  let sims: RunningSims;
+  try {
+    sims = await startSims(args);
+  } catch (e) {
+    io.stderr(`could not start the simulator: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  for (const ep of sims.endpoints) io.stdout(JSON.stringify(ep));
+  await stopped;
+  await sims.close();
+  return 0;
+}

@@ -1,0 +1,8 @@
+/** The venue simulator: engine, fault knobs, clock and the Deribit front-end. */
+export { SimClock } from './clock.js';
+export { SimEngine } from './engine/index.js';
+export type { EngineOptions } from './engine/index.js';
+export { SimFaults } from './faults.js';
+export type { ConnectionTarget, NameMatcher, OrderMatcher, VenueErrorSpec } from './faults.js';
+export { startDeribitSim } from './deribit/index.js';
+export type { DeribitSim, DeribitSimOptions, Credentials, ReceivedRequest } from './deribit/index.js';

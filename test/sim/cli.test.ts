@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { CliError, parseSimArgs, runSimCli } from '../../src/sim/cli.js';
+import { waitFor } from '../support/wait.js';
+
+describe('sim command line', () => {
+  it('parses venues, port and seed', () => {
+    expect(parseSimArgs(['--venues', 'deribit', '--port', '0', '--seed', '7'])).toMatchObject({ venues: ['deribit'], port: 0, seed: 7 });
+  });
+
+  it.each([
+    [['--venues', 'okx'], /not simulated yet/],
+    [['--venues', 'bybit'], /not simulated yet/],
+    [['--venues', 'kraken'], /unknown venue/],
+    [[], /no venue/],
+    [['--venues', 'deribit', '--port', 'x'], /--port/],
+    [['--bogus'], /unknown argument/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseSimArgs(argv)).toThrow(CliError);
+    expect(() => parseSimArgs(argv)).toThrow(message);
+  });
+
+  it('exits 2 with a clear message for a venue not built yet', async () => {
+    const err: string[] = [];
+    const code = await runSimCli(['--venues', 'okx'], { stdout: () => undefined, stderr: (l) => err.push(l), onStopSignal: () => undefined });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(/okx/);
+  });
+
+  it('prints one JSON line per venue, serves it, and stops on the signal', async () => {
+    const out: string[] = [];
+    let stop: (() => void) | undefined;
+    const done = runSimCli(['--venues', 'deribit', '--port', '0'], {
+      stdout: (l) => out.push(l),
+      stderr: () => undefined,
+      onStopSignal: (h) => {
+        stop = h;
+      },
+    });
+    const line = await waitFor(() => out[0]);
+    const ep = JSON.parse(line) as { venue: string; rest: string; ws: string; clientId: string; clientSecret: string };
+    expect(ep.venue).toBe('deribit');
+    expect(ep.rest).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v2$/);
+    expect(ep.ws).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/api\/v2$/);
+    const res = await fetch(`${ep.rest}/public/get_time`);
+    expect(res.status).toBe(200);
+    stop?.();
+    expect(await done).toBe(0);
+    await expect(fetch(`${ep.rest}/public/get_time`)).rejects.toThrow();
+  });
+});
