@@ -8,7 +8,9 @@ import { loadConfig, type LoadedConfig } from './config/load.js';
 import { maskSecrets, secretValues } from './config/secrets.js';
 import { VENUE_NAMES } from './config/schema.js';
 import { ConfigError, DaemonError } from './domain/errors.js';
-import type { Store } from './domain/ports.js';
+import { systemClock, type Store, type Venue } from './domain/ports.js';
+import { startDeribitSim } from './sim/deribit/server.js';
+import { createDeribitVenue, DeribitCredentials } from './venues/deribit/index.js';
 import { HealthServer, type ComponentHealth } from './runtime/health.js';
 import { createRootLogger, type Logger, type RootLogger } from './runtime/logger.js';
 import { Shutdown } from './runtime/shutdown.js';
@@ -43,6 +45,61 @@ function installCrashHandlers(root: RootLogger, logger: Logger): void {
   };
   process.on('uncaughtException', die('uncaught exception'));
   process.on('unhandledRejection', die('unhandled promise rejection'));
+}
+
+interface RunningVenue {
+  readonly venue: Venue;
+  readonly environment: string;
+  readonly stopSim?: () => Promise<void>;
+}
+
+/**
+ * Build every enabled venue. In `sim` mode the venue's simulator starts in-process on loopback and
+ * the real adapter is pointed at it. A venue that cannot connect yet keeps retrying in the
+ * background; /healthz shows it as not ready.
+ */
+async function startVenues(loaded: LoadedConfig, logger: Logger, shutdown: Shutdown): Promise<RunningVenue[]> {
+  const { config, secrets } = loaded;
+  const out: RunningVenue[] = [];
+  const deribitConfig = config.venues.deribit;
+  if (deribitConfig.enabled) {
+    const log = logger.child({ component: 'venue', venue: 'deribit' });
+    let credentials: DeribitCredentials | undefined;
+    let endpoints: { restUrl: string; wsUrl: string } | undefined;
+    let stopSim: (() => Promise<void>) | undefined;
+    if (deribitConfig.environment === 'sim') {
+      const sim = await startDeribitSim({ host: '127.0.0.1', port: 0 });
+      credentials = new DeribitCredentials(sim.credentials.clientId, sim.credentials.clientSecret);
+      endpoints = { restUrl: sim.restUrl, wsUrl: sim.wsUrl };
+      stopSim = () => sim.close();
+      log.info({ rest: sim.restUrl, ws: sim.wsUrl }, 'deribit simulator started in-process (sim mode: no real venue, no real money)');
+    } else if (secrets.deribit.clientId && secrets.deribit.clientSecret) {
+      credentials = new DeribitCredentials(secrets.deribit.clientId, secrets.deribit.clientSecret);
+    }
+    const venue = createDeribitVenue({ config: deribitConfig, logger: log, clock: systemClock, credentials, endpoints });
+    out.push({ venue, environment: deribitConfig.environment, stopSim });
+  }
+  for (const name of ['okx', 'bybit'] as const) {
+    if (config.venues[name].enabled) {
+      logger.child({ component: 'venue', venue: name }).warn(`venues.${name} is enabled but its adapter has not landed yet; ignoring it`);
+    }
+  }
+  for (const { venue } of out) {
+    venue.connect().then(
+      async () => {
+        for (const symbol of deribitConfig.watchSymbols) {
+          await venue.watchTicker(symbol).catch((err: unknown) => {
+            logger.warn({ err, venue: venue.id, symbol }, 'cannot watch ticker; check watchSymbols in the config');
+          });
+        }
+      },
+      (err: unknown) => {
+        if (shutdown.started) return;
+        logger.warn({ err, venue: venue.id }, `${venue.id} not ready yet; still reconnecting in the background (see /healthz)`);
+      },
+    );
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -94,8 +151,13 @@ async function main(): Promise<void> {
   }
   log.info({ path: config.store.path, schemaVersion: store.schemaVersion() }, 'store opened');
 
-  // Venues are started in later issues; every enabled venue reports into /healthz.
-  const probes = (): ComponentHealth[] => [];
+  const venues = await startVenues(loaded, logger, shutdown);
+  const probes = (): ComponentHealth[] =>
+    venues.map((v) => ({
+      name: `venue:${v.venue.id}`,
+      ok: v.venue.isReady(),
+      detail: { environment: v.environment, state: v.venue.connectionState() },
+    }));
 
   let health: HealthServer | undefined;
   if (config.health.enabled) {
@@ -117,6 +179,12 @@ async function main(): Promise<void> {
   }
 
   shutdown.add('stop health endpoint', () => health?.stop());
+  shutdown.add('disconnect venues', async () => {
+    await Promise.all(venues.map((v) => v.venue.disconnect()));
+  });
+  shutdown.add('stop simulators', async () => {
+    await Promise.all(venues.map((v) => v.stopSim?.()));
+  });
   shutdown.add('close store', () => store.close());
 
   const onSignal = (signal: NodeJS.Signals) => {

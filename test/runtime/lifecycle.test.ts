@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { HealthServer } from '../../src/runtime/health.js';
+import { waitFor } from '../support/wait.js';
 import { DAEMON_ENTRY, scratchDir, startProcess, testConfig, withDeadline } from '../support/daemon-process.js';
 
 describe('daemon lifecycle', () => {
@@ -30,6 +31,27 @@ describe('daemon lifecycle', () => {
     const fileLog = readFileSync(join(dir, 'logs', 'daemon.log'), 'utf8');
     expect(fileLog).toContain('"msg":"shutdown complete"');
     expect(p.stdout() + p.stderr() + fileLog).not.toContain(secret);
+  });
+
+  it('with no keys, runs the simulated Deribit in-process and reports healthy once logged in', async () => {
+    const { dir, configDir } = scratchDir(testConfig({ venues: { deribit: { enabled: true, environment: 'sim' } } }));
+    const p = startProcess([DAEMON_ENTRY, '--config-dir', configDir], { cwd: dir });
+    try {
+      const listening = await p.waitForLine((l) => l.msg === 'health endpoint listening');
+      await p.waitForLine((l) => l.msg === 'deribit simulator started in-process (sim mode: no real venue, no real money)');
+      const body = await waitFor(
+        async () => {
+          const res = await fetch(String(listening.url));
+          return res.status === 200 ? ((await res.json()) as { components: Array<{ name: string; ok: boolean; detail: { state: string } }> }) : undefined;
+        },
+        { timeoutMs: 10_000, message: '/healthz 200' },
+      );
+      expect(body.components).toEqual([{ name: 'venue:deribit', ok: true, detail: { environment: 'sim', state: 'ready' } }]);
+      await p.waitForLine((l) => l.msg === 'deribit subscriptions restored');
+    } finally {
+      p.child.kill('SIGTERM');
+      expect(await withDeadline(p.exited, 5_000, 'exit after SIGTERM')).toBe(0);
+    }
   });
 
   it('logs a fatal line and exits non-zero when the database cannot be opened', async () => {
