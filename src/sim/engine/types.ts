@@ -196,7 +196,8 @@ export interface Greeks {
 export interface SimTicker {
   instrumentName: string;
   timestamp: number;
-  state: 'open' | 'closed';
+  /** Book lifecycle state (the venue's 2026 set): open, or delivered after expiry. */
+  state: 'open' | 'delivered';
   bestBidPrice: Decimal | undefined;
   bestBidAmount: Decimal;
   bestAskPrice: Decimal | undefined;

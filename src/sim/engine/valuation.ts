@@ -156,7 +156,7 @@ export function buildTicker(market: Market, inst: SimInstrument, position: Posit
   const t: SimTicker = {
     instrumentName: name,
     timestamp: now,
-    state: active ? 'open' : 'closed',
+    state: active ? 'open' : 'delivered',
     bestBidPrice: top.bid,
     bestBidAmount: top.bid ? depth : Decimal.ZERO,
     bestAskPrice: top.ask,
