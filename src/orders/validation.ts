@@ -1,0 +1,183 @@
+/**
+ * Pure checks of a trade intent before anything is persisted or sent: sizes and prices rounded to
+ * the instrument's lot and tick, stop on the losing side of the entry, target on the winning side.
+ */
+import { Decimal } from '../domain/decimal.js';
+import { type Instrument, notionalToSize, roundPrice, roundSize, sizeToBase } from '../domain/instrument.js';
+import type { Side } from '../domain/order.js';
+
+type DecimalInput = Decimal | string | number;
+
+/** Size of an entry: in the instrument's venue unit, or a quote-currency notional converted explicitly at the entry price. */
+export type IntentSize =
+  | { readonly unit: 'venue'; readonly value: DecimalInput }
+  | { readonly unit: 'notional'; readonly value: DecimalInput };
+
+/** Entry order: market, or limit at a price. */
+export type IntentEntry =
+  | { readonly type: 'market'; readonly referencePrice?: DecimalInput }
+  | { readonly type: 'limit'; readonly price: DecimalInput };
+
+/** What a signal source asks the OrderManager to do. */
+export interface TradeIntent {
+  readonly venue: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly size: IntentSize;
+  readonly entry: IntentEntry;
+  readonly stopLossPrice: DecimalInput;
+  readonly takeProfitPrice?: DecimalInput;
+  /** Who asked: 'webhook', 'telegram', a strategy name. */
+  readonly source: string;
+  readonly label?: string;
+}
+
+/** A refusal: a stable code and a sentence an operator can act on. */
+export interface Refusal {
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** An intent after validation: every figure rounded to the instrument's grid. */
+export interface ValidatedIntent {
+  readonly venue: string;
+  readonly symbol: string;
+  readonly side: Side;
+  /** In the instrument's venue unit, rounded down to the lot. */
+  readonly size: Decimal;
+  readonly entryType: 'market' | 'limit';
+  readonly entryPrice?: Decimal;
+  /** The price risk is measured from: the limit price, or the market reference. */
+  readonly referencePrice: Decimal;
+  readonly stopPrice: Decimal;
+  readonly takeProfitPrice?: Decimal;
+  /** Notional in the quote currency at the reference price. */
+  readonly notional: Decimal;
+  /** Loss in the quote currency if the stop fills at its price. */
+  readonly lossAtStop: Decimal;
+  readonly source: string;
+  readonly label?: string;
+}
+
+export type ValidationResult = { readonly ok: true; readonly value: ValidatedIntent } | ({ readonly ok: false } & Refusal);
+
+function refuse(code: string, reason: string): ValidationResult {
+  return { ok: false, code, reason };
+}
+
+function parse(value: DecimalInput | undefined, what: string): Decimal | Refusal | undefined {
+  if (value === undefined) return undefined;
+  const d = Decimal.tryFrom(value instanceof Decimal ? value.toString() : value);
+  if (d === undefined) return { code: 'INVALID_NUMBER', reason: `${what} ${JSON.stringify(String(value))} is not a number` };
+  return d;
+}
+
+function isRefusal(v: unknown): v is Refusal {
+  return typeof v === 'object' && v !== null && 'code' in v && 'reason' in v;
+}
+
+/**
+ * Validates `intent` against `instrument`. `marketPrice` prices a market entry when the intent
+ * carries no reference price. Returns the rounded intent or the first problem found.
+ */
+export function validateIntent(intent: TradeIntent, instrument: Instrument, marketPrice?: Decimal): ValidationResult {
+  if (!instrument.active) return refuse('INSTRUMENT_INACTIVE', `${intent.venue} ${intent.symbol} is not open for trading`);
+  if (intent.side !== 'buy' && intent.side !== 'sell') return refuse('INVALID_SIDE', `side must be buy or sell, got ${String(intent.side)}`);
+  if (intent.source.trim() === '') return refuse('INVALID_SOURCE', 'source must name who asked for the trade');
+
+  const stopRaw = parse(intent.stopLossPrice, 'stop-loss price');
+  if (stopRaw === undefined) return refuse('STOP_REQUIRED', 'a stop-loss price is required: no position without a stop');
+  if (isRefusal(stopRaw)) return refuse(stopRaw.code, stopRaw.reason);
+  const tpRaw = parse(intent.takeProfitPrice, 'take-profit price');
+  if (isRefusal(tpRaw)) return refuse(tpRaw.code, tpRaw.reason);
+
+  let entryPrice: Decimal | undefined;
+  let referencePrice: Decimal;
+  if (intent.entry.type === 'limit') {
+    const p = parse(intent.entry.price, 'limit price');
+    if (p === undefined || isRefusal(p)) return refuse('INVALID_PRICE', p?.reason ?? 'a limit entry needs a price');
+    if (!p.isPositive()) return refuse('INVALID_PRICE', `limit price must be positive, got ${p.toString()}`);
+    entryPrice = roundPrice(instrument, p, intent.side === 'buy' ? 'floor' : 'ceil');
+    referencePrice = entryPrice;
+  } else {
+    const r = parse(intent.entry.referencePrice, 'reference price');
+    if (isRefusal(r)) return refuse(r.code, r.reason);
+    const ref = r ?? marketPrice;
+    if (ref === undefined || !ref.isPositive()) {
+      return refuse('NO_REFERENCE_PRICE', `no market price for ${intent.symbol} to measure risk from; pass entry.referencePrice or retry when prices flow`);
+    }
+    referencePrice = ref;
+  }
+
+  if (!stopRaw.isPositive()) return refuse('INVALID_STOP', `stop-loss price must be positive, got ${stopRaw.toString()}`);
+  const stopPrice = roundPrice(instrument, stopRaw);
+  const long = intent.side === 'buy';
+  if (long ? !stopPrice.lt(referencePrice) : !stopPrice.gt(referencePrice)) {
+    return refuse(
+      'STOP_WRONG_SIDE',
+      `stop-loss ${stopPrice.toString()} must be ${long ? 'below' : 'above'} the entry ${referencePrice.toString()} for a ${long ? 'long' : 'short'}`,
+    );
+  }
+  let takeProfitPrice: Decimal | undefined;
+  if (tpRaw !== undefined) {
+    if (!tpRaw.isPositive()) return refuse('INVALID_TARGET', `take-profit price must be positive, got ${tpRaw.toString()}`);
+    takeProfitPrice = roundPrice(instrument, tpRaw);
+    if (long ? !takeProfitPrice.gt(referencePrice) : !takeProfitPrice.lt(referencePrice)) {
+      return refuse(
+        'TARGET_WRONG_SIDE',
+        `take-profit ${takeProfitPrice.toString()} must be ${long ? 'above' : 'below'} the entry ${referencePrice.toString()} for a ${long ? 'long' : 'short'}`,
+      );
+    }
+  }
+
+  const sizeRaw = parse(intent.size.value, 'size');
+  if (sizeRaw === undefined || isRefusal(sizeRaw)) return refuse('INVALID_SIZE', sizeRaw?.reason ?? 'size is required');
+  if (!sizeRaw.isPositive()) return refuse('INVALID_SIZE', `size must be positive, got ${sizeRaw.toString()}`);
+  const size = intent.size.unit === 'venue' ? roundSize(instrument, sizeRaw) : notionalToSize(instrument, sizeRaw, referencePrice);
+  if (size.lt(instrument.minSize) || size.isZero()) {
+    return refuse(
+      'SIZE_TOO_SMALL',
+      `size ${size.toString()} ${instrument.sizeUnit} (from ${sizeRaw.toString()}${intent.size.unit === 'notional' ? ' notional' : ''}) is below the minimum ${instrument.minSize.toString()} of ${intent.symbol}`,
+    );
+  }
+  const base = sizeToBase(instrument, size, referencePrice);
+  const notional = base.times(referencePrice);
+  const lossAtStop = base.times(referencePrice.minus(stopPrice).abs());
+  return {
+    ok: true,
+    value: {
+      venue: intent.venue,
+      symbol: intent.symbol,
+      side: intent.side,
+      size,
+      entryType: intent.entry.type,
+      ...(entryPrice !== undefined ? { entryPrice } : {}),
+      referencePrice,
+      stopPrice,
+      ...(takeProfitPrice !== undefined ? { takeProfitPrice } : {}),
+      notional,
+      lossAtStop,
+      source: intent.source,
+      ...(intent.label !== undefined ? { label: intent.label } : {}),
+    },
+  };
+}
+
+/**
+ * True when a stop at `stopPrice` protecting a position on `side` would trigger at once against
+ * `reference` (the fill price or the current mark): the market is already through it.
+ */
+export function stopWouldTrigger(side: Side, stopPrice: Decimal, reference: Decimal): boolean {
+  return side === 'buy' ? stopPrice.gte(reference) : stopPrice.lte(reference);
+}
+
+/**
+ * True when a venue's rejection of a trigger order means "the trigger is already on the wrong side
+ * of the market" (it would fire at once). Codes seen on the venues we trade: Deribit 10034/10035
+ * (trigger_price_too_high/low), Bybit 110092/110093, OKX 51046-51053 and 51277-51280; the
+ * in-memory venue and the simulator use the Deribit names.
+ */
+export function isImmediateTriggerRejection(code: string, reason: string): boolean {
+  if (/trigger_price_too_(high|low)|would_trigger|immediately/i.test(`${code} ${reason}`)) return true;
+  return /^(10034|10035|110092|110093|5104[6-9]|5105[0-3]|5127[7-9]|51280)$/.test(code);
+}

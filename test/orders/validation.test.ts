@@ -1,0 +1,58 @@
+/** Intent validation: rounding to tick and lot, stop and target sides, explicit notional conversion. */
+import { describe, expect, it } from 'vitest';
+import { Decimal } from '../../src/domain/decimal.js';
+import type { Instrument } from '../../src/domain/instrument.js';
+import { isImmediateTriggerRejection, stopWouldTrigger, validateIntent, type TradeIntent } from '../../src/orders/validation.js';
+
+const perp: Instrument = {
+  venue: 'deribit', symbol: 'BTC-PERPETUAL', kind: 'perpetual', base: 'BTC', quote: 'USD', settle: 'BTC', inverse: true,
+  tickSize: Decimal.from('0.5'), tickSteps: [], lotSize: Decimal.from(10), minSize: Decimal.from(10), contractSize: Decimal.from(10), sizeUnit: 'quote', active: true,
+};
+const linear: Instrument = { ...perp, venue: 'bybit', symbol: 'BTCUSDT', inverse: false, quote: 'USDT', settle: 'USDT', tickSize: Decimal.from('0.1'), lotSize: Decimal.from('0.001'), minSize: Decimal.from('0.001'), contractSize: Decimal.from(1), sizeUnit: 'base' };
+
+const base: TradeIntent = { venue: 'deribit', symbol: 'BTC-PERPETUAL', side: 'buy', size: { unit: 'venue', value: '1005' }, entry: { type: 'limit', price: '60000.3' }, stopLossPrice: '59000.2', takeProfitPrice: '61000.7', source: 't' };
+
+describe('validateIntent', () => {
+  it('rounds sizes down to the lot and prices to the tick', () => {
+    const r = validateIntent(base, perp);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.value.size.toString()).toBe('1000');
+    expect(r.value.entryPrice?.toString()).toBe('60000'); // a buy limit rounds down, never paying more than asked
+    expect(r.value.stopPrice.toString()).toBe('59000');
+    expect(r.value.takeProfitPrice?.toString()).toBe('61000.5');
+    // loss at stop: 1000 USD / 60000 = 0.01667 BTC x 1000 USD
+    expect(r.value.lossAtStop.toNumber()).toBeCloseTo(16.6667, 3);
+  });
+
+  it('refuses a stop on the winning side and a target on the losing side, for longs and shorts', () => {
+    expect(validateIntent({ ...base, stopLossPrice: '60100' }, perp)).toMatchObject({ ok: false, code: 'STOP_WRONG_SIDE' });
+    expect(validateIntent({ ...base, takeProfitPrice: '59900' }, perp)).toMatchObject({ ok: false, code: 'TARGET_WRONG_SIDE' });
+    const short = { ...base, side: 'sell' as const, stopLossPrice: '61000', takeProfitPrice: '59000' };
+    expect(validateIntent(short, perp).ok).toBe(true);
+    expect(validateIntent({ ...short, stopLossPrice: '59500' }, perp)).toMatchObject({ ok: false, code: 'STOP_WRONG_SIDE' });
+  });
+
+  it('converts a notional explicitly and refuses a size below the minimum', () => {
+    const r = validateIntent({ ...base, symbol: 'BTCUSDT', size: { unit: 'notional', value: '1000' } }, linear);
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.value.size.toString()).toBe('0.016'); // 1000 / 60000 = 0.01666.. rounded down to 0.001
+    expect(validateIntent({ ...base, size: { unit: 'venue', value: '5' } }, perp)).toMatchObject({ ok: false, code: 'SIZE_TOO_SMALL' });
+  });
+
+  it('needs a price for a market entry, from the intent or the market', () => {
+    const market = { ...base, entry: { type: 'market' as const } };
+    expect(validateIntent(market, perp)).toMatchObject({ ok: false, code: 'NO_REFERENCE_PRICE' });
+    expect(validateIntent(market, perp, Decimal.from(60000)).ok).toBe(true);
+    expect(validateIntent({ ...base, stopLossPrice: 'abc' }, perp)).toMatchObject({ ok: false, code: 'INVALID_NUMBER' });
+  });
+
+  it('knows when a stop would trigger at once and recognises the venues\' trigger-side rejections', () => {
+    expect(stopWouldTrigger('buy', Decimal.from(59000), Decimal.from(58990))).toBe(true);
+    expect(stopWouldTrigger('buy', Decimal.from(59000), Decimal.from(60000))).toBe(false);
+    expect(stopWouldTrigger('sell', Decimal.from(61000), Decimal.from(61000))).toBe(true);
+    expect(isImmediateTriggerRejection('10034', 'trigger_price_too_high')).toBe(true);
+    expect(isImmediateTriggerRejection('110092', 'expect Rising')).toBe(true);
+    expect(isImmediateTriggerRejection('51049', '')).toBe(true);
+    expect(isImmediateTriggerRejection('11030', 'other_reject')).toBe(false);
+  });
+});
