@@ -11,6 +11,11 @@ import { ConfigError, DaemonError } from './domain/errors.js';
 import { systemClock, type Store, type Venue } from './domain/ports.js';
 import { startDeribitSim } from './sim/deribit/server.js';
 import { createDeribitVenue, DeribitCredentials } from './venues/deribit/index.js';
+import { LogAlerter } from './alerts/log-alerter.js';
+import { PositionMonitor } from './monitor/position-monitor.js';
+import { OrderManager } from './orders/order-manager.js';
+import { KillSwitch } from './risk/kill-switch.js';
+import { RiskManager } from './risk/risk.js';
 import { HealthServer, type ComponentHealth } from './runtime/health.js';
 import { createRootLogger, type Logger, type RootLogger } from './runtime/logger.js';
 import { Shutdown } from './runtime/shutdown.js';
@@ -151,13 +156,35 @@ async function main(): Promise<void> {
   }
   log.info({ path: config.store.path, schemaVersion: store.schemaVersion() }, 'store opened');
 
+  const alerter = new LogAlerter(logger.child({ component: 'alerts' }));
   const venues = await startVenues(loaded, logger, shutdown);
-  const probes = (): ComponentHealth[] =>
-    venues.map((v) => ({
+  const venueList = venues.map((v) => v.venue);
+  const killSwitch = new KillSwitch({ store, alerter, logger });
+  const risk = new RiskManager({ store, killSwitch, logger, config: config.risk });
+  const orders = new OrderManager({ venues: venueList, store, alerter, logger, guard: risk, config: config.orders });
+  killSwitch.setFlattener(orders);
+  risk.attach(orders);
+  const monitor = new PositionMonitor({ orders, venues: venueList, store, alerter, logger, config: config.monitor });
+  orders.start();
+  // The start-up reconciliation runs before any entry is accepted; it retries until every venue answers.
+  void monitor.start().then(
+    () => log.info({ killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused() }, 'start-up reconciliation finished; entries accepted'),
+    (err: unknown) => log.error({ err }, 'start-up reconciliation failed; entries stay blocked until it succeeds'),
+  );
+
+
+  const probes = (): ComponentHealth[] => [
+    ...venues.map((v) => ({
       name: `venue:${v.venue.id}`,
       ok: v.venue.isReady(),
       detail: { environment: v.environment, state: v.venue.connectionState() },
-    }));
+    })),
+    {
+      name: 'trading',
+      ok: true,
+      detail: { entriesOpen: orders.entriesOpen(), killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused() },
+    },
+  ];
 
   let health: HealthServer | undefined;
   if (config.health.enabled) {
@@ -178,6 +205,10 @@ async function main(): Promise<void> {
     }
   }
 
+  shutdown.add('stop intake: monitor and order manager', async () => {
+    await monitor.stop();
+    orders.stop();
+  });
   shutdown.add('stop health endpoint', () => health?.stop());
   shutdown.add('disconnect venues', async () => {
     await Promise.all(venues.map((v) => v.venue.disconnect()));

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { MonitorConfigSchema } from '../monitor/config.js';
+import { OrdersConfigSchema } from '../orders/config.js';
+import { RiskConfigSchema } from '../risk/config.js';
 import { DeribitConfigSchema } from '../venues/deribit/config.js';
 
 /**
@@ -106,6 +109,9 @@ export const configSchema = z.strictObject({
       apiRoot: z.url().optional(),
     })
     .prefault({}),
+  orders: OrdersConfigSchema.prefault({}),
+  monitor: MonitorConfigSchema.prefault({}),
+  risk: RiskConfigSchema.prefault({}),
   venues: z
     .strictObject({
       deribit: deribitVenueSchema.prefault({}),

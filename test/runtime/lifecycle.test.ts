@@ -21,7 +21,7 @@ describe('daemon lifecycle', () => {
     const body = (await res.json()) as { ok: boolean; eventLoop: { ok: boolean }; components: unknown[] };
     expect(body.ok).toBe(true);
     expect(body.eventLoop.ok).toBe(true);
-    expect(body.components).toEqual([]);
+    expect(body.components.map((c) => (c as { name: string }).name)).toEqual(['trading']);
     expect(existsSync(join(dir, 'data', 'test.sqlite'))).toBe(true);
 
     p.child.kill('SIGTERM');
@@ -46,8 +46,12 @@ describe('daemon lifecycle', () => {
         },
         { timeoutMs: 10_000, message: '/healthz 200' },
       );
-      expect(body.components).toEqual([{ name: 'venue:deribit', ok: true, detail: { environment: 'sim', state: 'ready' } }]);
+      expect(body.components[0]).toEqual({ name: 'venue:deribit', ok: true, detail: { environment: 'sim', state: 'ready' } });
       await p.waitForLine((l) => l.msg === 'deribit subscriptions restored');
+      // entries open only after the start-up reconciliation against the venue
+      await p.waitForLine((l) => l.msg === 'start-up reconciliation finished; entries accepted');
+      const after = (await (await fetch(String(listening.url))).json()) as { components: Array<{ name: string; detail: Record<string, unknown> }> };
+      expect(after.components.find((c) => c.name === 'trading')?.detail).toEqual({ entriesOpen: true, killSwitch: false, paused: false });
     } finally {
       p.child.kill('SIGTERM');
       expect(await withDeadline(p.exited, 5_000, 'exit after SIGTERM')).toBe(0);
