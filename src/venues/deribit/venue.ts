@@ -14,7 +14,7 @@ import type { Clock, Venue } from '../../domain/ports.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
-import { classify, DeribitApiError, DeribitRequestError, errorAction, isOrderNotFound, DERIBIT_VENUE_ID } from './errors.js';
+import { classify, DeribitApiError, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, DERIBIT_VENUE_ID } from './errors.js';
 import {
   buildEditParams,
   buildOrderParams,
@@ -34,6 +34,7 @@ import {
   GetOpenOrdersResultSchema,
   GetPositionsResultSchema,
   GetUserTradesResultSchema,
+  type DeribitOrder,
 } from './rest-models.js';
 import type { DeribitRestClient } from './rest-client.js';
 import { validateWire } from './rpc.js';
@@ -66,6 +67,23 @@ export interface DeribitVenueDeps {
   readonly expiryCheckIntervalMs?: number;
   /** How long connect() waits for the first ready state. Default 15 s. */
   readonly connectTimeoutMs?: number;
+}
+
+/** Wire order states in which an order can still trade. */
+const LIVE_WIRE_STATES: ReadonlySet<string> = new Set(['open', 'untriggered']);
+
+/**
+ * The one order a label currently stands for among `orders` (all carrying that label): a fired
+ * trigger order gives way to the order it spawned; otherwise the most recently created wins.
+ */
+export function currentOrderOf(orders: readonly DeribitOrder[]): DeribitOrder | undefined {
+  const superseded = new Set(orders.map((o) => o.trigger_order_id).filter((id): id is string => typeof id === 'string' && id !== ''));
+  let best: DeribitOrder | undefined;
+  for (const o of orders) {
+    if (superseded.has(o.order_id)) continue;
+    if (!best || (o.creation_timestamp ?? 0) >= (best.creation_timestamp ?? 0)) best = o;
+  }
+  return best;
 }
 
 export class DeribitVenue implements Venue {
@@ -238,7 +256,17 @@ export class DeribitVenue implements Venue {
   async cancelOrder(ref: OrderRef, priority: RatePriority = 'normal'): Promise<CancelOutcome> {
     try {
       if (ref.venueOrderId) {
-        const raw = await this.rpc('private/cancel', { order_id: ref.venueOrderId }, priority);
+        let raw: unknown;
+        try {
+          raw = await this.rpc('private/cancel', { order_id: ref.venueOrderId }, priority);
+        } catch (err) {
+          // A trigger order that fired is no longer open (11044): the order it spawned (same
+          // label, `trigger_order_id` pointing back) may still be working, and that is what to cancel.
+          if (!isOrderAlreadyClosed(err)) throw err;
+          const spawned = await this.spawnedOrder(ref.venueOrderId);
+          if (!spawned || !LIVE_WIRE_STATES.has(spawned.order_state)) throw err;
+          raw = await this.rpc('private/cancel', { order_id: spawned.order_id }, priority);
+        }
         return { status: 'accepted', order: parseOrder(validateWire(DeribitOrderSchema, raw, 'private/cancel.result'), this.deps.clock.now()) };
       }
       if (!ref.clientId) return { status: 'rejected', code: 'INVALID_REQUEST', reason: 'cancel needs a venue order id or a client id', notFound: false };
@@ -264,7 +292,8 @@ export class DeribitVenue implements Venue {
     }
     let call;
     try {
-      call = buildEditParams(request, this.requireInstrument(request.ref.symbol), {
+      // Edit the order the look-up found: for a trigger order that fired, the order it spawned.
+      call = buildEditParams({ ...request, ref: { ...request.ref, venueOrderId: found.order.venueOrderId } }, this.requireInstrument(request.ref.symbol), {
         venueOrderId: found.order.venueOrderId,
         side: found.order.side,
         size: found.order.size,
@@ -281,23 +310,39 @@ export class DeribitVenue implements Venue {
     }
   }
 
+  /**
+   * Looks an order up by venue id, else by label. A trigger order that fired (`triggered`) has
+   * done its work through the order it spawned (a new order id, the same label,
+   * `trigger_order_id` pointing back): that order is returned instead, because its state and
+   * `filled_amount` are what tell whether the stop or take-profit filled.
+   */
   async getOrder(ref: OrderRef): Promise<OrderLookup> {
     try {
       const now = this.deps.clock.now();
       if (ref.venueOrderId) {
         const raw = await this.rest.call('private/get_order_state', { order_id: ref.venueOrderId }, DeribitOrderSchema);
-        return { status: 'found', order: parseOrder(raw, now) };
+        const spawned = raw.order_state === 'triggered' ? await this.spawnedOrder(raw.order_id, raw) : undefined;
+        return { status: 'found', order: parseOrder(spawned ?? raw, now) };
       }
       if (!ref.clientId) return { status: 'unknown', reason: 'lookup needs a venue order id or a client id' };
       const currency = this.requireInstrument(ref.symbol).base;
       const list = await this.rest.call('private/get_order_state_by_label', { currency, label: ref.clientId }, z.array(DeribitOrderSchema));
-      const match = list.filter((o) => o.instrument_name === ref.symbol);
-      const last = match.at(-1);
-      return last ? { status: 'found', order: parseOrder(last, now) } : { status: 'not_found' };
+      const current = currentOrderOf(list.filter((o) => o.instrument_name === ref.symbol));
+      return current ? { status: 'found', order: parseOrder(current, now) } : { status: 'not_found' };
     } catch (err) {
       if (isOrderNotFound(err)) return { status: 'not_found' };
       return { status: 'unknown', reason: (err as Error).message };
     }
+  }
+
+  /** The order a fired trigger order spawned, found by its label; undefined when there is none (yet). */
+  private async spawnedOrder(triggerOrderId: string, known?: DeribitOrder): Promise<DeribitOrder | undefined> {
+    const parent = known ?? (await this.rest.call('private/get_order_state', { order_id: triggerOrderId }, DeribitOrderSchema));
+    const label = parent.label ?? '';
+    const currency = this.instruments.get(parent.instrument_name)?.base;
+    if (label === '' || currency === undefined) return undefined;
+    const list = await this.rest.call('private/get_order_state_by_label', { currency, label }, z.array(DeribitOrderSchema));
+    return list.filter((o) => o.trigger_order_id === triggerOrderId).at(-1);
   }
 
   // ---- snapshots -------------------------------------------------------------------------------

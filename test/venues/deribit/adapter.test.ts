@@ -183,6 +183,48 @@ describe('Deribit adapter against the simulator: orders', () => {
     expect(await h.venue.positions()).toEqual([]);
   });
 
+  it('a fired stop_market is looked up as the order it spawned: filled, with its fill price, by venue id and by label', async () => {
+    h = await startDeribitHarness();
+    await h.venue.submitOrder({ clientId: 'vd1-fire-e', symbol: PERP, side: 'buy', type: 'market', size: dec(100), reduceOnly: false });
+    const stop = await h.venue.submitOrder({ clientId: 'vd1-fire-s', symbol: PERP, side: 'sell', type: 'stop_market', triggerPrice: dec('58000'), trigger: 'mark', size: dec(100), reduceOnly: true });
+    if (stop.status !== 'accepted') throw new Error('stop not accepted');
+    h.sim.engine.setMarkPrice(PERP, '57900', h.sim.clock.now());
+    // On the venue: the trigger order is `triggered` (filled 0), a new market order with the same label filled.
+    const onVenue = h.sim.engine.allOrders({ label: 'vd1-fire-s' });
+    expect(onVenue.map((o) => [o.orderType, o.state, o.triggerOrderId])).toEqual([
+      ['stop_market', 'triggered', undefined],
+      ['market', 'filled', stop.order.venueOrderId],
+    ]);
+    for (const ref of [{ venueOrderId: stop.order.venueOrderId }, { clientId: 'vd1-fire-s' }]) {
+      const found = await h.venue.getOrder({ symbol: PERP, ...ref });
+      expect(found.status).toBe('found');
+      if (found.status !== 'found') continue;
+      expect(found.order).toMatchObject({ clientId: 'vd1-fire-s', status: 'filled', venueOrderId: onVenue[1]?.orderId });
+      expect(found.order.filledSize.toString()).toBe('100');
+      expect(found.order.avgFillPrice?.lt(58000)).toBe(true);
+    }
+  });
+
+  it('a fired stop_limit whose limit rests is found, amended and cancelled through the order it spawned', async () => {
+    h = await startDeribitHarness();
+    await h.venue.submitOrder({ clientId: 'vd1-sll-e', symbol: PERP, side: 'buy', type: 'market', size: dec(100), reduceOnly: false });
+    const stop = await h.venue.submitOrder({ clientId: 'vd1-sll-s', symbol: PERP, side: 'sell', type: 'stop_limit', triggerPrice: dec('58000'), price: dec('58500'), trigger: 'mark', size: dec(100), reduceOnly: true });
+    if (stop.status !== 'accepted') throw new Error('stop not accepted');
+    h.sim.engine.setMarkPrice(PERP, '57900', h.sim.clock.now()); // fires; the sell limit at 58500 rests above the market
+    const working = h.sim.engine.openOrders({ label: 'vd1-sll-s' });
+    expect(working.map((o) => [o.orderType, o.triggerOrderId])).toEqual([['limit', stop.order.venueOrderId]]);
+    const ref = { symbol: PERP, venueOrderId: stop.order.venueOrderId, clientId: 'vd1-sll-s' };
+
+    const found = await h.venue.getOrder(ref);
+    expect(found).toMatchObject({ status: 'found', order: { status: 'open', type: 'limit', venueOrderId: working[0]?.orderId } });
+    const amended = await h.venue.amendOrder({ ref, price: dec('58400') });
+    expect(amended.status === 'accepted' && amended.order.price?.toString()).toBe('58400');
+    const cancelled = await h.venue.cancelOrder(ref, 'protective');
+    expect(cancelled).toMatchObject({ status: 'accepted', order: { status: 'cancelled', venueOrderId: working[0]?.orderId } });
+    expect(h.sim.engine.openOrders()).toEqual([]);
+    expect((await h.venue.positions()).map((p) => p.size.toString())).toEqual(['100']);
+  });
+
   it('reduce-only never grows a position: a reduce-only buy with no short is rejected or clipped to nothing', async () => {
     h = await startDeribitHarness();
     const out = await h.venue.submitOrder({ clientId: 'vd1-ro-e', symbol: PERP, side: 'buy', type: 'market', size: dec(100), reduceOnly: true });
