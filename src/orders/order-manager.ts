@@ -141,6 +141,8 @@ export class OrderManager implements Flattener {
   private readonly cancelling = new Set<string>();
   /** Consecutive "not found" answers per in-flight client id. */
   private readonly notFoundCounts = new Map<string, number>();
+  /** Trades whose vanished position is being settled (their legs' terminal states are expected). */
+  private readonly settlingGone = new Set<string>();
   private missingStopPolicy: 'replace' | 'close' = 'replace';
   private entryGate: Promise<unknown> = Promise.resolve();
   private gateOpen = true;
@@ -567,7 +569,13 @@ export class OrderManager implements Flattener {
     const count = (this.notFoundCounts.get(clientId) ?? 0) + 1;
     this.notFoundCounts.set(clientId, count);
     const inFlight = IN_FLIGHT_LEG_STATES.includes(leg.state);
-    if (!isLiveLeg(leg.state) || (inFlight && count < lostAfterNotFound)) {
+    // A stop or take-profit of an open trade is never in flight while its trade's lock is free
+    // (placing it holds the lock until the venue answered or it was settled), except after a
+    // crash between persisting it and the venue's answer. Waiting for more "not found" answers
+    // would leave the position unprotected, and new entries held, for several passes: it is lost
+    // at the first one and placed again (should the old request still arrive, the next pass adopts it).
+    const threshold = inFlight && (leg.kind === 'stop_loss' || leg.kind === 'take_profit') && trade.state === 'open' ? 1 : lostAfterNotFound;
+    if (!isLiveLeg(leg.state) || (inFlight && count < threshold)) {
       this.store.appendAudit(this.audit('lookup_not_found', trade, { clientId, legState: leg.state, count, decided: 'ask again later' }));
       return 'not_found';
     }
@@ -681,8 +689,11 @@ export class OrderManager implements Flattener {
       if (!open.isPositive()) {
         const reason = before.kind === 'stop_loss' ? 'stop-loss filled' : before.kind === 'take_profit' ? 'take-profit filled' : 'closed';
         await this.finalizeClosed(trade, reason, 'exit leg filled the whole position');
+        return;
       }
-      return;
+      // Still working: it covers the rest. Ended short of the open quantity (reduce-only clipped it
+      // to what the venue held, or it was cancelled part-filled): the rest is unprotected, or gone.
+      if (!isTerminal(state as OrderStatus)) return;
     }
     if (
       isTerminal(state as OrderStatus) &&
@@ -696,7 +707,30 @@ export class OrderManager implements Flattener {
     }
   }
 
+  /** The venue's signed position in the trade's symbol, or undefined when it cannot be read. */
+  private async venuePositionOf(trade: TradeRecord): Promise<Decimal | undefined> {
+    try {
+      return (await this.venueOf(trade).positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
+    } catch (err) {
+      this.logger.warn({ err, tradeId: trade.id, venue: trade.venue }, 'could not read the venue position; assuming it is still held');
+      return undefined;
+    }
+  }
+
   private async onProtectionLostLocked(trade: TradeRecord, kind: LegKind, why: string): Promise<void> {
+    if (this.settlingGone.has(trade.id)) return; // the vanished position is being booked; nothing to protect
+    // A protective order that ended without filling while the venue holds no position (closed by
+    // hand, then the stop fired and reduce-only left it nothing: rejected or cancelled with a
+    // reduce-only reason) means the position is gone, not the protection: book it closed from the
+    // venue fills. Re-placing would be refused at once (the trigger is through the market) and
+    // turn into a false emergency close.
+    const held = await this.venuePositionOf(trade);
+    if (held !== undefined && held.isZero()) {
+      this.store.appendAudit(this.audit('protection_lost_flat', trade, { why, kind, venuePosition: '0', decided: 'nothing to protect: book the trade closed from the venue fills' }));
+      this.logger.warn({ tradeId: trade.id, why }, `${kind} gone and the venue holds no position; booking the trade closed instead of placing protection`);
+      await this.positionGoneLocked(trade.id, `${why}; the venue holds no position`);
+      return;
+    }
     if (kind === 'stop_loss' && this.missingStopPolicy === 'close') {
       this.store.appendAudit(this.audit('stop_missing', trade, { why, decided: 'close the position (onMissingStop=close)' }));
       this.logger.warn({ tradeId: trade.id, why }, 'stop gone while the position is open; closing it (onMissingStop=close)');
@@ -1176,85 +1210,97 @@ export class OrderManager implements Flattener {
    * the P&L from the venue's fills.
    */
   async handlePositionGone(tradeId: string, reason: string): Promise<boolean> {
-    return this.withLock(tradeId, async () => {
-      const trade = this.store.getTrade(tradeId);
-      if (!trade || !isActiveTrade(trade.state)) return false;
-      const venue = this.venueOf(trade);
-      const position = (await venue.positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
-      if (!position.isZero()) {
-        this.store.appendAudit(this.audit('position_gone_recheck', trade, { position: position.toString(), decided: 'position is back; leave the trade as it is' }));
-        return false;
+    return this.withLock(tradeId, () => this.positionGoneLocked(tradeId, reason));
+  }
+
+  private async positionGoneLocked(tradeId: string, reason: string): Promise<boolean> {
+    if (this.settlingGone.has(tradeId)) return false;
+    this.settlingGone.add(tradeId);
+    try {
+      return await this.settlePositionGoneLocked(tradeId, reason);
+    } finally {
+      this.settlingGone.delete(tradeId);
+    }
+  }
+
+  private async settlePositionGoneLocked(tradeId: string, reason: string): Promise<boolean> {
+    const trade = this.store.getTrade(tradeId);
+    if (!trade || !isActiveTrade(trade.state)) return false;
+    const venue = this.venueOf(trade);
+    const position = (await venue.positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
+    if (!position.isZero()) {
+      this.store.appendAudit(this.audit('position_gone_recheck', trade, { position: position.toString(), decided: 'position is back; leave the trade as it is' }));
+      return false;
+    }
+    // Settle every live leg from the venue (an exit that filled while we were away books the close).
+    for (const leg of this.store.legsOf(tradeId)) {
+      if (isLiveLeg(leg.state)) await this.refreshLegLocked(leg.clientId, 1);
+    }
+    // Fills from the venue: ours are booked to their legs; foreign opposite-side fills after our
+    // entry close the remainder (a hand close).
+    const fills = await venue.fillsSince(trade.createdAtMs, trade.symbol);
+    const legs = this.store.legsOf(tradeId);
+    const byClient = new Map(legs.map((l) => [l.clientId, l]));
+    const byVenueId = new Map(legs.filter((l) => l.venueOrderId !== undefined).map((l) => [l.venueOrderId as string, l]));
+    const entries: Execution[] = [];
+    const exits: Execution[] = [];
+    let exitQty = Decimal.ZERO;
+    const foreign: Fill[] = [];
+    for (const f of fills) {
+      const leg = (f.clientId !== undefined ? byClient.get(f.clientId) : undefined) ?? byVenueId.get(f.venueOrderId);
+      if (!leg) {
+        if (f.side !== trade.side && parseClientId(f.clientId, this.config.clientIdPrefix) === undefined) foreign.push(f);
+        continue;
       }
-      // Settle every live leg from the venue (an exit that filled while we were away books the close).
-      for (const leg of this.store.legsOf(tradeId)) {
-        if (isLiveLeg(leg.state)) await this.refreshLegLocked(leg.clientId, 1);
+      this.bookFill(venue, f, tradeId, 'reconcile');
+      const ex: Execution = { size: f.size, price: f.price, fee: f.fee, feeCurrency: f.feeCurrency };
+      if (leg.kind === 'entry') entries.push(ex);
+      else {
+        exits.push(ex);
+        exitQty = exitQty.plus(f.size);
       }
-      // Fills from the venue: ours are booked to their legs; foreign opposite-side fills after our
-      // entry close the remainder (a hand close).
-      const fills = await venue.fillsSince(trade.createdAtMs, trade.symbol);
-      const legs = this.store.legsOf(tradeId);
-      const byClient = new Map(legs.map((l) => [l.clientId, l]));
-      const byVenueId = new Map(legs.filter((l) => l.venueOrderId !== undefined).map((l) => [l.venueOrderId as string, l]));
-      const entries: Execution[] = [];
-      const exits: Execution[] = [];
-      let exitQty = Decimal.ZERO;
-      const foreign: Fill[] = [];
-      for (const f of fills) {
-        const leg = (f.clientId !== undefined ? byClient.get(f.clientId) : undefined) ?? byVenueId.get(f.venueOrderId);
-        if (!leg) {
-          if (f.side !== trade.side && parseClientId(f.clientId, this.config.clientIdPrefix) === undefined) foreign.push(f);
-          continue;
-        }
-        this.bookFill(venue, f, tradeId, 'reconcile');
-        const ex: Execution = { size: f.size, price: f.price, fee: f.fee, feeCurrency: f.feeCurrency };
-        if (leg.kind === 'entry') entries.push(ex);
-        else {
-          exits.push(ex);
-          exitQty = exitQty.plus(f.size);
-        }
-      }
-      const current = this.store.getTrade(tradeId) ?? trade;
-      let outsideQty = Decimal.ZERO;
-      const lastEntryTs = Math.max(trade.createdAtMs, ...fills.filter((f) => byClient.get(f.clientId ?? '')?.kind === 'entry').map((f) => f.tsMs));
-      for (const f of foreign) {
-        const remaining = current.filledSize.minus(exitQty).minus(outsideQty);
-        if (!remaining.isPositive()) break;
-        if (f.tsMs < lastEntryTs) continue;
-        const size = Decimal.min(remaining, f.size);
-        exits.push({ size, price: f.price, fee: f.fee, feeCurrency: f.feeCurrency });
-        outsideQty = outsideQty.plus(size);
-        this.bookFill(venue, f, tradeId, 'reconcile: closed outside the daemon');
-      }
-      // Cancel the companions still on the venue.
-      for (const leg of this.store.legsOf(tradeId)) {
-        if (!isLiveLeg(leg.state)) continue;
-        await this.cancelLegLocked(current, leg, 'position gone');
-      }
-      const after = this.store.getTrade(tradeId) ?? current;
-      if (!isActiveTrade(after.state)) return true; // an exit leg's fill already booked it
-      const instrument = this.instrumentOf(after);
-      const pnl = instrument ? realizedPnl(instrument, after.side, entries.length > 0 ? entries : this.entryExecutions(after), exits) : Decimal.ZERO;
-      const now = this.clock.now();
-      const closeReason = outsideQty.isPositive() ? `closed outside the daemon (${reason})` : `position gone (${reason})`;
-      this.store.updateTrade(
-        tradeId,
-        { state: 'closed', realizedPnl: pnl, closedAtMs: now, closeReason },
-        now,
-        this.audit('booked_closed', after, {
-          reason,
-          venuePosition: '0',
-          exitsByDaemon: exitQty.toString(),
-          exitsOutside: outsideQty.toString(),
-          exitAvgPrice: averagePrice(exits)?.toString(),
-          realizedPnl: pnl.toString(),
-          decided: 'companions cancelled; trade booked closed from the venue fills',
-        }),
-      );
-      this.logger.warn({ tradeId, venue: after.venue, symbol: after.symbol, pnl: pnl.toString() }, 'position closed outside the daemon; companions cancelled and trade booked closed');
-      this.alerter.send({ severity: 'warning', kind: 'closed_outside', text: `${after.venue} ${after.symbol} trade ${after.id} was closed outside the daemon; its orders were cancelled and it is booked closed (P&L ${pnl.toString()}).` });
-      this.emit({ type: 'closed', tradeId, reason: closeReason, realizedPnl: pnl });
-      return true;
-    });
+    }
+    const current = this.store.getTrade(tradeId) ?? trade;
+    let outsideQty = Decimal.ZERO;
+    const lastEntryTs = Math.max(trade.createdAtMs, ...fills.filter((f) => byClient.get(f.clientId ?? '')?.kind === 'entry').map((f) => f.tsMs));
+    for (const f of foreign) {
+      const remaining = current.filledSize.minus(exitQty).minus(outsideQty);
+      if (!remaining.isPositive()) break;
+      if (f.tsMs < lastEntryTs) continue;
+      const size = Decimal.min(remaining, f.size);
+      exits.push({ size, price: f.price, fee: f.fee, feeCurrency: f.feeCurrency });
+      outsideQty = outsideQty.plus(size);
+      this.bookFill(venue, f, tradeId, 'reconcile: closed outside the daemon');
+    }
+    // Cancel the companions still on the venue.
+    for (const leg of this.store.legsOf(tradeId)) {
+      if (!isLiveLeg(leg.state)) continue;
+      await this.cancelLegLocked(current, leg, 'position gone');
+    }
+    const after = this.store.getTrade(tradeId) ?? current;
+    if (!isActiveTrade(after.state)) return true; // an exit leg's fill already booked it
+    const instrument = this.instrumentOf(after);
+    const pnl = instrument ? realizedPnl(instrument, after.side, entries.length > 0 ? entries : this.entryExecutions(after), exits) : Decimal.ZERO;
+    const now = this.clock.now();
+    const closeReason = outsideQty.isPositive() ? `closed outside the daemon (${reason})` : `position gone (${reason})`;
+    this.store.updateTrade(
+      tradeId,
+      { state: 'closed', realizedPnl: pnl, closedAtMs: now, closeReason },
+      now,
+      this.audit('booked_closed', after, {
+        reason,
+        venuePosition: '0',
+        exitsByDaemon: exitQty.toString(),
+        exitsOutside: outsideQty.toString(),
+        exitAvgPrice: averagePrice(exits)?.toString(),
+        realizedPnl: pnl.toString(),
+        decided: 'companions cancelled; trade booked closed from the venue fills',
+      }),
+    );
+    this.logger.warn({ tradeId, venue: after.venue, symbol: after.symbol, pnl: pnl.toString() }, 'position closed outside the daemon; companions cancelled and trade booked closed');
+    this.alerter.send({ severity: 'warning', kind: 'closed_outside', text: `${after.venue} ${after.symbol} trade ${after.id} was closed outside the daemon; its orders were cancelled and it is booked closed (P&L ${pnl.toString()}).` });
+    this.emit({ type: 'closed', tradeId, reason: closeReason, realizedPnl: pnl });
+    return true;
   }
 
   private entryExecutions(trade: TradeRecord): Execution[] {
