@@ -1,9 +1,10 @@
-/** Test harness: a MemoryVenue, a SQLite store, a recording alerter and the order/monitor/risk services wired as main.ts would. */
+/** Test harness: a SQLite store, a recording alerter and the order/monitor/risk services wired as main.ts would, on any Venue. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Alerter } from '../../src/domain/ports.js';
+import type { Alerter, Venue } from '../../src/domain/ports.js';
+import type { OrderSnapshot } from '../../src/domain/order.js';
 import type { AlertSeverity } from '../../src/domain/trade.js';
 import { PositionMonitor } from '../../src/monitor/position-monitor.js';
 import type { MonitorConfigInput } from '../../src/monitor/config.js';
@@ -60,7 +61,7 @@ export interface ServiceOptions {
 }
 
 /** Builds the services on `venue` the way the composition root does, and starts them. */
-export async function startServices(venue: MemoryVenue, options: ServiceOptions = {}): Promise<Services> {
+export async function startServices(venue: Venue, options: ServiceOptions = {}): Promise<Services> {
   const store = new SqliteStore({ path: options.storePath ?? ':memory:' });
   const alerter = new RecordingAlerter();
   const killSwitch = new KillSwitch({ store, alerter, logger: silentLogger });
@@ -93,7 +94,7 @@ export async function newVenue(): Promise<MemoryVenue> {
   return venue;
 }
 
-/** A long 1 000 USD BTC-PERPETUAL at market, stop 59 000, target 61 000. */
+/** A long 1 000 USD BTC-PERPETUAL at market, stop 59 000, target 61 000 (on the `memory` venue unless `overrides.venue`). */
 export function longIntent(overrides: Partial<TradeIntent> = {}): TradeIntent {
   return {
     venue: 'memory',
@@ -123,6 +124,6 @@ export function auditActions(store: SqliteStore, tradeId: string): string[] {
 }
 
 /** Our open orders on the venue, by leg kind letter in the client id. */
-export async function ourOpenOrders(venue: MemoryVenue) {
+export async function ourOpenOrders(venue: Venue): Promise<OrderSnapshot[]> {
   return (await venue.openOrders()).filter((o) => o.clientId?.startsWith('vd1'));
 }

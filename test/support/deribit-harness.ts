@@ -21,6 +21,8 @@ export interface DeribitHarness {
 
 export interface HarnessOptions {
   readonly sim?: DeribitSimOptions;
+  /** Connect to this running simulator instead of starting one (`close()` then leaves it running). */
+  readonly existingSim?: DeribitSim;
   readonly config?: Record<string, unknown>;
   /** Replace the key pair the adapter logs in with (bad-signature tests). */
   readonly credentials?: (sim: DeribitSim) => DeribitCredentials | undefined;
@@ -31,7 +33,7 @@ export interface HarnessOptions {
 
 /** A simulated Deribit on port 0 and the real adapter pointed at it, with fast timings. */
 export async function startDeribitHarness(options: HarnessOptions = {}): Promise<DeribitHarness> {
-  const sim = await startDeribitSim({ heartbeatIntervalScale: 0.01, priceStepMs: 0, ...options.sim });
+  const sim = options.existingSim ?? (await startDeribitSim({ heartbeatIntervalScale: 0.01, priceStepMs: 0, ...options.sim }));
   const log = captureLogger('debug');
   const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
   const config: DeribitConfig = DeribitConfigSchema.parse({
@@ -67,7 +69,7 @@ export async function startDeribitHarness(options: HarnessOptions = {}): Promise
       waitFor(() => events.find(predicate), { timeoutMs, message: 'venue event' }) as Promise<never>,
     async close() {
       await venue.disconnect();
-      await sim.close();
+      if (!options.existingSim) await sim.close();
     },
   };
 }

@@ -1,0 +1,417 @@
+/**
+ * OrderManager scenarios, written once and run on every venue fixture (the in-memory venue, and
+ * the real Deribit adapter against the simulated Deribit). Each asserts the venue's final state,
+ * the store's, and the audit trail.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Decimal } from '../../src/domain/decimal.js';
+import type { OrderSnapshot } from '../../src/domain/order.js';
+import type { TradeIntent } from '../../src/orders/validation.js';
+import { waitFor } from '../support/wait.js';
+import { SYMBOL, type ServiceOptions, type Services, auditActions, longIntent, ourOpenOrders, startServices } from '../orders/harness.js';
+import type { ScenarioVenue, ScenarioVenueFactory } from './venue-fixture.js';
+
+export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
+  describe(`OrderManager scenarios on ${factory.name}`, () => {
+    let fx: ScenarioVenue | undefined;
+    let services: Services | undefined;
+    afterEach(async () => {
+      await services?.stop();
+      services = undefined;
+      await fx?.close();
+      fx = undefined;
+    });
+
+    async function start(options: ServiceOptions = {}): Promise<{ fx: ScenarioVenue; s: Services; intent: (o?: Partial<TradeIntent>) => TradeIntent }> {
+      const venue = await factory.create();
+      fx = venue;
+      services = await startServices(venue.venue, options);
+      return { fx: venue, s: services, intent: (o = {}) => longIntent({ venue: venue.venue.id, ...o }) };
+    }
+
+    async function stopOf(f: ScenarioVenue): Promise<OrderSnapshot | undefined> {
+      return (await ourOpenOrders(f.venue)).find((o) => o.type === 'stop_market');
+    }
+
+    async function targetOf(f: ScenarioVenue): Promise<OrderSnapshot | undefined> {
+      return (await ourOpenOrders(f.venue)).find((o) => o.type === 'take_market');
+    }
+
+    describe('entry and protection', () => {
+      it('places a reduce-only stop and target for the filled size once a market entry fills', async () => {
+        const { fx, s, intent } = await start();
+        const result = await s.orders.openTrade(intent());
+        expect(result.status).toBe('accepted');
+        if (result.status !== 'accepted') return;
+        const tradeId = result.tradeId;
+
+        // Venue: position long 1000, a sell stop_market at 59000 and a take_market at 61000, both reduce-only, for 1000.
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'stop and target resting' });
+        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        const stop = await stopOf(fx);
+        const target = await targetOf(fx);
+        expect(stop).toMatchObject({ side: 'sell', reduceOnly: true, status: 'untriggered' });
+        expect(stop?.size.toString()).toBe('1000');
+        expect(stop?.triggerPrice?.toString()).toBe('59000');
+        expect(target).toMatchObject({ side: 'sell', reduceOnly: true, status: 'untriggered' });
+        expect(target?.size.toString()).toBe('1000');
+        expect(target?.triggerPrice?.toString()).toBe('61000');
+        expect(stop?.clientId).toBe(`vd1${tradeId}S1`);
+        expect(target?.clientId).toBe(`vd1${tradeId}T1`);
+        // The engine holds exactly one entry (not reduce-only) and the two reduce-only triggers.
+        expect(fx.engine.allOrders({ predicate: (o) => !o.reduceOnly }).map((o) => o.label)).toEqual([`vd1${tradeId}E1`]);
+
+        // Store: trade open, filled 1000; legs recorded with venue ids.
+        const trade = s.store.getTrade(tradeId);
+        expect(trade?.state).toBe('open');
+        expect(trade?.filledSize.toString()).toBe('1000');
+        const legs = s.store.legsOf(tradeId);
+        expect(legs.map((l) => [l.kind, l.state])).toEqual([
+          ['entry', 'filled'],
+          ['stop_loss', 'untriggered'],
+          ['take_profit', 'untriggered'],
+        ]);
+        expect(legs.every((l) => l.venueOrderId !== undefined)).toBe(true);
+        expect(legs.find((l) => l.kind === 'stop_loss')?.venueOrderId).toBe(stop?.venueOrderId);
+
+        // Audit: what was sent, what came back, what was decided, in order.
+        const actions = auditActions(s.store, tradeId);
+        expect(actions.indexOf('trade_created')).toBeLessThan(actions.indexOf('entry_outcome'));
+        expect(actions.indexOf('entry_filled')).toBeLessThan(actions.indexOf('stop_loss_submit'));
+        expect(actions.indexOf('stop_loss_outcome')).toBeLessThan(actions.indexOf('take_profit_submit'));
+        expect(actions).toContain('take_profit_outcome');
+      });
+    });
+
+    describe('partial fills', () => {
+      it('protects what a limit entry has filled and resizes the protection as more fills arrive', async () => {
+        const { fx, s, intent } = await start();
+        const result = await s.orders.openTrade(intent({ entry: { type: 'limit', price: '59900' } }));
+        expect(result.status).toBe('accepted');
+        if (result.status !== 'accepted') return;
+        expect(s.store.getTrade(result.tradeId)?.state).toBe('entry_working');
+        expect(await stopOf(fx)).toBeUndefined();
+
+        // First fill: 300 of 1000.
+        fx.partialFillNext('300');
+        fx.setMarkPrice(SYMBOL, '59850');
+        await waitFor(async () => (await stopOf(fx))?.size.eq(300), { message: 'stop for 300' });
+        await waitFor(async () => (await targetOf(fx))?.size.eq(300), { message: 'target for 300' });
+        expect(fx.positionSize(SYMBOL).toString()).toBe('300');
+        expect(s.store.getTrade(result.tradeId)?.filledSize.toString()).toBe('300');
+
+        // The rest fills: the same stop is amended to 1000.
+        fx.setMarkPrice(SYMBOL, '59800');
+        await waitFor(async () => (await stopOf(fx))?.size.eq(1000), { message: 'stop resized to 1000' });
+        await waitFor(async () => (await targetOf(fx))?.size.eq(1000), { message: 'target resized' });
+        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        const open = await ourOpenOrders(fx.venue);
+        expect(open.filter((o) => o.type === 'stop_market').map((o) => o.clientId)).toEqual([`vd1${result.tradeId}S1`]);
+        const trade = s.store.getTrade(result.tradeId);
+        expect(trade?.filledSize.toString()).toBe('1000');
+        expect(trade?.state).toBe('open');
+        const stopLegs = s.store.legsOf(result.tradeId).filter((l) => l.kind === 'stop_loss' && l.state === 'untriggered');
+        expect(stopLegs).toHaveLength(1);
+        expect(stopLegs[0]?.size.toString()).toBe('1000');
+        const actions = auditActions(s.store, result.tradeId);
+        expect(actions).toContain('stop_loss_resized');
+        expect(actions).toContain('take_profit_resized');
+        expect(actions.filter((a) => a === 'entry_filled')).toHaveLength(2);
+      });
+
+      it('keeps the filled part protected when the entry is cancelled after a partial fill', async () => {
+        const { fx, s, intent } = await start();
+        const result = await s.orders.openTrade(intent({ entry: { type: 'limit', price: '59900' } }));
+        if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
+        fx.partialFillNext('300');
+        fx.setMarkPrice(SYMBOL, '59850');
+        await waitFor(async () => (await stopOf(fx))?.size.eq(300), { message: 'stop for 300' });
+
+        expect(await s.orders.cancelEntry(result.tradeId)).toBe(true);
+        fx.setMarkPrice(SYMBOL, '59800'); // would have filled the rest
+        await waitFor(() => s.store.legsOf(result.tradeId).find((l) => l.kind === 'entry')?.state === 'cancelled');
+
+        expect(fx.positionSize(SYMBOL).toString()).toBe('300');
+        expect((await stopOf(fx))?.size.toString()).toBe('300');
+        const entryOnVenue = fx.engine.allOrders({ label: `vd1${result.tradeId}E1` });
+        expect(entryOnVenue.map((o) => [o.state, o.filledAmount.toString()])).toEqual([['cancelled', '300']]);
+        const trade = s.store.getTrade(result.tradeId);
+        expect(trade?.state).toBe('open');
+        expect(trade?.filledSize.toString()).toBe('300');
+        expect(auditActions(s.store, result.tradeId)).toContain('entry_done');
+      });
+    });
+
+    describe('stop failures', () => {
+      it('closes the position at market and raises a critical alert when the stop is rejected three times', async () => {
+        const { fx, s, intent } = await start();
+        fx.rejectNextOrders(3, 'stop_market', 'error');
+
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
+        await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed', { message: 'trade closed by the emergency close' });
+
+        // Venue: flat, none of our orders left, no stop ever placed.
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
+        expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' })).toHaveLength(0);
+        // Store and alerts.
+        const trade = s.store.getTrade(result.tradeId);
+        expect(trade?.closeReason).toMatch(/^emergency: the stop could not be placed after 3 attempts/);
+        expect(s.alerter.critical().some((a) => a.kind === 'emergency_close')).toBe(true);
+        const actions = auditActions(s.store, result.tradeId);
+        expect(actions.filter((a) => a === 'stop_loss_outcome')).toHaveLength(3);
+        expect(actions.indexOf('stop_loss_failed')).toBeLessThan(actions.indexOf('emergency_close'));
+        expect(actions.indexOf('emergency_close')).toBeLessThan(actions.indexOf('close_submit'));
+        expect(actions).toContain('trade_closed');
+        const close = s.store.legsOf(result.tradeId).find((l) => l.kind === 'close');
+        expect(close?.state).toBe('filled');
+        expect(close?.filledSize.toString()).toBe('1000');
+        expect(s.store.legsOf(result.tradeId).find((l) => l.kind === 'stop_loss')?.state).toBe('rejected');
+        // The take-profit was never left behind.
+        expect(s.store.legsOf(result.tradeId).some((l) => l.kind === 'take_profit' && l.state === 'untriggered')).toBe(false);
+      });
+
+      it('retries a rejected stop with the same client id and keeps the position when a retry succeeds', async () => {
+        const { fx, s, intent } = await start();
+        fx.rejectNextOrders(2, 'stop_market', 'error');
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect((await stopOf(fx))?.clientId).toBe(`vd1${result.tradeId}S1`);
+        expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' })).toHaveLength(1);
+        expect(s.store.getLeg(`vd1${result.tradeId}S1`)?.state).toBe('untriggered');
+        expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
+        expect(auditActions(s.store, result.tradeId).filter((a) => a === 'stop_loss_outcome')).toHaveLength(3);
+        expect(s.alerter.critical()).toHaveLength(0);
+      });
+
+      it('closes at once, without retrying, when the venue says the stop would trigger immediately', async () => {
+        const { fx, s, intent } = await start();
+        fx.rejectNextOrders(1, 'stop_market', 'would_trigger');
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed');
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
+        const actions = auditActions(s.store, result.tradeId);
+        expect(actions.filter((a) => a === 'stop_loss_outcome')).toHaveLength(1);
+        expect(actions.indexOf('stop_loss_outcome')).toBeLessThan(actions.indexOf('emergency_close'));
+        expect(s.store.getTrade(result.tradeId)?.closeReason).toMatch(/would trigger at once/);
+        expect(s.alerter.critical().some((a) => a.kind === 'emergency_close')).toBe(true);
+      });
+
+      it('a limit entry filled on a gap through its stop: the venue refuses the stop as already triggered and the position is closed at once', async () => {
+        const { fx, s, intent } = await start();
+        const result = await s.orders.openTrade(intent({ entry: { type: 'limit', price: '59900' }, stopLossPrice: '59000' }));
+        if (result.status !== 'accepted') throw new Error('entry not accepted');
+        // One move from 60000 to 58900: the resting buy fills at 59900, the mark is already under the 59000 stop.
+        fx.setMarkPrice(SYMBOL, '58900');
+        await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed', { message: 'closed at market' });
+
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
+        expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' })).toHaveLength(0);
+        const trade = s.store.getTrade(result.tradeId);
+        expect(trade?.closeReason).toMatch(/would trigger at once/);
+        expect(trade?.realizedPnl?.isNegative()).toBe(true);
+        expect(s.alerter.critical().some((a) => a.kind === 'emergency_close')).toBe(true);
+        const outcomes = s.store.audit({ tradeId: result.tradeId, limit: 1_000 }).filter((a) => a.action === 'stop_loss_outcome');
+        expect(outcomes).toHaveLength(1); // no retry: retrying cannot help
+        expect(JSON.stringify(outcomes[0]?.detail)).toMatch(/10034|trigger_price_too_high/);
+        const close = s.store.legsOf(result.tradeId).find((l) => l.kind === 'close');
+        expect(close).toMatchObject({ state: 'filled' });
+        expect(close?.filledSize.toString()).toBe('1000');
+      });
+
+      it('treats a take-profit failure as an alert, not a reason to close', async () => {
+        const { fx, s, intent } = await start();
+        fx.rejectNextOrders(3, 'take_market', 'error');
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(async () => (await stopOf(fx)) !== undefined && s.alerter.alerts.some((a) => a.kind === 'take_profit_failed'));
+        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect(await targetOf(fx)).toBeUndefined();
+        expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
+        expect(s.alerter.critical()).toHaveLength(0);
+        const actions = auditActions(s.store, result.tradeId);
+        expect(actions.filter((a) => a === 'take_profit_outcome')).toHaveLength(3);
+        expect(actions).toContain('take_profit_failed');
+        expect(actions).not.toContain('emergency_close');
+      });
+    });
+
+    describe('siblings (with the PositionMonitor)', () => {
+      it('cancels the target at once when the stop fills, and books the loss', async () => {
+        const { fx, s, intent } = await start();
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+
+        fx.setMarkPrice(SYMBOL, '58900');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 0, { message: 'target cancelled after the stop filled' });
+        await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed');
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(fx.engine.allOrders({ label: `vd1${result.tradeId}T1` }).map((o) => o.state)).toEqual(['cancelled']);
+        const trade = s.store.getTrade(result.tradeId);
+        expect(trade?.closeReason).toBe('stop-loss filled');
+        expect(trade?.realizedPnl?.isNegative()).toBe(true);
+        const legs = s.store.legsOf(result.tradeId);
+        expect(legs.find((l) => l.kind === 'stop_loss')?.state).toBe('filled');
+        expect(legs.find((l) => l.kind === 'stop_loss')?.filledSize.toString()).toBe('1000');
+        expect(legs.find((l) => l.kind === 'take_profit')?.state).toBe('cancelled');
+        await waitFor(() => auditActions(s.store, result.tradeId).includes('sibling_cancelled'));
+        expect(auditActions(s.store, result.tradeId)).toContain('trade_closed');
+      });
+
+      it('cancels the stop at once when the target fills, and books the profit', async () => {
+        const { fx, s, intent } = await start();
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+
+        fx.setMarkPrice(SYMBOL, '61100');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 0, { message: 'stop cancelled after the target filled' });
+        await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed');
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(fx.engine.allOrders({ label: `vd1${result.tradeId}S1` }).map((o) => o.state)).toEqual(['cancelled']);
+        const trade = s.store.getTrade(result.tradeId);
+        expect(trade?.closeReason).toBe('take-profit filled');
+        expect(trade?.realizedPnl?.isPositive()).toBe(true);
+        const legs = s.store.legsOf(result.tradeId);
+        expect(legs.find((l) => l.kind === 'take_profit')?.state).toBe('filled');
+        expect(legs.find((l) => l.kind === 'stop_loss')?.state).toBe('cancelled');
+        await waitFor(() => auditActions(s.store, result.tradeId).includes('sibling_cancelled'));
+        expect(auditActions(s.store, result.tradeId)).toContain('trade_closed');
+      });
+    });
+
+    describe('stop-limit stops', () => {
+      it('a stop_limit that fired and whose limit rests is cancelled through the order it spawned when the trade is closed', async () => {
+        const { fx, s, intent } = await start({ orders: { stopOrderType: 'stop_limit', stopLimitSlippagePct: 0.5 } });
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+        const stopId = `vd1${result.tradeId}S1`;
+        const placed = (await ourOpenOrders(fx.venue)).find((o) => o.clientId === stopId);
+        expect(placed).toMatchObject({ type: 'stop_limit', status: 'untriggered' });
+        expect(placed?.price?.toString()).toBe('58705'); // 0.5 % under the trigger, floored to the 0.5 tick
+
+        // The mark gaps through the trigger and below the limit: the spawned sell limit rests unfilled.
+        fx.setMarkPrice(SYMBOL, '58600');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).some((o) => o.clientId === stopId && o.status === 'open'), { message: 'the stop fired; its limit rests' });
+        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+
+        const closed = await s.orders.closeTrade(result.tradeId, 'operator /close');
+        expect(closed).toMatchObject({ flat: true, failedCancels: [] });
+        expect(closed.cancelled).toEqual(expect.arrayContaining([stopId, `vd1${result.tradeId}T1`]));
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(fx.engine.openOrders()).toHaveLength(0);
+        expect(fx.engine.allOrders({ label: stopId }).map((o) => [o.orderType, o.state])).toEqual([
+          ['stop_limit', 'triggered'],
+          ['limit', 'cancelled'],
+        ]);
+        const trade = s.store.getTrade(result.tradeId);
+        expect(trade?.state).toBe('closed');
+        expect(trade?.closeReason).toBe('operator /close');
+        expect(s.store.getLeg(stopId)?.state).toBe('cancelled');
+        const actions = auditActions(s.store, result.tradeId);
+        expect(actions.indexOf('close_outcome')).toBeLessThan(actions.lastIndexOf('cancel_outcome'));
+        expect(actions.at(-1)).toBe('trade_closed');
+      });
+    });
+
+    describe('unknown outcomes', () => {
+      it('never sends a second entry when the entry response never comes (the order did arrive)', async () => {
+        const { fx, s, intent } = await start();
+        fx.neverAnswerNextOrder({ execute: true });
+
+        const result = await s.orders.openTrade(intent());
+        expect(result.status).toBe('accepted'); // settled by the look-up
+        if (result.status !== 'accepted') return;
+        await waitFor(async () => (await stopOf(fx)) !== undefined, { message: 'stop placed after the look-up found the entry' });
+        await s.monitor.runPass('test');
+
+        const entries = fx.engine.allOrders({ predicate: (o) => !o.reduceOnly });
+        expect(entries.map((o) => o.label)).toEqual([`vd1${result.tradeId}E1`]);
+        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect((await stopOf(fx))?.size.toString()).toBe('1000');
+        expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
+        expect(s.store.legsOf(result.tradeId).find((l) => l.kind === 'entry')?.state).toBe('filled');
+        const actions = auditActions(s.store, result.tradeId);
+        expect(actions.indexOf('entry_unknown')).toBeLessThan(actions.indexOf('entry_filled'));
+        expect(actions.filter((a) => a === 'entry_outcome')).toHaveLength(1);
+      });
+
+      it('never resends an entry that did not arrive; it is marked lost after repeated look-ups', async () => {
+        const { fx, s, intent } = await start({ monitor: { lostAfterNotFound: 3 } });
+        fx.neverAnswerNextOrder({ execute: false });
+
+        const result = await s.orders.openTrade(intent());
+        expect(result.status).toBe('unknown');
+        if (result.status !== 'unknown') return;
+        for (let i = 0; i < 3; i += 1) await s.monitor.runPass('test');
+
+        expect(fx.engine.allOrders()).toHaveLength(0);
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(s.store.getTrade(result.tradeId)?.state).toBe('failed');
+        expect(s.store.legsOf(result.tradeId)[0]?.state).toBe('lost');
+        expect(s.alerter.alerts.some((a) => a.kind === 'entry_lost')).toBe(true);
+        const actions = auditActions(s.store, result.tradeId);
+        expect(actions.filter((a) => a === 'entry_outcome')).toHaveLength(1);
+        expect(actions.indexOf('entry_unknown')).toBeLessThan(actions.indexOf('leg_lost'));
+        expect(actions).toContain('trade_failed');
+      });
+    });
+
+    describe('validation and closing', () => {
+      it('refuses a stop on the winning side and a target on the losing side, persisting nothing', async () => {
+        const { fx, s, intent } = await start();
+        const badStop = await s.orders.openTrade(intent({ stopLossPrice: '60500' }));
+        expect(badStop).toMatchObject({ status: 'refused', code: 'STOP_WRONG_SIDE' });
+        const badTarget = await s.orders.openTrade(intent({ takeProfitPrice: '59500' }));
+        expect(badTarget).toMatchObject({ status: 'refused', code: 'TARGET_WRONG_SIDE' });
+        expect(s.store.listTrades()).toHaveLength(0);
+        expect(fx.engine.allOrders()).toHaveLength(0);
+        expect(s.store.audit().filter((a) => a.action === 'entry_refused')).toHaveLength(2);
+      });
+
+      it('rounds sizes and prices to the instrument grid before anything is sent (BTC-PERPETUAL: USD lots of 10, tick 0.5)', async () => {
+        const { fx, s, intent } = await start();
+        const result = await s.orders.openTrade(intent({ size: { unit: 'venue', value: '1005' }, stopLossPrice: '59000.3', takeProfitPrice: '61000.2' }));
+        if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+        const onVenue = fx.engine.allOrders();
+        expect(onVenue.map((o) => [o.orderType, o.amount.toString(), o.triggerPrice?.toString()])).toEqual([
+          ['market', '1000', undefined],
+          ['stop_market', '1000', '59000.5'],
+          ['take_market', '1000', '61000'],
+        ]);
+        expect(s.store.getTrade(result.tradeId)?.size.toString()).toBe('1000');
+        expect(s.store.getTrade(result.tradeId)?.stopPrice.toString()).toBe('59000.5');
+      });
+
+      it('closeTrade closes at market, cancels the companions and confirms flat', async () => {
+        const { fx, s, intent } = await start();
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+
+        const closed = await s.orders.closeTrade(result.tradeId, 'operator /close');
+        expect(closed.flat).toBe(true);
+        expect(closed.closedSize.toString()).toBe('1000');
+        expect(closed.cancelled).toHaveLength(2);
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
+        const trade = s.store.getTrade(result.tradeId);
+        expect(trade?.state).toBe('closed');
+        expect(trade?.closeReason).toBe('operator /close');
+        expect(trade?.realizedPnl).toBeInstanceOf(Decimal);
+        const actions = auditActions(s.store, result.tradeId);
+        expect(actions.indexOf('close_outcome')).toBeLessThan(actions.lastIndexOf('cancel_outcome'));
+        expect(actions.at(-1)).toBe('trade_closed');
+      });
+    });
+  });
+}
