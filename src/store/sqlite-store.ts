@@ -140,6 +140,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
+  /** Prepared UPDATEs by their SQL: one per combination of changed columns. */
+  private readonly updateStatements = new Map<string, Database.Statement>();
 
   constructor(options: SqliteStoreOptions) {
     try {
@@ -276,21 +278,47 @@ export class SqliteStore implements Store {
   }
 
   updateTrade(id: string, update: TradeUpdate, nowMs: number, audit?: AuditEntry): void {
-    const sets: string[] = ['updated_at_ms = @now'];
-    const params: Record<string, unknown> = { id, now: nowMs };
-    const put = (column: string, value: unknown): void => {
+    this.updateRow('trades', 'id', id, nowMs, audit, {
+      state: update.state,
+      filled_size: update.filledSize?.toString(),
+      avg_entry_price: update.avgEntryPrice?.toString(),
+      realized_pnl: update.realizedPnl?.toString(),
+      close_reason: update.closeReason,
+      closed_at_ms: update.closedAtMs,
+    });
+  }
+
+  /**
+   * One UPDATE of the given row (columns left undefined are kept) plus its audit entry, in one
+   * transaction; throws STORE_NOT_FOUND when the row does not exist. Table and column names are
+   * fixed strings from this file, never input.
+   */
+  private updateRow(
+    table: 'trades' | 'legs',
+    keyColumn: 'id' | 'client_id',
+    key: string,
+    nowMs: number,
+    audit: AuditEntry | undefined,
+    columns: Record<string, string | number | undefined>,
+  ): void {
+    const sets = ['updated_at_ms = @now'];
+    const params: Record<string, unknown> = { key, now: nowMs };
+    for (const [column, value] of Object.entries(columns)) {
+      if (value === undefined) continue;
       sets.push(`${column} = @${column}`);
       params[column] = value;
-    };
-    if (update.state !== undefined) put('state', update.state);
-    if (update.filledSize !== undefined) put('filled_size', update.filledSize.toString());
-    if (update.avgEntryPrice !== undefined) put('avg_entry_price', update.avgEntryPrice.toString());
-    if (update.realizedPnl !== undefined) put('realized_pnl', update.realizedPnl.toString());
-    if (update.closeReason !== undefined) put('close_reason', update.closeReason);
-    if (update.closedAtMs !== undefined) put('closed_at_ms', update.closedAtMs);
+    }
     this.db.transaction(() => {
-      const info = this.db.prepare(`UPDATE trades SET ${sets.join(', ')} WHERE id = @id`).run(params);
-      if (info.changes === 0) throw new DaemonError('STORE_NOT_FOUND', `trade ${id} is not in the store`);
+      const sql = `UPDATE ${table} SET ${sets.join(', ')} WHERE ${keyColumn} = @key`;
+      let stmt = this.updateStatements.get(sql);
+      if (!stmt) {
+        stmt = this.db.prepare(sql);
+        this.updateStatements.set(sql, stmt);
+      }
+      const info = stmt.run(params);
+      if (info.changes === 0) {
+        throw new DaemonError('STORE_NOT_FOUND', `${table === 'trades' ? 'trade' : 'leg'} ${key} is not in the store`);
+      }
       this.writeAudit(audit);
     })();
   }
@@ -303,24 +331,15 @@ export class SqliteStore implements Store {
   }
 
   updateLeg(clientId: string, update: LegUpdate, nowMs: number, audit?: AuditEntry): void {
-    const sets: string[] = ['updated_at_ms = @now'];
-    const params: Record<string, unknown> = { client_id: clientId, now: nowMs };
-    const put = (column: string, value: unknown): void => {
-      sets.push(`${column} = @${column}`);
-      params[column] = value;
-    };
-    if (update.venueOrderId !== undefined) put('venue_order_id', update.venueOrderId);
-    if (update.state !== undefined) put('state', update.state);
-    if (update.size !== undefined) put('size', update.size.toString());
-    if (update.filledSize !== undefined) put('filled_size', update.filledSize.toString());
-    if (update.avgFillPrice !== undefined) put('avg_fill_price', update.avgFillPrice.toString());
-    if (update.triggerPrice !== undefined) put('trigger_price', update.triggerPrice.toString());
-    if (update.price !== undefined) put('price', update.price.toString());
-    this.db.transaction(() => {
-      const info = this.db.prepare(`UPDATE legs SET ${sets.join(', ')} WHERE client_id = @client_id`).run(params);
-      if (info.changes === 0) throw new DaemonError('STORE_NOT_FOUND', `leg ${clientId} is not in the store`);
-      this.writeAudit(audit);
-    })();
+    this.updateRow('legs', 'client_id', clientId, nowMs, audit, {
+      venue_order_id: update.venueOrderId,
+      state: update.state,
+      size: update.size?.toString(),
+      filled_size: update.filledSize?.toString(),
+      avg_fill_price: update.avgFillPrice?.toString(),
+      trigger_price: update.triggerPrice?.toString(),
+      price: update.price?.toString(),
+    });
   }
 
   getLeg(clientId: string): LegRecord | undefined {
