@@ -9,7 +9,17 @@ import type { OrderSnapshot } from './order.js';
  */
 export type CommandOutcome =
   | { readonly status: 'accepted'; readonly order: OrderSnapshot }
-  | { readonly status: 'rejected'; readonly code: string; readonly reason: string; readonly retryable: boolean }
+  | {
+      readonly status: 'rejected';
+      readonly code: string;
+      readonly reason: string;
+      readonly retryable: boolean;
+      /**
+       * The venue refused a stop/take because its trigger is already on the wrong side of the
+       * market: it would fire at once. The adapter decides this from its venue's codes.
+       */
+      readonly wouldTriggerImmediately?: boolean;
+    }
   | { readonly status: 'unknown'; readonly reason: string };
 
 export type CancelOutcome =

@@ -232,3 +232,12 @@ function describeRpcError(error: DeribitRpcErrorBody): string {
     .join(', ');
   return details === '' ? error.message : `${error.message} (${details})`;
 }
+
+/**
+ * True for `10034 trigger_price_too_high` / `10035 trigger_price_too_low`: the trigger is already
+ * on the wrong side of the market, so the stop or take would fire at once.
+ */
+export function isImmediateTrigger(error: unknown): boolean {
+  const code = codeOf(error);
+  return code === 10034 || code === 10035;
+}

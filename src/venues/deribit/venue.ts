@@ -14,7 +14,7 @@ import type { Clock, Venue } from '../../domain/ports.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
-import { classify, DeribitApiError, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, DERIBIT_VENUE_ID } from './errors.js';
+import { classify, DeribitApiError, isImmediateTrigger, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, DERIBIT_VENUE_ID } from './errors.js';
 import {
   buildEditParams,
   buildOrderParams,
@@ -250,7 +250,13 @@ export class DeribitVenue implements Venue {
       return { status: 'unknown', reason: (err as Error).message };
     }
     const code = err instanceof DeribitApiError ? String(err.rpcCode) : err instanceof DaemonError ? err.code : 'ERROR';
-    return { status: 'rejected', code, reason: (err as Error).message, retryable: kind === 'retryable' };
+    return {
+      status: 'rejected',
+      code,
+      reason: (err as Error).message,
+      retryable: kind === 'retryable',
+      ...(isImmediateTrigger(err) ? { wouldTriggerImmediately: true } : {}),
+    };
   }
 
   async cancelOrder(ref: OrderRef, priority: RatePriority = 'normal'): Promise<CancelOutcome> {

@@ -188,7 +188,11 @@ export class MemoryVenue implements Venue {
       reduceOnly: request.reduceOnly,
       label: request.clientId,
     });
-    if (rejection) return { status: 'rejected', code: String(rejection.code), reason: rejection.message, retryable: false };
+    if (rejection) {
+      // fault knobs carry the simulated venue's (Deribit's) codes
+      const immediate = rejection.code === 10034 || rejection.code === 10035;
+      return { status: 'rejected', code: String(rejection.code), reason: rejection.message, retryable: false, ...(immediate ? { wouldTriggerImmediately: true } : {}) };
+    }
     try {
       const result = this.engine.placeOrder(
         {
@@ -208,7 +212,10 @@ export class MemoryVenue implements Venue {
       );
       return { status: 'accepted', order: this.snapshot(result.order) };
     } catch (err) {
-      if (err instanceof EngineRejection) return { status: 'rejected', code: err.reason, reason: err.message, retryable: false };
+      if (err instanceof EngineRejection) {
+        const immediate = err.reason === 'trigger_price_too_high' || err.reason === 'trigger_price_too_low';
+        return { status: 'rejected', code: err.reason, reason: err.message, retryable: false, ...(immediate ? { wouldTriggerImmediately: true } : {}) };
+      }
       throw err;
     }
   }

@@ -259,6 +259,14 @@ describe('Deribit adapter against the simulator: orders', () => {
     expect(out).toMatchObject({ status: 'rejected', code: '10041' });
   });
 
+  it('a stop whose trigger is already through the market is flagged as one that would fire at once', async () => {
+    h = await startDeribitHarness();
+    await h.venue.submitOrder({ clientId: 'vd1-imm-e', symbol: PERP, side: 'buy', type: 'market', size: dec(100), reduceOnly: false });
+    const mark = h.sim.engine.markPrice(PERP);
+    const out = await h.venue.submitOrder({ clientId: 'vd1-imm-sl', symbol: PERP, side: 'sell', type: 'stop_market', triggerPrice: mark.plus(500), trigger: 'mark', size: dec(100), reduceOnly: true });
+    expect(out).toMatchObject({ status: 'rejected', code: '10034', wouldTriggerImmediately: true });
+  });
+
   it('rounds to tick and lot before sending: no float artefacts on the wire', async () => {
     h = await startDeribitHarness();
     await h.venue.submitOrder({ clientId: 'vd1-round-e', symbol: PERP, side: 'buy', type: 'limit', price: dec('55000.26'), size: dec('105'), reduceOnly: false });
