@@ -1,0 +1,266 @@
+/**
+ * Closing: a trade is closed with a reduce-only market order bounded by what the venue holds, its
+ * companions are cancelled, flatness is confirmed over the API, and it is booked closed with its
+ * P&L. Also cancels single legs (settling "not found" answers by look-up), the siblings of a
+ * filled exit, and orphaned daemon orders.
+ */
+import { Decimal } from '../domain/decimal.js';
+import { type OrderSnapshot, type OrderStatus, isTerminal } from '../domain/order.js';
+import type { LegRecord, TradeRecord } from '../domain/trade.js';
+import { describeOutcome, describeRequest, errorText, outcomeError } from './audit-format.js';
+import { clientIdFor, parseClientId } from './client-ids.js';
+import { COMPONENT, type OrderContext, type OrderPeers } from './context.js';
+import { backoffMs, isProtectiveKind, nextSeq } from './leg-rules.js';
+import { averagePrice, realizedPnl } from './pnl.js';
+import { IN_FLIGHT_LEG_STATES, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
+import { closeRequest, exitLeg } from './requests.js';
+import { closeQuantity, legExecutions, netOpenQuantity } from './settlement.js';
+import type { CancelLegResult, CloseResult } from './types.js';
+
+type FailedCancel = { clientId: string; error: string };
+
+export class Closing {
+  constructor(
+    private readonly ctx: OrderContext,
+    private readonly peers: OrderPeers,
+  ) {}
+
+  /** Reduce-only market close, then cancel the trade's remaining orders, then confirm flat over the API. */
+  closeTrade(tradeId: string, reason: string): Promise<CloseResult> {
+    return this.ctx.withLock(tradeId, () => this.closeTradeLocked(tradeId, reason));
+  }
+
+  async closeTradeLocked(tradeId: string, reason: string): Promise<CloseResult> {
+    const { store, audit, clock } = this.ctx;
+    const trade = store.getTrade(tradeId);
+    const none: CloseResult = { tradeId, flat: true, closedSize: Decimal.ZERO, cancelled: [], failedCancels: [] };
+    if (!trade) return { ...none, flat: false, error: `trade ${tradeId} is not in the store` };
+    if (!isActiveTrade(trade.state)) return none;
+    const venue = this.ctx.venueOf(trade);
+    const cancelled: string[] = [];
+    const failedCancels: FailedCancel[] = [];
+    store.updateTrade(tradeId, { state: 'closing', closeReason: reason }, clock.now(), audit('close_requested', trade, { reason, previousState: trade.state }));
+
+    // 1. A working entry must not fill any more.
+    const entry = store.legsOf(tradeId).find((l) => l.kind === 'entry');
+    if (entry && isLiveLeg(entry.state)) {
+      const r = await this.cancelLegLocked(trade, entry, 'closing the trade');
+      if (r.ok) cancelled.push(entry.clientId);
+      else failedCancels.push({ clientId: entry.clientId, error: r.error });
+    }
+
+    // 2. Close what is open, bounded by what the venue actually holds.
+    let closedSize = Decimal.ZERO;
+    let current = store.getTrade(tradeId) ?? trade;
+    const qty = openQuantity(current, store.legsOf(tradeId));
+    if (qty.isPositive()) {
+      let position: Decimal;
+      try {
+        position = (await venue.positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
+      } catch (err) {
+        return this.closeFailed(trade, `could not read positions: ${errorText(err)}`, cancelled, failedCancels);
+      }
+      const closeQty = closeQuantity(trade.side, qty, position, this.ctx.instrumentOf(trade));
+      store.appendAudit(audit('close_sizing', trade, { openQty: qty.toString(), venuePosition: position.toString(), closeQty: closeQty.toString() }));
+      if (closeQty.isPositive()) {
+        const sent = await this.sendCloseLocked(trade, closeQty);
+        if (!sent.ok) return this.closeFailed(trade, sent.error, cancelled, failedCancels);
+        closedSize = sent.filled;
+      }
+    }
+
+    // 3. Cancel the companions.
+    for (const leg of store.legsOf(tradeId)) {
+      if (leg.kind === 'close' || !isLiveLeg(leg.state)) continue;
+      const r = await this.cancelLegLocked(trade, leg, 'trade closed');
+      if (r.ok) cancelled.push(leg.clientId);
+      else failedCancels.push({ clientId: leg.clientId, error: r.error });
+    }
+
+    // 4. Confirm flat over the API: the venue holds no more than the daemon's other trades there.
+    const flat = await this.confirmFlat(trade);
+    current = store.getTrade(tradeId) ?? trade;
+    if (!flat.ok) {
+      store.appendAudit(audit('close_not_flat', trade, { detail: flat.detail, decided: 'report; the caller retries' }));
+      if (current.state === 'closing') {
+        store.updateTrade(tradeId, { state: 'open' }, clock.now(), audit('close_failed', trade, { error: flat.detail, decided: 'back to open so the monitor keeps it protected' }));
+      }
+      return { tradeId, flat: false, closedSize, cancelled, failedCancels, error: flat.detail };
+    }
+    if (isActiveTrade(current.state)) await this.finalizeClosed(current, reason, 'close confirmed flat over the API');
+    return { tradeId, flat: true, closedSize, cancelled, failedCancels };
+  }
+
+  private closeFailed(trade: TradeRecord, error: string, cancelled: string[], failedCancels: FailedCancel[]): CloseResult {
+    const { store, audit, clock } = this.ctx;
+    const current = store.getTrade(trade.id);
+    this.ctx.logger.error({ tradeId: trade.id, venue: trade.venue, symbol: trade.symbol }, `close failed: ${error}; trade kept open with its stop; retry or close by hand`);
+    if (current?.state === 'closing') {
+      store.updateTrade(trade.id, { state: 'open' }, clock.now(), audit('close_failed', trade, { error, decided: 'back to open so the monitor keeps it protected' }));
+    }
+    return { tradeId: trade.id, flat: false, closedSize: Decimal.ZERO, cancelled, failedCancels, error };
+  }
+
+  /** Flat means the venue's position equals what the daemon's other open trades on that symbol hold. */
+  private async confirmFlat(trade: TradeRecord): Promise<{ ok: boolean; detail: string }> {
+    const { store } = this.ctx;
+    let position: Decimal;
+    try {
+      position = (await this.ctx.venueOf(trade).positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
+    } catch (err) {
+      return { ok: false, detail: `could not read positions: ${errorText(err)}` };
+    }
+    const others = netOpenQuantity(
+      store
+        .listTrades({ states: ['open', 'closing'], venue: trade.venue })
+        .filter((t) => t.id !== trade.id && t.symbol === trade.symbol)
+        .map((t) => ({ trade: t, legs: store.legsOf(t.id) })),
+    );
+    const ok = position.eq(others);
+    return { ok, detail: `venue position ${position.toString()}, other daemon trades ${others.toString()}` };
+  }
+
+  /** Sends the reduce-only market close with retries (adopting one that did arrive), then polls until it is done. */
+  private async sendCloseLocked(trade: TradeRecord, qty: Decimal): Promise<{ ok: true; filled: Decimal } | { ok: false; error: string }> {
+    const { store, audit, clock, logger, config } = this.ctx;
+    const legsPeer = this.peers.legs;
+    const venue = this.ctx.venueOf(trade);
+    const clientId = clientIdFor(trade.id, 'close', nextSeq(store.legsOf(trade.id), 'close', config.clientIdPrefix), config.clientIdPrefix);
+    const request = closeRequest(trade, clientId, qty);
+    store.upsertLeg(exitLeg(trade, 'close', request, clock.now()), audit('close_submit', trade, { request: describeRequest(request) }));
+    let lastUnknown = false;
+    let lastError = '';
+    let accepted = false;
+    for (let attempt = 1; attempt <= config.closeRetryAttempts && !accepted; attempt += 1) {
+      if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempt))) {
+        accepted = true;
+        break;
+      }
+      if (attempt > 1) store.updateLeg(clientId, { state: 'pending' }, clock.now());
+      const outcome = await venue.submitOrder(request);
+      store.appendAudit(audit('close_outcome', trade, { clientId, attempt, outcome: describeOutcome(outcome) }));
+      if (outcome.status === 'accepted') {
+        await legsPeer.applySnapshotLocked(clientId, outcome.order, 'submit response');
+        accepted = true;
+        break;
+      }
+      lastUnknown = outcome.status === 'unknown';
+      lastError = outcomeError(outcome);
+      store.updateLeg(clientId, { state: lastUnknown ? 'unknown' : 'rejected' }, clock.now());
+      logger.warn({ tradeId: trade.id, clientId, attempt, lastError }, 'close order attempt failed; retrying after backoff');
+      if (attempt < config.closeRetryAttempts) await this.ctx.sleep(backoffMs(config.stopRetryBaseDelayMs, attempt));
+    }
+    if (!accepted && lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, config.closeRetryAttempts + 1))) accepted = true;
+    if (!accepted) {
+      store.updateLeg(clientId, { state: lastUnknown ? 'lost' : 'rejected' }, clock.now(), audit('close_order_failed', trade, { clientId, lastError }));
+      return { ok: false, error: `close order not accepted: ${lastError}` };
+    }
+    // Market orders normally fill at once; poll until the leg is terminal.
+    for (let poll = 0; poll < config.closePollAttempts; poll += 1) {
+      const leg = store.getLeg(clientId);
+      if (leg && isTerminal(leg.state as OrderStatus)) return { ok: true, filled: leg.filledSize };
+      await this.ctx.sleep(config.closePollDelayMs);
+      const lookup = await venue.getOrder({ symbol: trade.symbol, clientId });
+      if (lookup.status === 'found') await legsPeer.applySnapshotLocked(clientId, lookup.order, 'close poll');
+    }
+    const leg = store.getLeg(clientId);
+    return leg && leg.filledSize.isPositive() ? { ok: true, filled: leg.filledSize } : { ok: false, error: 'close order did not fill in time' };
+  }
+
+  /** Cancels one leg on the venue and records the result; a "not found" answer is settled by a look-up. */
+  async cancelLegLocked(trade: TradeRecord, leg: LegRecord, reason: string): Promise<CancelLegResult> {
+    const { store, audit, clock } = this.ctx;
+    const venue = this.ctx.venueOf(trade);
+    this.ctx.cancelling.add(leg.clientId);
+    const outcome = await venue.cancelOrder(
+      { symbol: trade.symbol, clientId: leg.clientId, ...(leg.venueOrderId !== undefined ? { venueOrderId: leg.venueOrderId } : {}) },
+      'protective',
+    );
+    store.appendAudit(
+      audit('cancel_outcome', trade, {
+        clientId: leg.clientId,
+        kind: leg.kind,
+        reason,
+        outcome: outcome.status === 'rejected' ? { status: 'rejected', code: outcome.code, reason: outcome.reason, notFound: outcome.notFound } : { status: outcome.status },
+      }),
+    );
+    if (outcome.status === 'accepted') {
+      if (outcome.order) await this.peers.legs.applySnapshotLocked(leg.clientId, outcome.order, 'cancel response');
+      const after = store.getLeg(leg.clientId);
+      if (after && isLiveLeg(after.state)) store.updateLeg(leg.clientId, { state: 'cancelled' }, clock.now());
+      return { ok: true };
+    }
+    // Rejected as not found, or no answer: ask what the order is now.
+    const lookup = await venue.getOrder({ symbol: trade.symbol, clientId: leg.clientId, ...(leg.venueOrderId !== undefined ? { venueOrderId: leg.venueOrderId } : {}) });
+    if (lookup.status === 'found') {
+      await this.peers.legs.applySnapshotLocked(leg.clientId, lookup.order, 'lookup after cancel');
+      if (isTerminal(lookup.order.status)) return { ok: true };
+      return { ok: false, error: outcomeError(outcome) };
+    }
+    if (lookup.status === 'not_found' && (outcome.status !== 'rejected' || outcome.notFound)) {
+      store.updateLeg(leg.clientId, { state: IN_FLIGHT_LEG_STATES.includes(leg.state) ? 'lost' : 'cancelled' }, clock.now(), audit('cancel_not_found', trade, { clientId: leg.clientId, decided: 'nothing left on the venue' }));
+      return { ok: true };
+    }
+    const error = outcomeError(outcome);
+    this.ctx.logger.warn({ tradeId: trade.id, clientId: leg.clientId, error }, 'cancel not confirmed; the monitor retries on its next pass');
+    return { ok: false, error };
+  }
+
+  /** Cancels the trade's live companions (stop, take-profit): the sibling of a filled exit. */
+  cancelCompanions(tradeId: string, reason: string): Promise<string[]> {
+    return this.ctx.withLock(tradeId, async () => {
+      const { store } = this.ctx;
+      const trade = store.getTrade(tradeId);
+      if (!trade) return [];
+      const done: string[] = [];
+      for (const leg of store.legsOf(tradeId)) {
+        if (!isProtectiveKind(leg.kind) || !isLiveLeg(leg.state)) continue;
+        if (trade.state === 'open' && openQuantity(trade, store.legsOf(tradeId)).isPositive()) continue; // still needed
+        const r = await this.cancelLegLocked(trade, leg, reason);
+        if (r.ok) done.push(leg.clientId);
+      }
+      return done;
+    });
+  }
+
+  /** Cancels one of our orders that no active trade accounts for. Refuses anything without our prefix. */
+  async cancelOrphan(venueId: string, order: OrderSnapshot, reason: string): Promise<boolean> {
+    const { store, clock, logger } = this.ctx;
+    const parsed = parseClientId(order.clientId, this.ctx.config.clientIdPrefix);
+    const venue = this.ctx.venues.get(venueId);
+    if (!parsed || !venue) return false; // never touch an order the daemon did not create
+    const outcome = await venue.cancelOrder({ symbol: order.symbol, venueOrderId: order.venueOrderId, ...(order.clientId !== undefined ? { clientId: order.clientId } : {}) }, 'protective');
+    const ok = outcome.status === 'accepted' || (outcome.status === 'rejected' && outcome.notFound);
+    const knownTrade = store.getTrade(parsed.tradeId);
+    store.appendAudit({
+      tsMs: clock.now(),
+      component: COMPONENT,
+      action: ok ? 'orphan_cancelled' : 'orphan_cancel_failed',
+      ...(knownTrade ? { tradeId: knownTrade.id } : {}),
+      venue: venueId,
+      detail: { clientId: order.clientId, venueOrderId: order.venueOrderId, reason, outcome: outcome.status },
+    });
+    const leg = order.clientId !== undefined ? store.getLeg(order.clientId) : undefined;
+    if (ok && leg && isLiveLeg(leg.state)) store.updateLeg(leg.clientId, { state: 'cancelled' }, clock.now());
+    if (ok) logger.info({ venue: venueId, clientId: order.clientId, reason }, 'orphaned daemon order cancelled');
+    else logger.warn({ venue: venueId, clientId: order.clientId, reason, outcome: outcome.status }, 'orphan cancel not confirmed; retried on the next pass');
+    return ok;
+  }
+
+  /** Books a trade closed with P&L from its legs (fees from the recorded fills). */
+  async finalizeClosed(trade: TradeRecord, reason: string, why: string): Promise<void> {
+    const { store, audit, clock } = this.ctx;
+    const { entries, exits } = legExecutions(store.legsOf(trade.id), store.fillsOf(trade.id));
+    const instrument = this.ctx.instrumentOf(trade);
+    const pnl = instrument ? realizedPnl(instrument, trade.side, entries, exits) : Decimal.ZERO;
+    const now = clock.now();
+    store.updateTrade(
+      trade.id,
+      { state: 'closed', realizedPnl: pnl, closedAtMs: now, closeReason: reason },
+      now,
+      audit('trade_closed', trade, { reason, why, realizedPnl: pnl.toString(), exitAvgPrice: averagePrice(exits)?.toString() }),
+    );
+    this.ctx.logger.info({ tradeId: trade.id, venue: trade.venue, symbol: trade.symbol, pnl: pnl.toString(), reason }, 'trade closed');
+    this.ctx.emit({ type: 'closed', tradeId: trade.id, reason, realizedPnl: pnl });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Entries: wait for the start-up reconciliation, validate, check risk and the kill switch, persist
+ * the trade and its entry leg, then send the entry once. An unknown outcome is looked up by client
+ * id, never resent. Also cancels a working entry.
+ */
+import type { Decimal } from '../domain/decimal.js';
+import type { Venue } from '../domain/ports.js';
+import type { EntryGuard } from '../risk/risk.js';
+import { describeOutcome, describeRequest } from './audit-format.js';
+import { clientIdFor, newTradeId } from './client-ids.js';
+import { COMPONENT, type OrderContext, type OrderPeers } from './context.js';
+import { backoffMs } from './leg-rules.js';
+import { isLiveLeg } from './reconcile.js';
+import { entryRequest, newTrade } from './requests.js';
+import type { OpenTradeResult } from './types.js';
+import { type Refusal, type TradeIntent, type ValidatedIntent, validateIntent } from './validation.js';
+
+export class Entries {
+  private entryGate: Promise<unknown> = Promise.resolve();
+  private gateOpen = true;
+
+  constructor(
+    private readonly ctx: OrderContext,
+    private readonly peers: OrderPeers,
+    private readonly guard: EntryGuard | undefined,
+  ) {}
+
+  /** Entries wait for `until` (the start-up reconciliation) before anything is validated or sent. */
+  holdUntil(until: Promise<unknown>): void {
+    this.gateOpen = false;
+    const gate = until.then(() => {
+      if (this.entryGate === gate) this.gateOpen = true;
+    });
+    this.entryGate = gate;
+  }
+
+  /** True once the start-up reconciliation has finished (or none was asked for). */
+  isOpen(): boolean {
+    return this.gateOpen;
+  }
+
+  /**
+   * Validates, checks risk and the kill switch, persists the trade and its entry leg, then sends
+   * the entry. Waits for the start-up reconciliation first (up to `entryGateTimeoutMs`).
+   */
+  async openTrade(intent: TradeIntent): Promise<OpenTradeResult> {
+    if (!this.gateOpen) {
+      const opened = await Promise.race([
+        this.entryGate.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.ctx.config.entryGateTimeoutMs)),
+      ]);
+      if (!opened || !this.gateOpen) {
+        return this.refuse(intent, {
+          code: 'STARTUP_RECONCILE_PENDING',
+          reason: 'the start-up reconciliation has not finished; entries wait until every venue was compared with the store',
+        });
+      }
+    }
+    const venue = this.ctx.venues.get(intent.venue);
+    if (!venue) return this.refuse(intent, { code: 'UNKNOWN_VENUE', reason: `venue ${intent.venue} is not configured` });
+    if (!venue.isReady()) return this.refuse(intent, { code: 'VENUE_NOT_READY', reason: `${intent.venue} is ${venue.connectionState()}, not ready to trade` });
+    const instrument = venue.instrument(intent.symbol);
+    if (!instrument) return this.refuse(intent, { code: 'UNKNOWN_INSTRUMENT', reason: `${intent.venue} has no instrument ${intent.symbol}` });
+    let marketPrice: Decimal | undefined;
+    if (intent.entry.type === 'market' && intent.entry.referencePrice === undefined) marketPrice = await this.referencePrice(venue, intent.symbol);
+
+    // From here to createTrade nothing awaits: the risk check and the insert are one step on the event loop.
+    const validated = validateIntent(intent, instrument, marketPrice);
+    if (!validated.ok) return this.refuse(intent, validated);
+    const refusal = this.guard?.checkEntry(validated.value);
+    if (refusal) return this.refuse(intent, refusal);
+    return this.sendEntry(venue, validated.value);
+  }
+
+  private refuse(intent: TradeIntent, refusal: Refusal): OpenTradeResult {
+    this.ctx.store.appendAudit({
+      tsMs: this.ctx.clock.now(),
+      component: COMPONENT,
+      action: 'entry_refused',
+      venue: intent.venue,
+      detail: { code: refusal.code, reason: refusal.reason, symbol: intent.symbol, side: intent.side, source: intent.source },
+    });
+    this.ctx.logger.warn({ venue: intent.venue, symbol: intent.symbol, code: refusal.code, source: intent.source }, `entry refused: ${refusal.reason}`);
+    return { status: 'refused', code: refusal.code, reason: refusal.reason };
+  }
+
+  /** The latest mark for a market entry: subscribes to the ticker and waits for a first price if there is none yet. */
+  private async referencePrice(venue: Venue, symbol: string): Promise<Decimal | undefined> {
+    const { marks } = this.ctx;
+    const cached = marks.get(venue.id, symbol);
+    if (cached) return cached;
+    try {
+      await venue.watchTicker(symbol);
+    } catch (err) {
+      this.ctx.logger.warn({ err, venue: venue.id, symbol }, 'could not subscribe to the ticker to price a market entry; the entry will be refused without a reference price');
+      return undefined;
+    }
+    if (!marks.has(venue.id, symbol)) await marks.waitFor(venue.id, symbol, this.ctx.config.referencePriceWaitMs);
+    return marks.get(venue.id, symbol);
+  }
+
+  private async sendEntry(venue: Venue, v: ValidatedIntent): Promise<OpenTradeResult> {
+    const { store, audit, clock, logger, config } = this.ctx;
+    const now = clock.now();
+    const tradeId = newTradeId(now);
+    const clientId = clientIdFor(tradeId, 'entry', 1, config.clientIdPrefix);
+    const request = entryRequest(v, clientId);
+    const { trade, entry } = newTrade(v, tradeId, clientId, now);
+    store.createTrade(
+      trade,
+      [entry],
+      audit('trade_created', trade, {
+        source: v.source,
+        label: v.label,
+        request: describeRequest(request),
+        stopPrice: v.stopPrice.toString(),
+        takeProfitPrice: v.takeProfitPrice?.toString(),
+        referencePrice: v.referencePrice.toString(),
+        lossAtStop: v.lossAtStop.toString(),
+        decided: 'persisted before sending the entry',
+      }),
+    );
+    logger.info({ tradeId, venue: v.venue, symbol: v.symbol, side: v.side, size: v.size.toString(), clientId }, 'trade persisted; sending entry');
+
+    const handled = await this.ctx.withLock(tradeId, async (): Promise<OpenTradeResult | 'lookup'> => {
+      const outcome = await venue.submitOrder(request);
+      store.appendAudit(audit('entry_outcome', trade, { clientId, outcome: describeOutcome(outcome) }));
+      switch (outcome.status) {
+        case 'accepted':
+          await this.peers.legs.applySnapshotLocked(clientId, outcome.order, 'submit response');
+          return { status: 'accepted', tradeId, trade: store.getTrade(tradeId) ?? trade };
+        case 'rejected': {
+          const at = clock.now();
+          store.updateLeg(clientId, { state: 'rejected' }, at);
+          store.updateTrade(
+            tradeId,
+            { state: 'failed', closeReason: `entry rejected: ${outcome.code} ${outcome.reason}`, closedAtMs: at },
+            at,
+            audit('entry_rejected', trade, { code: outcome.code, reason: outcome.reason, decided: 'trade failed; nothing to protect' }),
+          );
+          logger.warn({ tradeId, venue: v.venue, code: outcome.code }, `entry rejected by the venue: ${outcome.reason}; trade marked failed`);
+          return { status: 'rejected', tradeId, code: outcome.code, reason: outcome.reason };
+        }
+        case 'unknown':
+          store.updateLeg(
+            clientId,
+            { state: 'unknown' },
+            clock.now(),
+            audit('entry_unknown', trade, { reason: outcome.reason, decided: 'look the entry up by client id; never send it again' }),
+          );
+          store.updateTrade(tradeId, { state: 'entry_working' }, clock.now());
+          logger.warn({ tradeId, venue: v.venue, clientId, reason: outcome.reason }, 'entry outcome unknown; looking it up by client id, it will not be resent');
+          return 'lookup';
+      }
+    });
+    if (handled !== 'lookup') return handled;
+
+    // Unknown: ask the venue by client id (each answer applied under the trade's lock); never resend.
+    for (let attempt = 1; attempt <= config.unknownLookupAttempts; attempt += 1) {
+      const result = await this.peers.legs.refreshLeg(clientId, Number.POSITIVE_INFINITY);
+      if (result === 'found') {
+        const t = store.getTrade(tradeId) ?? trade;
+        return { status: 'accepted', tradeId, trade: t };
+      }
+      const current = store.getLeg(clientId);
+      if (current && current.state !== 'unknown') return { status: 'accepted', tradeId, trade: store.getTrade(tradeId) ?? trade };
+      if (attempt < config.unknownLookupAttempts) await this.ctx.sleep(backoffMs(config.unknownLookupDelayMs, attempt));
+    }
+    return { status: 'unknown', tradeId, reason: 'the venue did not answer and does not (yet) show the entry; the monitor keeps looking it up, it is never resent' };
+  }
+
+  /** Cancels a working entry; what filled stays protected. */
+  cancelEntry(tradeId: string, reason: string): Promise<boolean> {
+    return this.ctx.withLock(tradeId, async () => {
+      const trade = this.ctx.store.getTrade(tradeId);
+      if (!trade) return false;
+      const entry = this.ctx.store.legsOf(tradeId).find((l) => l.kind === 'entry');
+      if (!entry || !isLiveLeg(entry.state)) return false;
+      const r = await this.peers.closing.cancelLegLocked(trade, entry, reason);
+      return r.ok;
+    });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Flatten (kill switch, `/kill`): close every active trade, cancel every order carrying the
+ * daemon's prefix, verify over the API that nothing of the daemon's remains, and retry what failed
+ * for up to `flattenRounds` rounds. Never touches orders without the prefix.
+ */
+import type { FlattenReport } from '../risk/kill-switch.js';
+import { errorText } from './audit-format.js';
+import { parseClientId } from './client-ids.js';
+import type { Closing } from './closing.js';
+import { COMPONENT, type OrderContext, activeTradesOf } from './context.js';
+
+export async function closeAll(ctx: OrderContext, closing: Pick<Closing, 'closeTrade' | 'cancelOrphan'>, reason: string): Promise<FlattenReport> {
+  const { store, clock, logger, config } = ctx;
+  const closed = new Set<string>();
+  const cancelledOrders: string[] = [];
+  let failedTrades: { tradeId: string; error: string }[] = [];
+  let failedCancels: { venue: string; clientId: string; error: string }[] = [];
+  const symbols = new Map<string, Set<string>>();
+  let flat = false;
+  let round = 0;
+  store.appendAudit({ tsMs: clock.now(), component: COMPONENT, action: 'close_all', detail: { reason } });
+  while (round < config.flattenRounds && !flat) {
+    round += 1;
+    failedTrades = [];
+    failedCancels = [];
+    for (const { trade } of activeTradesOf(store)) {
+      const set = symbols.get(trade.venue) ?? new Set<string>();
+      set.add(trade.symbol);
+      symbols.set(trade.venue, set);
+      try {
+        const r = await closing.closeTrade(trade.id, reason);
+        for (const c of r.cancelled) cancelledOrders.push(c);
+        if (r.flat) closed.add(trade.id);
+        else failedTrades.push({ tradeId: trade.id, error: r.error ?? 'not flat' });
+      } catch (err) {
+        logger.error({ err, tradeId: trade.id }, 'closing a trade during flatten threw; retried in the next round');
+        failedTrades.push({ tradeId: trade.id, error: errorText(err) });
+      }
+    }
+    flat = failedTrades.length === 0;
+    for (const venue of ctx.venues.values()) {
+      try {
+        for (const order of await venue.openOrders()) {
+          if (!parseClientId(order.clientId, config.clientIdPrefix)) continue;
+          if (await closing.cancelOrphan(venue.id, order, reason)) cancelledOrders.push(order.clientId ?? order.venueOrderId);
+          else {
+            failedCancels.push({ venue: venue.id, clientId: order.clientId ?? order.venueOrderId, error: 'cancel not confirmed' });
+            flat = false;
+          }
+        }
+        // Verify: no daemon order left, no position on a symbol the daemon traded.
+        const left = (await venue.openOrders()).filter((o) => parseClientId(o.clientId, config.clientIdPrefix));
+        const positions = (await venue.positions()).filter((p) => symbols.get(venue.id)?.has(p.symbol) && !p.size.isZero());
+        if (left.length > 0 || positions.length > 0) flat = false;
+      } catch (err) {
+        logger.error({ err, venue: venue.id }, 'flatten could not read or cancel orders on this venue; retried in the next round');
+        failedCancels.push({ venue: venue.id, clientId: '*', error: errorText(err) });
+        flat = false;
+      }
+    }
+    if (!flat && round < config.flattenRounds) await ctx.sleep(config.closePollDelayMs);
+  }
+  const report: FlattenReport = { reason, closedTrades: [...closed], failedTrades, cancelledOrders: [...new Set(cancelledOrders)], failedCancels, flat, rounds: round };
+  store.appendAudit({ tsMs: clock.now(), component: COMPONENT, action: 'close_all_done', detail: { ...report } });
+  return report;
+}

@@ -1,0 +1,234 @@
+/**
+ * Protection: every open position has a reduce-only stop-loss (and its take-profit) for the
+ * quantity actually open. Places, resizes and re-places them with retries (adopting an order that
+ * did arrive after an unknown outcome), and closes the position at market with a critical alert
+ * when the stop cannot be placed.
+ */
+import { Decimal } from '../domain/decimal.js';
+import type { LegKind, TradeRecord } from '../domain/trade.js';
+import { describeOutcome, describeRequest } from './audit-format.js';
+import { clientIdFor } from './client-ids.js';
+import type { OrderContext, OrderPeers } from './context.js';
+import { backoffMs, isProtectiveKind, mergeLeg, nextSeq, unfilledSize } from './leg-rules.js';
+import { IN_FLIGHT_LEG_STATES, isLiveLeg, openQuantity } from './reconcile.js';
+import { exitLeg, protectiveRequest } from './requests.js';
+import { isImmediateTriggerRejection, stopWouldTrigger } from './validation.js';
+
+type ProtectiveKind = 'stop_loss' | 'take_profit';
+
+interface PlaceResult {
+  readonly placed: boolean;
+  /** The venue said the stop would trigger at once. */
+  readonly immediate: boolean;
+  readonly lastError: string;
+}
+
+export class Protection {
+  constructor(
+    private readonly ctx: OrderContext,
+    private readonly peers: OrderPeers,
+  ) {}
+
+  /** Places a missing stop, resizes an undersized one (from the monitor); or closes the position when `mode` is 'close'. */
+  async ensureStop(tradeId: string, mode: 'replace' | 'close', reason: string): Promise<void> {
+    await this.ctx.withLock(tradeId, async () => {
+      const trade = this.ctx.store.getTrade(tradeId);
+      if (!trade || trade.state !== 'open') return;
+      if (mode === 'close') {
+        this.ctx.alerter.send({ severity: 'critical', kind: 'missing_stop', text: `${trade.venue} ${trade.symbol} trade ${trade.id}: ${reason}; closing the position (monitor.onMissingStop=close).` });
+        await this.peers.closing.closeTradeLocked(tradeId, `stop missing: ${reason}`);
+        return;
+      }
+      await this.ensureProtectionLocked(tradeId, reason);
+    });
+  }
+
+  /** The venue's signed position in the trade's symbol, or undefined when it cannot be read. */
+  private async venuePositionOf(trade: TradeRecord): Promise<Decimal | undefined> {
+    try {
+      return (await this.ctx.venueOf(trade).positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
+    } catch (err) {
+      this.ctx.logger.warn({ err, tradeId: trade.id, venue: trade.venue }, 'could not read the venue position; assuming it is still held');
+      return undefined;
+    }
+  }
+
+  /** A protective leg of an open trade ended without filling, or was lost on the venue. */
+  async onProtectionLostLocked(trade: TradeRecord, kind: LegKind, why: string): Promise<void> {
+    const { store, audit, logger } = this.ctx;
+    if (this.ctx.settlingGone.has(trade.id)) return; // the vanished position is being booked; nothing to protect
+    // A protective order that ended without filling while the venue holds no position (closed by
+    // hand, then the stop fired and reduce-only left it nothing: rejected or cancelled with a
+    // reduce-only reason) means the position is gone, not the protection: book it closed from the
+    // venue fills. Re-placing would be refused at once (the trigger is through the market) and
+    // turn into a false emergency close.
+    const held = await this.venuePositionOf(trade);
+    if (held !== undefined && held.isZero()) {
+      store.appendAudit(audit('protection_lost_flat', trade, { why, kind, venuePosition: '0', decided: 'nothing to protect: book the trade closed from the venue fills' }));
+      logger.warn({ tradeId: trade.id, why }, `${kind} gone and the venue holds no position; booking the trade closed instead of placing protection`);
+      await this.peers.positionGone.positionGoneLocked(trade.id, `${why}; the venue holds no position`);
+      return;
+    }
+    if (kind === 'stop_loss' && this.ctx.missingStopPolicy === 'close') {
+      store.appendAudit(audit('stop_missing', trade, { why, decided: 'close the position (onMissingStop=close)' }));
+      logger.warn({ tradeId: trade.id, why }, 'stop gone while the position is open; closing it (onMissingStop=close)');
+      this.ctx.alerter.send({ severity: 'critical', kind: 'missing_stop', text: `${trade.venue} ${trade.symbol} trade ${trade.id}: ${why}; closing the position (monitor.onMissingStop=close).` });
+      await this.peers.closing.closeTradeLocked(trade.id, `stop missing: ${why}`);
+      return;
+    }
+    store.appendAudit(audit('protection_replace', trade, { why, decided: 'place it again' }));
+    logger.warn({ tradeId: trade.id, why }, `${kind} gone while the position is open; placing it again`);
+    await this.ensureProtectionLocked(trade.id, why);
+  }
+
+  /** Settles protective legs left in flight, then makes the stop (and take-profit) cover the open quantity. */
+  async ensureProtectionLocked(tradeId: string, why: string): Promise<void> {
+    const { store } = this.ctx;
+    let trade = store.getTrade(tradeId);
+    if (!trade || trade.state !== 'open') return;
+    // Settle protective legs left in flight (a crash between persisting and the venue's answer).
+    for (const leg of store.legsOf(tradeId)) {
+      if (isProtectiveKind(leg.kind) && IN_FLIGHT_LEG_STATES.includes(leg.state)) {
+        await this.peers.legs.refreshLegLocked(leg.clientId, 1);
+      }
+    }
+    trade = store.getTrade(tradeId);
+    if (!trade || trade.state !== 'open') return;
+    const qty = openQuantity(trade, store.legsOf(tradeId));
+    if (!qty.isPositive()) return;
+    const stopOk = await this.ensureLegLocked(trade, 'stop_loss', qty, why);
+    if (!stopOk) return;
+    if (trade.takeProfitPrice !== undefined) await this.ensureLegLocked(trade, 'take_profit', qty, why);
+    this.ctx.emit({ type: 'protected', tradeId, stopSize: qty });
+  }
+
+  /** Makes sure live legs of `kind` cover `qty`: place, or resize (amend; else place anew and cancel the old). */
+  private async ensureLegLocked(trade: TradeRecord, kind: ProtectiveKind, qty: Decimal, why: string): Promise<boolean> {
+    const { store, audit, clock, logger } = this.ctx;
+    const legs = store.legsOf(trade.id).filter((l) => l.kind === kind && isLiveLeg(l.state));
+    if (unfilledSize(legs).gte(qty)) return true;
+    const venue = this.ctx.venueOf(trade);
+    const current = legs.at(-1);
+    if (current && legs.length === 1 && current.venueOrderId !== undefined && current.filledSize.isZero()) {
+      const outcome = await venue.amendOrder({
+        ref: { symbol: trade.symbol, venueOrderId: current.venueOrderId, clientId: current.clientId },
+        size: qty,
+        priority: kind === 'stop_loss' ? 'protective' : 'normal',
+      });
+      store.appendAudit(audit(`${kind}_resize_outcome`, trade, { clientId: current.clientId, from: current.size.toString(), to: qty.toString(), why, outcome: describeOutcome(outcome) }));
+      if (outcome.status === 'accepted') {
+        store.updateLeg(current.clientId, { size: outcome.order.size, state: mergeLeg(current, outcome.order).state }, clock.now(), audit(`${kind}_resized`, trade, { clientId: current.clientId, size: outcome.order.size.toString() }));
+        return true;
+      }
+      logger.warn({ tradeId: trade.id, clientId: current.clientId, outcome: describeOutcome(outcome) }, `${kind} resize not accepted; placing a new one for the full quantity, then cancelling the old`);
+    }
+    const placed = kind === 'stop_loss' ? await this.placeStopLocked(trade, qty, why) : await this.placeTakeProfitLocked(trade, qty, why);
+    if (placed) {
+      for (const old of legs) await this.peers.closing.cancelLegLocked(trade, old, `replaced by a ${kind} for ${qty.toString()}`);
+    }
+    return placed;
+  }
+
+  private async placeStopLocked(trade: TradeRecord, qty: Decimal, why: string): Promise<boolean> {
+    const { config } = this.ctx;
+    const reference = this.ctx.marks.get(trade.venue, trade.symbol) ?? trade.avgEntryPrice;
+    if (reference !== undefined && stopWouldTrigger(trade.side, trade.stopPrice, reference)) {
+      const reason = `stop ${trade.stopPrice.toString()} is already through the market (${reference.toString()}); it would trigger at once`;
+      this.ctx.store.appendAudit(this.ctx.audit('stop_would_trigger', trade, { stopPrice: trade.stopPrice.toString(), reference: reference.toString(), decided: 'close the position at market' }));
+      await this.emergencyCloseLocked(trade.id, reason);
+      return false;
+    }
+    const result = await this.placeProtectiveLocked(trade, 'stop_loss', qty, why, config.stopRetryAttempts);
+    if (result.placed) return true;
+    const reason = result.immediate
+      ? `the venue says the stop would trigger at once (${result.lastError})`
+      : `the stop could not be placed after ${config.stopRetryAttempts} attempts (last: ${result.lastError})`;
+    await this.emergencyCloseLocked(trade.id, reason);
+    return false;
+  }
+
+  private async placeTakeProfitLocked(trade: TradeRecord, qty: Decimal, why: string): Promise<boolean> {
+    const result = await this.placeProtectiveLocked(trade, 'take_profit', qty, why, this.ctx.config.takeProfitRetryAttempts);
+    if (result.placed) return true;
+    this.ctx.logger.error({ tradeId: trade.id, lastError: result.lastError }, 'take-profit could not be placed; the position stays protected by its stop; operator alerted');
+    this.ctx.alerter.send({
+      severity: 'warning',
+      kind: 'take_profit_failed',
+      text: `${trade.venue} ${trade.symbol} trade ${trade.id}: take-profit at ${trade.takeProfitPrice?.toString() ?? '?'} could not be placed (${result.lastError}). The stop is in place; the monitor places it again on its next pass.`,
+    });
+    return false;
+  }
+
+  /**
+   * Sends a protective order with retries. After an unknown outcome the venue is asked by client
+   * id before the next attempt, so an order that did arrive is adopted, never doubled.
+   */
+  private async placeProtectiveLocked(trade: TradeRecord, kind: ProtectiveKind, qty: Decimal, why: string, attempts: number): Promise<PlaceResult> {
+    const { store, audit, clock, logger, config } = this.ctx;
+    const legsPeer = this.peers.legs;
+    const venue = this.ctx.venueOf(trade);
+    const seq = nextSeq(store.legsOf(trade.id), kind, config.clientIdPrefix);
+    const clientId = clientIdFor(trade.id, kind, seq, config.clientIdPrefix);
+    const request = protectiveRequest(trade, kind, clientId, qty, config, this.ctx.instrumentOf(trade));
+    store.upsertLeg(exitLeg(trade, kind, request, clock.now()), audit(`${kind}_submit`, trade, { why, request: describeRequest(request) }));
+    let lastUnknown = false;
+    let lastError = 'no attempt made';
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempt))) return { placed: true, immediate: false, lastError };
+      // A definite rejection means the order does not exist: the same client id is free for the next attempt.
+      if (attempt > 1) store.updateLeg(clientId, { state: 'pending' }, clock.now());
+      const outcome = await venue.submitOrder(request);
+      store.appendAudit(audit(`${kind}_outcome`, trade, { clientId, attempt, outcome: describeOutcome(outcome) }));
+      if (outcome.status === 'accepted') {
+        this.ctx.notFoundCounts.delete(clientId);
+        await legsPeer.applySnapshotLocked(clientId, outcome.order, 'submit response');
+        logger.info({ tradeId: trade.id, clientId, size: qty.toString(), attempt }, `${kind} placed`);
+        return { placed: true, immediate: false, lastError };
+      }
+      if (outcome.status === 'rejected') {
+        lastUnknown = false;
+        lastError = `${outcome.code} ${outcome.reason}`;
+        store.updateLeg(clientId, { state: 'rejected' }, clock.now());
+        if (kind === 'stop_loss' && isImmediateTriggerRejection(outcome.code, outcome.reason)) {
+          return { placed: false, immediate: true, lastError };
+        }
+      } else {
+        lastUnknown = true;
+        lastError = `unknown: ${outcome.reason}`;
+        store.updateLeg(clientId, { state: 'unknown' }, clock.now());
+      }
+      logger.warn({ tradeId: trade.id, clientId, attempt, attempts, lastError }, `${kind} attempt failed; ${attempt < attempts ? 'retrying after backoff' : 'no attempts left'}`);
+      if (attempt < attempts) await this.ctx.sleep(backoffMs(config.stopRetryBaseDelayMs, attempt));
+    }
+    if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempts + 1))) return { placed: true, immediate: false, lastError };
+    store.updateLeg(
+      clientId,
+      { state: lastUnknown ? 'lost' : 'rejected' },
+      clock.now(),
+      audit(`${kind}_failed`, trade, { clientId, attempts, lastError, decided: kind === 'stop_loss' ? 'close the position at market' : 'alert; the stop still protects' }),
+    );
+    return { placed: false, immediate: false, lastError };
+  }
+
+  /** No stop can protect the position: alert, close it at market, and alert again if it is not confirmed flat. */
+  private async emergencyCloseLocked(tradeId: string, reason: string): Promise<void> {
+    const trade = this.ctx.store.getTrade(tradeId);
+    if (!trade) return;
+    this.ctx.store.appendAudit(this.ctx.audit('emergency_close', trade, { reason, decided: 'close at market (reduce-only) now' }));
+    this.ctx.logger.error({ tradeId, venue: trade.venue, symbol: trade.symbol }, `no stop on an open position: ${reason}; closing at market`);
+    this.ctx.alerter.send({
+      severity: 'critical',
+      kind: 'emergency_close',
+      text: `EMERGENCY CLOSE ${trade.venue} ${trade.symbol} trade ${trade.id}: ${reason}. Closing the position at market.`,
+    });
+    this.ctx.emit({ type: 'emergency_close', tradeId, reason });
+    const result = await this.peers.closing.closeTradeLocked(tradeId, `emergency: ${reason}`);
+    if (!result.flat) {
+      this.ctx.alerter.send({
+        severity: 'critical',
+        kind: 'emergency_close',
+        text: `EMERGENCY CLOSE of ${trade.venue} ${trade.symbol} trade ${trade.id} NOT confirmed flat (${result.error ?? 'position remains'}). Check the venue by hand.`,
+      });
+    }
+  }
+}
