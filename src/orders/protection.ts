@@ -189,7 +189,7 @@ export class Protection {
         lastUnknown = false;
         lastError = `${outcome.code} ${outcome.reason}`;
         store.updateLeg(clientId, { state: 'rejected' }, clock.now());
-        if (kind === 'stop_loss' && isImmediateTriggerRejection(outcome.code, outcome.reason)) {
+        if (kind === 'stop_loss' && isImmediateTriggerRejection(outcome)) {
           return { placed: false, immediate: true, lastError };
         }
       } else {

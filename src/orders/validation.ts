@@ -2,6 +2,7 @@
  * Pure checks of a trade intent before anything is persisted or sent: sizes and prices rounded to
  * the instrument's lot and tick, stop on the losing side of the entry, target on the winning side.
  */
+import type { CommandOutcome } from '../domain/commands.js';
 import { Decimal } from '../domain/decimal.js';
 import { type Instrument, notionalToSize, roundPrice, roundSize, sizeToBase } from '../domain/instrument.js';
 import type { Side } from '../domain/order.js';
@@ -172,12 +173,10 @@ export function stopWouldTrigger(side: Side, stopPrice: Decimal, reference: Deci
 }
 
 /**
- * True when a venue's rejection of a trigger order means "the trigger is already on the wrong side
- * of the market" (it would fire at once). Codes seen on the venues we trade: Deribit 10034/10035
- * (trigger_price_too_high/low), Bybit 110092/110093, OKX 51046-51053 and 51277-51280; the
- * in-memory venue and the simulator use the Deribit names.
+ * True when the venue refused a stop because its trigger is already on the wrong side of the
+ * market (it would fire at once). Each adapter decides that from its own venue's codes and says
+ * so in the outcome; nothing above the Venue port reads venue codes.
  */
-export function isImmediateTriggerRejection(code: string, reason: string): boolean {
-  if (/trigger_price_too_(high|low)|would_trigger|immediately/i.test(`${code} ${reason}`)) return true;
-  return /^(10034|10035|110092|110093|5104[6-9]|5105[0-3]|5127[7-9]|51280)$/.test(code);
+export function isImmediateTriggerRejection(outcome: CommandOutcome): boolean {
+  return outcome.status === 'rejected' && outcome.wouldTriggerImmediately === true;
 }

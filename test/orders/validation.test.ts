@@ -50,9 +50,9 @@ describe('validateIntent', () => {
     expect(stopWouldTrigger('buy', Decimal.from(59000), Decimal.from(58990))).toBe(true);
     expect(stopWouldTrigger('buy', Decimal.from(59000), Decimal.from(60000))).toBe(false);
     expect(stopWouldTrigger('sell', Decimal.from(61000), Decimal.from(61000))).toBe(true);
-    expect(isImmediateTriggerRejection('10034', 'trigger_price_too_high')).toBe(true);
-    expect(isImmediateTriggerRejection('110092', 'expect Rising')).toBe(true);
-    expect(isImmediateTriggerRejection('51049', '')).toBe(true);
-    expect(isImmediateTriggerRejection('11030', 'other_reject')).toBe(false);
+expect(isImmediateTriggerRejection({ status: 'rejected', code: '10034', reason: 'trigger_price_too_high', retryable: false, wouldTriggerImmediately: true })).toBe(true);
+    // the code alone means nothing here: only the adapter's verdict counts
+    expect(isImmediateTriggerRejection({ status: 'rejected', code: '10034', reason: 'trigger_price_too_high', retryable: false })).toBe(false);
+    expect(isImmediateTriggerRejection({ status: 'unknown', reason: 'timeout' })).toBe(false);
   });
 });
