@@ -252,6 +252,13 @@ export class PositionMonitor {
         case 'cancel_orphan':
           await this.orders.cancelOrphan(venue.id, c.order, c.reason);
           return;
+        case 'resume_close': {
+          const r = await this.orders.resumeClose(c.tradeId, c.reason);
+          if (r && !r.flat) {
+            this.alerter.send({ severity: 'critical', kind: 'close_failed', text: `${venue.id} trade ${c.tradeId}: finishing an interrupted close did not end flat (${r.error ?? 'position remains'}); it is back to open under its stop. Check the venue.` });
+          }
+          return;
+        }
         case 'position_mismatch': {
           const key = `${venue.id}|${c.symbol}`;
           const text = `${c.expected.toString()}/${c.actual.toString()}`;
@@ -287,6 +294,8 @@ function describeCorrection(c: Correction): Record<string, unknown> {
       return { kind: c.kind, tradeId: c.tradeId, openQty: c.openQty.toString(), covered: c.coveredQty.toString() };
     case 'cancel_orphan':
       return { kind: c.kind, tradeId: c.tradeId, clientId: c.order.clientId, venueOrderId: c.order.venueOrderId, reason: c.reason };
+    case 'resume_close':
+      return { kind: c.kind, tradeId: c.tradeId, reason: c.reason };
     case 'position_mismatch':
       return { kind: c.kind, symbol: c.symbol, expected: c.expected.toString(), actual: c.actual.toString() };
   }

@@ -6,6 +6,7 @@
  */
 import { Decimal } from '../domain/decimal.js';
 import { type OrderSnapshot, type OrderStatus, isTerminal } from '../domain/order.js';
+import type { Venue } from '../domain/ports.js';
 import type { LegRecord, TradeRecord } from '../domain/trade.js';
 import { describeOutcome, describeRequest, errorText, outcomeError } from './audit-format.js';
 import { clientIdFor, parseClientId } from './client-ids.js';
@@ -30,7 +31,28 @@ export class Closing {
     return this.ctx.withLock(tradeId, () => this.closeTradeLocked(tradeId, reason));
   }
 
-  async closeTradeLocked(tradeId: string, reason: string): Promise<CloseResult> {
+  /**
+   * A close that does not end flat puts the trade back to open and, unless `reprotect` is false
+   * (the emergency close of a stop that cannot be placed), protects what is still open at once: its
+   * companions may already be cancelled, and the next pass can be 30 s away.
+   */
+  /**
+   * Finishes a close the process did not finish (the trade is still 'closing' once its lock is
+   * free: no close is running). Returns undefined when there was nothing to resume.
+   */
+  resumeClose(tradeId: string, why: string): Promise<CloseResult | undefined> {
+    return this.ctx.withLock(tradeId, async () => {
+      const trade = this.ctx.store.getTrade(tradeId);
+      if (!trade || trade.state !== 'closing') return undefined;
+      const reason = trade.closeReason ?? 'close resumed';
+      this.ctx.store.appendAudit(this.ctx.audit('close_resumed', trade, { why, reason, decided: 'finish the interrupted close: close what is open, cancel the companions, confirm flat' }));
+      this.ctx.logger.warn({ tradeId, venue: trade.venue, symbol: trade.symbol, why }, 'trade left closing by an interrupted close; finishing the close');
+      return this.closeTradeLocked(tradeId, reason);
+    });
+  }
+
+  async closeTradeLocked(tradeId: string, reason: string, options: { readonly reprotect?: boolean } = {}): Promise<CloseResult> {
+    const reprotect = options.reprotect ?? true;
     const { store, audit, clock } = this.ctx;
     const trade = store.getTrade(tradeId);
     const none: CloseResult = { tradeId, flat: true, closedSize: Decimal.ZERO, cancelled: [], failedCancels: [] };
@@ -58,13 +80,13 @@ export class Closing {
       try {
         position = (await venue.positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
       } catch (err) {
-        return this.closeFailed(trade, `could not read positions: ${errorText(err)}`, cancelled, failedCancels);
+        return this.closeFailed(trade, `could not read positions: ${errorText(err)}`, cancelled, failedCancels, reprotect);
       }
       const closeQty = closeQuantity(trade.side, qty, position, this.ctx.instrumentOf(trade));
       store.appendAudit(audit('close_sizing', trade, { openQty: qty.toString(), venuePosition: position.toString(), closeQty: closeQty.toString() }));
       if (closeQty.isPositive()) {
         const sent = await this.sendCloseLocked(trade, closeQty);
-        if (!sent.ok) return this.closeFailed(trade, sent.error, cancelled, failedCancels);
+        if (!sent.ok) return this.closeFailed(trade, sent.error, cancelled, failedCancels, reprotect);
         closedSize = sent.filled;
       }
     }
@@ -83,7 +105,8 @@ export class Closing {
     if (!flat.ok) {
       store.appendAudit(audit('close_not_flat', trade, { detail: flat.detail, decided: 'report; the caller retries' }));
       if (current.state === 'closing') {
-        store.updateTrade(tradeId, { state: 'open' }, clock.now(), audit('close_failed', trade, { error: flat.detail, decided: 'back to open so the monitor keeps it protected' }));
+        store.updateTrade(tradeId, { state: 'open' }, clock.now(), audit('close_failed', trade, { error: flat.detail, decided: reprotect ? 'back to open; protect what is still open now' : 'back to open so the monitor keeps it protected' }));
+        if (reprotect) await this.peers.protection.ensureProtectionLocked(tradeId, `close not confirmed flat: ${flat.detail}`);
       }
       return { tradeId, flat: false, closedSize, cancelled, failedCancels, error: flat.detail };
     }
@@ -91,12 +114,14 @@ export class Closing {
     return { tradeId, flat: true, closedSize, cancelled, failedCancels };
   }
 
-  private closeFailed(trade: TradeRecord, error: string, cancelled: string[], failedCancels: FailedCancel[]): CloseResult {
+  private async closeFailed(trade: TradeRecord, error: string, cancelled: string[], failedCancels: FailedCancel[], reprotect: boolean): Promise<CloseResult> {
     const { store, audit, clock } = this.ctx;
     const current = store.getTrade(trade.id);
     this.ctx.logger.error({ tradeId: trade.id, venue: trade.venue, symbol: trade.symbol }, `close failed: ${error}; trade kept open with its stop; retry or close by hand`);
     if (current?.state === 'closing') {
-      store.updateTrade(trade.id, { state: 'open' }, clock.now(), audit('close_failed', trade, { error, decided: 'back to open so the monitor keeps it protected' }));
+      store.updateTrade(trade.id, { state: 'open' }, clock.now(), audit('close_failed', trade, { error, decided: reprotect ? 'back to open; protect what is still open now' : 'back to open so the monitor keeps it protected' }));
+      // A fill that came with the entry's cancel (step 1) was not protected while closing.
+      if (reprotect) await this.peers.protection.ensureProtectionLocked(trade.id, `close failed: ${error}`);
     }
     return { tradeId: trade.id, flat: false, closedSize: Decimal.ZERO, cancelled, failedCancels, error };
   }
@@ -169,9 +194,20 @@ export class Closing {
 
   /** Cancels one leg on the venue and records the result; a "not found" answer is settled by a look-up. */
   async cancelLegLocked(trade: TradeRecord, leg: LegRecord, reason: string): Promise<CancelLegResult> {
+    this.ctx.cancelling.add(leg.clientId);
+    try {
+      return await this.sendCancelLocked(trade, leg, reason);
+    } finally {
+      // Done on the venue: forget it. Still live (cancel not confirmed): keep the mark, so that its
+      // late cancellation is not taken for a lost stop; it is forgotten when the order ends.
+      const after = this.ctx.store.getLeg(leg.clientId);
+      if (!after || !isLiveLeg(after.state)) this.ctx.forgetLeg(leg.clientId);
+    }
+  }
+
+  private async sendCancelLocked(trade: TradeRecord, leg: LegRecord, reason: string): Promise<CancelLegResult> {
     const { store, audit, clock } = this.ctx;
     const venue = this.ctx.venueOf(trade);
-    this.ctx.cancelling.add(leg.clientId);
     const outcome = await venue.cancelOrder(
       { symbol: trade.symbol, clientId: leg.clientId, ...(leg.venueOrderId !== undefined ? { venueOrderId: leg.venueOrderId } : {}) },
       'protective',
@@ -223,15 +259,42 @@ export class Closing {
     });
   }
 
-  /** Cancels one of our orders that no active trade accounts for. Refuses anything without our prefix. */
-  async cancelOrphan(venueId: string, order: OrderSnapshot, reason: string): Promise<boolean> {
-    const { store, clock, logger } = this.ctx;
+  /**
+   * Cancels one of our orders that no active trade accounts for. Refuses anything without our prefix.
+   * The caller's view may be stale (the monitor reads the store, then the venue: a stop placed in
+   * between looks unknown), so under the trade's lock the store is asked again and a live leg of an
+   * active trade is left alone, unless `evenIfLive` (flatten: every daemon order goes).
+   */
+  async cancelOrphan(venueId: string, order: OrderSnapshot, reason: string, options: { readonly evenIfLive?: boolean } = {}): Promise<boolean> {
     const parsed = parseClientId(order.clientId, this.ctx.config.clientIdPrefix);
     const venue = this.ctx.venues.get(venueId);
     if (!parsed || !venue) return false; // never touch an order the daemon did not create
+    return this.ctx.withLock(parsed.tradeId, async () => {
+      const { store, clock } = this.ctx;
+      const trade = store.getTrade(parsed.tradeId);
+      const leg = order.clientId !== undefined ? store.getLeg(order.clientId) : undefined;
+      if (!options.evenIfLive && trade && leg && leg.tradeId === trade.id && isActiveTrade(trade.state) && isLiveLeg(leg.state)) {
+        store.appendAudit({
+          tsMs: clock.now(),
+          component: COMPONENT,
+          action: 'orphan_cancel_skipped',
+          tradeId: trade.id,
+          venue: venueId,
+          detail: { clientId: order.clientId, venueOrderId: order.venueOrderId, reason, legState: leg.state, decided: 'the store now has it as a live leg of an active trade; not an orphan' },
+        });
+        this.ctx.logger.info({ venue: venueId, clientId: order.clientId, reason }, 'order looked orphaned in a stale view; the store now tracks it, left alone');
+        return false;
+      }
+      return this.cancelOrphanLocked(venue, order, parsed.tradeId, reason);
+    });
+  }
+
+  private async cancelOrphanLocked(venue: Venue, order: OrderSnapshot, tradeId: string, reason: string): Promise<boolean> {
+    const { store, clock, logger } = this.ctx;
+    const venueId = venue.id;
     const outcome = await venue.cancelOrder({ symbol: order.symbol, venueOrderId: order.venueOrderId, ...(order.clientId !== undefined ? { clientId: order.clientId } : {}) }, 'protective');
     const ok = outcome.status === 'accepted' || (outcome.status === 'rejected' && outcome.notFound);
-    const knownTrade = store.getTrade(parsed.tradeId);
+    const knownTrade = store.getTrade(tradeId);
     store.appendAudit({
       tsMs: clock.now(),
       component: COMPONENT,
@@ -242,6 +305,7 @@ export class Closing {
     });
     const leg = order.clientId !== undefined ? store.getLeg(order.clientId) : undefined;
     if (ok && leg && isLiveLeg(leg.state)) store.updateLeg(leg.clientId, { state: 'cancelled' }, clock.now());
+    if (ok && leg) this.ctx.forgetLeg(leg.clientId);
     if (ok) logger.info({ venue: venueId, clientId: order.clientId, reason }, 'orphaned daemon order cancelled');
     else logger.warn({ venue: venueId, clientId: order.clientId, reason, outcome: outcome.status }, 'orphan cancel not confirmed; retried on the next pass');
     return ok;

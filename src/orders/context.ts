@@ -40,6 +40,12 @@ export interface OrderContext {
   readonly settlingGone: Set<string>;
   /** What to do when an open position's stop disappears. */
   missingStopPolicy: MissingStopPolicy;
+  /**
+   * Drops the in-memory bookkeeping of a leg whose order is done (terminal on the venue and in the
+   * store): without it, `cancelling` and `notFoundCounts` would grow with every trade for the life
+   * of the process.
+   */
+  forgetLeg(clientId: string): void;
   /** Runs `fn` after every earlier task of the same trade has finished (one trade, one task at a time). */
   withLock<T>(tradeId: string, fn: () => Promise<T>): Promise<T>;
   audit(action: string, trade: { id: string; venue: string } | undefined, detail: Record<string, unknown>): AuditEntry;
@@ -77,6 +83,8 @@ export function createOrderContext(options: OrderManagerOptions): OrderContext {
   const logger = options.logger.child({ component: COMPONENT });
   const clock = options.clock ?? { now: () => Date.now() };
   const listeners = new Set<TradeEventListener>();
+  const cancelling = new Set<string>();
+  const notFoundCounts = new Map<string, number>();
   return {
     config,
     venues,
@@ -87,10 +95,14 @@ export function createOrderContext(options: OrderManagerOptions): OrderContext {
     sleep: options.sleep ?? defaultSleep,
     listeners,
     marks: new MarkBook(),
-    cancelling: new Set(),
-    notFoundCounts: new Map(),
+    cancelling,
+    notFoundCounts,
     settlingGone: new Set(),
     missingStopPolicy: 'replace',
+    forgetLeg(clientId) {
+      cancelling.delete(clientId);
+      notFoundCounts.delete(clientId);
+    },
     withLock: createKeyedLock(),
     audit(action, trade, detail) {
       return {

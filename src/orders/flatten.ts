@@ -42,7 +42,7 @@ export async function closeAll(ctx: OrderContext, closing: Pick<Closing, 'closeT
       try {
         for (const order of await venue.openOrders()) {
           if (!parseClientId(order.clientId, config.clientIdPrefix)) continue;
-          if (await closing.cancelOrphan(venue.id, order, reason)) cancelledOrders.push(order.clientId ?? order.venueOrderId);
+          if (await closing.cancelOrphan(venue.id, order, reason, { evenIfLive: true })) cancelledOrders.push(order.clientId ?? order.venueOrderId);
           else {
             failedCancels.push({ venue: venue.id, clientId: order.clientId ?? order.venueOrderId, error: 'cancel not confirmed' });
             flat = false;

@@ -149,7 +149,7 @@ export class LegUpdates {
       store.appendAudit(audit('lookup_not_found', trade, { clientId, legState: leg.state, count, decided: 'ask again later' }));
       return 'not_found';
     }
-    notFoundCounts.delete(clientId);
+    this.ctx.forgetLeg(clientId);
     store.updateLeg(
       clientId,
       { state: 'lost' },
@@ -217,6 +217,8 @@ export class LegUpdates {
     );
     if (leg.kind === 'entry') await this.afterEntryUpdate(trade.id);
     else await this.afterExitUpdate(trade.id, leg, merged.state, merged.filledSize);
+    // The order is done: its expected-cancel mark and "not found" count have served their purpose.
+    if (!isLiveLeg(merged.state)) this.ctx.forgetLeg(clientId);
   }
 
   private async afterEntryUpdate(tradeId: string): Promise<void> {

@@ -169,14 +169,22 @@ export class OrderManager implements Flattener {
     return this.closing.closeTrade(tradeId, reason);
   }
 
+  /** Finishes a close interrupted by a crash (the trade is still 'closing' and no close is running); undefined when there was none. */
+  async resumeClose(tradeId: string, why: string): Promise<CloseResult | undefined> {
+    return this.closing.resumeClose(tradeId, why);
+  }
+
   /** Cancels the trade's live companions (stop, take-profit): the sibling of a filled exit. */
   async cancelCompanions(tradeId: string, reason: string): Promise<string[]> {
     return this.closing.cancelCompanions(tradeId, reason);
   }
 
-  /** Cancels one of our orders that no active trade accounts for. Refuses anything without our prefix. */
-  async cancelOrphan(venueId: string, order: OrderSnapshot, reason: string): Promise<boolean> {
-    return this.closing.cancelOrphan(venueId, order, reason);
+  /**
+   * Cancels one of our orders that no active trade accounts for. Refuses anything without our prefix,
+   * and (re-checked under the trade's lock) a live leg of an active trade unless `evenIfLive`.
+   */
+  async cancelOrphan(venueId: string, order: OrderSnapshot, reason: string, options: { readonly evenIfLive?: boolean } = {}): Promise<boolean> {
+    return this.closing.cancelOrphan(venueId, order, reason, options);
   }
 
   /**

@@ -222,7 +222,8 @@ export class Protection {
       text: `EMERGENCY CLOSE ${trade.venue} ${trade.symbol} trade ${trade.id}: ${reason}. Closing the position at market.`,
     });
     this.ctx.emit({ type: 'emergency_close', tradeId, reason });
-    const result = await this.peers.closing.closeTradeLocked(tradeId, `emergency: ${reason}`);
+    // No re-protection if this close does not end flat: the stop is what could not be placed.
+    const result = await this.peers.closing.closeTradeLocked(tradeId, `emergency: ${reason}`, { reprotect: false });
     if (!result.flat) {
       this.ctx.alerter.send({
         severity: 'critical',

@@ -67,6 +67,12 @@ export type Correction =
   | { readonly kind: 'ensure_take_profit'; readonly tradeId: string; readonly openQty: Decimal; readonly coveredQty: Decimal }
   /** One of our orders that belongs to no active trade (or that the store does not know): cancel it. */
   | { readonly kind: 'cancel_orphan'; readonly order: OrderSnapshot; readonly tradeId?: string; readonly reason: string }
+  /**
+   * The store has the trade 'closing' outside any close in progress (a close runs under the trade's
+   * lock, so the OrderManager re-checks): the process died mid-close, perhaps after cancelling the
+   * companions. Finish the close.
+   */
+  | { readonly kind: 'resume_close'; readonly tradeId: string; readonly reason: string }
   /** The venue position differs from what the daemon's trades add up to (and is not simply flat): alert, do not guess. */
   | { readonly kind: 'position_mismatch'; readonly symbol: string; readonly expected: Decimal; readonly actual: Decimal };
 
@@ -165,6 +171,13 @@ export function reconcile(local: readonly LocalTrade[], snapshot: VenueSnapshot,
         if (tp.lt(openQty)) corrections.push({ kind: 'ensure_take_profit', tradeId: trade.id, openQty, coveredQty: tp });
       }
     }
+  }
+
+  // 3b. Trades left 'closing' (a close interrupted by a crash) whose position is still there or unknown.
+  const gone = new Set(corrections.flatMap((c) => (c.kind === 'position_gone' ? [c.tradeId] : [])));
+  for (const { trade } of trades.values()) {
+    if (trade.state !== 'closing' || gone.has(trade.id)) continue;
+    corrections.push({ kind: 'resume_close', tradeId: trade.id, reason: 'store has the trade closing, no close is running' });
   }
 
   // 4. Our orders that no active trade accounts for; foreign orders are only counted.

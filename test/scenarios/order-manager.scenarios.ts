@@ -6,6 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { OrderSnapshot } from '../../src/domain/order.js';
+import type { OrderContext } from '../../src/orders/context.js';
+import type { OrderManager } from '../../src/orders/order-manager.js';
 import type { TradeIntent } from '../../src/orders/validation.js';
 import { waitFor } from '../support/wait.js';
 import { SYMBOL, type ServiceOptions, type Services, auditActions, longIntent, ourOpenOrders, startServices } from '../orders/harness.js';
@@ -27,6 +29,11 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
       fx = venue;
       services = await startServices(venue.venue, options);
       return { fx: venue, s: services, intent: (o = {}) => longIntent({ venue: venue.venue.id, ...o }) };
+    }
+
+    /** The OrderManager's process-lifetime bookkeeping (expected cancels, "not found" counts, trades being settled). */
+    function bookkeeping(orders: OrderManager): Pick<OrderContext, 'cancelling' | 'notFoundCounts' | 'settlingGone'> {
+      return (orders as unknown as { ctx: OrderContext }).ctx;
     }
 
     async function stopOf(f: ScenarioVenue): Promise<OrderSnapshot | undefined> {
@@ -411,6 +418,47 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         const actions = auditActions(s.store, result.tradeId);
         expect(actions.indexOf('close_outcome')).toBeLessThan(actions.lastIndexOf('cancel_outcome'));
         expect(actions.at(-1)).toBe('trade_closed');
+      });
+
+      it('a close that fills only part of the position puts a stop on what is left at once, not at the next pass', async () => {
+        const { fx, s, intent } = await start();
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+
+        fx.partialFillNext('400'); // the reduce-only market close only gets 400 of the 1000
+        const closed = await s.orders.closeTrade(result.tradeId, 'operator /close');
+        expect(closed.flat).toBe(false);
+        expect(fx.positionSize(SYMBOL).toString()).toBe('600');
+        expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
+        // No pass has run: the 600 still held must already be under a reduce-only stop on the venue.
+        const stop = await stopOf(fx);
+        expect(stop?.size.toString()).toBe('600');
+        expect(stop?.reduceOnly).toBe(true);
+        expect(auditActions(s.store, result.tradeId)).toContain('close_failed');
+      });
+    });
+
+    describe('bookkeeping over a long run', () => {
+      it('forgets the client ids it cancelled once their orders are done: nothing grows with the number of trades', async () => {
+        const { fx, s, intent } = await start();
+        for (let i = 0; i < 3; i += 1) {
+          const result = await s.orders.openTrade(intent());
+          if (result.status !== 'accepted') throw new Error('entry not accepted');
+          await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+          const closed = await s.orders.closeTrade(result.tradeId, 'operator /close');
+          expect(closed.flat).toBe(true);
+        }
+        const stopped = await s.orders.openTrade(intent());
+        if (stopped.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+        fx.setMarkPrice(SYMBOL, '58900'); // the stop fills; the monitor cancels the target
+        await waitFor(() => auditActions(s.store, stopped.tradeId).includes('sibling_cancelled'), { message: 'target cancelled' });
+        expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
+        const book = bookkeeping(s.orders);
+        expect([...book.cancelling]).toEqual([]);
+        expect([...book.notFoundCounts.keys()]).toEqual([]);
+        expect([...book.settlingGone]).toEqual([]);
       });
     });
   });

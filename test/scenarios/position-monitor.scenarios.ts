@@ -197,6 +197,35 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(s.store.audit().some((a) => a.action === 'reconcile_pass')).toBe(true);
     });
 
+    it('a close interrupted by a crash after its companions were cancelled is finished by the start-up pass, never left without a stop', async () => {
+      const path = storeFile();
+      const { fx, intent } = await venue();
+      const first = await services(fx, { storePath: path });
+      const result = await first.orders.openTrade(intent());
+      if (result.status !== 'accepted') throw new Error('entry not accepted');
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+      const tradeId = result.tradeId;
+      const companions = first.store.legsOf(tradeId).filter((l) => l.kind !== 'entry');
+      await first.stop();
+      // The process died inside closeTrade: 'closing' persisted, the companions cancelled on the
+      // venue, the close order not sent yet.
+      await fx.restartVenue(() => {
+        for (const leg of companions) fx.cancelOnVenue(leg.venueOrderId ?? '');
+      });
+      const crashed = new SqliteStore({ path });
+      crashed.updateTrade(tradeId, { state: 'closing', closeReason: 'operator /close' }, Date.now());
+      crashed.close();
+      expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+      expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
+
+      const s = await services(fx, { storePath: path }); // start-up pass done
+      await waitFor(() => s.store.getTrade(tradeId)?.state === 'closed', { timeoutMs: 3_000, message: 'the interrupted close finished' });
+      expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+      expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
+      expect(s.store.getTrade(tradeId)?.closeReason).toBe('operator /close');
+      expect(auditActions(s.store, tradeId)).toContain('close_resumed');
+    });
+
     it('never cancels an operator order, even during a flatten, and cancels our own orders the store does not know', async () => {
       const { fx, intent } = await venue();
       const s = await services(fx);
@@ -253,6 +282,50 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(s.store.legsOf(result.tradeId).find((l) => l.clientId === `vd1${result.tradeId}S2`)?.state).toBe('untriggered');
       const actions = auditActions(s.store, result.tradeId);
       expect(actions.indexOf('protection_lost')).toBeLessThan(actions.lastIndexOf('stop_loss_submit'));
+    });
+
+    it('a pass that read the store just before a stop was re-placed never cancels the new stop as an orphan', async () => {
+      const { fx, intent } = await venue();
+      const s = await services(fx);
+      const result = await s.orders.openTrade(intent());
+      if (result.status !== 'accepted') throw new Error('entry not accepted');
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+      const firstStop = `vd1${result.tradeId}S1`;
+      const secondStop = `vd1${result.tradeId}S2`;
+      const v = fx.venue;
+      const realPositions = v.positions.bind(v);
+      const realOpenOrders = v.openOrders.bind(v);
+      const secondPlaced = (): boolean => s.store.getLeg(secondStop)?.venueOrderId !== undefined;
+      let passStarted = false;
+      let pass: ReturnType<Services['monitor']['runPass']> | undefined;
+      // The stop is cancelled on the venue; the OrderManager marks it cancelled and reads the venue
+      // position before re-placing it. A pass starts right then: it reads the store (old stop gone,
+      // new one not persisted yet), and its venue snapshot comes back after the new stop is placed.
+      const patched = v as unknown as { positions: typeof v.positions; openOrders: typeof v.openOrders };
+      patched.positions = async () => {
+        if (!passStarted) {
+          passStarted = true;
+          pass = s.monitor.runPass('race');
+        } else {
+          await waitFor(secondPlaced, { message: 'new stop placed' });
+        }
+        return realPositions();
+      };
+      patched.openOrders = async () => {
+        if (passStarted) await waitFor(secondPlaced, { message: 'new stop placed' });
+        return realOpenOrders();
+      };
+      fx.cancelOnVenue(s.store.getLeg(firstStop)?.venueOrderId ?? '');
+      await waitFor(() => pass !== undefined, { message: 'pass started by the race' });
+      await pass;
+      patched.positions = realPositions;
+      patched.openOrders = realOpenOrders;
+
+      expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+      const stops = (await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market');
+      expect(stops.map((o) => [o.clientId, o.size.toString()])).toEqual([[secondStop, '1000']]);
+      expect(s.store.getLeg(secondStop)?.state).toBe('untriggered');
+      expect(s.store.audit({ limit: 10_000 }).some((a) => a.action === 'orphan_cancelled' && (a.detail as { clientId?: string }).clientId === secondStop)).toBe(false);
     });
 
     it('closes instead of re-placing when configured with onMissingStop=close', async () => {
