@@ -80,7 +80,8 @@ export interface TradeUpdate {
 export interface Store {
   createTrade(trade: TradeRecord, legs: readonly LegRecord[], audit?: AuditEntry): void;
   getTrade(id: string): TradeRecord | undefined;
-  listTrades(filter?: { readonly states?: readonly TradeState[]; readonly venue?: string }): TradeRecord[];
+  /** Trades in creation order, filtered in the database (states, venue, closed at or after a time). */
+  listTrades(filter?: { readonly states?: readonly TradeState[]; readonly venue?: string; readonly closedSinceMs?: number }): TradeRecord[];
   updateTrade(id: string, update: TradeUpdate, nowMs: number, audit?: AuditEntry): void;
 
   upsertLeg(leg: LegRecord, audit?: AuditEntry): void;

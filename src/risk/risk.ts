@@ -132,7 +132,7 @@ export class RiskManager implements EntryGuard {
   /** Realized P&L since the last daily reset. */
   dailyPnl(): Decimal {
     const since = dailyWindowStart(this.clock.now(), this.config.dailyResetUtcHour);
-    return realizedPnlSince(this.store.listTrades({ states: ['closed'] }), since);
+    return realizedPnlSince(this.store.listTrades({ states: ['closed'], closedSinceMs: since }), since);
   }
 
   checkEntry(intent: ValidatedIntent): Refusal | undefined {

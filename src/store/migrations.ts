@@ -103,4 +103,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_outbox_pending ON alert_outbox(sent_at_ms, severity, id);
     `,
   },
+  {
+    version: 2,
+    name: 'index trades by close time (daily P&L)',
+    sql: `CREATE INDEX trades_closed_at ON trades(closed_at_ms) WHERE closed_at_ms IS NOT NULL;`,
+  },
 ];

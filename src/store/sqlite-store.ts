@@ -140,8 +140,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
-  /** Prepared UPDATEs by their SQL: one per combination of changed columns. */
-  private readonly updateStatements = new Map<string, Database.Statement>();
+  private readonly dynamicStatements = new Map<string, Database.Statement>();
 
   constructor(options: SqliteStoreOptions) {
     try {
@@ -168,7 +167,6 @@ export class SqliteStore implements Store {
           @source, @label, @filled_size, @avg_entry_price, @realized_pnl, @close_reason, @created_at_ms, @updated_at_ms,
           @closed_at_ms)`),
       getTrade: db.prepare('SELECT * FROM trades WHERE id = ?'),
-      allTrades: db.prepare('SELECT * FROM trades ORDER BY created_at_ms, id'),
       upsertLeg: db.prepare(`INSERT INTO legs (client_id, trade_id, kind, venue_order_id, state, side, type, size,
           filled_size, price, trigger_price, avg_fill_price, created_at_ms, updated_at_ms)
         VALUES (@client_id, @trade_id, @kind, @venue_order_id, @state, @side, @type, @size, @filled_size, @price,
@@ -270,11 +268,36 @@ export class SqliteStore implements Store {
     return row ? tradeFromRow(row) : undefined;
   }
 
-  listTrades(filter: { readonly states?: readonly TradeState[]; readonly venue?: string } = {}): TradeRecord[] {
-    const rows = this.stmts.allTrades.all() as Row[];
-    return rows
-      .map(tradeFromRow)
-      .filter((t) => (!filter.states || filter.states.includes(t.state)) && (!filter.venue || t.venue === filter.venue));
+  listTrades(
+    filter: { readonly states?: readonly TradeState[]; readonly venue?: string; readonly closedSinceMs?: number } = {},
+  ): TradeRecord[] {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (filter.states) {
+      if (filter.states.length === 0) return [];
+      where.push(`state IN (${filter.states.map(() => '?').join(', ')})`);
+      params.push(...filter.states);
+    }
+    if (filter.venue !== undefined) {
+      where.push('venue = ?');
+      params.push(filter.venue);
+    }
+    if (filter.closedSinceMs !== undefined) {
+      where.push('closed_at_ms >= ?');
+      params.push(filter.closedSinceMs);
+    }
+    const sql = `SELECT * FROM trades${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at_ms, id`;
+    return (this.cached(sql).all(...params) as Row[]).map(tradeFromRow);
+  }
+
+  /** Prepared statements built at run time (filters, partial updates), one per distinct SQL text. */
+  private cached(sql: string): Database.Statement {
+    let stmt = this.dynamicStatements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.dynamicStatements.set(sql, stmt);
+    }
+    return stmt;
   }
 
   updateTrade(id: string, update: TradeUpdate, nowMs: number, audit?: AuditEntry): void {
@@ -309,13 +332,7 @@ export class SqliteStore implements Store {
       params[column] = value;
     }
     this.db.transaction(() => {
-      const sql = `UPDATE ${table} SET ${sets.join(', ')} WHERE ${keyColumn} = @key`;
-      let stmt = this.updateStatements.get(sql);
-      if (!stmt) {
-        stmt = this.db.prepare(sql);
-        this.updateStatements.set(sql, stmt);
-      }
-      const info = stmt.run(params);
+      const info = this.cached(`UPDATE ${table} SET ${sets.join(', ')} WHERE ${keyColumn} = @key`).run(params);
       if (info.changes === 0) {
         throw new DaemonError('STORE_NOT_FOUND', `${table === 'trades' ? 'trade' : 'leg'} ${key} is not in the store`);
       }

@@ -9,6 +9,8 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { migrate, SqliteStore } from '../../src/store/sqlite-store.js';
 import { REPO_ROOT, startProcess } from '../support/daemon-process.js';
 
+const LATEST = MIGRATIONS.at(-1)?.version ?? 0;
+
 function tempDb(): string {
   return join(mkdtempSync(join(tmpdir(), 'store-')), 'nested', 'daemon.sqlite');
 }
@@ -64,11 +66,11 @@ describe('SqliteStore', () => {
     first.createTrade(trade('t1'), legs('t1'));
     first.close();
     const second = new SqliteStore({ path });
-    expect(second.schemaVersion()).toBe(1);
+    expect(second.schemaVersion()).toBe(LATEST);
     expect(second.legsOf('t1')).toHaveLength(3);
     second.close();
     const db = new Database(path);
-    expect(migrate(db)).toBe(1);
+    expect(migrate(db)).toBe(LATEST);
     expect(db.prepare('SELECT count(*) AS n FROM legs').get()).toEqual({ n: 3 });
     db.close();
   });
@@ -97,6 +99,21 @@ describe('SqliteStore', () => {
     expect(() => store.createTrade(trade('t2'), legs('t2'), { tsMs: 4, component: 'test', action: 'dup', tradeId: 't2' })).toThrow();
     expect(store.audit({ tradeId: 't2' })).toHaveLength(2);
     expect(() => store.updateLeg('nope', { state: 'open' }, 5)).toThrow(/leg nope is not in the store/);
+    store.close();
+  });
+
+  it('filters trades in the database by state, venue and close time', () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    store.createTrade(trade('a'), legs('a'));
+    store.createTrade({ ...trade('b'), venue: 'okx' }, legs('b'));
+    store.createTrade(trade('c'), legs('c'));
+    store.updateTrade('a', { state: 'closed', closedAtMs: 1_000, realizedPnl: dec('-5') }, 1_000);
+    store.updateTrade('c', { state: 'closed', closedAtMs: 5_000, realizedPnl: dec('2.5') }, 5_000);
+    expect(store.listTrades({ states: ['closed'] }).map((t) => t.id)).toEqual(['a', 'c']);
+    expect(store.listTrades({ states: ['closed'], closedSinceMs: 2_000 }).map((t) => t.id)).toEqual(['c']);
+    expect(store.listTrades({ venue: 'okx' }).map((t) => t.id)).toEqual(['b']);
+    expect(store.listTrades({ states: [] })).toEqual([]);
+    expect(store.listTrades().map((t) => t.id)).toEqual(['a', 'b', 'c']);
     store.close();
   });
 
