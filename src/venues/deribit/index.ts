@@ -58,6 +58,7 @@ export function createDeribitVenue(options: CreateDeribitVenueOptions): DeribitV
         backoff: { initialDelayMs: config.reconnectInitialDelayMs, maxDelayMs: config.reconnectMaxDelayMs },
         channelsToRestore: hooks.channelsToRestore,
         onNotification: hooks.onNotification,
+        onRestored: hooks.onRestored,
       }),
   });
 }

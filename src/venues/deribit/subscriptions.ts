@@ -15,7 +15,11 @@ export interface LazySubscriptionsOptions {
   readonly unsubscribe: (channels: readonly string[]) => Promise<readonly string[]>;
   /** Whether the connection can take requests now; if not, channels wait for the next restore. */
   readonly isReady: () => boolean;
+  /** First delay before a failed subscribe batch is sent again (doubles per failure, up to 30 s). Default 1 000 ms. */
+  readonly retryDelayMs?: number;
 }
+
+const RETRY_MAX_MS = 30_000;
 
 export class LazySubscriptions {
   /** Every channel we want, confirmed or not: what a reconnect restores. */
@@ -24,6 +28,10 @@ export class LazySubscriptions {
   private pending: string[] = [];
   private flushing: Promise<void> | undefined;
   private readonly batchesSent: number[] = [];
+  /** Channels of the batch being sent now. */
+  private readonly inFlight = new Set<string>();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryFailures = 0;
 
   constructor(private readonly options: LazySubscriptionsOptions) {}
 
@@ -45,6 +53,41 @@ export class LazySubscriptions {
   markRestored(confirmed: readonly string[]): void {
     this.confirmed.clear();
     for (const c of confirmed) if (this.desired.has(c)) this.confirmed.add(c);
+  }
+
+  /**
+   * Called when the connection is ready: subscribes every wanted channel that is not confirmed on
+   * it (asked for while the restore was already running, or whose batch failed).
+   */
+  resume(): Promise<void> {
+    return this.requeueUnconfirmed();
+  }
+
+  /** Stops the retry timer (on disconnect). */
+  close(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private requeueUnconfirmed(): Promise<void> {
+    const queued = new Set(this.pending);
+    const missing = [...this.desired].filter((c) => !this.confirmed.has(c) && !queued.has(c) && !this.inFlight.has(c));
+    if (missing.length === 0) return this.flushing ?? Promise.resolve();
+    this.pending.push(...missing);
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    return this.flushing;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer !== undefined) return;
+    const delayMs = Math.min(RETRY_MAX_MS, (this.options.retryDelayMs ?? 1_000) * 2 ** this.retryFailures);
+    this.retryFailures += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      // Not ready: the restore after the reconnect (and resume()) covers them.
+      if (this.options.isReady()) void this.requeueUnconfirmed();
+    }, delayMs);
+    this.retryTimer.unref();
   }
 
   /**
@@ -80,14 +123,19 @@ export class LazySubscriptions {
         }
         const batch = this.pending.splice(0, this.options.batchSize);
         this.batchesSent.push(batch.length);
+        for (const c of batch) this.inFlight.add(c);
         try {
           const ok = await this.options.subscribe(batch);
           for (const c of ok) if (this.desired.has(c)) this.confirmed.add(c);
+          this.retryFailures = 0;
         } catch (err) {
           this.options.logger.warn(
             { err, channels: batch.length },
-            'subscribe batch failed; the channels stay wanted and are subscribed again after the next reconnect',
+            'subscribe batch failed; the channels stay wanted and are sent again shortly (and after any reconnect)',
           );
+          this.scheduleRetry();
+        } finally {
+          for (const c of batch) this.inFlight.delete(c);
         }
       }
     } finally {

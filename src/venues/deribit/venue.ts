@@ -24,12 +24,13 @@ import {
   parsePosition,
   parseTicker,
   parseTrade,
-  parseUserChanges,
 } from './parse.js';
 import {
   DeribitAccountSummarySchema,
   DeribitOrderResultSchema,
   DeribitOrderSchema,
+  DeribitPositionSchema,
+  DeribitTradeSchema,
   GetInstrumentsResultSchema,
   GetOpenOrdersResultSchema,
   GetPositionsResultSchema,
@@ -43,10 +44,10 @@ import type { DeribitNotification, DeribitWsClient } from './ws-client.js';
 import {
   classifyChannel,
   TickerDataSchema,
-  UserChangesDataSchema,
-  UserOrdersDataSchema,
+  UserChangesEnvelopeSchema,
+  UserOrdersEnvelopeSchema,
   UserPortfolioDataSchema,
-  UserTradesDataSchema,
+  UserTradesEnvelopeSchema,
 } from './ws-messages.js';
 import { z } from 'zod';
 
@@ -61,6 +62,7 @@ export interface DeribitVenueDeps {
   readonly ws: (hooks: {
     channelsToRestore: () => { public: readonly string[]; private: readonly string[] };
     onNotification: (n: DeribitNotification) => void;
+    onRestored: (confirmed: readonly string[]) => void;
   }) => DeribitWsClient;
   readonly rest: DeribitRestClient;
   /** How often expired instruments' channels are pruned. Default 60 s. */
@@ -68,6 +70,12 @@ export interface DeribitVenueDeps {
   /** How long connect() waits for the first ready state. Default 15 s. */
   readonly connectTimeoutMs?: number;
 }
+
+/** Trades per `get_user_trades_by_currency` page (the venue's maximum). */
+const FILLS_PAGE_SIZE = 1000;
+
+/** Venue timestamps vs our clock: a resync reads fills from this long before the connection was lost. */
+const RESYNC_CLOCK_MARGIN_MS = 5_000;
 
 /** Wire order states in which an order can still trade. */
 const LIVE_WIRE_STATES: ReadonlySet<string> = new Set(['open', 'untriggered']);
@@ -98,6 +106,8 @@ export class DeribitVenue implements Venue {
   private readonly privateChannels: string[];
   private everReady = false;
   private lastFillMs = 0;
+  /** Our clock when the last ready connection was lost and no resync has covered it yet. */
+  private gapStartMs: number | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private started = false;
 
@@ -111,6 +121,7 @@ export class DeribitVenue implements Venue {
     this.ws = deps.ws({
       channelsToRestore: () => ({ public: this.tickers.all(), private: this.privateChannels }),
       onNotification: (n) => this.onNotification(n),
+      onRestored: (confirmed) => this.tickers.markRestored(confirmed),
     });
     this.tickers = new LazySubscriptions({
       batchSize: config.optionSubscriptionBatchSize,
@@ -129,9 +140,14 @@ export class DeribitVenue implements Venue {
         nonMatching: { kind: 'bucket', capacity: rl.nonMatchingEngineBurst, refillPerSecond: rl.nonMatchingEngineRatePerSec },
       },
     });
-    this.ws.socket.on('state', ({ to, reason }) => {
+    this.ws.socket.on('state', ({ from, to, reason }) => {
+      if (from === 'ready' && to !== 'ready' && this.gapStartMs === undefined) this.gapStartMs = this.deps.clock.now();
       this.emit({ type: 'connection', venue: this.id, state: to, detail: reason });
-      if (to === 'ready') this.onReady();
+      if (to === 'ready') {
+        // Channels asked for while the restore was running, or whose batch failed, go out now.
+        void this.tickers.resume();
+        this.onReady();
+      }
     });
   }
 
@@ -155,6 +171,7 @@ export class DeribitVenue implements Venue {
     this.expiryTimer = undefined;
     this.started = false;
     this.limiter.close('deribit venue disconnected');
+    this.tickers.close();
     await this.ws.stop();
   }
 
@@ -391,13 +408,31 @@ export class DeribitVenue implements Venue {
     const now = this.deps.clock.now();
     const out: Fill[] = [];
     for (const currency of this.deps.config.currencies) {
-      const res = await this.rest.call(
-        'private/get_user_trades_by_currency',
-        { currency, start_timestamp: Math.max(0, Math.floor(sinceMs)), count: 1000, sorting: 'asc' },
-        GetUserTradesResultSchema,
-      );
-      const fills = this.parseEach(res.trades, (t, i) => parseTrade(t, now, `trades.${currency}.${i}`));
-      out.push(...fills.filter((f) => f.tsMs >= sinceMs && (!symbol || f.symbol === symbol)));
+      // Oldest first, 1000 a page: follow `has_more`, or the newest fills (the ones a reconnect
+      // gap is about) would be cut off on a busy account.
+      const seen = new Set<string>();
+      let start = Math.max(0, Math.floor(sinceMs));
+      for (let page = 0; ; page += 1) {
+        const res = await this.rest.call(
+          'private/get_user_trades_by_currency',
+          { currency, start_timestamp: start, count: FILLS_PAGE_SIZE, sorting: 'asc' },
+          GetUserTradesResultSchema,
+        );
+        const fresh = res.trades.filter((t) => !seen.has(t.trade_id));
+        for (const t of fresh) seen.add(t.trade_id);
+        const fills = this.parseEach(fresh, (t, i) => parseTrade(t, now, `trades.${currency}.${page}.${i}`));
+        out.push(...fills.filter((f) => f.tsMs >= sinceMs && (!symbol || f.symbol === symbol)));
+        const last = res.trades.at(-1);
+        if (res.has_more !== true || last === undefined) break;
+        // The next page starts at the last timestamp (inclusive; duplicates are skipped above). A
+        // full page within one millisecond cannot advance that way: step past it and say so.
+        let next = last.timestamp;
+        if (fresh.length === 0 || next <= start) {
+          next = Math.max(start, next) + 1;
+          this.log.warn({ currency, atMs: next - 1 }, 'more than one page of deribit trades share a timestamp; some may be skipped, reconciliation by order catches up');
+        }
+        start = next;
+      }
     }
     return out;
   }
@@ -459,8 +494,15 @@ export class DeribitVenue implements Venue {
           return;
         }
         case 'user.changes': {
-          const data = validateWire(UserChangesDataSchema, n.data, n.channel);
-          const { orders, fills, positions } = parseUserChanges(data, n.receivedAtMs);
+          // Item by item: an order we cannot parse (an operator's trailing stop, a new state)
+          // must not take the fills and positions of the same push down with it.
+          const data = validateWire(UserChangesEnvelopeSchema, n.data, n.channel);
+          const at = n.receivedAtMs;
+          const orders = this.parseItems(data.orders, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), at, p));
+          const fills = this.parseItems(data.trades, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), at, p));
+          const positions = this.parseItems(data.positions, n.channel, 'positions', (w, p) =>
+            parsePosition(validateWire(DeribitPositionSchema, w, p), at, p),
+          );
           for (const order of orders) this.emit({ type: 'order', venue, order });
           for (const fill of fills) {
             this.noteFill(fill);
@@ -470,14 +512,15 @@ export class DeribitVenue implements Venue {
           return;
         }
         case 'user.orders': {
-          for (const o of validateWire(UserOrdersDataSchema, n.data, n.channel)) {
-            this.emit({ type: 'order', venue, order: parseOrder(o, n.receivedAtMs) });
+          const items = validateWire(UserOrdersEnvelopeSchema, n.data, n.channel);
+          for (const order of this.parseItems(items, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), n.receivedAtMs, p))) {
+            this.emit({ type: 'order', venue, order });
           }
           return;
         }
         case 'user.trades': {
-          for (const t of validateWire(UserTradesDataSchema, n.data, n.channel)) {
-            const fill = parseTrade(t, n.receivedAtMs);
+          const items = validateWire(UserTradesEnvelopeSchema, n.data, n.channel);
+          for (const fill of this.parseItems(items, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), n.receivedAtMs, p))) {
             this.noteFill(fill);
             this.emit({ type: 'fill', venue, fill });
           }
@@ -497,6 +540,20 @@ export class DeribitVenue implements Venue {
     }
   }
 
+  /** Parses the items of one push one by one; a bad item is logged (naming it) and skipped, the others still count. */
+  private parseItems<D>(items: readonly unknown[], channel: string, field: string, parse: (wire: unknown, path: string) => D): D[] {
+    const out: D[] = [];
+    items.forEach((item, i) => {
+      const path = `${channel}.${field}.${i}`;
+      try {
+        out.push(parse(item, path));
+      } catch (err) {
+        this.log.error({ err, channel, item: path }, 'a deribit push item failed to parse and was skipped; the rest of the push was delivered, reconciliation catches up');
+      }
+    });
+    return out;
+  }
+
   /** After every reconnect: re-read orders, fills and positions over REST, because pushes in the gap are lost. */
   private onReady(): void {
     if (!this.everReady) {
@@ -511,8 +568,16 @@ export class DeribitVenue implements Venue {
 
   async resync(): Promise<void> {
     const venue = this.id;
-    const since = Math.max(0, this.lastFillMs - 1_000);
+    // From the last fill we saw or from when the connection was lost, whichever is earlier: fills
+    // pushed while the restore was running move lastFillMs past the gap, and with no fill seen yet
+    // lastFillMs is 0 (which would read the account's oldest trades instead of the gap).
+    const gap = this.gapStartMs;
+    const starts: number[] = [];
+    if (this.lastFillMs > 0) starts.push(this.lastFillMs - 1_000);
+    if (gap !== undefined) starts.push(gap - RESYNC_CLOCK_MARGIN_MS);
+    const since = Math.max(0, starts.length > 0 ? Math.min(...starts) : 0);
     const [orders, positions, fills] = await Promise.all([this.openOrders(), this.positions(), this.fillsSince(since)]);
+    if (this.gapStartMs === gap) this.gapStartMs = undefined;
     for (const order of orders) this.emit({ type: 'order', venue, order });
     for (const fill of fills) {
       this.noteFill(fill);

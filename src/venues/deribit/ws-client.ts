@@ -39,9 +39,15 @@ export interface DeribitWsClientOptions {
   /** Channels to restore after every (re)connect, split by the method that subscribes them. */
   readonly channelsToRestore: () => { readonly public: readonly string[]; readonly private: readonly string[] };
   readonly onNotification: (notification: DeribitNotification) => void;
+  /** Told which channels the venue confirmed after each (re)connect restore. */
+  readonly onRestored?: (confirmed: readonly string[]) => void;
 }
 
 const PRIVATE_CHANNEL = /^user\./;
+
+/** After a refresh and the fallback signature login both failed, try again after this long (doubling, capped). */
+const REFRESH_RETRY_MS = 1_000;
+const REFRESH_RETRY_MAX_MS = 60_000;
 
 export function isPrivateChannel(channel: string): boolean {
   return PRIVATE_CHANNEL.test(channel);
@@ -53,6 +59,7 @@ export class DeribitWsClient {
   private readonly log: Logger;
   private refreshToken: string | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshFailures = 0;
 
   constructor(private readonly options: DeribitWsClientOptions) {
     this.log = options.logger;
@@ -195,14 +202,20 @@ export class DeribitWsClient {
   }
 
   private scheduleRefresh(expiresInSecs: number): void {
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     // refresh at 80 % of the lifetime; Node timers cap at ~24.8 days
-    const delayMs = Math.min(Math.max(1_000, expiresInSecs * 800), 2 ** 31 - 1);
+    this.scheduleRefreshIn(Math.min(Math.max(1_000, expiresInSecs * 800), 2 ** 31 - 1));
+  }
+
+  private scheduleRefreshIn(delayMs: number): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refresh(), delayMs);
     this.refreshTimer.unref();
   }
 
-  /** Refresh the token on the live connection; on failure log in again with the signature. */
+  /**
+   * Refresh the token on the live connection; on failure log in again with the signature. Never
+   * rejects (it runs from a timer): when both fail, it logs an error and tries again shortly.
+   */
   async refresh(): Promise<void> {
     const token = this.refreshToken;
     if (!token || !this.socket.isReady()) return;
@@ -211,10 +224,22 @@ export class DeribitWsClient {
       const result = validateWire(DeribitAuthResultSchema, raw, 'public/auth.result');
       this.refreshToken = result.refresh_token;
       this.log.info({ expiresInSecs: result.expires_in }, 'deribit token refreshed');
+      this.refreshFailures = 0;
       this.scheduleRefresh(result.expires_in);
     } catch (err) {
       this.log.warn({ err }, 'deribit token refresh failed; logging in again with the API key signature');
-      await this.reauthenticate();
+      try {
+        await this.reauthenticate();
+        this.refreshFailures = 0;
+      } catch (reauthErr) {
+        const retryInMs = Math.min(REFRESH_RETRY_MAX_MS, REFRESH_RETRY_MS * 2 ** this.refreshFailures);
+        this.refreshFailures += 1;
+        this.log.error(
+          { err: reauthErr, retryInMs },
+          'deribit re-authentication failed after a failed token refresh; retrying shortly (a reconnect also logs in again)',
+        );
+        this.scheduleRefreshIn(retryInMs);
+      }
     }
   }
 
@@ -270,8 +295,12 @@ export class DeribitWsClient {
   private async restoreSubscriptions(ctx: ConnectionContext): Promise<void> {
     const { public: pub, private: priv } = this.options.channelsToRestore();
     const all = [...pub, ...priv];
-    if (all.length === 0) return;
+    if (all.length === 0) {
+      this.options.onRestored?.([]);
+      return;
+    }
     const confirmed = await this.subscribeVia((method, params) => this.callOn(ctx, method, params), all);
     this.log.info({ requested: all.length, confirmed: confirmed.length }, 'deribit subscriptions restored');
+    this.options.onRestored?.(confirmed);
   }
 }

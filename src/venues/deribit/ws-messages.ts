@@ -106,6 +106,32 @@ export const UserChangesDataSchema = z
   }));
 export type UserChangesData = z.output<typeof UserChangesDataSchema>;
 
+/**
+ * The `user.changes.*` envelope with its items left unvalidated, so that each order, trade and
+ * position can be validated and parsed on its own: one bad item must not drop the others (a fill).
+ */
+export const UserChangesEnvelopeSchema = z
+  .object({
+    instrument_name: z.string().nullish(),
+    orders: z.array(z.unknown()).nullish(),
+    trades: z.array(z.unknown()).nullish(),
+    positions: z.array(z.unknown()).nullish(),
+    position: z.array(z.unknown()).nullish(),
+  })
+  .transform((d) => ({
+    orders: d.orders ?? [],
+    trades: d.trades ?? [],
+    positions: d.positions ?? d.position ?? [],
+  }));
+
+/** `user.orders.*` data with the items left unvalidated (one object on `raw`, an array otherwise). */
+export const UserOrdersEnvelopeSchema = z
+  .union([z.array(z.unknown()), z.record(z.string(), z.unknown())])
+  .transform((data): unknown[] => (Array.isArray(data) ? data : [data]));
+
+/** `user.trades.*` data with the items left unvalidated. */
+export const UserTradesEnvelopeSchema = z.array(z.unknown());
+
 /** What a channel name carries, so the client can pick the payload schema. */
 export type DeribitChannel =
   | { readonly kind: 'ticker'; readonly instrument: string; readonly interval: string }
