@@ -9,7 +9,12 @@ import { parseClientId } from './client-ids.js';
 import type { Closing } from './closing.js';
 import { COMPONENT, type OrderContext, activeTradesOf } from './context.js';
 
-export async function closeAll(ctx: OrderContext, closing: Pick<Closing, 'closeTrade' | 'cancelOrphan'>, reason: string): Promise<FlattenReport> {
+/** What the flatten needs from the order manager. */
+export interface Flattening extends Pick<Closing, 'closeTrade' | 'cancelOrphan'> {
+  ensureStop(tradeId: string, mode: 'replace' | 'close', reason: string): Promise<void>;
+}
+
+export async function closeAll(ctx: OrderContext, closing: Flattening, reason: string): Promise<FlattenReport> {
   const { store, clock, logger, config } = ctx;
   const closed = new Set<string>();
   const cancelledOrders: string[] = [];
@@ -40,8 +45,13 @@ export async function closeAll(ctx: OrderContext, closing: Pick<Closing, 'closeT
     flat = failedTrades.length === 0;
     for (const venue of ctx.venues.values()) {
       try {
+        // A trade this round could not close keeps its stop: cancelling it would leave the
+        // position naked while the next round (or the operator) deals with it.
+        const stillOpen = new Set(failedTrades.map((f) => f.tradeId));
         for (const order of await venue.openOrders()) {
-          if (!parseClientId(order.clientId, config.clientIdPrefix)) continue;
+          const parsed = parseClientId(order.clientId, config.clientIdPrefix);
+          if (!parsed) continue;
+          if (parsed.kind === 'stop_loss' && stillOpen.has(parsed.tradeId)) continue;
           if (await closing.cancelOrphan(venue.id, order, reason, { evenIfLive: true })) cancelledOrders.push(order.clientId ?? order.venueOrderId);
           else {
             failedCancels.push({ venue: venue.id, clientId: order.clientId ?? order.venueOrderId, error: 'cancel not confirmed' });
@@ -59,6 +69,15 @@ export async function closeAll(ctx: OrderContext, closing: Pick<Closing, 'closeT
       }
     }
     if (!flat && round < config.flattenRounds) await ctx.sleep(config.closePollDelayMs);
+  }
+  // Whatever could not be closed must not stay without a stop.
+  for (const { tradeId } of failedTrades) {
+    if (!activeTradesOf(store).some(({ trade }) => trade.id === tradeId)) continue;
+    try {
+      await closing.ensureStop(tradeId, 'replace', `flatten could not close it (${reason})`);
+    } catch (err) {
+      logger.error({ err, tradeId }, 'could not re-protect a trade the flatten failed to close; the operator must check this position by hand');
+    }
   }
   const report: FlattenReport = { reason, closedTrades: [...closed], failedTrades, cancelledOrders: [...new Set(cancelledOrders)], failedCancels, flat, rounds: round };
   store.appendAudit({ tsMs: clock.now(), component: COMPONENT, action: 'close_all_done', detail: { ...report } });

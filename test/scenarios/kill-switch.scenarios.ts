@@ -84,6 +84,25 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
       expect(restarted.store.audit().some((e) => e.action === 'resumed')).toBe(true);
     });
 
+    it('a position the flatten cannot close keeps a stop on the venue, and the report says NOT flat', async () => {
+      const { fx, intent } = await venue();
+      const s = await services(fx);
+      const a = await s.orders.openTrade(intent());
+      expect(a.status).toBe('accepted');
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2); // stop + target
+      // every reduce-only market close is refused from now on
+      fx.rejectNextOrders(1_000, 'market', 'error');
+      const report = await s.killSwitch.activate('operator /kill', 'telegram');
+      expect(report.flat).toBe(false);
+      expect(report.failedTrades.map((f) => f.tradeId)).toEqual(a.status === 'accepted' ? [a.tradeId] : []);
+      expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+      // the position is not left naked: a daemon stop still rests on the venue
+      const stops = (await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market' && o.reduceOnly);
+      expect(stops).toHaveLength(1);
+      expect(stops[0]?.size.toString()).toBe('1000');
+      expect(s.alerter.critical().some((al) => /NOT verified flat/.test(al.text))).toBe(true);
+    });
+
     it('pause blocks entries without touching open positions', async () => {
       const { fx, intent } = await venue();
       const s = await services(fx);
