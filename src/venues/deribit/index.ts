@@ -59,6 +59,7 @@ export function createDeribitVenue(options: CreateDeribitVenueOptions): DeribitV
         channelsToRestore: hooks.channelsToRestore,
         onNotification: hooks.onNotification,
         onRestored: hooks.onRestored,
+        beforeSubscribe: hooks.beforeSubscribe,
       }),
   });
 }

@@ -63,6 +63,7 @@ export interface DeribitVenueDeps {
     channelsToRestore: () => { public: readonly string[]; private: readonly string[] };
     onNotification: (n: DeribitNotification) => void;
     onRestored: (confirmed: readonly string[]) => void;
+    beforeSubscribe: () => Promise<void>;
   }) => DeribitWsClient;
   readonly rest: DeribitRestClient;
   /** How often expired instruments' channels are pruned. Default 60 s. */
@@ -110,6 +111,8 @@ export class DeribitVenue implements Venue {
   private gapStartMs: number | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private started = false;
+  /** One subscribe call in units of the non-matching-engine budget. */
+  private readonly subscribeCost: number;
 
   constructor(private readonly deps: DeribitVenueDeps) {
     const { config } = deps;
@@ -122,6 +125,8 @@ export class DeribitVenue implements Venue {
       channelsToRestore: () => ({ public: this.tickers.all(), private: this.privateChannels }),
       onNotification: (n) => this.onNotification(n),
       onRestored: (confirmed) => this.tickers.markRestored(confirmed),
+      // A subscribe call costs 3,000 credits, several ordinary requests' worth (spec 9).
+      beforeSubscribe: () => this.limiter.acquire({ nonMatching: this.subscribeCost }),
     });
     this.tickers = new LazySubscriptions({
       batchSize: config.optionSubscriptionBatchSize,
@@ -132,6 +137,7 @@ export class DeribitVenue implements Venue {
       unsubscribe: (channels) => this.ws.unsubscribe(channels),
     });
     const rl = config.rateLimit;
+    this.subscribeCost = Math.min(rl.nonMatchingEngineBurst, Math.ceil(rl.nonMatchingEngineRatePerSec / rl.subscribeRatePerSec));
     this.limiter = new RateLimiter({
       name: 'deribit',
       logger: this.log,

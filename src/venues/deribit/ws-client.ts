@@ -41,6 +41,8 @@ export interface DeribitWsClientOptions {
   readonly onNotification: (notification: DeribitNotification) => void;
   /** Told which channels the venue confirmed after each (re)connect restore. */
   readonly onRestored?: (confirmed: readonly string[]) => void;
+  /** Waits for rate-limit budget before each subscribe call (restores included). */
+  readonly beforeSubscribe?: () => Promise<void>;
 }
 
 const PRIVATE_CHANNEL = /^user\./;
@@ -58,6 +60,7 @@ export class DeribitWsClient {
   private readonly tracker: RequestTracker<RpcOutcome>;
   private readonly log: Logger;
   private refreshToken: string | undefined;
+  private reauthInFlight: Promise<void> | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshFailures = 0;
 
@@ -243,8 +246,18 @@ export class DeribitWsClient {
     }
   }
 
-  /** A fresh client_signature login on the current connection (after 13009 or a failed refresh). */
-  async reauthenticate(): Promise<void> {
+  /**
+   * A fresh client_signature login on the current connection (after 13009 or a failed refresh).
+   * Concurrent callers share one login.
+   */
+  reauthenticate(): Promise<void> {
+    this.reauthInFlight ??= this.reauthenticateOnce().finally(() => {
+      this.reauthInFlight = undefined;
+    });
+    return this.reauthInFlight;
+  }
+
+  private async reauthenticateOnce(): Promise<void> {
     const credentials = this.options.credentials;
     if (!credentials) return;
     const params = buildClientSignatureAuthParams(credentials, this.options.clock.now(), generateNonce(), {
@@ -281,6 +294,7 @@ export class DeribitWsClient {
     for (const [method, list] of groups) {
       for (let i = 0; i < list.length; i += batch) {
         const chunk = list.slice(i, i + batch);
+        await this.options.beforeSubscribe?.();
         const result = validateWire(DeribitSubscribeResultSchema, await call(method, { channels: chunk }), `${method}.result`);
         const missing = chunk.filter((c) => !result.includes(c));
         if (missing.length > 0) {

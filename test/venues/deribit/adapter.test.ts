@@ -307,6 +307,20 @@ describe('Deribit adapter against the simulator: lazy option subscriptions', () 
     expect(tick.ticker.greeks?.delta).toBeDefined();
   });
 
+  it('subscribe calls wait for rate-limit budget: each costs several ordinary requests', async () => {
+    // 70 requests/s with a burst of 7, subscribes at 10/s: one subscribe drains the burst (cost 7)
+    h = await startDeribitHarness({
+      config: { rateLimit: { nonMatchingEngineRatePerSec: 70, nonMatchingEngineBurst: 7, subscribeRatePerSec: 10 }, optionSubscriptionBatchSize: 10 },
+    });
+    const options = (await h.venue.loadInstruments()).filter((i) => i.kind === 'option').slice(0, 30);
+    const before = h.sim.requests.filter((r) => r.method === 'public/subscribe').length;
+    await Promise.all(options.map((o) => h!.venue.watchTicker(o.symbol)));
+    const calls = h.sim.requests.filter((r) => r.method === 'public/subscribe').slice(before);
+    expect(calls).toHaveLength(3);
+    // the limiter spaces them by at least the refill time of 7 units at 70/s (100 ms)
+    for (let i = 1; i < calls.length; i += 1) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(90);
+  });
+
   it('unsubscribes instruments past expiry', async () => {
     h = await startDeribitHarness();
     const options = (await h.venue.loadInstruments()).filter((i) => i.kind === 'option' && i.expiryMs !== undefined);
