@@ -28,9 +28,15 @@ export class Entries {
   /** Entries wait for `until` (the start-up reconciliation) before anything is validated or sent. */
   holdUntil(until: Promise<unknown>): void {
     this.gateOpen = false;
-    const gate = until.then(() => {
-      if (this.entryGate === gate) this.gateOpen = true;
-    });
+    const gate = until.then(
+      () => {
+        if (this.entryGate === gate) this.gateOpen = true;
+      },
+      (err: unknown) => {
+        // the gate stays closed: no entry goes out before a reconciliation has succeeded
+        this.ctx.logger.error({ err }, 'start-up reconciliation failed; entries stay blocked until the next one succeeds');
+      },
+    );
     this.entryGate = gate;
   }
 

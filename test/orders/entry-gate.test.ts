@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryVenue } from '../../src/venues/memory/index.js';
+import { longIntent, silentLogger, startServices, type Services } from './harness.js';
+
+let services: Services | undefined;
+afterEach(async () => {
+  await services?.stop();
+  services = undefined;
+});
+
+describe('entry gate', () => {
+  it('a failed start-up reconciliation keeps entries blocked, without an unhandled rejection', async () => {
+    const venue = new MemoryVenue({ logger: silentLogger });
+    await venue.connect();
+    services = await startServices(venue, { startMonitor: false, orders: { entryGateTimeoutMs: 200 } });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      services.orders.holdEntriesUntil(Promise.reject(new Error('venue unreachable during start-up pass')));
+      const result = await services.orders.openTrade(longIntent({ venue: venue.id }));
+      expect(result).toMatchObject({ status: 'refused', code: 'STARTUP_RECONCILE_PENDING' });
+      expect(services.orders.entriesOpen()).toBe(false);
+      expect(await venue.openOrders()).toEqual([]);
+      // a later successful pass opens the gate
+      services.orders.holdEntriesUntil(Promise.resolve());
+      const next = await services.orders.openTrade(longIntent({ venue: venue.id }));
+      expect(next.status).toBe('accepted');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
