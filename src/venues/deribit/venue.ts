@@ -68,6 +68,8 @@ export interface DeribitVenueDeps {
   readonly rest: DeribitRestClient;
   /** How often expired instruments' channels are pruned. Default 60 s. */
   readonly expiryCheckIntervalMs?: number;
+  /** How often the instrument catalogue is reloaded. Default 1 h. */
+  readonly instrumentsRefreshIntervalMs?: number;
   /** How long connect() waits for the first ready state. Default 15 s. */
   readonly connectTimeoutMs?: number;
 }
@@ -110,6 +112,7 @@ export class DeribitVenue implements Venue {
   /** Our clock when the last ready connection was lost and no resync has covered it yet. */
   private gapStartMs: number | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
+  private instrumentsTimer: NodeJS.Timeout | undefined;
   private started = false;
   /** One subscribe call in units of the non-matching-engine budget. */
   private readonly subscribeCost: number;
@@ -162,12 +165,13 @@ export class DeribitVenue implements Venue {
   async connect(): Promise<void> {
     if (!this.started) {
       this.started = true;
-      await this.loadInstruments().catch((err: unknown) => {
-        this.log.error({ err }, 'loading deribit instruments failed; orders wait until they load (retried on the next connect)');
-      });
+      await this.reloadInstruments('start-up');
       this.ws.start();
       this.expiryTimer = setInterval(() => void this.pruneExpired(), this.deps.expiryCheckIntervalMs ?? 60_000);
       this.expiryTimer.unref();
+      // New option expiries are listed every day: refresh the catalogue now and then.
+      this.instrumentsTimer = setInterval(() => void this.reloadInstruments('periodic refresh'), this.deps.instrumentsRefreshIntervalMs ?? 3_600_000);
+      this.instrumentsTimer.unref();
     }
     await this.ws.socket.whenReady({ timeoutMs: this.deps.connectTimeoutMs ?? 15_000 });
   }
@@ -175,6 +179,8 @@ export class DeribitVenue implements Venue {
   async disconnect(): Promise<void> {
     if (this.expiryTimer) clearInterval(this.expiryTimer);
     this.expiryTimer = undefined;
+    if (this.instrumentsTimer) clearInterval(this.instrumentsTimer);
+    this.instrumentsTimer = undefined;
     this.started = false;
     this.limiter.close('deribit venue disconnected');
     this.tickers.close();
@@ -561,7 +567,20 @@ export class DeribitVenue implements Venue {
   }
 
   /** After every reconnect: re-read orders, fills and positions over REST, because pushes in the gap are lost. */
+  /** Load the instrument catalogue; a failure is logged and retried later, never thrown. */
+  private async reloadInstruments(why: string): Promise<void> {
+    try {
+      await this.loadInstruments();
+    } catch (err) {
+      this.log.error(
+        { err, why },
+        `loading deribit instruments failed (${why}); orders for unknown instruments are refused until a reload succeeds (on the next ready connection and every refresh interval)`,
+      );
+    }
+  }
+
   private onReady(): void {
+    if (this.instruments.size === 0) void this.reloadInstruments('connection ready without instruments');
     if (!this.everReady) {
       this.everReady = true;
       return;

@@ -55,6 +55,16 @@ describe('Deribit adapter against the simulator: session', () => {
     expect(h.sim.requests.some((r) => r.method.startsWith('private/') && r.method !== 'private/subscribe')).toBe(false);
   });
 
+  it('instruments that failed to load at start-up are loaded once the connection is ready', async () => {
+    h = await startDeribitHarness({ connect: false });
+    h.sim.faults.rateLimitNext(1, { method: 'public/get_instruments' });
+    await h.venue.connect();
+    expect(h.log.find('loading deribit instruments failed (start-up)').length).toBe(1);
+    await waitFor(() => h!.venue.instrument(PERP), { timeoutMs: 3_000, message: 'instruments reloaded' });
+    const out = await h.venue.submitOrder({ clientId: 'vd1-reload-e', symbol: PERP, side: 'buy', type: 'market', size: dec(10), reduceOnly: false });
+    expect(out.status).toBe('accepted');
+  });
+
   it('refreshes the token before it expires', async () => {
     h = await startDeribitHarness({ sim: { tokenLifetimeSec: 1 } });
     await waitFor(() => h?.log.find('deribit token refreshed').length, { timeoutMs: 5_000 });
