@@ -65,6 +65,19 @@ describe('Deribit adapter against the simulator: session', () => {
     expect(out.status).toBe('accepted');
   });
 
+  it('concurrent 13009 answers lead to one re-login, not one each', async () => {
+    h = await startDeribitHarness();
+    const authsBefore = h.sim.requests.filter((r) => r.method === 'public/auth').length;
+    h.sim.faults.rejectNextOrders(2, {}, { code: 13009, message: 'unauthorized' });
+    h.sim.faults.delayResponses('public/auth', 300, { times: 1 });
+    const outcomes = await Promise.all(
+      [1, 2].map((i) => h!.venue.submitOrder({ clientId: `vd1-reauth${i}-e`, symbol: PERP, side: 'buy', type: 'limit', price: dec('50000'), size: dec(10), reduceOnly: false })),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    await waitFor(() => h!.log.find('deribit re-authenticated on the current connection').length === 1, { timeoutMs: 3_000 });
+    expect(h.sim.requests.filter((r) => r.method === 'public/auth').length - authsBefore).toBe(1);
+  });
+
   it('refreshes the token before it expires', async () => {
     h = await startDeribitHarness({ sim: { tokenLifetimeSec: 1 } });
     await waitFor(() => h?.log.find('deribit token refreshed').length, { timeoutMs: 5_000 });
