@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryVenue } from '../../src/venues/memory/index.js';
-import { longIntent, silentLogger, startServices, type Services } from './harness.js';
+import { longIntent, newVenue, startServices, type Services } from './harness.js';
 
 let services: Services | undefined;
 afterEach(async () => {
@@ -10,8 +9,7 @@ afterEach(async () => {
 
 describe('entry gate', () => {
   it('a failed start-up reconciliation keeps entries blocked, without an unhandled rejection', async () => {
-    const venue = new MemoryVenue({ logger: silentLogger });
-    await venue.connect();
+    const venue = await newVenue();
     services = await startServices(venue, { startMonitor: false, orders: { entryGateTimeoutMs: 200 } });
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
