@@ -85,10 +85,16 @@ export class PositionMonitor {
     this.unsubscribers.push(this.orders.onTradeEvent((e) => this.onTradeEvent(e)));
     for (const venue of this.venues) this.unsubscribers.push(venue.subscribe((e) => this.onVenueEvent(venue, e)));
     this.startup = (async () => {
-      for (;;) {
+      for (let attempt = 1; ; attempt += 1) {
         const report = await this.runPass('startup');
         if (report.complete || this.stopped) break;
-        this.logger.warn({ report }, `start-up reconciliation incomplete; entries stay blocked; retrying in ${this.startupRetryDelayMs} ms`);
+        const waiting = this.venues.filter((v) => !v.isReady()).map((v) => v.id);
+        if (waiting.length === 0) {
+          this.logger.warn({ report }, `start-up reconciliation incomplete; entries stay blocked; retrying in ${this.startupRetryDelayMs} ms`);
+        } else if (attempt === 1 || attempt % 30 === 0) {
+          // not a fault: the venues are still connecting (or reconnecting with backoff)
+          this.logger.info({ waiting, attempt }, 'start-up reconciliation waits for venues to connect; entries stay blocked until then');
+        }
         await new Promise((resolve) => setTimeout(resolve, this.startupRetryDelayMs));
       }
       if (this.stopped) return;
