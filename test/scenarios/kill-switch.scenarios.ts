@@ -3,43 +3,20 @@
  * the venue, survive a restart, block entries, the daily loss trips it. Each asserts the venue's
  * final state, the store's, and the audit trail.
  */
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { TradeIntent } from '../../src/orders/validation.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait.js';
-import { SYMBOL, type ServiceOptions, type Services, longIntent, ourOpenOrders, scratchDir, startServices } from '../orders/harness.js';
-import type { ScenarioVenue, ScenarioVenueFactory } from './venue-fixture.js';
+import { SYMBOL, ourOpenOrders } from '../orders/harness.js';
+import type { ScenarioVenueFactory } from './venue-fixture.js';
+import { useScenarioWorld } from './world.js';
 
 const ACTIVE = ['open', 'pending', 'entry_working', 'closing'] as const;
 
 export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
   describe(`KillSwitch and RiskManager scenarios on ${factory.name}`, () => {
-    let fx: ScenarioVenue | undefined;
-    const running: Services[] = [];
-    const cleanups: (() => void)[] = [];
-    afterEach(async () => {
-      for (const s of running.splice(0)) await s.stop().catch(() => undefined);
-      for (const c of cleanups.splice(0)) c();
-      await fx?.close();
-      fx = undefined;
-    });
-
-    async function venue(): Promise<{ fx: ScenarioVenue; intent: (o?: Partial<TradeIntent>) => TradeIntent }> {
-      const f = await factory.create();
-      fx = f;
-      return { fx: f, intent: (o = {}) => longIntent({ venue: f.venue.id, ...o }) };
-    }
-
-    async function services(f: ScenarioVenue, options: ServiceOptions = {}): Promise<Services> {
-      const s = await startServices(f.venue, options);
-      running.push(s);
-      return s;
-    }
+    const { venue, services, storeFile } = useScenarioWorld(factory);
 
     it('flattens every daemon position on the venue, reports, and is still on after a restart', async () => {
-      const dir = scratchDir();
-      cleanups.push(dir.cleanup);
-      const path = join(dir.path, 'daemon.sqlite');
+      const path = storeFile();
       const { fx, intent } = await venue();
       const s = await services(fx, { storePath: path });
       const a = await s.orders.openTrade(intent());

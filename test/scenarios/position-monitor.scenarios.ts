@@ -3,45 +3,18 @@
  * orphans, operator orders, reconnects. Each asserts the venue's final state, the store's, and
  * the audit trail.
  */
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
 import { clientIdFor, newTradeId } from '../../src/orders/client-ids.js';
-import type { TradeIntent } from '../../src/orders/validation.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { waitFor } from '../support/wait.js';
-import { SYMBOL, type ServiceOptions, type Services, auditActions, longIntent, ourOpenOrders, scratchDir, startServices } from '../orders/harness.js';
-import type { ScenarioVenue, ScenarioVenueFactory } from './venue-fixture.js';
+import { SYMBOL, type Services, auditActions, ourOpenOrders } from '../orders/harness.js';
+import type { ScenarioVenueFactory } from './venue-fixture.js';
+import { useScenarioWorld } from './world.js';
 
 export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void {
   describe(`PositionMonitor scenarios on ${factory.name}`, () => {
-    let fx: ScenarioVenue | undefined;
-    const running: Services[] = [];
-    const cleanups: (() => void)[] = [];
-    afterEach(async () => {
-      for (const s of running.splice(0)) await s.stop().catch(() => undefined);
-      for (const c of cleanups.splice(0)) c();
-      await fx?.close();
-      fx = undefined;
-    });
-
-    async function venue(): Promise<{ fx: ScenarioVenue; intent: (o?: Partial<TradeIntent>) => TradeIntent }> {
-      const f = await factory.create();
-      fx = f;
-      return { fx: f, intent: (o = {}) => longIntent({ venue: f.venue.id, ...o }) };
-    }
-
-    async function services(f: ScenarioVenue, options: ServiceOptions = {}): Promise<Services> {
-      const s = await startServices(f.venue, options);
-      running.push(s);
-      return s;
-    }
-
-    function storeFile(): string {
-      const dir = scratchDir();
-      cleanups.push(dir.cleanup);
-      return join(dir.path, 'daemon.sqlite');
-    }
+    const { venue, services, storeFile } = useScenarioWorld(factory);
 
     it('cancels the companions of a position closed by hand on the next pass and books it closed from the venue fills', async () => {
       const { fx, intent } = await venue();
