@@ -22,6 +22,21 @@ export function startHeartbeat(ctx: CallContext, session: WsSession, intervalSec
   session.heartbeat.start();
 }
 
+/** enable/disable_cancel_on_disconnect: connection scope only (account scope is not simulated). */
+function setCancelOnDisconnect(enabled: boolean): MethodTable[string] {
+  return {
+    access: 'private',
+    rate: 'non_matching_engine',
+    scope: 'account:read_write',
+    handle(ctx, params) {
+      const scope = params.optEnum('scope', ['connection', 'account'] as const) ?? 'connection';
+      if (scope === 'account') throw errors.unsupported('scope', 'account');
+      wsSession(ctx).cancelOnDisconnect = enabled;
+      return 'ok';
+    },
+  };
+}
+
 export const sessionMethods: MethodTable = {
   'public/auth': {
     access: 'public',
@@ -101,28 +116,8 @@ export const sessionMethods: MethodTable = {
       return 'ok';
     },
   },
-  'private/enable_cancel_on_disconnect': {
-    access: 'private',
-    rate: 'non_matching_engine',
-    scope: 'account:read_write',
-    handle(ctx, params) {
-      const scope = params.optEnum('scope', ['connection', 'account'] as const) ?? 'connection';
-      if (scope === 'account') throw errors.unsupported('scope', 'account');
-      wsSession(ctx).cancelOnDisconnect = true;
-      return 'ok';
-    },
-  },
-  'private/disable_cancel_on_disconnect': {
-    access: 'private',
-    rate: 'non_matching_engine',
-    scope: 'account:read_write',
-    handle(ctx, params) {
-      const scope = params.optEnum('scope', ['connection', 'account'] as const) ?? 'connection';
-      if (scope === 'account') throw errors.unsupported('scope', 'account');
-      wsSession(ctx).cancelOnDisconnect = false;
-      return 'ok';
-    },
-  },
+  'private/enable_cancel_on_disconnect': setCancelOnDisconnect(true),
+  'private/disable_cancel_on_disconnect': setCancelOnDisconnect(false),
   'private/get_cancel_on_disconnect': {
     access: 'private',
     rate: 'non_matching_engine',
