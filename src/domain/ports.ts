@@ -18,6 +18,15 @@ export interface Clock {
   now(): number;
 }
 
+export interface ClockOffset {
+  /** Venue clock minus host clock, in ms (negative: the venue is behind). */
+  readonly offsetMs: number;
+  /** Round trip of the measurement, in ms (the offset is good to about half of it). */
+  readonly rttMs: number;
+  /** Host time of the measurement. */
+  readonly measuredAtMs: number;
+}
+
 export const systemClock: Clock = { now: () => Date.now() };
 
 /**
@@ -31,6 +40,17 @@ export interface Venue {
   connectionState(): ConnectionState;
   /** True when the session is connected and, if it trades, logged in. */
   isReady(): boolean;
+  /**
+   * True when the venue nets every position on an instrument into one (Deribit; OKX net mode;
+   * Bybit one-way mode): a long and a short trade on one instrument would cancel each other out.
+   */
+  netsPositions(symbol: string): boolean;
+  /**
+   * The measured venue clock minus the host clock (ms) and when it was measured (host ms), or
+   * undefined before the first measurement. Times crossing this interface are host times: the
+   * adapter converts venue timestamps with this offset.
+   */
+  clockOffset(): ClockOffset | undefined;
 
   loadInstruments(): Promise<readonly Instrument[]>;
   instrument(symbol: string): Instrument | undefined;

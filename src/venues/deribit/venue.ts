@@ -10,7 +10,7 @@ import type { ConnectionState, VenueEvent, VenueEventListener } from '../../doma
 import type { Instrument } from '../../domain/instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot } from '../../domain/order.js';
 import type { Balance, Fill, Position } from '../../domain/position.js';
-import type { Clock, Venue } from '../../domain/ports.js';
+import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
@@ -193,6 +193,16 @@ export class DeribitVenue implements Venue {
 
   isReady(): boolean {
     return this.ws.socket.isReady();
+  }
+
+  /** Deribit keeps one net position per instrument. */
+  netsPositions(_symbol: string): boolean {
+    return true;
+  }
+
+  /** Not measured yet (lands with the clock-offset work). */
+  clockOffset(): ClockOffset | undefined {
+    return undefined;
   }
 
   subscribe(listener: VenueEventListener): () => void {

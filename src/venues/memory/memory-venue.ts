@@ -13,7 +13,7 @@ import type { ConnectionState, VenueEvent, VenueEventListener } from '../../doma
 import type { Instrument } from '../../domain/instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot, OrderStatus, OrderType, Side, TriggerReference } from '../../domain/order.js';
 import type { Balance, Fill, Position } from '../../domain/position.js';
-import type { Clock, Venue } from '../../domain/ports.js';
+import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
 import { type EngineEvent, EngineRejection, type EngineOptions, SimEngine, type SimInstrument, type SimOrder, type SimTrade, type TriggerType } from '../../sim/engine/index.js';
 import { SimFaults } from '../../sim/faults.js';
 
@@ -132,6 +132,16 @@ export class MemoryVenue implements Venue {
 
   isReady(): boolean {
     return this.state === 'ready';
+  }
+
+  /** The engine nets positions per instrument, like Deribit. */
+  netsPositions(_symbol: string): boolean {
+    return true;
+  }
+
+  /** The in-memory venue shares the host's clock. */
+  clockOffset(): ClockOffset | undefined {
+    return { offsetMs: 0, rttMs: 0, measuredAtMs: this.clock.now() };
   }
 
   /** Test knob: the session drops; push events are lost until `reconnect()`. */
