@@ -38,6 +38,11 @@ export interface OrderContext {
   readonly notFoundCounts: Map<string, number>;
   /** Trades whose vanished position is being settled (their legs' terminal states are expected). */
   readonly settlingGone: Set<string>;
+  /**
+   * Client ids of entries whose submit request is on the wire (sent, not yet answered): a look-up
+   * meanwhile says nothing (the request may not have arrived), so none counts as "not found".
+   */
+  readonly submitting: Set<string>;
   /** What to do when an open position's stop disappears. */
   missingStopPolicy: MissingStopPolicy;
   /**
@@ -98,6 +103,7 @@ export function createOrderContext(options: OrderManagerOptions): OrderContext {
     cancelling,
     notFoundCounts,
     settlingGone: new Set(),
+    submitting: new Set(),
     missingStopPolicy: 'replace',
     forgetLeg(clientId) {
       cancelling.delete(clientId);

@@ -3,14 +3,16 @@
  * the trade and its entry leg, then send the entry once. An unknown outcome is looked up by client
  * id, never resent. Also cancels a working entry.
  */
+import type { CommandOutcome } from '../domain/commands.js';
 import type { Decimal } from '../domain/decimal.js';
 import type { Venue } from '../domain/ports.js';
+import type { TradeRecord } from '../domain/trade.js';
 import type { EntryGuard } from '../risk/risk.js';
 import { describeOutcome, describeRequest } from './audit-format.js';
 import { clientIdFor, newTradeId } from './client-ids.js';
 import { COMPONENT, type OrderContext, type OrderPeers } from './context.js';
 import { backoffMs } from './leg-rules.js';
-import { isLiveLeg } from './reconcile.js';
+import { IN_FLIGHT_LEG_STATES, isLiveLeg } from './reconcile.js';
 import { entryRequest, newTrade } from './requests.js';
 import type { OpenTradeResult } from './types.js';
 import { type Refusal, type TradeIntent, type ValidatedIntent, validateIntent } from './validation.js';
@@ -128,37 +130,17 @@ export class Entries {
     );
     logger.info({ tradeId, venue: v.venue, symbol: v.symbol, side: v.side, size: v.size.toString(), clientId }, 'trade persisted; sending entry');
 
-    const handled = await this.ctx.withLock(tradeId, async (): Promise<OpenTradeResult | 'lookup'> => {
-      const outcome = await venue.submitOrder(request);
-      store.appendAudit(audit('entry_outcome', trade, { clientId, outcome: describeOutcome(outcome) }));
-      switch (outcome.status) {
-        case 'accepted':
-          await this.peers.legs.applySnapshotLocked(clientId, outcome.order, 'submit response');
-          return { status: 'accepted', tradeId, trade: store.getTrade(tradeId) ?? trade };
-        case 'rejected': {
-          const at = clock.now();
-          store.updateLeg(clientId, { state: 'rejected' }, at);
-          store.updateTrade(
-            tradeId,
-            { state: 'failed', closeReason: `entry rejected: ${outcome.code} ${outcome.reason}`, closedAtMs: at },
-            at,
-            audit('entry_rejected', trade, { code: outcome.code, reason: outcome.reason, decided: 'trade failed; nothing to protect' }),
-          );
-          logger.warn({ tradeId, venue: v.venue, code: outcome.code }, `entry rejected by the venue: ${outcome.reason}; trade marked failed`);
-          return { status: 'rejected', tradeId, code: outcome.code, reason: outcome.reason };
-        }
-        case 'unknown':
-          store.updateLeg(
-            clientId,
-            { state: 'unknown' },
-            clock.now(),
-            audit('entry_unknown', trade, { reason: outcome.reason, decided: 'look the entry up by client id; never send it again' }),
-          );
-          store.updateTrade(tradeId, { state: 'entry_working' }, clock.now());
-          logger.warn({ tradeId, venue: v.venue, clientId, reason: outcome.reason }, 'entry outcome unknown; looking it up by client id, it will not be resent');
-          return 'lookup';
-      }
-    });
+    // The trade's lock is NOT held across the round trip: a push that arrives before the answer
+    // (the fill is proof the entry exists) is applied and protected at once. While the request is
+    // in flight no look-up may count the entry "not found" (it may not have arrived yet).
+    this.ctx.submitting.add(clientId);
+    let outcome: CommandOutcome;
+    try {
+      outcome = await venue.submitOrder(request);
+    } finally {
+      this.ctx.submitting.delete(clientId);
+    }
+    const handled = await this.ctx.withLock(tradeId, () => this.applyEntryOutcomeLocked(v, trade, clientId, outcome));
     if (handled !== 'lookup') return handled;
 
     // Unknown: ask the venue by client id (each answer applied under the trade's lock); never resend.
@@ -173,6 +155,58 @@ export class Entries {
       if (attempt < config.unknownLookupAttempts) await this.ctx.sleep(backoffMs(config.unknownLookupDelayMs, attempt));
     }
     return { status: 'unknown', tradeId, reason: 'the venue did not answer and does not (yet) show the entry; the monitor keeps looking it up, it is never resent' };
+  }
+
+  /**
+   * Applies the entry's answer under the trade's lock. Pushes may have got there first (the entry
+   * already open, filled, protected): the answer is merged (a leg never moves backwards), and a
+   * rejection or an unknown outcome after the venue showed the entry changes nothing.
+   */
+  private async applyEntryOutcomeLocked(v: ValidatedIntent, trade: TradeRecord, clientId: string, outcome: CommandOutcome): Promise<OpenTradeResult | 'lookup'> {
+    const { store, audit, clock, logger } = this.ctx;
+    const tradeId = trade.id;
+    const leg = store.getLeg(clientId);
+    // Pushes already showed the entry on the venue (acknowledged, filled, ...).
+    const seen = leg !== undefined && (!IN_FLIGHT_LEG_STATES.includes(leg.state) || leg.filledSize.isPositive());
+    store.appendAudit(audit('entry_outcome', trade, { clientId, outcome: describeOutcome(outcome), ...(seen ? { legState: leg.state, filled: leg.filledSize.toString() } : {}) }));
+    const accepted = (): OpenTradeResult => ({ status: 'accepted', tradeId, trade: store.getTrade(tradeId) ?? trade });
+    switch (outcome.status) {
+      case 'accepted':
+        await this.peers.legs.applySnapshotLocked(clientId, outcome.order, 'submit response');
+        return accepted();
+      case 'rejected': {
+        if (seen && leg.state !== 'rejected') {
+          logger.error({ tradeId, clientId, code: outcome.code, legState: leg.state }, `entry answer says rejected (${outcome.reason}) but the venue already showed the entry; keeping what the venue showed`);
+          return accepted();
+        }
+        if (seen) return { status: 'rejected', tradeId, code: outcome.code, reason: outcome.reason }; // a push already booked the rejection
+        const at = clock.now();
+        store.updateLeg(clientId, { state: 'rejected' }, at);
+        store.updateTrade(
+          tradeId,
+          { state: 'failed', closeReason: `entry rejected: ${outcome.code} ${outcome.reason}`, closedAtMs: at },
+          at,
+          audit('entry_rejected', trade, { code: outcome.code, reason: outcome.reason, decided: 'trade failed; nothing to protect' }),
+        );
+        logger.warn({ tradeId, venue: v.venue, code: outcome.code }, `entry rejected by the venue: ${outcome.reason}; trade marked failed`);
+        return { status: 'rejected', tradeId, code: outcome.code, reason: outcome.reason };
+      }
+      case 'unknown':
+        if (seen) {
+          // The venue's pushes already proved the entry exists: no look-up, nothing marked unknown.
+          logger.info({ tradeId, clientId, legState: leg.state, reason: outcome.reason }, 'entry answer lost, but the venue already showed the entry; nothing to look up');
+          return accepted();
+        }
+        store.updateLeg(
+          clientId,
+          { state: 'unknown' },
+          clock.now(),
+          audit('entry_unknown', trade, { reason: outcome.reason, decided: 'look the entry up by client id; never send it again' }),
+        );
+        store.updateTrade(tradeId, { state: 'entry_working' }, clock.now());
+        logger.warn({ tradeId, venue: v.venue, clientId, reason: outcome.reason }, 'entry outcome unknown; looking it up by client id, it will not be resent');
+        return 'lookup';
+    }
   }
 
   /** Cancels a working entry; what filled stays protected. */

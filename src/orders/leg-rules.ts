@@ -18,6 +18,8 @@ export function mergeLeg(leg: LegRecord, order: OrderSnapshot): { state: LegStat
   let state: LegState = order.status;
   if (legTerminal && !isTerminal(order.status)) state = leg.state;
   if (leg.state === 'filled' && order.status !== 'filled') state = 'filled';
+  // A stale "open" (a late submit answer) after part of the order filled stays partially filled.
+  if (state === 'open' && filledSize.isPositive()) state = 'partially_filled';
   const changed =
     state !== leg.state ||
     !filledSize.eq(leg.filledSize) ||

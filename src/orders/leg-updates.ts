@@ -12,7 +12,7 @@ import type { LegRecord, LegState, TradeRecord } from '../domain/trade.js';
 import { parseClientId } from './client-ids.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { entryStep, exitCloseReason, isProtectiveKind, mergeLeg, notFoundStep } from './leg-rules.js';
-import { isLiveLeg, openQuantity } from './reconcile.js';
+import { IN_FLIGHT_LEG_STATES, isLiveLeg, openQuantity } from './reconcile.js';
 
 export type RefreshResult = 'found' | 'not_found' | 'unknown';
 
@@ -133,6 +133,10 @@ export class LegUpdates {
     const trade = leg ? store.getTrade(leg.tradeId) : undefined;
     if (!leg || !trade) return 'not_found';
     const venue = this.ctx.venueOf(trade);
+    if (this.ctx.submitting.has(clientId) && IN_FLIGHT_LEG_STATES.includes(leg.state)) {
+      // Its submit is still on the wire: "not found" now would prove nothing. Its answer settles it.
+      return 'unknown';
+    }
     const lookup = await venue.getOrder({ symbol: trade.symbol, clientId, ...(leg.venueOrderId !== undefined ? { venueOrderId: leg.venueOrderId } : {}) });
     if (lookup.status === 'found') {
       notFoundCounts.delete(clientId);

@@ -28,6 +28,12 @@ describe('mergeLeg', () => {
     expect(mergeLeg(leg('stop_loss', { state: 'pending', venueOrderId: undefined }), snapshot('untriggered'))).toMatchObject({ state: 'untriggered', changed: true });
   });
 
+  it('keeps a part-filled leg partially filled when a late submit answer still says open with nothing filled', () => {
+    const r = mergeLeg(leg('entry', { state: 'partially_filled', filledSize: d(300) }), snapshot('open', 0));
+    expect(r).toMatchObject({ state: 'partially_filled', changed: false });
+    expect(r.filledSize.toString()).toBe('300');
+  });
+
   it('reports a change for a first venue order id or a new average price only', () => {
     expect(mergeLeg(leg('stop_loss'), snapshot('untriggered')).changed).toBe(false);
     expect(mergeLeg(leg('stop_loss', { venueOrderId: undefined }), snapshot('untriggered')).changed).toBe(true);

@@ -351,6 +351,49 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(actions.filter((a) => a === 'entry_outcome')).toHaveLength(1);
       });
 
+      it('protects an entry the venue filled at once, while the entry request still waits for its answer', async () => {
+        const { fx, s, intent } = await start();
+        // The venue executes the entry and pushes the fill, but answers the request 1.5 s later
+        // (on Deribit past the adapter's 1 s request timeout: an unknown outcome, the answer dropped).
+        fx.delayNextOrderAnswer(1_500);
+        let answered = false;
+        const pending = s.orders.openTrade(intent()).finally(() => {
+          answered = true;
+        });
+        // Watched on the engine (what really rests on the venue), without REST polling.
+        const stop = await waitFor(() => fx.engine.openOrders().find((o) => o.orderType === 'stop_market'), {
+          timeoutMs: 800,
+          message: 'stop resting on the venue before the entry request was answered',
+        });
+        expect(answered).toBe(false);
+        expect(stop).toMatchObject({ direction: 'sell', reduceOnly: true, state: 'untriggered' });
+        expect(stop.amount.toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+
+        // The late answer (or the unknown outcome) merges harmlessly: nothing moves backwards, nothing is sent twice.
+        const result = await pending;
+        expect(result.status).toBe('accepted');
+        if (result.status !== 'accepted') return;
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'stop and target resting' });
+        await s.monitor.runPass('test');
+        expect(fx.engine.allOrders({ predicate: (o) => !o.reduceOnly }).map((o) => o.label)).toEqual([`vd1${result.tradeId}E1`]);
+        expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' }).map((o) => o.label)).toEqual([`vd1${result.tradeId}S1`]);
+        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect((await stopOf(fx))?.size.toString()).toBe('1000');
+        const trade = s.store.getTrade(result.tradeId);
+        expect(trade?.state).toBe('open');
+        expect(trade?.filledSize.toString()).toBe('1000');
+        expect(s.store.legsOf(result.tradeId).map((l) => [l.kind, l.state])).toEqual([
+          ['entry', 'filled'],
+          ['stop_loss', 'untriggered'],
+          ['take_profit', 'untriggered'],
+        ]);
+        const actions = auditActions(s.store, result.tradeId);
+        expect(actions.indexOf('stop_loss_outcome')).toBeLessThan(actions.indexOf('entry_outcome'));
+        expect(actions.filter((a) => a === 'entry_outcome')).toHaveLength(1);
+        expect(s.alerter.critical()).toHaveLength(0);
+      });
+
       it('never resends an entry that did not arrive; it is marked lost after repeated look-ups', async () => {
         const { fx, s, intent } = await start({ monitor: { lostAfterNotFound: 3 } });
         fx.neverAnswerNextOrder({ execute: false });

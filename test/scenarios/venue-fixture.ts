@@ -51,6 +51,12 @@ export interface ScenarioVenue {
   rejectNextOrders(count: number, type: OrderType, kind: RejectionKind): void;
   /** The next order request gets no answer; with `execute` the venue still executes it. */
   neverAnswerNextOrder(options: { readonly execute: boolean }): void;
+  /**
+   * The next order request is executed at once (its pushes go out) but answered `ms` later: past
+   * the adapter's request timeout on Deribit (an `unknown` outcome, the late answer dropped), a
+   * late `accepted` on the in-memory venue.
+   */
+  delayNextOrderAnswer(ms: number): void;
   /** The next order to trade fills only `amount` on its first pass; the rest keeps resting. */
   partialFillNext(amount: string): void;
   /** An operator's order placed directly on the venue; returns its venue order id. */
@@ -130,6 +136,9 @@ export const memoryVenueFactory: ScenarioVenueFactory = {
       neverAnswerNextOrder({ execute }) {
         faults.neverAnswer('submitOrder', { times: 1, execute });
       },
+      delayNextOrderAnswer(ms) {
+        faults.delayResponses('submitOrder', ms, { times: 1 });
+      },
       async whileDisconnected(action) {
         venue.dropConnection();
         await waitFor(() => !venue.isReady(), { message: 'memory venue down' });
@@ -173,6 +182,9 @@ export const deribitVenueFactory: ScenarioVenueFactory = {
       },
       neverAnswerNextOrder({ execute }) {
         sim.faults.neverAnswer(/^private\/(buy|sell)$/, { times: 1, execute });
+      },
+      delayNextOrderAnswer(ms) {
+        sim.faults.delayResponses(/^private\/(buy|sell)$/, ms, { times: 1 });
       },
       async whileDisconnected(action) {
         // Cut the socket and hold the next login unanswered: the new connection has no private

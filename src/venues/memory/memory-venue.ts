@@ -187,6 +187,8 @@ export class MemoryVenue implements Venue {
     if (plan.noResponse && !plan.execute) return { status: 'unknown', reason: 'no response (fault: never answered, not executed)' };
     const outcome = this.executeSubmit(request);
     if (plan.noResponse) return { status: 'unknown', reason: 'no response (fault: never answered)' };
+    // fault: executed at once, answered late (the venue's pushes go out meanwhile)
+    if (plan.delayMs !== undefined && plan.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
     return outcome;
   }
 
