@@ -11,7 +11,7 @@ import type { LegRecord, TradeRecord } from '../domain/trade.js';
 import { describeOutcome, describeRequest, errorText, outcomeError } from './audit-format.js';
 import { clientIdFor, parseClientId } from './client-ids.js';
 import { COMPONENT, type OrderContext, type OrderPeers } from './context.js';
-import { backoffMs, isProtectiveKind, nextSeq } from './leg-rules.js';
+import { isProtectiveKind, nextSeq, retryDelayMs } from './leg-rules.js';
 import { averagePrice, realizedPnl } from './pnl.js';
 import { IN_FLIGHT_LEG_STATES, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
 import { closeRequest, exitLeg } from './requests.js';
@@ -172,8 +172,10 @@ export class Closing {
       lastUnknown = outcome.status === 'unknown';
       lastError = outcomeError(outcome);
       store.updateLeg(clientId, { state: lastUnknown ? 'unknown' : 'rejected' }, clock.now());
-      logger.warn({ tradeId: trade.id, clientId, attempt, lastError }, 'close order attempt failed; retrying after backoff');
-      if (attempt < config.closeRetryAttempts) await this.ctx.sleep(backoffMs(config.stopRetryBaseDelayMs, attempt));
+      // Same rule as the stop: only a "busy, try again" answer waits, a short fixed delay.
+      const delayMs = retryDelayMs(outcome, config.stopRetryBaseDelayMs);
+      logger.warn({ tradeId: trade.id, clientId, attempt, lastError, delayMs }, 'close order attempt failed; retrying');
+      if (attempt < config.closeRetryAttempts && delayMs > 0) await this.ctx.sleep(delayMs);
     }
     if (!accepted && lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, config.closeRetryAttempts + 1))) accepted = true;
     if (!accepted) {

@@ -21,7 +21,11 @@ export const OrdersConfigSchema = z.strictObject({
   triggerReference: z.enum(['mark', 'last', 'index']).default('mark'),
   /** Attempts to place a stop-loss before the position is closed at market (default 3). */
   stopRetryAttempts: z.number().int().min(1).max(10).default(3),
-  /** Delay after the first failed stop attempt; doubles after each further one (default 200 ms). */
+  /**
+   * Delay before retrying a stop-loss or close that the venue refused as retryable (rate limit,
+   * busy); fixed, never doubled (default 200 ms). A definite rejection or an unknown outcome is
+   * retried (after its look-up) at once: the position may be without a stop meanwhile.
+   */
   stopRetryBaseDelayMs: z.number().int().min(0).max(10_000).default(200),
   /** Attempts to place a take-profit; a failure is alerted, never fatal (default 3). */
   takeProfitRetryAttempts: z.number().int().min(1).max(10).default(3),

@@ -2,6 +2,7 @@
  * Pure rules about legs: merging a venue snapshot into a leg, the next client-id sequence, how
  * much live legs cover, and the next step after an entry update or a "not found" answer.
  */
+import type { CommandOutcome } from '../domain/commands.js';
 import { Decimal } from '../domain/decimal.js';
 import { type OrderSnapshot, type OrderStatus, isTerminal } from '../domain/order.js';
 import type { LegKind, LegRecord, LegState, TradeRecord, TradeState } from '../domain/trade.js';
@@ -100,4 +101,16 @@ export function exitCloseReason(kind: LegKind): string {
 /** Delay before retry `attempt + 1`: `baseMs` doubled after every failed attempt. */
 export function backoffMs(baseMs: number, attempt: number): number {
   return baseMs * 2 ** (attempt - 1);
+}
+
+/**
+ * Wait before retrying a protective order (stop-loss, close) after `outcome`: none after a
+ * definite rejection (the order does not exist; the position may be naked) or an unknown outcome
+ * (the request already waited its timeout, and the order is looked up first); `delayMs`, fixed,
+ * never doubled, after a rejection the venue marks retryable (rate limit, busy). The time from a
+ * fill to a resting stop or an emergency close is then bounded by the attempts' round trips plus
+ * at most (attempts - 1) × `delayMs`.
+ */
+export function retryDelayMs(outcome: CommandOutcome, delayMs: number): number {
+  return outcome.status === 'rejected' && outcome.retryable ? delayMs : 0;
 }

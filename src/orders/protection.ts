@@ -9,7 +9,7 @@ import type { LegKind, TradeRecord } from '../domain/trade.js';
 import { describeOutcome, describeRequest } from './audit-format.js';
 import { clientIdFor } from './client-ids.js';
 import type { OrderContext, OrderPeers } from './context.js';
-import { backoffMs, isProtectiveKind, mergeLeg, nextSeq, unfilledSize } from './leg-rules.js';
+import { isProtectiveKind, mergeLeg, nextSeq, retryDelayMs, unfilledSize } from './leg-rules.js';
 import { IN_FLIGHT_LEG_STATES, isLiveLeg, openQuantity } from './reconcile.js';
 import { exitLeg, protectiveRequest } from './requests.js';
 import { isImmediateTriggerRejection, stopWouldTrigger } from './validation.js';
@@ -197,8 +197,12 @@ export class Protection {
         lastError = `unknown: ${outcome.reason}`;
         store.updateLeg(clientId, { state: 'unknown' }, clock.now());
       }
-      logger.warn({ tradeId: trade.id, clientId, attempt, attempts, lastError }, `${kind} attempt failed; ${attempt < attempts ? 'retrying after backoff' : 'no attempts left'}`);
-      if (attempt < attempts) await this.ctx.sleep(backoffMs(config.stopRetryBaseDelayMs, attempt));
+      // The position may be naked: a definite rejection is retried at once, an unknown outcome has
+      // already waited its request timeout (and is looked up first); only a "busy, try again"
+      // answer (rate limit) waits, a short fixed delay, so fill → stop or emergency close stays bounded.
+      const delayMs = retryDelayMs(outcome, config.stopRetryBaseDelayMs);
+      logger.warn({ tradeId: trade.id, clientId, attempt, attempts, lastError, delayMs }, `${kind} attempt failed; ${attempt < attempts ? 'retrying' : 'no attempts left'}`);
+      if (attempt < attempts && delayMs > 0) await this.ctx.sleep(delayMs);
     }
     if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempts + 1))) return { placed: true, immediate: false, lastError };
     store.updateLeg(

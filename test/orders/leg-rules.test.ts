@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { OrderSnapshot } from '../../src/domain/order.js';
 import { clientIdFor } from '../../src/orders/client-ids.js';
-import { backoffMs, entryStep, exitCloseReason, mergeLeg, nextSeq, notFoundStep, notFoundThreshold, unfilledSize } from '../../src/orders/leg-rules.js';
+import { backoffMs, entryStep, exitCloseReason, mergeLeg, nextSeq, notFoundStep, notFoundThreshold, retryDelayMs, unfilledSize } from '../../src/orders/leg-rules.js';
 import { mergeLeg as mergeLegFromFacade } from '../../src/orders/order-manager.js';
 import { T, d, leg, trade } from './fixtures-pure.js';
 
@@ -109,5 +109,13 @@ describe('small rules', () => {
 
   it('doubles the backoff after each attempt', () => {
     expect([1, 2, 3].map((a) => backoffMs(200, a))).toEqual([200, 400, 800]);
+  });
+});
+
+describe('retryDelayMs (stop-loss and close retries)', () => {
+  it('retries a definite rejection or an unknown outcome at once, and waits the fixed delay, never doubled, only when the venue says retry later', () => {
+    expect(retryDelayMs({ status: 'rejected', code: '11035', reason: 'no_more_triggers', retryable: false }, 200)).toBe(0);
+    expect(retryDelayMs({ status: 'unknown', reason: 'timeout' }, 200)).toBe(0);
+    expect(retryDelayMs({ status: 'rejected', code: '10028', reason: 'too_many_requests', retryable: true }, 200)).toBe(200);
   });
 });

@@ -179,6 +179,21 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(s.store.legsOf(result.tradeId).some((l) => l.kind === 'take_profit' && l.state === 'untriggered')).toBe(false);
       });
 
+      it('goes from the fill to the emergency close without backoff when the venue definitely rejects every stop', async () => {
+        // The shipped retry delay (config/default.json): a definite rejection must not wait on it.
+        const { fx, s, intent } = await start({ orders: { stopRetryBaseDelayMs: 200 } });
+        fx.rejectNextOrders(3, 'stop_market', 'error');
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
+        await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed', { message: 'trade closed by the emergency close' });
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        const audit = s.store.audit({ tradeId: result.tradeId, limit: 1_000 }).reverse();
+        const at = (action: string): number => audit.find((a) => a.action === action)?.tsMs ?? Number.NaN;
+        expect(audit.filter((a) => a.action === 'stop_loss_outcome')).toHaveLength(3);
+        // Fill to the reduce-only close on the wire: three round trips, no sleeping in between.
+        expect(at('close_submit') - at('entry_filled')).toBeLessThan(150);
+      });
+
       it('retries a rejected stop with the same client id and keeps the position when a retry succeeds', async () => {
         const { fx, s, intent } = await start();
         fx.rejectNextOrders(2, 'stop_market', 'error');
