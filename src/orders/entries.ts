@@ -15,7 +15,7 @@ import { backoffMs } from './leg-rules.js';
 import { IN_FLIGHT_LEG_STATES, isLiveLeg } from './reconcile.js';
 import { entryRequest, newTrade } from './requests.js';
 import type { OpenTradeResult } from './types.js';
-import { type Refusal, type TradeIntent, type ValidatedIntent, validateIntent } from './validation.js';
+import { type Refusal, type TradeIntent, type ValidatedIntent, checkAgainstMark, validateIntent } from './validation.js';
 
 export class Entries {
   private entryGate: Promise<unknown> = Promise.resolve();
@@ -69,14 +69,24 @@ export class Entries {
     if (!venue.isReady()) return this.refuse(intent, { code: 'VENUE_NOT_READY', reason: `${intent.venue} is ${venue.connectionState()}, not ready to trade` });
     const instrument = venue.instrument(intent.symbol);
     if (!instrument) return this.refuse(intent, { code: 'UNKNOWN_INSTRUMENT', reason: `${intent.venue} has no instrument ${intent.symbol}` });
-    let marketPrice: Decimal | undefined;
-    if (intent.entry.type === 'market' && intent.entry.referencePrice === undefined) marketPrice = await this.referencePrice(venue, intent.symbol);
+    // Every entry watches the live mark: a market entry without a reference is priced from it, and
+    // every entry's stop and target are checked against it when it is sent.
+    const liveMark = await this.referencePrice(venue, intent.symbol);
+    const marketPrice = intent.entry.type === 'market' && intent.entry.referencePrice === undefined ? liveMark : undefined;
 
-    // From here to createTrade nothing awaits: the risk check and the insert are one step on the event loop.
+    // From here to submitOrder nothing awaits: the mark check, the risk check, the insert and the
+    // send are one step on the event loop, with the latest mark the ticker pushed.
     const validated = validateIntent(intent, instrument, marketPrice);
     if (!validated.ok) return this.refuse(intent, validated);
     const refusal = this.guard?.checkEntry(validated.value);
     if (refusal) return this.refuse(intent, refusal);
+    const mark = this.ctx.marks.get(venue.id, intent.symbol);
+    if (mark !== undefined) {
+      const stale = checkAgainstMark(validated.value, mark);
+      if (stale) return this.refuse(intent, stale);
+    } else {
+      this.ctx.logger.warn({ venue: venue.id, symbol: intent.symbol }, 'no live mark to re-check the stop and target against; sending on the validation against the reference price');
+    }
     return this.sendEntry(venue, validated.value);
   }
 

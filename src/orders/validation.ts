@@ -165,6 +165,26 @@ export function validateIntent(intent: TradeIntent, instrument: Instrument, mark
 }
 
 /**
+ * Re-checks a validated intent against the live mark right before it is sent (validation measured
+ * it against the caller's reference, which may be stale: a queued or gated entry). The entry fills
+ * where it would if sent now: a market entry at the mark, a limit at its price or better (a buy
+ * limit above the market fills at the market). A stop at or through that price would trigger at
+ * once (STOP_THROUGH_MARK); a target at or through it would fill at once (TARGET_THROUGH_MARK).
+ */
+export function checkAgainstMark(v: ValidatedIntent, mark: Decimal): Refusal | undefined {
+  const long = v.side === 'buy';
+  const fillAt = v.entryPrice === undefined ? mark : long ? Decimal.min(v.entryPrice, mark) : Decimal.max(v.entryPrice, mark);
+  const what = `a ${long ? 'long' : 'short'} ${v.entryType} entry on ${v.venue} ${v.symbol} would fill at ${fillAt.toString()} now (mark ${mark.toString()})`;
+  if (long ? !v.stopPrice.lt(fillAt) : !v.stopPrice.gt(fillAt)) {
+    return { code: 'STOP_THROUGH_MARK', reason: `${what}: the stop-loss ${v.stopPrice.toString()} is already through the market and would trigger at once; nothing sent` };
+  }
+  if (v.takeProfitPrice !== undefined && (long ? !v.takeProfitPrice.gt(fillAt) : !v.takeProfitPrice.lt(fillAt))) {
+    return { code: 'TARGET_THROUGH_MARK', reason: `${what}: the take-profit ${v.takeProfitPrice.toString()} is already through the market and would fill at once; nothing sent` };
+  }
+  return undefined;
+}
+
+/**
  * True when a stop at `stopPrice` protecting a position on `side` would trigger at once against
  * `reference` (the fill price or the current mark): the market is already through it.
  */

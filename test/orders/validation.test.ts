@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { Instrument } from '../../src/domain/instrument.js';
-import { isImmediateTriggerRejection, stopWouldTrigger, validateIntent, type TradeIntent } from '../../src/orders/validation.js';
+import { checkAgainstMark, isImmediateTriggerRejection, stopWouldTrigger, validateIntent, type TradeIntent } from '../../src/orders/validation.js';
 
 const perp: Instrument = {
   venue: 'deribit', symbol: 'BTC-PERPETUAL', kind: 'perpetual', base: 'BTC', quote: 'USD', settle: 'BTC', inverse: true,
@@ -54,5 +54,37 @@ expect(isImmediateTriggerRejection({ status: 'rejected', code: '10034', reason: 
     // the code alone means nothing here: only the adapter's verdict counts
     expect(isImmediateTriggerRejection({ status: 'rejected', code: '10034', reason: 'trigger_price_too_high', retryable: false })).toBe(false);
     expect(isImmediateTriggerRejection({ status: 'unknown', reason: 'timeout' })).toBe(false);
+  });
+});
+
+describe('checkAgainstMark (at send time)', () => {
+  const market = (over: Partial<TradeIntent> = {}) => {
+    const r = validateIntent({ ...base, entry: { type: 'market', referencePrice: '60000' }, stopLossPrice: '59000', takeProfitPrice: '61000', ...over }, perp);
+    if (!r.ok) throw new Error(r.reason);
+    return r.value;
+  };
+  const d = (v: string | number): Decimal => Decimal.from(v);
+
+  it('lets an entry go while its stop and target are on the right sides of the live mark', () => {
+    expect(checkAgainstMark(market(), d(60200))).toBeUndefined();
+    expect(checkAgainstMark(market({ side: 'sell', stopLossPrice: '61000', takeProfitPrice: '59000' }), d(59800))).toBeUndefined();
+  });
+
+  it('refuses a market entry whose stop (or target) the mark has reached or passed, long and short', () => {
+    expect(checkAgainstMark(market(), d(59000))).toMatchObject({ code: 'STOP_THROUGH_MARK' });
+    expect(checkAgainstMark(market(), d(58500))).toMatchObject({ code: 'STOP_THROUGH_MARK' });
+    expect(checkAgainstMark(market(), d(61000))).toMatchObject({ code: 'TARGET_THROUGH_MARK' });
+    const short = market({ side: 'sell', stopLossPrice: '61000', takeProfitPrice: '59000' });
+    expect(checkAgainstMark(short, d(61500))).toMatchObject({ code: 'STOP_THROUGH_MARK' });
+    expect(checkAgainstMark(short, d(58900))).toMatchObject({ code: 'TARGET_THROUGH_MARK' });
+  });
+
+  it('measures a limit entry at its price, or at the mark when the limit is marketable', () => {
+    const limit = validateIntent({ ...base, entry: { type: 'limit', price: '60000' }, stopLossPrice: '59000', takeProfitPrice: '61000' }, perp);
+    if (!limit.ok) throw new Error(limit.reason);
+    // resting below a 62000 market: fills at 60000 later; the target under today's mark is fine
+    expect(checkAgainstMark(limit.value, d(62000))).toBeUndefined();
+    // marketable above a 58500 market: fills at 58500, under the stop
+    expect(checkAgainstMark(limit.value, d(58500))).toMatchObject({ code: 'STOP_THROUGH_MARK' });
   });
 });
