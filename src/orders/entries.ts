@@ -12,7 +12,8 @@ import { describeOutcome, describeRequest } from './audit-format.js';
 import { clientIdFor, newTradeId } from './client-ids.js';
 import { COMPONENT, type OrderContext, type OrderPeers } from './context.js';
 import { backoffMs } from './leg-rules.js';
-import { IN_FLIGHT_LEG_STATES, isLiveLeg } from './reconcile.js';
+import { ACTIVE_TRADE_STATES, IN_FLIGHT_LEG_STATES, isLiveLeg } from './reconcile.js';
+import { oppositeActiveTrade } from './settlement.js';
 import { entryRequest, newTrade } from './requests.js';
 import type { OpenTradeResult } from './types.js';
 import { type Refusal, type TradeIntent, type ValidatedIntent, checkAgainstMark, validateIntent } from './validation.js';
@@ -80,6 +81,8 @@ export class Entries {
     if (!validated.ok) return this.refuse(intent, validated);
     const refusal = this.guard?.checkEntry(validated.value);
     if (refusal) return this.refuse(intent, refusal);
+    const opposite = this.oppositeRefusal(venue, validated.value);
+    if (opposite) return this.refuse(intent, opposite);
     const mark = this.ctx.marks.get(venue.id, intent.symbol);
     if (mark !== undefined) {
       const stale = checkAgainstMark(validated.value, mark);
@@ -88,6 +91,21 @@ export class Entries {
       this.ctx.logger.warn({ venue: venue.id, symbol: intent.symbol }, 'no live mark to re-check the stop and target against; sending on the validation against the reference price');
     }
     return this.sendEntry(venue, validated.value);
+  }
+
+  /**
+   * On a venue that nets positions per instrument, an entry opposite to an active trade of the
+   * daemon on that instrument would cancel it out: the venue keeps one net position, the reduce-only
+   * stops of both cannot both rest, and neither trade could be told apart on the venue. Refused.
+   */
+  private oppositeRefusal(venue: Venue, v: ValidatedIntent): Refusal | undefined {
+    if (!venue.netsPositions(v.symbol)) return undefined;
+    const other = oppositeActiveTrade(v, this.ctx.store.listTrades({ states: ACTIVE_TRADE_STATES, venue: venue.id }));
+    if (!other) return undefined;
+    return {
+      code: 'OPPOSITE_TRADE_OPEN',
+      reason: `trade ${other.id} is ${other.side === 'buy' ? 'long' : 'short'} ${v.symbol} on ${v.venue} (${other.state}); ${v.venue} nets positions per instrument, so a ${v.side === 'buy' ? 'long' : 'short'} would cancel it out. Close it first`,
+    };
   }
 
   private refuse(intent: TradeIntent, refusal: Refusal): OpenTradeResult {

@@ -7,8 +7,8 @@
 import { Decimal } from '../domain/decimal.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { averagePrice, realizedPnl } from './pnl.js';
-import { isActiveTrade, isLiveLeg } from './reconcile.js';
-import { attributeFills, entryExecutions, outsideExits } from './settlement.js';
+import { ACTIVE_TRADE_STATES, isActiveTrade, isLiveLeg } from './reconcile.js';
+import { attributeFills, entryExecutions, oppositeActiveTrade, outsideExits } from './settlement.js';
 
 export class PositionGone {
   constructor(
@@ -41,6 +41,20 @@ export class PositionGone {
     const position = (await venue.positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
     if (!position.isZero()) {
       store.appendAudit(audit('position_gone_recheck', trade, { position: position.toString(), decided: 'position is back; leave the trade as it is' }));
+      return false;
+    }
+    // A flat net position is no proof this trade is gone when an opposite trade of the daemon on the
+    // same netted instrument cancels it out (entries opposite to an open trade are refused; such a
+    // pair predates that rule): never book one trade closed from another trade's effect.
+    const opposite = venue.netsPositions(trade.symbol) ? oppositeActiveTrade(trade, store.listTrades({ states: ACTIVE_TRADE_STATES, venue: trade.venue })) : undefined;
+    if (opposite) {
+      store.appendAudit(audit('position_gone_ambiguous', trade, { reason, opposite: opposite.id, venuePosition: '0', decided: 'not booked closed: the flat net position may be the two trades cancelling out' }));
+      this.ctx.logger.warn({ tradeId, opposite: opposite.id, venue: trade.venue, symbol: trade.symbol }, 'venue shows no net position, but an opposite daemon trade on this netted instrument may cancel this one out; not booking it closed');
+      this.ctx.alerter.send({
+        severity: 'warning',
+        kind: 'position_ambiguous',
+        text: `${trade.venue} ${trade.symbol}: trades ${trade.id} (${trade.side}) and ${opposite.id} (${opposite.side}) net to no position on the venue. Neither is booked closed; check them by hand.`,
+      });
       return false;
     }
     // Settle every live leg from the venue (an exit that filled while we were away books the close).

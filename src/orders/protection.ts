@@ -10,8 +10,9 @@ import { describeOutcome, describeRequest } from './audit-format.js';
 import { clientIdFor } from './client-ids.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { isProtectiveKind, mergeLeg, nextSeq, retryDelayMs, unfilledSize } from './leg-rules.js';
-import { IN_FLIGHT_LEG_STATES, isLiveLeg, openQuantity } from './reconcile.js';
+import { ACTIVE_TRADE_STATES, IN_FLIGHT_LEG_STATES, isLiveLeg, openQuantity } from './reconcile.js';
 import { exitLeg, protectiveRequest } from './requests.js';
+import { oppositeActiveTrade } from './settlement.js';
 import { isImmediateTriggerRejection, stopWouldTrigger } from './validation.js';
 
 type ProtectiveKind = 'stop_loss' | 'take_profit';
@@ -63,6 +64,22 @@ export class Protection {
     // venue fills. Re-placing would be refused at once (the trigger is through the market) and
     // turn into a false emergency close.
     const held = await this.venuePositionOf(trade);
+    if (held !== undefined && held.isZero() && this.ctx.venueOf(trade).netsPositions(trade.symbol)) {
+      // Flat on a netting venue because an opposite daemon trade cancels this one out (such pairs
+      // predate the OPPOSITE_TRADE_OPEN refusal): this trade is not gone, and its reduce-only stop
+      // cannot rest. Never book it closed from the other trade's effect; the operator decides.
+      const opposite = oppositeActiveTrade(trade, store.listTrades({ states: ACTIVE_TRADE_STATES, venue: trade.venue }));
+      if (opposite) {
+        store.appendAudit(audit('protection_lost_netted', trade, { why, kind, opposite: opposite.id, venuePosition: '0', decided: 'not booked closed, nothing re-placed: alert the operator' }));
+        logger.error({ tradeId: trade.id, opposite: opposite.id, why }, `${kind} gone; the venue nets this trade with an opposite daemon trade to no position; not booking it closed`);
+        this.ctx.alerter.send({
+          severity: 'critical',
+          kind: 'position_ambiguous',
+          text: `${trade.venue} ${trade.symbol} trade ${trade.id}: ${why}. The venue nets it with opposite trade ${opposite.id} to no position, so no reduce-only stop can rest. Neither is booked closed; check by hand.`,
+        });
+        return;
+      }
+    }
     if (held !== undefined && held.isZero()) {
       store.appendAudit(audit('protection_lost_flat', trade, { why, kind, venuePosition: '0', decided: 'nothing to protect: book the trade closed from the venue fills' }));
       logger.warn({ tradeId: trade.id, why }, `${kind} gone and the venue holds no position; booking the trade closed instead of placing protection`);

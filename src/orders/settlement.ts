@@ -10,7 +10,7 @@ import type { Fill } from '../domain/position.js';
 import type { FillRecord, LegRecord, TradeRecord } from '../domain/trade.js';
 import { parseClientId } from './client-ids.js';
 import type { Execution } from './pnl.js';
-import { type LocalTrade, openQuantity } from './reconcile.js';
+import { type LocalTrade, isActiveTrade, openQuantity } from './reconcile.js';
 
 /**
  * Size of the reduce-only close: the trade's open quantity, bounded by the venue's signed position
@@ -122,4 +122,16 @@ export function outsideExits(
     outsideQty = outsideQty.plus(size);
   }
   return { exits, outsideQty };
+}
+
+/**
+ * An active trade of the daemon on the same venue and instrument as `trade`, on the other side (the
+ * first one), or undefined. On a venue that nets positions such a pair cancels out in the venue's
+ * one net position: what the venue holds then says nothing about either trade alone.
+ */
+export function oppositeActiveTrade(
+  trade: { readonly id?: string; readonly venue: string; readonly symbol: string; readonly side: Side },
+  active: readonly TradeRecord[],
+): TradeRecord | undefined {
+  return active.find((t) => t.id !== trade.id && t.venue === trade.venue && t.symbol === trade.symbol && t.side !== trade.side && isActiveTrade(t.state));
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { FillRecord } from '../../src/domain/trade.js';
 import { clientIdFor } from '../../src/orders/client-ids.js';
-import { attributeFills, closeQuantity, entryExecutions, legExecutions, netOpenQuantity, outsideExits } from '../../src/orders/settlement.js';
+import { attributeFills, closeQuantity, entryExecutions, legExecutions, netOpenQuantity, oppositeActiveTrade, outsideExits } from '../../src/orders/settlement.js';
 import { d, fill, leg, perp, trade } from './fixtures-pure.js';
 
 describe('closeQuantity', () => {
@@ -78,5 +78,17 @@ describe('attributeFills and outsideExits', () => {
     ]);
     expect(r.outsideQty.toString()).toBe('800');
     expect(outsideExits(foreign, d(1000), d(1000), 0).exits).toEqual([]);
+  });
+});
+
+describe('oppositeActiveTrade', () => {
+  it('finds an active trade on the other side of the same venue and instrument, never the trade itself nor a closed one', () => {
+    const long = trade({ id: 'L' });
+    const short = trade({ id: 'S', side: 'sell' });
+    expect(oppositeActiveTrade({ venue: 'v', symbol: 'BTC-PERPETUAL', side: 'sell' }, [long])?.id).toBe('L');
+    expect(oppositeActiveTrade(long, [long, short])?.id).toBe('S');
+    expect(oppositeActiveTrade(long, [long, trade({ id: 'S2', side: 'sell', state: 'closed' })])).toBeUndefined();
+    expect(oppositeActiveTrade(long, [trade({ id: 'S3', side: 'sell', symbol: 'ETH-PERPETUAL' }), trade({ id: 'S4', side: 'sell', venue: 'w' })])).toBeUndefined();
+    expect(oppositeActiveTrade(long, [trade({ id: 'L2' })])).toBeUndefined();
   });
 });

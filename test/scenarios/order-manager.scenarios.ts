@@ -371,9 +371,9 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
 
       it('protects an entry the venue filled at once, while the entry request still waits for its answer', async () => {
         const { fx, s, intent } = await start();
-        // The venue executes the entry and pushes the fill, but answers the request 1.5 s later
+        // The venue executes the entry and pushes the fill, but answers the request 1.2 s later
         // (on Deribit past the adapter's 1 s request timeout: an unknown outcome, the answer dropped).
-        fx.delayNextOrderAnswer(1_500);
+        fx.delayNextOrderAnswer(1_200);
         let answered = false;
         const pending = s.orders.openTrade(intent()).finally(() => {
           answered = true;
@@ -466,6 +466,61 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(fx.engine.allOrders()).toHaveLength(0);
         expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
         expect(s.alerter.critical()).toHaveLength(0);
+      });
+
+      it('refuses an entry opposite to an open trade on the same netted instrument; of two opposite entries at once only one goes', async () => {
+        const { fx, s, intent } = await start();
+        const short = (): TradeIntent => intent({ side: 'sell', stopLossPrice: '61000', takeProfitPrice: '59000' });
+        const long = await s.orders.openTrade(intent());
+        if (long.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'long protected' });
+
+        // The venue nets positions: a short would cancel the long out and its reduce-only stop could not be placed.
+        expect(await s.orders.openTrade(short())).toMatchObject({ status: 'refused', code: 'OPPOSITE_TRADE_OPEN' });
+        await s.monitor.runPass('test');
+        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect((await ourOpenOrders(fx.venue)).map((o) => o.clientId).sort()).toEqual([`vd1${long.tradeId}S1`, `vd1${long.tradeId}T1`]);
+        expect(s.store.listTrades().map((t) => [t.side, t.state])).toEqual([['buy', 'open']]);
+        expect(s.alerter.alerts.filter((a) => a.kind === 'closed_outside' || a.severity === 'critical')).toEqual([]);
+        // Another long on the same instrument adds to the same side: allowed.
+        expect((await s.orders.openTrade(intent({ size: { unit: 'venue', value: '100' } }))).status).toBe('accepted');
+
+        // Flat again, two opposite entries at once: the check and the insert are one step, so only one passes.
+        for (const t of s.orders.activeTrades()) expect((await s.orders.closeTrade(t.trade.id, 'test')).flat).toBe(true);
+        const both = await Promise.all([s.orders.openTrade(intent()), s.orders.openTrade(short())]);
+        expect(both.map((r) => r.status).sort()).toEqual(['accepted', 'refused']);
+        expect(both.find((r) => r.status === 'refused')).toMatchObject({ code: 'OPPOSITE_TRADE_OPEN' });
+        expect(s.orders.activeTrades()).toHaveLength(1);
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'the one that went is protected' });
+        expect(fx.positionSize(SYMBOL).abs().toString()).toBe('1000');
+      });
+
+      it('never books a trade closed from an opposite trade that nets it out (a pair that predates the refusal)', async () => {
+        const { fx, s, intent } = await start();
+        const long = await s.orders.openTrade(intent());
+        if (long.status !== 'accepted') throw new Error('entry not accepted');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'long protected' });
+        // The pair is made as an older daemon would have: the netting rule switched off for one entry.
+        const venue = fx.venue as { netsPositions(symbol: string): boolean };
+        const nets = venue.netsPositions;
+        venue.netsPositions = () => false;
+        const short = await s.orders.openTrade(intent({ side: 'sell', stopLossPrice: '61000', takeProfitPrice: '59000' }));
+        venue.netsPositions = nets;
+        if (short.status !== 'accepted') throw new Error('short not accepted');
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 4, { message: 'both protected' });
+        // The venue nets the two to nothing. The market falls through the long's stop and the short's
+        // target: reduce-only, with no position to reduce, neither can fill.
+        fx.setMarkPrice(SYMBOL, '58900');
+        const stopLeg = `vd1${long.tradeId}S1`;
+        await waitFor(() => s.store.getLeg(stopLeg)?.state !== 'untriggered', { message: "the long's stop fired" });
+        await waitFor(() => s.alerter.alerts.some((a) => a.kind === 'position_ambiguous' || a.kind === 'closed_outside'), { message: 'the daemon reacted' });
+        await s.monitor.runPass('test');
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        // Neither trade is booked closed from the other's effect, and no false "closed outside" alert.
+        expect(s.store.getTrade(long.tradeId)?.state).toBe('open');
+        expect(s.store.getTrade(short.tradeId)?.state).toBe('open');
+        expect(s.alerter.alerts.filter((a) => a.kind === 'closed_outside')).toEqual([]);
+        expect(s.alerter.alerts.some((a) => a.kind === 'position_ambiguous')).toBe(true);
       });
 
       it('rounds sizes and prices to the instrument grid before anything is sent (BTC-PERPETUAL: USD lots of 10, tick 0.5)', async () => {
