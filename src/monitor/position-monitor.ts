@@ -243,6 +243,9 @@ export class PositionMonitor {
         case 'position_gone':
           await this.orders.handlePositionGone(c.tradeId, c.reason);
           return;
+        case 'settle_exited':
+          await this.orders.settleExited(c.tradeId, `reconcile: ${c.reason}`);
+          return;
         case 'ensure_stop':
           this.logger.warn({ venue: venue.id, tradeId: c.tradeId, openQty: c.openQty.toString(), covered: c.coveredQty.toString() }, `stop ${c.reason}; ${this.config.onMissingStop === 'replace' ? 'placing it again' : 'closing the position'}`);
           this.alerter.send({
@@ -294,6 +297,8 @@ function describeCorrection(c: Correction): Record<string, unknown> {
       return { kind: c.kind, tradeId: c.tradeId, clientId: c.clientId, venueStatus: c.order.status, filled: c.order.filledSize.toString() };
     case 'position_gone':
       return { kind: c.kind, tradeId: c.tradeId, symbol: c.symbol, reason: c.reason };
+    case 'settle_exited':
+      return { kind: c.kind, tradeId: c.tradeId, reason: c.reason };
     case 'ensure_stop':
       return { kind: c.kind, tradeId: c.tradeId, openQty: c.openQty.toString(), covered: c.coveredQty.toString(), reason: c.reason };
     case 'ensure_take_profit':

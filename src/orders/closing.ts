@@ -13,7 +13,7 @@ import { clientIdFor, parseClientId } from './client-ids.js';
 import { COMPONENT, type OrderContext, type OrderPeers } from './context.js';
 import { isProtectiveKind, nextSeq, retryDelayMs } from './leg-rules.js';
 import { averagePrice, realizedPnl } from './pnl.js';
-import { IN_FLIGHT_LEG_STATES, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
+import { IN_FLIGHT_LEG_STATES, exitsFilledWholeEntry, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
 import { closeRequest, exitLeg } from './requests.js';
 import { closeQuantity, legExecutions, netOpenQuantity } from './settlement.js';
 import type { CancelLegResult, CloseResult } from './types.js';
@@ -99,9 +99,22 @@ export class Closing {
       else failedCancels.push({ clientId: leg.clientId, error: r.error });
     }
 
-    // 4. Confirm flat over the API: the venue holds no more than the daemon's other trades there.
+    // 4. The trade's own legs prove it flat (entry done, exits filled the whole filled entry):
+    // closed, whatever the account's net position says (other trades' fills in flight, an
+    // operator's position). Otherwise confirm over the API: the venue holds no more than the
+    // daemon's other trades there.
+    current = store.getTrade(tradeId) ?? trade;
+    if (exitsFilledWholeEntry(current, store.legsOf(tradeId))) {
+      if (isActiveTrade(current.state)) await this.finalizeClosed(current, reason, 'its exits filled its whole entry');
+      return { tradeId, flat: true, closedSize, cancelled, failedCancels };
+    }
     const flat = await this.confirmFlat(trade);
     current = store.getTrade(tradeId) ?? trade;
+    if (!flat.ok && exitsFilledWholeEntry(current, store.legsOf(tradeId))) {
+      // An exit filled while the venue was asked: never back to open.
+      if (isActiveTrade(current.state)) await this.finalizeClosed(current, reason, 'its exits filled its whole entry');
+      return { tradeId, flat: true, closedSize, cancelled, failedCancels };
+    }
     if (!flat.ok) {
       store.appendAudit(audit('close_not_flat', trade, { detail: flat.detail, decided: 'report; the caller retries' }));
       if (current.state === 'closing') {
@@ -311,6 +324,27 @@ export class Closing {
     if (ok) logger.info({ venue: venueId, clientId: order.clientId, reason }, 'orphaned daemon order cancelled');
     else logger.warn({ venue: venueId, clientId: order.clientId, reason, outcome: outcome.status }, 'orphan cancel not confirmed; retried on the next pass');
     return ok;
+  }
+
+  /**
+   * An open trade whose exits filled its whole entry (from the monitor): re-checked under the lock,
+   * its remaining companions cancelled, booked closed with the P&L from its own legs. True when booked.
+   */
+  settleExited(tradeId: string, why: string): Promise<boolean> {
+    return this.ctx.withLock(tradeId, async () => {
+      const { store, audit, logger } = this.ctx;
+      const trade = store.getTrade(tradeId);
+      if (!trade || trade.state !== 'open' || !exitsFilledWholeEntry(trade, store.legsOf(tradeId))) return false;
+      store.appendAudit(audit('exits_filled_whole_entry', trade, { why, filled: trade.filledSize.toString(), decided: 'cancel what still rests and book it closed from its own legs' }));
+      logger.warn({ tradeId, venue: trade.venue, symbol: trade.symbol, why }, 'open trade with nothing open: booking it closed from its own legs');
+      for (const leg of store.legsOf(tradeId)) {
+        if (leg.kind !== 'entry' && isLiveLeg(leg.state)) await this.cancelLegLocked(trade, leg, 'trade has nothing open');
+      }
+      const current = store.getTrade(tradeId);
+      if (!current || !isActiveTrade(current.state)) return false;
+      await this.finalizeClosed(current, current.closeReason ?? 'exits filled the whole entry', why);
+      return true;
+    });
   }
 
   /** Books a trade closed with P&L from its legs (fees from the recorded fills). */

@@ -174,6 +174,14 @@ export class OrderManager implements Flattener {
     return this.closing.resumeClose(tradeId, why);
   }
 
+  /**
+   * Books an open trade whose exit legs filled its whole entry closed from its own legs (from the
+   * monitor), cancelling what still rests. False when it no longer qualifies.
+   */
+  async settleExited(tradeId: string, why: string): Promise<boolean> {
+    return this.closing.settleExited(tradeId, why);
+  }
+
   /** Cancels the trade's live companions (stop, take-profit): the sibling of a filled exit. */
   async cancelCompanions(tradeId: string, reason: string): Promise<string[]> {
     return this.closing.cancelCompanions(tradeId, reason);

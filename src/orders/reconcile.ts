@@ -34,6 +34,17 @@ export function openQuantity(trade: TradeRecord, legs: readonly LegRecord[]): De
   return open.isNegative() ? Decimal.ZERO : open;
 }
 
+/**
+ * True when nothing of the trade can be open any more, from its own legs alone: its entry is done
+ * (no further fill can come) and its exit legs have filled its whole filled entry (or nothing was
+ * filled). The account's net position is not consulted: other trades and the operator share it.
+ */
+export function exitsFilledWholeEntry(trade: TradeRecord, legs: readonly LegRecord[]): boolean {
+  const entry = legs.find((l) => l.kind === 'entry');
+  if (entry && isLiveLeg(entry.state)) return false;
+  return !openQuantity(trade, legs).isPositive();
+}
+
 /** A trade as the store has it, with its legs. */
 export interface LocalTrade {
   readonly trade: TradeRecord;
@@ -73,6 +84,12 @@ export type Correction =
    * companions. Finish the close.
    */
   | { readonly kind: 'resume_close'; readonly tradeId: string; readonly reason: string }
+  /**
+   * The store has the trade open, but its exit legs (stop, target, close) have filled its whole
+   * filled entry and its entry is done: nothing of it is open, whatever the account's net position
+   * says. Book it closed from its own legs (it would otherwise stay open forever, nothing resting).
+   */
+  | { readonly kind: 'settle_exited'; readonly tradeId: string; readonly reason: string }
   /** The venue position differs from what the daemon's trades add up to (and is not simply flat): alert, do not guess. */
   | { readonly kind: 'position_mismatch'; readonly symbol: string; readonly expected: Decimal; readonly actual: Decimal };
 
@@ -131,7 +148,12 @@ export function reconcile(local: readonly LocalTrade[], snapshot: VenueSnapshot,
   for (const lt of trades.values()) {
     if (lt.trade.state !== 'open' && lt.trade.state !== 'closing') continue;
     const qty = openQuantity(lt.trade, lt.legs);
-    if (!qty.isPositive()) continue;
+    if (!qty.isPositive()) {
+      if (lt.trade.state === 'open' && !needsRefresh.has(lt.trade.id) && exitsFilledWholeEntry(lt.trade, lt.legs)) {
+        corrections.push({ kind: 'settle_exited', tradeId: lt.trade.id, reason: `exits filled the whole entry (${lt.trade.filledSize.toString()}) but the trade is still open` });
+      }
+      continue;
+    }
     const signed = lt.trade.side === 'buy' ? qty : qty.neg();
     expectedBySymbol.set(lt.trade.symbol, (expectedBySymbol.get(lt.trade.symbol) ?? Decimal.ZERO).plus(signed));
     const list = openTradesBySymbol.get(lt.trade.symbol) ?? [];

@@ -31,6 +31,19 @@ describe('reconcile', () => {
     expect(r.foreignOrders).toBe(1);
   });
 
+  it('never skips an open trade whose exits filled its whole entry: it is settled from its own legs, whatever the venue position', () => {
+    const close = leg('close', 'filled', 1000, 1000);
+    // the account still holds 500 (an operator's position, or other trades' fills in flight)
+    const r = reconcile([{ trade, legs: [entry, { ...sl, state: 'cancelled' }, { ...tp, state: 'cancelled' }, close] }], { venue: 'v', positions: [position(500)], openOrders: [] }, 'vd1');
+    expect(r.corrections).toEqual([expect.objectContaining({ kind: 'settle_exited', tradeId: T })]);
+    // a live entry may still fill: not settled
+    const working = reconcile([{ trade, legs: [{ ...entry, state: 'partially_filled' }, close] }], { venue: 'v', positions: [position(0)], openOrders: [order({ ...entry, state: 'partially_filled' }, 'partially_filled')] }, 'vd1');
+    expect(working.corrections.map((c) => c.kind)).not.toContain('settle_exited');
+    // a trade being closed is left to its close (or resume_close)
+    const closing = reconcile([{ trade: { ...trade, state: 'closing' }, legs: [entry, close] }], { venue: 'v', positions: [], openOrders: [] }, 'vd1');
+    expect(closing.corrections.map((c) => c.kind)).toEqual(['resume_close']);
+  });
+
   it('asks for a missing stop, and for an undersized one', () => {
     const missing = reconcile([{ trade, legs: [entry, { ...sl, state: 'cancelled' }, tp] }], { venue: 'v', positions: [position(1000)], openOrders: [order(tp)] }, 'vd1');
     expect(missing.corrections).toEqual([expect.objectContaining({ kind: 'ensure_stop', reason: 'missing' })]);

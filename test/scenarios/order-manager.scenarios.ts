@@ -578,6 +578,80 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
       });
     });
 
+    describe('trades whose exits filled the whole entry (no zombies)', () => {
+      it('books an emergency-closed trade closed from its own legs even when the account holds more (an operator position), and entries stay allowed', async () => {
+        const { fx, s, intent } = await start({ risk: { maxOpenTrades: 1 } });
+        fx.placeManualOrder({ symbol: SYMBOL, side: 'buy', type: 'market', size: 500 }); // the operator's own position
+        await waitFor(() => fx.positionSize(SYMBOL).eq(500), { message: 'operator position' });
+        fx.rejectNextOrders(3, 'stop_market', 'error');
+        const result = await s.orders.openTrade(intent());
+        if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
+        await waitFor(() => auditActions(s.store, result.tradeId).includes('close_outcome'), { message: 'emergency close sent' });
+        await waitFor(() => s.store.getTrade(result.tradeId)?.state !== 'closing', { message: 'emergency close done' });
+
+        // Its close filled its whole entry: closed, whatever the account's net position says.
+        const trade = s.store.getTrade(result.tradeId);
+        expect(trade?.state).toBe('closed');
+        expect(trade?.closeReason).toMatch(/^emergency: /);
+        expect(trade?.realizedPnl).toBeInstanceOf(Decimal);
+        expect(s.store.legsOf(result.tradeId).find((l) => l.kind === 'close')?.filledSize.toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).toString()).toBe('500'); // the operator's position, untouched
+        expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
+        // It no longer counts as open: the next entry (limit 1 open trade) goes.
+        await s.monitor.runPass('test');
+        expect(s.orders.activeTrades()).toHaveLength(0);
+        expect((await s.orders.openTrade(intent())).status).toBe('accepted');
+      });
+
+      it('entries at once on one instrument emergency-close while other trades\' targets fill: all are booked closed, none is left open, entries are not blocked', async () => {
+        const { fx, s, intent } = await start({ risk: { maxOpenTrades: 5 } });
+        const small = (o: Partial<TradeIntent> = {}): TradeIntent => intent({ size: { unit: 'venue', value: '100' }, ...o });
+        // Two trades open and protected, their targets at 61000.
+        const targets: string[] = [];
+        for (let i = 0; i < 2; i += 1) {
+          const r = await s.orders.openTrade(small());
+          if (r.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(r)}`);
+          targets.push(r.tradeId);
+        }
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 4, { message: 'two trades protected' });
+
+        // Three entries at once whose stops the venue refuses as already through the market: each
+        // closes at once. The moment the first emergency close starts, the market jumps through the
+        // targets of the two open trades: their exits fill on the venue while the closes are checked.
+        fx.rejectNextOrders(3, 'stop_market', 'would_trigger');
+        let moved = false;
+        const off = s.orders.onTradeEvent((e) => {
+          if (e.type !== 'emergency_close' || moved) return;
+          moved = true;
+          fx.setMarkPrice(SYMBOL, '61100');
+        });
+        const results = await Promise.all(Array.from({ length: 3 }, () => s.orders.openTrade(small({ takeProfitPrice: '63000' }))));
+        off();
+        const emergencies = results.map((r) => {
+          if (r.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(r)}`);
+          return r.tradeId;
+        });
+        const all = [...targets, ...emergencies];
+        await waitFor(() => all.every((id) => s.store.getTrade(id)?.state === 'closed' || s.store.getTrade(id)?.state === 'open'), { message: 'no trade in flight' });
+        await s.monitor.runPass('test');
+
+        // Every trade's exits filled its whole entry: each is closed, none left open with nothing open.
+        expect(all.map((id) => s.store.getTrade(id)?.state)).toEqual(['closed', 'closed', 'closed', 'closed', 'closed']);
+        expect(targets.map((id) => s.store.getTrade(id)?.closeReason)).toEqual(['take-profit filled', 'take-profit filled']);
+        for (const id of emergencies) {
+          expect(s.store.getTrade(id)?.closeReason).toMatch(/^emergency: /);
+          expect(s.store.legsOf(id).find((l) => l.kind === 'close')?.filledSize.toString()).toBe('100');
+        }
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
+        // Nothing counts against risk.maxOpenTrades any more: a new entry goes.
+        expect(s.orders.activeTrades()).toHaveLength(0);
+        fx.setMarkPrice(SYMBOL, '60000');
+        await waitFor(() => (s.orders as unknown as { ctx: OrderContext }).ctx.marks.get(fx.venue.id, SYMBOL)?.eq(60000), { message: 'mark back at 60000' });
+        expect((await s.orders.openTrade(small())).status).toBe('accepted');
+      });
+    });
+
     describe('bookkeeping over a long run', () => {
       it('forgets the client ids it cancelled once their orders are done: nothing grows with the number of trades', async () => {
         const { fx, s, intent } = await start();

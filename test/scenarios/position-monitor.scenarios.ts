@@ -199,6 +199,28 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(auditActions(s.store, tradeId)).toContain('close_resumed');
     });
 
+    it('a trade left open with its whole entry exited (by an older daemon) is booked closed by the next pass, and stops blocking entries', async () => {
+      const { fx, intent } = await venue();
+      const s = await services(fx, { risk: { maxOpenTrades: 1 } });
+      fx.placeManualOrder({ symbol: SYMBOL, side: 'buy', type: 'market', size: 500 }); // the operator's own position
+      const result = await s.orders.openTrade(intent());
+      if (result.status !== 'accepted') throw new Error('entry not accepted');
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+      expect((await s.orders.closeTrade(result.tradeId, 'operator /close')).flat).toBe(true);
+      // What the "not confirmed flat" path used to leave behind: back to open, entry filled 1000, close filled 1000, nothing resting.
+      s.store.updateTrade(result.tradeId, { state: 'open' }, Date.now());
+      expect(await s.orders.openTrade(intent())).toMatchObject({ status: 'refused', code: 'RISK_MAX_OPEN_TRADES' });
+
+      const report = await s.monitor.runPass('test');
+      expect(report.venues[0]?.corrections).toContain('settle_exited');
+      const trade = s.store.getTrade(result.tradeId);
+      expect(trade?.state).toBe('closed');
+      expect(trade?.realizedPnl).toBeInstanceOf(Decimal);
+      expect(auditActions(s.store, result.tradeId)).toContain('exits_filled_whole_entry');
+      expect(fx.positionSize(SYMBOL).toString()).toBe('500'); // the operator's position, untouched
+      expect((await s.orders.openTrade(intent())).status).toBe('accepted');
+    });
+
     it('never cancels an operator order, even during a flatten, and cancels our own orders the store does not know', async () => {
       const { fx, intent } = await venue();
       const s = await services(fx);
