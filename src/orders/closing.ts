@@ -27,7 +27,10 @@ export class Closing {
   ) {}
 
   /** Reduce-only market close, then cancel the trade's remaining orders, then confirm flat over the API. */
-  closeTrade(tradeId: string, reason: string): Promise<CloseResult> {
+  async closeTrade(tradeId: string, reason: string): Promise<CloseResult> {
+    // An entry still on the wire could land after the close: wait for its answer (pushes meanwhile
+    // are applied and protected at once; the trade's lock is not held by the entry).
+    await this.ctx.entrySubmitted(tradeId);
     return this.ctx.withLock(tradeId, () => this.closeTradeLocked(tradeId, reason));
   }
 
@@ -40,7 +43,8 @@ export class Closing {
    * Finishes a close the process did not finish (the trade is still 'closing' once its lock is
    * free: no close is running). Returns undefined when there was nothing to resume.
    */
-  resumeClose(tradeId: string, why: string): Promise<CloseResult | undefined> {
+  async resumeClose(tradeId: string, why: string): Promise<CloseResult | undefined> {
+    await this.ctx.entrySubmitted(tradeId);
     return this.ctx.withLock(tradeId, async () => {
       const trade = this.ctx.store.getTrade(tradeId);
       if (!trade || trade.state !== 'closing') return undefined;

@@ -39,10 +39,14 @@ export interface OrderContext {
   /** Trades whose vanished position is being settled (their legs' terminal states are expected). */
   readonly settlingGone: Set<string>;
   /**
-   * Client ids of entries whose submit request is on the wire (sent, not yet answered): a look-up
-   * meanwhile says nothing (the request may not have arrived), so none counts as "not found".
+   * Entries whose submit request is on the wire (sent, not yet answered), by client id, with a
+   * promise settled once the answer (or its absence) is known. A look-up meanwhile says nothing
+   * (the request may not have arrived), so none counts as "not found"; a close or cancel of the
+   * trade waits for it, so that an entry still on its way cannot land after the trade was closed.
    */
-  readonly submitting: Set<string>;
+  readonly submitting: Map<string, Promise<void>>;
+  /** Resolves once no submit of this trade's entry is on the wire. */
+  entrySubmitted(tradeId: string): Promise<void>;
   /** What to do when an open position's stop disappears. */
   missingStopPolicy: MissingStopPolicy;
   /**
@@ -90,6 +94,7 @@ export function createOrderContext(options: OrderManagerOptions): OrderContext {
   const listeners = new Set<TradeEventListener>();
   const cancelling = new Set<string>();
   const notFoundCounts = new Map<string, number>();
+  const submitting = new Map<string, Promise<void>>();
   return {
     config,
     venues,
@@ -103,7 +108,11 @@ export function createOrderContext(options: OrderManagerOptions): OrderContext {
     cancelling,
     notFoundCounts,
     settlingGone: new Set(),
-    submitting: new Set(),
+    submitting,
+    async entrySubmitted(tradeId) {
+      const entry = options.store.legsOf(tradeId).find((l) => l.kind === 'entry');
+      if (entry) await submitting.get(entry.clientId);
+    },
     missingStopPolicy: 'replace',
     forgetLeg(clientId) {
       cancelling.delete(clientId);

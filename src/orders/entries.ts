@@ -161,10 +161,17 @@ export class Entries {
     // The trade's lock is NOT held across the round trip: a push that arrives before the answer
     // (the fill is proof the entry exists) is applied and protected at once. While the request is
     // in flight no look-up may count the entry "not found" (it may not have arrived yet).
-    this.ctx.submitting.add(clientId);
+    const submit = venue.submitOrder(request);
+    this.ctx.submitting.set(
+      clientId,
+      submit.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     let outcome: CommandOutcome;
     try {
-      outcome = await venue.submitOrder(request);
+      outcome = await submit;
     } finally {
       this.ctx.submitting.delete(clientId);
     }
@@ -237,8 +244,9 @@ export class Entries {
     }
   }
 
-  /** Cancels a working entry; what filled stays protected. */
-  cancelEntry(tradeId: string, reason: string): Promise<boolean> {
+  /** Cancels a working entry; what filled stays protected. Waits for the entry's answer if it is on the wire. */
+  async cancelEntry(tradeId: string, reason: string): Promise<boolean> {
+    await this.ctx.entrySubmitted(tradeId);
     return this.ctx.withLock(tradeId, async () => {
       const trade = this.ctx.store.getTrade(tradeId);
       if (!trade) return false;
