@@ -134,6 +134,11 @@ export class Closing {
   private async closeFailed(trade: TradeRecord, error: string, cancelled: string[], failedCancels: FailedCancel[], reprotect: boolean): Promise<CloseResult> {
     const { store, audit, clock } = this.ctx;
     const current = store.getTrade(trade.id);
+    if (current && isActiveTrade(current.state) && exitsFilledWholeEntry(current, store.legsOf(trade.id))) {
+      // Its exits filled its whole entry meanwhile (a stop or target fired): nothing is open, never back to open.
+      await this.finalizeClosed(current, current.closeReason ?? 'exits filled the whole entry', `its exits filled its whole entry (the close itself failed: ${error})`);
+      return { tradeId: trade.id, flat: true, closedSize: Decimal.ZERO, cancelled, failedCancels };
+    }
     this.ctx.logger.error({ tradeId: trade.id, venue: trade.venue, symbol: trade.symbol }, `close failed: ${error}; trade kept open with its stop; retry or close by hand`);
     if (current?.state === 'closing') {
       store.updateTrade(trade.id, { state: 'open' }, clock.now(), audit('close_failed', trade, { error, decided: reprotect ? 'back to open; protect what is still open now' : 'back to open so the monitor keeps it protected' }));
