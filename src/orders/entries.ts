@@ -120,7 +120,7 @@ export class Entries {
     return { status: 'refused', code: refusal.code, reason: refusal.reason };
   }
 
-  /** The latest mark for a market entry: subscribes to the ticker and waits for a first price if there is none yet. */
+  /** The latest mark for an entry (its price, and its send-time check): subscribes to the ticker and waits for a first price if there is none yet. */
   private async referencePrice(venue: Venue, symbol: string): Promise<Decimal | undefined> {
     const { marks } = this.ctx;
     const cached = marks.get(venue.id, symbol);
@@ -128,7 +128,7 @@ export class Entries {
     try {
       await venue.watchTicker(symbol);
     } catch (err) {
-      this.ctx.logger.warn({ err, venue: venue.id, symbol }, 'could not subscribe to the ticker to price a market entry; the entry will be refused without a reference price');
+      this.ctx.logger.warn({ err, venue: venue.id, symbol }, 'could not subscribe to the ticker; a market entry without a reference price is refused, others go without the send-time mark check');
       return undefined;
     }
     if (!marks.has(venue.id, symbol)) await marks.waitFor(venue.id, symbol, this.ctx.config.referencePriceWaitMs);
