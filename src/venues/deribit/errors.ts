@@ -204,6 +204,14 @@ function codeOf(error: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * True for `10028 too_many_requests`: the account's credit pool for that kind of request is empty.
+ * The other `backoff` codes (settlement, queue full, `retry`) say nothing about our budget.
+ */
+export function isRateLimited(error: unknown): boolean {
+  return codeOf(error) === 10028;
+}
+
 /** True for `10004 order_not_found`: the venue does not know the order id or label. */
 export function isOrderNotFound(error: unknown): boolean {
   return codeOf(error) === 10004;

@@ -14,7 +14,7 @@ import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
-import { classify, DeribitApiError, isImmediateTrigger, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, DERIBIT_VENUE_ID } from './errors.js';
+import { classify, DeribitApiError, isImmediateTrigger, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, DERIBIT_VENUE_ID } from './errors.js';
 import {
   buildEditParams,
   buildOrderParams,
@@ -72,6 +72,19 @@ export interface DeribitVenueDeps {
   readonly instrumentsRefreshIntervalMs?: number;
   /** How long connect() waits for the first ready state. Default 15 s. */
   readonly connectTimeoutMs?: number;
+}
+
+/** After a 10028, new entries on that pool wait this long (protective requests only for one refill). */
+const RATE_LIMIT_HOLD_MS = 1_000;
+
+/**
+ * The part of the matching-engine burst only protective requests (stop-loss, emergency close,
+ * cancels) may use, so entries can never drain what a stop needs: a quarter of the burst, at
+ * most 5 (a stop, its retries and an emergency close), at least 1 whenever the burst allows it.
+ */
+export function protectiveReserveOf(burst: number): number {
+  if (burst < 2) return 0;
+  return Math.max(1, Math.min(5, Math.floor(burst / 4)));
 }
 
 /** Trades per `get_user_trades_by_currency` page (the venue's maximum). */
@@ -145,7 +158,7 @@ export class DeribitVenue implements Venue {
       name: 'deribit',
       logger: this.log,
       axes: {
-        matching: { kind: 'bucket', capacity: rl.matchingEngineBurst, refillPerSecond: rl.matchingEngineRatePerSec, protectiveReserve: Math.min(5, Math.floor(rl.matchingEngineBurst / 4)) },
+        matching: { kind: 'bucket', capacity: rl.matchingEngineBurst, refillPerSecond: rl.matchingEngineRatePerSec, protectiveReserve: protectiveReserveOf(rl.matchingEngineBurst) },
         nonMatching: { kind: 'bucket', capacity: rl.nonMatchingEngineBurst, refillPerSecond: rl.nonMatchingEngineRatePerSec },
       },
     });
@@ -243,13 +256,15 @@ export class DeribitVenue implements Venue {
   // ---- orders ----------------------------------------------------------------------------------
 
   private async rpc(method: string, params: object, priority: RatePriority = 'normal'): Promise<unknown> {
-    await this.limiter.acquire(MATCHING_ENGINE.has(method) ? { matching: 1 } : { nonMatching: 1 }, priority);
+    const axis = MATCHING_ENGINE.has(method) ? 'matching' : 'nonMatching';
+    await this.limiter.acquire({ [axis]: 1 }, priority);
     try {
       return await this.ws.call(method, params);
     } catch (err) {
-      if (err instanceof DeribitApiError && errorAction(err) === 'backoff') {
-        this.limiter.holdUntil(this.deps.clock.now() + 1_000);
-      }
+      // 10028: that pool (matching engine or not) is empty on the venue. Entries wait a while;
+      // protective requests only for one request's refill. Other "back off" errors (settlement,
+      // queue full) say nothing about the budget: the caller's retry policy handles them.
+      if (isRateLimited(err)) this.limiter.holdUntil(this.deps.clock.now() + RATE_LIMIT_HOLD_MS, axis);
       if (err instanceof DeribitApiError && errorAction(err) === 'reauth') {
         void this.ws.reauthenticate().catch((e: unknown) => this.log.warn({ err: e }, 'deribit re-authentication failed; reconnect will log in again'));
       }
