@@ -11,6 +11,7 @@ import type { Instrument } from '../../domain/instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot } from '../../domain/order.js';
 import type { Balance, Fill, Position } from '../../domain/position.js';
 import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
+import { bestSample, offsetSample, VenueClock } from '../shared/clock-offset.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
@@ -64,6 +65,7 @@ export interface DeribitVenueDeps {
     onNotification: (n: DeribitNotification) => void;
     onRestored: (confirmed: readonly string[]) => void;
     beforeSubscribe: () => Promise<void>;
+    beforeLogin: (call: (method: string, params: object, timeoutMs?: number) => Promise<unknown>) => Promise<void>;
   }) => DeribitWsClient;
   readonly rest: DeribitRestClient;
   /** How often expired instruments' channels are pruned. Default 60 s. */
@@ -72,6 +74,13 @@ export interface DeribitVenueDeps {
   readonly instrumentsRefreshIntervalMs?: number;
   /** How long connect() waits for the first ready state. Default 15 s. */
   readonly connectTimeoutMs?: number;
+  /**
+   * The venue-host clock offset, shared with the clients that sign (they sign with its venue
+   * time). Default: a new one on `clock`.
+   */
+  readonly venueClock?: VenueClock;
+  /** How often the clock offset is measured again. Default `clockSyncIntervalSecs`. */
+  readonly clockSyncIntervalMs?: number;
 }
 
 /** After a 10028, new entries on that pool wait this long (protective requests only for one refill). */
@@ -92,6 +101,16 @@ const FILLS_PAGE_SIZE = 1000;
 
 /** Venue timestamps vs our clock: a resync reads fills from this long before the connection was lost. */
 const RESYNC_CLOCK_MARGIN_MS = 5_000;
+
+/**
+ * `fillsSince` asks the venue from this long before the converted start time and keeps fills from
+ * this long before it: the measured offset is good to about half a round trip and drifts between
+ * measurements. Fills are deduplicated by venue trade id above the port.
+ */
+const FILLS_SINCE_MARGIN_MS = 5_000;
+
+/** `public/get_time` samples per clock measurement (the one with the smallest round trip wins). */
+const CLOCK_SAMPLES = 3;
 
 /** Wire order states in which an order can still trade. */
 const LIVE_WIRE_STATES: ReadonlySet<string> = new Set(['open', 'untriggered']);
@@ -129,11 +148,16 @@ export class DeribitVenue implements Venue {
   private started = false;
   /** One subscribe call in units of the non-matching-engine budget. */
   private readonly subscribeCost: number;
+  private readonly venueClock: VenueClock;
+  private clockTimer: NodeJS.Timeout | undefined;
+  /** The offset last warned about (undefined while within `clockSkewWarnMs`). */
+  private warnedOffsetMs: number | undefined;
 
   constructor(private readonly deps: DeribitVenueDeps) {
     const { config } = deps;
     this.log = deps.logger;
     this.rest = deps.rest;
+    this.venueClock = deps.venueClock ?? new VenueClock(deps.clock);
     this.privateChannels = deps.credentials
       ? config.currencies.flatMap((c) => [`user.changes.any.${c}.raw`, `user.portfolio.${c}`])
       : [];
@@ -143,6 +167,10 @@ export class DeribitVenue implements Venue {
       onRestored: (confirmed) => this.tickers.markRestored(confirmed),
       // A subscribe call costs 3,000 credits, several ordinary requests' worth (spec 9).
       beforeSubscribe: () => this.limiter.acquire({ nonMatching: this.subscribeCost }),
+      // Every (re)connect measures the clock on that connection before the login is signed.
+      beforeLogin: async (call) => {
+        await this.syncClock('connection opened', () => call('public/get_time', {}, Math.min(1_000, Math.max(100, Math.floor(config.loginTimeoutMs / 4)))));
+      },
     });
     this.tickers = new LazySubscriptions({
       batchSize: config.optionSubscriptionBatchSize,
@@ -185,6 +213,8 @@ export class DeribitVenue implements Venue {
       // New option expiries are listed every day: refresh the catalogue now and then.
       this.instrumentsTimer = setInterval(() => void this.reloadInstruments('periodic refresh'), this.deps.instrumentsRefreshIntervalMs ?? 3_600_000);
       this.instrumentsTimer.unref();
+      this.clockTimer = setInterval(() => void this.syncClock('periodic refresh'), this.deps.clockSyncIntervalMs ?? this.deps.config.clockSyncIntervalSecs * 1_000);
+      this.clockTimer.unref();
     }
     await this.ws.socket.whenReady({ timeoutMs: this.deps.connectTimeoutMs ?? 15_000 });
   }
@@ -194,6 +224,8 @@ export class DeribitVenue implements Venue {
     this.expiryTimer = undefined;
     if (this.instrumentsTimer) clearInterval(this.instrumentsTimer);
     this.instrumentsTimer = undefined;
+    if (this.clockTimer) clearInterval(this.clockTimer);
+    this.clockTimer = undefined;
     this.started = false;
     this.limiter.close('deribit venue disconnected');
     this.tickers.close();
@@ -213,9 +245,64 @@ export class DeribitVenue implements Venue {
     return true;
   }
 
-  /** Not measured yet (lands with the clock-offset work). */
+  /** The venue-host offset measured with `public/get_time` (after every connect and periodically). */
   clockOffset(): ClockOffset | undefined {
-    return undefined;
+    return this.venueClock.offset();
+  }
+
+  /**
+   * Measures the venue-host clock offset NTP-style with a few `public/get_time` calls (over
+   * `getTime`, default: the WebSocket when ready, else REST) and keeps the sample with the
+   * smallest round trip. Never throws: a failed measurement keeps the previous offset.
+   */
+  async syncClock(why: string, getTime?: () => Promise<unknown>): Promise<ClockOffset | undefined> {
+    const read =
+      getTime ??
+      (this.ws.socket.isReady()
+        ? () => this.ws.call('public/get_time', {}, { timeoutMs: Math.min(2_000, this.deps.config.requestTimeoutMs) })
+        : () => this.rest.call('public/get_time', {}, z.unknown()));
+    const samples: ClockOffset[] = [];
+    try {
+      for (let i = 0; i < CLOCK_SAMPLES; i += 1) {
+        // Three cheap calls now and then: take them only when the budget has room, never queue.
+        if (!this.limiter.tryAcquire({ nonMatching: 1 })) break;
+        const sentAt = this.deps.clock.now();
+        const raw = await read();
+        const receivedAt = this.deps.clock.now();
+        samples.push(offsetSample(sentAt, validateWire(z.number().int(), raw, 'public/get_time.result'), receivedAt));
+      }
+    } catch (err) {
+      if (samples.length === 0) {
+        this.log.warn({ err, why }, `measuring the deribit clock offset failed (${why}); keeping the previous offset, the next measurement is after the next reconnect or refresh`);
+        return undefined;
+      }
+    }
+    const best = bestSample(samples);
+    if (best) this.noteClockOffset(best, why);
+    return best;
+  }
+
+  private noteClockOffset(offset: ClockOffset, why: string): void {
+    this.venueClock.set(offset);
+    const limit = this.deps.config.clockSkewWarnMs;
+    const detail = { offsetMs: offset.offsetMs, rttMs: offset.rttMs, thresholdMs: limit, why };
+    if (Math.abs(offset.offsetMs) <= limit) {
+      if (this.warnedOffsetMs !== undefined) this.log.info(detail, 'deribit clock offset is back within clockSkewWarnMs');
+      else this.log.debug(detail, 'deribit clock offset measured');
+      this.warnedOffsetMs = undefined;
+      return;
+    }
+    // Once per excursion, and again when it has moved by more than the threshold since.
+    if (this.warnedOffsetMs !== undefined && Math.abs(offset.offsetMs - this.warnedOffsetMs) <= limit) {
+      this.log.debug(detail, 'deribit clock offset measured');
+      return;
+    }
+    this.warnedOffsetMs = offset.offsetMs;
+    const direction = offset.offsetMs < 0 ? 'behind' : 'ahead of';
+    this.log.warn(
+      detail,
+      `deribit's clock is ${Math.abs(offset.offsetMs)} ms ${direction} this host's (more than clockSkewWarnMs ${limit}); venue times and signatures are corrected with the measured offset, but check NTP on the host (timedatectl status / chronyc tracking)`,
+    );
   }
 
   subscribe(listener: VenueEventListener): () => void {
@@ -289,8 +376,9 @@ export class DeribitVenue implements Venue {
       const raw = await this.rpc(call.method, call.params, request.priority ?? 'normal');
       const result = validateWire(DeribitOrderResultSchema, raw, `${call.method}.result`);
       const now = this.deps.clock.now();
-      const order = parseOrder(result.order, now);
-      for (const t of result.trades) this.noteFill(parseTrade(t, now));
+      const offset = this.venueClock.offsetMs();
+      const order = parseOrder(result.order, now, 'order', offset);
+      for (const t of result.trades) this.noteFill(parseTrade(t, now, 'trade', offset));
       return { status: 'accepted', order };
     } catch (err) {
       return this.outcomeOf(err, call.method);
@@ -327,7 +415,7 @@ export class DeribitVenue implements Venue {
           if (!spawned || !LIVE_WIRE_STATES.has(spawned.order_state)) throw err;
           raw = await this.rpc('private/cancel', { order_id: spawned.order_id }, priority);
         }
-        return { status: 'accepted', order: parseOrder(validateWire(DeribitOrderSchema, raw, 'private/cancel.result'), this.deps.clock.now()) };
+        return { status: 'accepted', order: parseOrder(validateWire(DeribitOrderSchema, raw, 'private/cancel.result'), this.deps.clock.now(), 'order', this.venueClock.offsetMs()) };
       }
       if (!ref.clientId) return { status: 'rejected', code: 'INVALID_REQUEST', reason: 'cancel needs a venue order id or a client id', notFound: false };
       const currency = this.requireInstrument(ref.symbol).base;
@@ -364,7 +452,7 @@ export class DeribitVenue implements Venue {
     try {
       const raw = await this.rpc(call.method, call.params, request.priority ?? 'normal');
       const result = validateWire(DeribitOrderResultSchema, raw, 'private/edit.result');
-      return { status: 'accepted', order: parseOrder(result.order, this.deps.clock.now()) };
+      return { status: 'accepted', order: parseOrder(result.order, this.deps.clock.now(), 'order', this.venueClock.offsetMs()) };
     } catch (err) {
       return this.outcomeOf(err, 'private/edit');
     }
@@ -382,13 +470,13 @@ export class DeribitVenue implements Venue {
       if (ref.venueOrderId) {
         const raw = await this.rest.call('private/get_order_state', { order_id: ref.venueOrderId }, DeribitOrderSchema);
         const spawned = raw.order_state === 'triggered' ? await this.spawnedOrder(raw.order_id, raw) : undefined;
-        return { status: 'found', order: parseOrder(spawned ?? raw, now) };
+        return { status: 'found', order: parseOrder(spawned ?? raw, now, 'order', this.venueClock.offsetMs()) };
       }
       if (!ref.clientId) return { status: 'unknown', reason: 'lookup needs a venue order id or a client id' };
       const currency = this.requireInstrument(ref.symbol).base;
       const list = await this.rest.call('private/get_order_state_by_label', { currency, label: ref.clientId }, z.array(DeribitOrderSchema));
       const current = currentOrderOf(list.filter((o) => o.instrument_name === ref.symbol));
-      return current ? { status: 'found', order: parseOrder(current, now) } : { status: 'not_found' };
+      return current ? { status: 'found', order: parseOrder(current, now, 'order', this.venueClock.offsetMs()) } : { status: 'not_found' };
     } catch (err) {
       if (isOrderNotFound(err)) return { status: 'not_found' };
       return { status: 'unknown', reason: (err as Error).message };
@@ -411,12 +499,12 @@ export class DeribitVenue implements Venue {
     const now = this.deps.clock.now();
     if (symbol) {
       const list = await this.rest.call('private/get_open_orders_by_instrument', { instrument_name: symbol }, GetOpenOrdersResultSchema);
-      return this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${i}`));
+      return this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${i}`, this.venueClock.offsetMs()));
     }
     const out: OrderSnapshot[] = [];
     for (const currency of this.deps.config.currencies) {
       const list = await this.rest.call('private/get_open_orders_by_currency', { currency }, GetOpenOrdersResultSchema);
-      out.push(...this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${currency}.${i}`)));
+      out.push(...this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${currency}.${i}`, this.venueClock.offsetMs())));
     }
     return out;
   }
@@ -441,14 +529,21 @@ export class DeribitVenue implements Venue {
     return out;
   }
 
+  /**
+   * Fills at or after `sinceMs` (host time). The venue is asked in its own time, from a margin
+   * before the converted start (the offset is an estimate), and fills are handed up in host time;
+   * fills up to that margin before `sinceMs` may be included (deduplicated by trade id above).
+   */
   async fillsSince(sinceMs: number, symbol?: string): Promise<readonly Fill[]> {
     const now = this.deps.clock.now();
+    const offset = this.venueClock.offsetMs();
+    const keepFrom = sinceMs - FILLS_SINCE_MARGIN_MS;
     const out: Fill[] = [];
     for (const currency of this.deps.config.currencies) {
       // Oldest first, 1000 a page: follow `has_more`, or the newest fills (the ones a reconnect
       // gap is about) would be cut off on a busy account.
       const seen = new Set<string>();
-      let start = Math.max(0, Math.floor(sinceMs));
+      let start = Math.max(0, Math.floor(sinceMs + offset - FILLS_SINCE_MARGIN_MS));
       for (let page = 0; ; page += 1) {
         const res = await this.rest.call(
           'private/get_user_trades_by_currency',
@@ -457,8 +552,8 @@ export class DeribitVenue implements Venue {
         );
         const fresh = res.trades.filter((t) => !seen.has(t.trade_id));
         for (const t of fresh) seen.add(t.trade_id);
-        const fills = this.parseEach(fresh, (t, i) => parseTrade(t, now, `trades.${currency}.${page}.${i}`));
-        out.push(...fills.filter((f) => f.tsMs >= sinceMs && (!symbol || f.symbol === symbol)));
+        const fills = this.parseEach(fresh, (t, i) => parseTrade(t, now, `trades.${currency}.${page}.${i}`, offset));
+        out.push(...fills.filter((f) => f.tsMs >= keepFrom && (!symbol || f.symbol === symbol)));
         const last = res.trades.at(-1);
         if (res.has_more !== true || last === undefined) break;
         // The next page starts at the last timestamp (inclusive; duplicates are skipped above). A
@@ -508,7 +603,8 @@ export class DeribitVenue implements Venue {
   }
 
   async pruneExpired(): Promise<string[]> {
-    return this.tickers.releaseExpired(this.deps.clock.now(), (channel) => {
+    // Expiry times are the venue's: compare them with the venue's clock.
+    return this.tickers.releaseExpired(this.venueClock.venueNow(), (channel) => {
       const symbol = channel.split('.')[1];
       return symbol ? this.instruments.get(symbol)?.expiryMs : undefined;
     });
@@ -523,11 +619,12 @@ export class DeribitVenue implements Venue {
   private onNotification(n: DeribitNotification): void {
     const channel = classifyChannel(n.channel);
     const venue = this.id;
+    const offset = this.venueClock.offsetMs();
     try {
       switch (channel.kind) {
         case 'ticker': {
           const data = validateWire(TickerDataSchema, n.data, n.channel);
-          this.emit({ type: 'ticker', venue, ticker: parseTicker(data, n.receivedAtMs) });
+          this.emit({ type: 'ticker', venue, ticker: parseTicker(data, n.receivedAtMs, n.channel, offset) });
           return;
         }
         case 'user.changes': {
@@ -535,8 +632,8 @@ export class DeribitVenue implements Venue {
           // must not take the fills and positions of the same push down with it.
           const data = validateWire(UserChangesEnvelopeSchema, n.data, n.channel);
           const at = n.receivedAtMs;
-          const orders = this.parseItems(data.orders, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), at, p));
-          const fills = this.parseItems(data.trades, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), at, p));
+          const orders = this.parseItems(data.orders, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), at, p, offset));
+          const fills = this.parseItems(data.trades, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), at, p, offset));
           const positions = this.parseItems(data.positions, n.channel, 'positions', (w, p) =>
             parsePosition(validateWire(DeribitPositionSchema, w, p), at, p),
           );
@@ -550,14 +647,14 @@ export class DeribitVenue implements Venue {
         }
         case 'user.orders': {
           const items = validateWire(UserOrdersEnvelopeSchema, n.data, n.channel);
-          for (const order of this.parseItems(items, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), n.receivedAtMs, p))) {
+          for (const order of this.parseItems(items, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), n.receivedAtMs, p, offset))) {
             this.emit({ type: 'order', venue, order });
           }
           return;
         }
         case 'user.trades': {
           const items = validateWire(UserTradesEnvelopeSchema, n.data, n.channel);
-          for (const fill of this.parseItems(items, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), n.receivedAtMs, p))) {
+          for (const fill of this.parseItems(items, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), n.receivedAtMs, p, offset))) {
             this.noteFill(fill);
             this.emit({ type: 'fill', venue, fill });
           }
@@ -606,6 +703,8 @@ export class DeribitVenue implements Venue {
 
   private onReady(): void {
     if (this.instruments.size === 0) void this.reloadInstruments('connection ready without instruments');
+    // With credentials the clock was measured before the login; a public session measures now.
+    if (!this.deps.credentials) void this.syncClock('connection ready');
     if (!this.everReady) {
       this.everReady = true;
       return;

@@ -25,6 +25,7 @@ export interface DeribitNotification {
 export interface DeribitWsClientOptions {
   readonly wsUrl: string;
   readonly logger: Logger;
+  /** The venue's clock (host time + measured offset): signature timestamps are venue time. */
   readonly clock: Clock;
   /** Without credentials the session is public only (market data). */
   readonly credentials?: DeribitCredentials;
@@ -43,6 +44,12 @@ export interface DeribitWsClientOptions {
   readonly onRestored?: (confirmed: readonly string[]) => void;
   /** Waits for rate-limit budget before each subscribe call (restores included). */
   readonly beforeSubscribe?: () => Promise<void>;
+  /**
+   * Runs on every new connection before the login is signed, with a way to call public methods
+   * on that connection (the venue measures the clock offset here, so the signature's timestamp is
+   * the venue's time). Must not throw; it counts against the login timeout.
+   */
+  readonly beforeLogin?: (call: (method: string, params: object, timeoutMs?: number) => Promise<unknown>) => Promise<void>;
 }
 
 const PRIVATE_CHANNEL = /^user\./;
@@ -183,6 +190,7 @@ export class DeribitWsClient {
   private async login(ctx: ConnectionContext): Promise<void> {
     const credentials = this.options.credentials;
     if (!credentials) return;
+    await this.options.beforeLogin?.((method, params, timeoutMs) => this.callOn(ctx, method, params, timeoutMs));
     const params = buildClientSignatureAuthParams(credentials, this.options.clock.now(), generateNonce(), {
       scope: sessionScope(this.options.sessionName),
     });
