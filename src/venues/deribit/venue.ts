@@ -74,6 +74,8 @@ export interface DeribitVenueDeps {
   readonly instrumentsRefreshIntervalMs?: number;
   /** How long connect() waits for the first ready state. Default 15 s. */
   readonly connectTimeoutMs?: number;
+  /** First delay before a failed catalogue load is tried again (doubling, up to 60 s). Default 1 s. */
+  readonly instrumentsRetryDelayMs?: number;
   /**
    * The venue-host clock offset, shared with the clients that sign (they sign with its venue
    * time). Default: a new one on `clock`.
@@ -149,6 +151,13 @@ export class DeribitVenue implements Venue {
   /** One subscribe call in units of the non-matching-engine budget. */
   private readonly subscribeCost: number;
   private readonly venueClock: VenueClock;
+  /** True once a whole catalogue load has succeeded: only then is an unknown symbol really unknown. */
+  private catalogueLoaded = false;
+  /** Tickers asked for before the catalogue loaded: subscribed as soon as it does. */
+  private readonly deferredTickers = new Set<string>();
+  private instrumentsLoading: Promise<void> | undefined;
+  private instrumentsRetryTimer: NodeJS.Timeout | undefined;
+  private instrumentsFailures = 0;
   private clockTimer: NodeJS.Timeout | undefined;
   /** The offset last warned about (undefined while within `clockSkewWarnMs`). */
   private warnedOffsetMs: number | undefined;
@@ -226,6 +235,8 @@ export class DeribitVenue implements Venue {
     this.instrumentsTimer = undefined;
     if (this.clockTimer) clearInterval(this.clockTimer);
     this.clockTimer = undefined;
+    if (this.instrumentsRetryTimer) clearTimeout(this.instrumentsRetryTimer);
+    this.instrumentsRetryTimer = undefined;
     this.started = false;
     this.limiter.close('deribit venue disconnected');
     this.tickers.close();
@@ -333,6 +344,8 @@ export class DeribitVenue implements Venue {
       }
     }
     this.log.info({ count: this.instruments.size }, 'deribit instruments loaded');
+    this.catalogueLoaded = true;
+    this.subscribeDeferredTickers();
     return [...this.instruments.values()];
   }
 
@@ -588,13 +601,50 @@ export class DeribitVenue implements Venue {
     return `ticker.${symbol}.100ms`;
   }
 
+  /**
+   * Subscribes the ticker of `symbol`. Before the instrument catalogue has loaded (a failed
+   * start-up load is retried with backoff) the request is remembered and subscribed once it
+   * arrives; after it has loaded, an unknown symbol is refused with an error naming it.
+   */
   async watchTicker(symbol: string): Promise<void> {
-    if (!this.instruments.has(symbol)) throw new DeribitRequestError('symbol', `unknown deribit instrument ${symbol}`);
+    if (!this.instruments.has(symbol)) {
+      if (this.catalogueLoaded) {
+        throw new DeribitRequestError(
+          'symbol',
+          `unknown deribit instrument ${symbol}: not among the ${this.instruments.size} instruments listed for ${this.deps.config.currencies.join(', ')}; check the name (e.g. BTC-PERPETUAL) and venues.deribit.currencies`,
+        );
+      }
+      if (!this.deferredTickers.has(symbol)) {
+        this.deferredTickers.add(symbol);
+        this.log.info({ symbol }, `deribit instruments are not loaded yet; the ticker of ${symbol} is subscribed as soon as they are`);
+      }
+      return;
+    }
     await this.tickers.request([this.tickerChannel(symbol)]);
   }
 
   async unwatchTicker(symbol: string): Promise<void> {
+    this.deferredTickers.delete(symbol);
     await this.tickers.release([this.tickerChannel(symbol)]);
+  }
+
+  /** After a catalogue load: subscribe the tickers asked for before it; name the ones it does not list. */
+  private subscribeDeferredTickers(): void {
+    if (this.deferredTickers.size === 0) return;
+    const symbols = [...this.deferredTickers];
+    this.deferredTickers.clear();
+    const known = symbols.filter((s) => this.instruments.has(s));
+    for (const symbol of symbols.filter((s) => !this.instruments.has(s))) {
+      this.log.error(
+        { symbol },
+        `cannot watch the deribit ticker of ${symbol}: the venue does not list it (asked for before the instruments loaded); check the name (e.g. BTC-PERPETUAL) and venues.deribit.currencies`,
+      );
+    }
+    if (known.length === 0) return;
+    this.log.info({ symbols: known }, 'deribit instruments loaded; subscribing the tickers asked for before');
+    this.tickers.request(known.map((s) => this.tickerChannel(s))).catch((err: unknown) => {
+      this.log.warn({ err, symbols: known }, 'subscribing deferred deribit tickers failed; they are retried with the other subscriptions');
+    });
   }
 
   /** Lazy-subscription state, for tests and health detail. */
@@ -689,20 +739,51 @@ export class DeribitVenue implements Venue {
   }
 
   /** After every reconnect: re-read orders, fills and positions over REST, because pushes in the gap are lost. */
-  /** Load the instrument catalogue; a failure is logged and retried later, never thrown. */
-  private async reloadInstruments(why: string): Promise<void> {
+  /**
+   * Load the instrument catalogue; never throws. Until one load has succeeded a failure is retried
+   * with backoff (1 s doubling up to 60 s); after that, the periodic refresh tries again.
+   */
+  private reloadInstruments(why: string): Promise<void> {
+    this.instrumentsLoading ??= this.reloadInstrumentsOnce(why).finally(() => {
+      this.instrumentsLoading = undefined;
+    });
+    return this.instrumentsLoading;
+  }
+
+  private async reloadInstrumentsOnce(why: string): Promise<void> {
     try {
       await this.loadInstruments();
+      this.instrumentsFailures = 0;
+      if (this.instrumentsRetryTimer) clearTimeout(this.instrumentsRetryTimer);
+      this.instrumentsRetryTimer = undefined;
     } catch (err) {
-      this.log.error(
-        { err, why },
-        `loading deribit instruments failed (${why}); orders for unknown instruments are refused until a reload succeeds (on the next ready connection and every refresh interval)`,
-      );
+      this.instrumentsFailures += 1;
+      const retryInMs = this.catalogueLoaded ? undefined : this.scheduleInstrumentsRetry();
+      const detail = { err, why, attempt: this.instrumentsFailures, retryInMs };
+      const text = `loading deribit instruments failed (${why}); orders for unknown instruments are refused until a reload succeeds (${
+        retryInMs === undefined ? 'on the next refresh' : `next try in ${retryInMs} ms`
+      }); tickers asked for meanwhile are subscribed once it does`;
+      if (this.instrumentsFailures === 1) this.log.error(detail, text);
+      else this.log.warn(detail, text);
     }
   }
 
+  /** Arms one retry of the catalogue load (none while one is armed); returns its delay. */
+  private scheduleInstrumentsRetry(): number | undefined {
+    if (!this.started) return undefined;
+    const base = this.deps.instrumentsRetryDelayMs ?? 1_000;
+    const delayMs = Math.min(60_000, base * 2 ** Math.min(10, this.instrumentsFailures - 1));
+    if (this.instrumentsRetryTimer) return delayMs;
+    this.instrumentsRetryTimer = setTimeout(() => {
+      this.instrumentsRetryTimer = undefined;
+      void this.reloadInstruments('retry after a failed load');
+    }, delayMs);
+    this.instrumentsRetryTimer.unref();
+    return delayMs;
+  }
+
   private onReady(): void {
-    if (this.instruments.size === 0) void this.reloadInstruments('connection ready without instruments');
+    if (!this.catalogueLoaded) void this.reloadInstruments('connection ready without instruments');
     // With credentials the clock was measured before the login; a public session measures now.
     if (!this.deps.credentials) void this.syncClock('connection ready');
     if (!this.everReady) {

@@ -8,8 +8,16 @@ import type { Clock } from '../../domain/ports.js';
 import type { BackoffOptions } from '../shared/backoff.js';
 import { ReconnectingSocket, type ConnectionContext, type InboundFrame } from '../shared/reconnecting-socket.js';
 import { RequestTracker } from '../shared/request-tracker.js';
-import { buildClientSignatureAuthParams, buildRefreshTokenAuthParams, generateNonce, sessionScope, type DeribitCredentials } from './credentials.js';
-import { DeribitApiError } from './errors.js';
+import {
+  buildClientSignatureAuthParams,
+  buildRefreshTokenAuthParams,
+  DERIBIT_CLIENT_ID_ENV,
+  DERIBIT_CLIENT_SECRET_ENV,
+  generateNonce,
+  sessionScope,
+  type DeribitCredentials,
+} from './credentials.js';
+import { classifyLoginError, DeribitApiError } from './errors.js';
 import { DeribitAuthResultSchema, DeribitSubscribeResultSchema } from './rest-models.js';
 import { buildRpcRequest, validateWire, type RpcErrorObject } from './rpc.js';
 import { classifyFrame } from './ws-messages.js';
@@ -198,18 +206,39 @@ export class DeribitWsClient {
     try {
       raw = await this.callOn(ctx, 'public/auth', params, this.options.loginTimeoutMs);
     } catch (err) {
-      if (err instanceof DeribitApiError) {
-        this.log.error(
-          { code: err.rpcCode, reason: err.rpcMessage },
-          'deribit login refused: check DERIBIT_CLIENT_ID / DERIBIT_CLIENT_SECRET and the key scopes; retrying with backoff',
-        );
-      }
+      this.logLoginFailure(err);
       throw err;
     }
     const result = validateWire(DeribitAuthResultSchema, raw, 'public/auth.result');
     this.refreshToken = result.refresh_token;
     this.log.info({ scope: result.scope, expiresInSecs: result.expires_in }, 'deribit login acknowledged');
     this.scheduleRefresh(result.expires_in);
+  }
+
+  /**
+   * Says why a login failed in words an operator can act on. The socket then reconnects and logs
+   * in again with backoff. A timeout is reported by the socket itself.
+   */
+  private logLoginFailure(err: unknown): void {
+    if (!(err instanceof DeribitApiError)) return;
+    const detail = { code: err.rpcCode, reason: err.rpcMessage };
+    switch (classifyLoginError(err)) {
+      case 'rate_limited':
+        this.log.warn(
+          detail,
+          'deribit login was rate-limited (too_many_requests): the account has spent its request credits (another client or the web UI on the same subaccount?); retrying with backoff',
+        );
+        return;
+      case 'transient':
+        this.log.warn(detail, 'deribit login failed with a transient venue error (maintenance or unavailable); retrying with backoff');
+        return;
+      case 'credentials':
+        this.log.error(
+          detail,
+          `deribit login refused: check ${DERIBIT_CLIENT_ID_ENV} / ${DERIBIT_CLIENT_SECRET_ENV}, the key's scopes and the host clock; retrying with backoff`,
+        );
+        return;
+    }
   }
 
   private scheduleRefresh(expiresInSecs: number): void {
