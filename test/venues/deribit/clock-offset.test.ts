@@ -108,6 +108,21 @@ describe('Deribit adapter: venue-host clock offset', () => {
     expect(v.log.lines.filter((l) => l.level === 40 && /clock/i.test(String(l.msg)))).toHaveLength(0);
   });
 
+  it('the periodic refresh measures again over the live connection and follows the venue clock', async () => {
+    const v = await skewed(-3_000);
+    const before = v.sim.requests.filter((r) => r.method === 'public/get_time').length;
+    v.sim.clock.advance(4_500); // the venue is now 1.5 s ahead
+    const offset = await v.venue.syncClock('periodic refresh');
+    expect(Math.abs(offset!.offsetMs - 1_500)).toBeLessThan(500);
+    expect(v.venue.clockOffset()).toEqual(offset);
+    const calls = v.sim.requests.filter((r) => r.method === 'public/get_time').slice(before);
+    expect(calls.length).toBe(3);
+    expect(calls.every((r) => r.transport === 'ws')).toBe(true);
+    // still beyond the threshold, but on the other side: warned again, saying "ahead"
+    const warnings = v.log.lines.filter((l) => l.level === 40 && /clock/i.test(String(l.msg)));
+    expect(warnings.map((w) => /ahead/.test(String(w.msg)))).toEqual([false, true]);
+  });
+
   it('measures again after a reconnect (the venue clock moved meanwhile)', async () => {
     const v = await skewed(-3_000);
     expect(Math.abs(v.venue.clockOffset()!.offsetMs + 3_000)).toBeLessThan(500);
