@@ -274,9 +274,12 @@ export class DeribitWsClient {
       } catch (reauthErr) {
         const retryInMs = Math.min(REFRESH_RETRY_MAX_MS, REFRESH_RETRY_MS * 2 ** this.refreshFailures);
         this.refreshFailures += 1;
-        this.log.error(
-          { err: reauthErr, retryInMs },
-          'deribit re-authentication failed after a failed token refresh; retrying shortly (a reconnect also logs in again)',
+        const kind = classifyLoginError(reauthErr);
+        this.log[kind === 'credentials' ? 'error' : 'warn'](
+          { err: reauthErr, retryInMs, kind },
+          kind === 'credentials'
+            ? `deribit re-authentication refused after a failed token refresh: check ${DERIBIT_CLIENT_ID_ENV} / ${DERIBIT_CLIENT_SECRET_ENV} and the key's scopes; retrying shortly (a reconnect also logs in again)`
+            : `deribit re-authentication failed after a failed token refresh (${kind === 'rate_limited' ? 'rate-limited' : 'transient'}); retrying shortly (a reconnect also logs in again)`,
         );
         this.scheduleRefreshIn(retryInMs);
       }

@@ -45,6 +45,18 @@ describe('Deribit adapter: login failures are classified', () => {
     expect(h.log.lines.filter((l) => l.level >= 50)).toEqual([]);
   });
 
+  it('a token refresh and the fallback login both rate-limited: a warning, and the next try succeeds', async () => {
+    h = await startDeribitHarness({ sim: { tokenLifetimeSec: 1 } });
+    h.sim.faults.rateLimitNext(2, { method: 'public/auth' });
+    await waitFor(() => h!.log.find('re-authentication failed after a failed token refresh').length, { timeoutMs: 5_000 });
+    const line = h.log.find('re-authentication failed after a failed token refresh')[0]!;
+    expect(line.level).toBe(40);
+    expect(String(line.msg)).toMatch(/rate-limited/);
+    await waitFor(() => h!.log.find('deribit token refreshed').length, { timeoutMs: 5_000, message: 'refreshed on the next try' });
+    expect(h.log.lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(h.venue.isReady()).toBe(true);
+  });
+
   it('classifies login errors: rate-limited, transient, or the credentials', () => {
     const api = (code: number, message: string) => new DeribitApiError({ code, message }, 'public/auth', 1);
     expect(classifyLoginError(api(10028, 'too_many_requests'))).toBe('rate_limited');
