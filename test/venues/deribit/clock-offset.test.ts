@@ -123,6 +123,17 @@ describe('Deribit adapter: venue-host clock offset', () => {
     expect(warnings.map((w) => /ahead/.test(String(w.msg)))).toEqual([false, true]);
   });
 
+  it('a public-only session (no API key) measures when ready; without a connection it measures over REST', async () => {
+    const v = await skewed(-3_000, { credentials: () => undefined });
+    await waitFor(() => v.venue.clockOffset(), { message: 'offset measured on the public session' });
+    expect(Math.abs(v.venue.clockOffset()!.offsetMs + 3_000)).toBeLessThan(500);
+    await v.venue.disconnect();
+    const before = v.sim.requests.length;
+    const offset = await v.venue.syncClock('periodic refresh');
+    expect(Math.abs(offset!.offsetMs + 3_000)).toBeLessThan(500);
+    expect(v.sim.requests.slice(before).filter((r) => r.method === 'public/get_time').map((r) => r.transport)).toEqual(['http', 'http', 'http']);
+  });
+
   it('measures again after a reconnect (the venue clock moved meanwhile)', async () => {
     const v = await skewed(-3_000);
     expect(Math.abs(v.venue.clockOffset()!.offsetMs + 3_000)).toBeLessThan(500);
