@@ -99,6 +99,15 @@ export function runVenueContract(name: string, setup: () => Promise<ContractHarn
       expect(venue.isReady()).toBe(true);
     });
 
+    it('reports the venue-host clock offset once connected (times at the port are host times)', async () => {
+      const { venue } = await start();
+      const offset = venue.clockOffset();
+      expect(offset).toBeDefined();
+      // the venue under test runs on this host's clock
+      expect(Math.abs(offset!.offsetMs)).toBeLessThanOrEqual(Math.max(50, offset!.rttMs));
+      expect(offset!.rttMs).toBeGreaterThanOrEqual(0);
+    });
+
     it('disconnect is safe to call twice', async () => {
       const { venue } = await start();
       await venue.disconnect();

@@ -61,6 +61,13 @@ export const DeribitConfigSchema = z
     reconnectInitialDelayMs: z.number().int().min(10).default(500),
     /** Ceiling of the reconnect delay (default 30,000 ms). */
     reconnectMaxDelayMs: z.number().int().min(100).default(30_000),
+    /**
+     * Warn when the venue's clock and this host's differ by more than this many ms (default 1,000).
+     * Times are corrected with the measured offset either way; a large one means the host's NTP is off.
+     */
+    clockSkewWarnMs: z.number().int().positive().default(1_000),
+    /** How often the venue-host clock offset is measured again with `public/get_time`, besides after every reconnect (default 300 s). */
+    clockSyncIntervalSecs: z.number().int().min(10).default(300),
     /** Instruments whose ticker the daemon watches from start-up (default BTC-PERPETUAL). */
     watchSymbols: z.array(z.string().min(1)).default(['BTC-PERPETUAL']),
   })

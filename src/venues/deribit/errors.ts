@@ -204,6 +204,32 @@ function codeOf(error: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * Why a `public/auth` failed, for the operator: `rate_limited` (10028, the account's credits are
+ * spent: wait and retry), `credentials` (a bad key, secret, signature or scope: retrying will not
+ * help until the operator fixes it), or `transient` (maintenance, unavailable, timeouts: retry).
+ */
+export type LoginFailureKind = 'rate_limited' | 'transient' | 'credentials';
+
+const CREDENTIAL_CODES: ReadonlySet<number> = new Set([10000, 13004, 13009, 13021, 13403]);
+
+export function classifyLoginError(error: unknown): LoginFailureKind {
+  const code = codeOf(error);
+  if (code === 10028 || code === 12998) return 'rate_limited';
+  if (!(error instanceof DeribitApiError) || code === undefined) return 'transient';
+  if (CREDENTIAL_CODES.has(code)) return 'credentials';
+  // A definite refusal we have no better word for is about the request we signed: the key.
+  return classify(error) === 'rejected' ? 'credentials' : 'transient';
+}
+
+/**
+ * True for `10028 too_many_requests`: the account's credit pool for that kind of request is empty.
+ * The other `backoff` codes (settlement, queue full, `retry`) say nothing about our budget.
+ */
+export function isRateLimited(error: unknown): boolean {
+  return codeOf(error) === 10028;
+}
+
 /** True for `10004 order_not_found`: the venue does not know the order id or label. */
 export function isOrderNotFound(error: unknown): boolean {
   return codeOf(error) === 10004;

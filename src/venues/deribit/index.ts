@@ -7,6 +7,7 @@ import type { Clock, Venue } from '../../domain/ports.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
 import { DeribitRestClient } from './rest-client.js';
+import { VenueClock } from '../shared/clock-offset.js';
 import { resolveDeribitUrls } from './urls.js';
 import { DeribitVenue } from './venue.js';
 import { DeribitWsClient } from './ws-client.js';
@@ -26,6 +27,8 @@ export interface CreateDeribitVenueOptions {
   readonly silenceTimeoutMs?: number;
   readonly expiryCheckIntervalMs?: number;
   readonly connectTimeoutMs?: number;
+  /** Overrides `clockSyncIntervalSecs` (tests). */
+  readonly clockSyncIntervalMs?: number;
 }
 
 export function createDeribitVenue(options: CreateDeribitVenueOptions): DeribitVenue & Venue {
@@ -34,20 +37,24 @@ export function createDeribitVenue(options: CreateDeribitVenueOptions): DeribitV
     restUrl: options.endpoints?.restUrl ?? config.restUrl,
     wsUrl: options.endpoints?.wsUrl ?? config.wsUrl,
   });
-  const rest = new DeribitRestClient({ restBaseUrl: urls.restBaseUrl, credentials, timeoutMs: config.requestTimeoutMs, logger, clock });
+  // Signatures carry the venue's time: the host clock plus the offset the venue measures.
+  const venueClock = new VenueClock(clock);
+  const rest = new DeribitRestClient({ restBaseUrl: urls.restBaseUrl, credentials, timeoutMs: config.requestTimeoutMs, logger, clock: venueClock.venue });
   return new DeribitVenue({
     config,
     logger,
     clock,
+    venueClock,
     credentials,
     rest,
+    clockSyncIntervalMs: options.clockSyncIntervalMs,
     expiryCheckIntervalMs: options.expiryCheckIntervalMs,
     connectTimeoutMs: options.connectTimeoutMs,
     ws: (hooks) =>
       new DeribitWsClient({
         wsUrl: urls.wsUrl,
         logger,
-        clock,
+        clock: venueClock.venue,
         credentials,
         sessionName: config.sessionName,
         heartbeatIntervalSecs: config.heartbeatIntervalSecs,
@@ -60,6 +67,7 @@ export function createDeribitVenue(options: CreateDeribitVenueOptions): DeribitV
         onNotification: hooks.onNotification,
         onRestored: hooks.onRestored,
         beforeSubscribe: hooks.beforeSubscribe,
+        beforeLogin: hooks.beforeLogin,
       }),
   });
 }

@@ -158,6 +158,11 @@ export function parseInstruments(list: readonly DeribitInstrument[]): {
 
 const MARKET_TYPES: ReadonlySet<OrderType> = new Set(['market', 'stop_market', 'take_market']);
 
+/** A venue timestamp (ms) in host time, given the venue-minus-host offset; undefined when absent. */
+export function venueTimeToHost(venueMs: number | null | undefined, offsetMs: number): number | undefined {
+  return typeof venueMs === 'number' && Number.isFinite(venueMs) ? venueMs - offsetMs : undefined;
+}
+
 /**
  * Translates an order object into a snapshot.
  * - `filled_amount`/`average_price` absent (untriggered trigger orders) → filled 0, no average;
@@ -167,8 +172,11 @@ const MARKET_TYPES: ReadonlySet<OrderType> = new Set(['market', 'stop_market', '
  *   string `"market_price"`).
  * - `label` → `clientId` (an empty label means none).
  * - `updatedAtMs` = `last_update_timestamp`, else `creation_timestamp`, else `receivedAtMs`.
+ *
+ * Times: `receivedAtMs` is host time; venue timestamps are brought into host time by subtracting
+ * `offsetMs` (venue clock minus host clock, 0 when unmeasured).
  */
-export function parseOrder(wire: DeribitOrder, receivedAtMs: number, path = 'order'): OrderSnapshot {
+export function parseOrder(wire: DeribitOrder, receivedAtMs: number, path = 'order', offsetMs = 0): OrderSnapshot {
   const type = orderTypeFromVenue(wire.order_type, `${path}.order_type`);
   const venueStatus = orderStatusFromVenue(wire.order_state, `${path}.order_state`);
   const size = decimalAt(wire.amount, `${path}.amount`);
@@ -200,7 +208,7 @@ export function parseOrder(wire: DeribitOrder, receivedAtMs: number, path = 'ord
     size,
     filledSize,
     reduceOnly: wire.reduce_only ?? false,
-    updatedAtMs: wire.last_update_timestamp ?? wire.creation_timestamp ?? receivedAtMs,
+    updatedAtMs: venueTimeToHost(wire.last_update_timestamp ?? wire.creation_timestamp, offsetMs) ?? receivedAtMs,
   };
   snapshot = withOptional(snapshot, 'clientId', nonEmpty(wire.label));
   snapshot = withOptional(snapshot, 'avgFillPrice', avgFillPrice);
@@ -213,9 +221,10 @@ export function parseOrder(wire: DeribitOrder, receivedAtMs: number, path = 'ord
 
 /**
  * Translates a user trade into a fill. `fee` keeps Deribit's sign (positive = paid, negative =
- * rebate) in `fee_currency`; `liquidity` M/T → maker/taker, anything else `unknown`.
+ * rebate) in `fee_currency`; `liquidity` M/T → maker/taker, anything else `unknown`. `tsMs` is
+ * host time: the venue's `timestamp` minus `offsetMs`, else `receivedAtMs` (host time already).
  */
-export function parseTrade(wire: DeribitTrade, receivedAtMs: number, path = 'trade'): Fill {
+export function parseTrade(wire: DeribitTrade, receivedAtMs: number, path = 'trade', offsetMs = 0): Fill {
   const fill: Fill = {
     venue: DERIBIT_VENUE_ID,
     tradeId: wire.trade_id,
@@ -227,7 +236,7 @@ export function parseTrade(wire: DeribitTrade, receivedAtMs: number, path = 'tra
     fee: decimalAt(wire.fee, `${path}.fee`),
     feeCurrency: wire.fee_currency,
     liquidity: liquidityFromVenue(wire.liquidity ?? undefined),
-    tsMs: Number.isFinite(wire.timestamp) ? wire.timestamp : receivedAtMs,
+    tsMs: venueTimeToHost(wire.timestamp, offsetMs) ?? receivedAtMs,
   };
   return withOptional(fill, 'clientId', nonEmpty(wire.label));
 }
@@ -270,9 +279,9 @@ export function parsePortfolio(wire: DeribitAccountSummary, receivedAtMs: number
 
 /**
  * Translates a ticker. An empty book side (price null, or amount 0) leaves bid/ask out. Options
- * carry `greeks` and `mark_iv` (percent).
+ * carry `greeks` and `mark_iv` (percent). `tsMs` is host time, as for `parseTrade`.
  */
-export function parseTicker(wire: DeribitTicker, receivedAtMs: number, path = 'ticker'): Ticker {
+export function parseTicker(wire: DeribitTicker, receivedAtMs: number, path = 'ticker', offsetMs = 0): Ticker {
   const side = (price: WireNumber | null | undefined, amount: WireNumber | null | undefined, name: string): Decimal | undefined => {
     const p = optionalDecimalAt(price, `${path}.${name}_price`);
     const a = optionalDecimalAt(amount, `${path}.${name}_amount`);
@@ -281,7 +290,7 @@ export function parseTicker(wire: DeribitTicker, receivedAtMs: number, path = 't
   let ticker: Ticker = {
     venue: DERIBIT_VENUE_ID,
     symbol: wire.instrument_name,
-    tsMs: Number.isFinite(wire.timestamp) ? wire.timestamp : receivedAtMs,
+    tsMs: venueTimeToHost(wire.timestamp, offsetMs) ?? receivedAtMs,
   };
   ticker = withOptional(ticker, 'bid', side(wire.best_bid_price, wire.best_bid_amount, 'best_bid'));
   ticker = withOptional(ticker, 'ask', side(wire.best_ask_price, wire.best_ask_amount, 'best_ask'));

@@ -19,6 +19,7 @@ export interface DeribitRestClientOptions {
   readonly credentials?: DeribitCredentials;
   readonly timeoutMs: number;
   readonly logger: Logger;
+  /** The venue's clock (host time + measured offset): signature timestamps are venue time. */
   readonly clock: Clock;
 }
 

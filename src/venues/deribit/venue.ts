@@ -11,10 +11,11 @@ import type { Instrument } from '../../domain/instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot } from '../../domain/order.js';
 import type { Balance, Fill, Position } from '../../domain/position.js';
 import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
+import { bestSample, offsetSample, VenueClock } from '../shared/clock-offset.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
-import { classify, DeribitApiError, isImmediateTrigger, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, DERIBIT_VENUE_ID } from './errors.js';
+import { classify, DeribitApiError, isImmediateTrigger, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, DERIBIT_VENUE_ID } from './errors.js';
 import {
   buildEditParams,
   buildOrderParams,
@@ -64,6 +65,7 @@ export interface DeribitVenueDeps {
     onNotification: (n: DeribitNotification) => void;
     onRestored: (confirmed: readonly string[]) => void;
     beforeSubscribe: () => Promise<void>;
+    beforeLogin: (call: (method: string, params: object, timeoutMs?: number) => Promise<unknown>) => Promise<void>;
   }) => DeribitWsClient;
   readonly rest: DeribitRestClient;
   /** How often expired instruments' channels are pruned. Default 60 s. */
@@ -72,6 +74,28 @@ export interface DeribitVenueDeps {
   readonly instrumentsRefreshIntervalMs?: number;
   /** How long connect() waits for the first ready state. Default 15 s. */
   readonly connectTimeoutMs?: number;
+  /** First delay before a failed catalogue load is tried again (doubling, up to 60 s). Default 1 s. */
+  readonly instrumentsRetryDelayMs?: number;
+  /**
+   * The venue-host clock offset, shared with the clients that sign (they sign with its venue
+   * time). Default: a new one on `clock`.
+   */
+  readonly venueClock?: VenueClock;
+  /** How often the clock offset is measured again. Default `clockSyncIntervalSecs`. */
+  readonly clockSyncIntervalMs?: number;
+}
+
+/** After a 10028, new entries on that pool wait this long (protective requests only for one refill). */
+const RATE_LIMIT_HOLD_MS = 1_000;
+
+/**
+ * The part of the matching-engine burst only protective requests (stop-loss, emergency close,
+ * cancels) may use, so entries can never drain what a stop needs: a quarter of the burst, at
+ * most 5 (a stop, its retries and an emergency close), at least 1 whenever the burst allows it.
+ */
+export function protectiveReserveOf(burst: number): number {
+  if (burst < 2) return 0;
+  return Math.max(1, Math.min(5, Math.floor(burst / 4)));
 }
 
 /** Trades per `get_user_trades_by_currency` page (the venue's maximum). */
@@ -79,6 +103,16 @@ const FILLS_PAGE_SIZE = 1000;
 
 /** Venue timestamps vs our clock: a resync reads fills from this long before the connection was lost. */
 const RESYNC_CLOCK_MARGIN_MS = 5_000;
+
+/**
+ * `fillsSince` asks the venue from this long before the converted start time and keeps fills from
+ * this long before it: the measured offset is good to about half a round trip and drifts between
+ * measurements. Fills are deduplicated by venue trade id above the port.
+ */
+const FILLS_SINCE_MARGIN_MS = 5_000;
+
+/** `public/get_time` samples per clock measurement (the one with the smallest round trip wins). */
+const CLOCK_SAMPLES = 3;
 
 /** Wire order states in which an order can still trade. */
 const LIVE_WIRE_STATES: ReadonlySet<string> = new Set(['open', 'untriggered']);
@@ -116,11 +150,23 @@ export class DeribitVenue implements Venue {
   private started = false;
   /** One subscribe call in units of the non-matching-engine budget. */
   private readonly subscribeCost: number;
+  private readonly venueClock: VenueClock;
+  /** True once a whole catalogue load has succeeded: only then is an unknown symbol really unknown. */
+  private catalogueLoaded = false;
+  /** Tickers asked for before the catalogue loaded: subscribed as soon as it does. */
+  private readonly deferredTickers = new Set<string>();
+  private instrumentsLoading: Promise<void> | undefined;
+  private instrumentsRetryTimer: NodeJS.Timeout | undefined;
+  private instrumentsFailures = 0;
+  private clockTimer: NodeJS.Timeout | undefined;
+  /** The offset last warned about (undefined while within `clockSkewWarnMs`). */
+  private warnedOffsetMs: number | undefined;
 
   constructor(private readonly deps: DeribitVenueDeps) {
     const { config } = deps;
     this.log = deps.logger;
     this.rest = deps.rest;
+    this.venueClock = deps.venueClock ?? new VenueClock(deps.clock);
     this.privateChannels = deps.credentials
       ? config.currencies.flatMap((c) => [`user.changes.any.${c}.raw`, `user.portfolio.${c}`])
       : [];
@@ -130,6 +176,10 @@ export class DeribitVenue implements Venue {
       onRestored: (confirmed) => this.tickers.markRestored(confirmed),
       // A subscribe call costs 3,000 credits, several ordinary requests' worth (spec 9).
       beforeSubscribe: () => this.limiter.acquire({ nonMatching: this.subscribeCost }),
+      // Every (re)connect measures the clock on that connection before the login is signed.
+      beforeLogin: async (call) => {
+        await this.syncClock('connection opened', () => call('public/get_time', {}, Math.min(1_000, Math.max(100, Math.floor(config.loginTimeoutMs / 4)))));
+      },
     });
     this.tickers = new LazySubscriptions({
       batchSize: config.optionSubscriptionBatchSize,
@@ -145,7 +195,7 @@ export class DeribitVenue implements Venue {
       name: 'deribit',
       logger: this.log,
       axes: {
-        matching: { kind: 'bucket', capacity: rl.matchingEngineBurst, refillPerSecond: rl.matchingEngineRatePerSec, protectiveReserve: Math.min(5, Math.floor(rl.matchingEngineBurst / 4)) },
+        matching: { kind: 'bucket', capacity: rl.matchingEngineBurst, refillPerSecond: rl.matchingEngineRatePerSec, protectiveReserve: protectiveReserveOf(rl.matchingEngineBurst) },
         nonMatching: { kind: 'bucket', capacity: rl.nonMatchingEngineBurst, refillPerSecond: rl.nonMatchingEngineRatePerSec },
       },
     });
@@ -172,6 +222,8 @@ export class DeribitVenue implements Venue {
       // New option expiries are listed every day: refresh the catalogue now and then.
       this.instrumentsTimer = setInterval(() => void this.reloadInstruments('periodic refresh'), this.deps.instrumentsRefreshIntervalMs ?? 3_600_000);
       this.instrumentsTimer.unref();
+      this.clockTimer = setInterval(() => void this.syncClock('periodic refresh'), this.deps.clockSyncIntervalMs ?? this.deps.config.clockSyncIntervalSecs * 1_000);
+      this.clockTimer.unref();
     }
     await this.ws.socket.whenReady({ timeoutMs: this.deps.connectTimeoutMs ?? 15_000 });
   }
@@ -181,6 +233,10 @@ export class DeribitVenue implements Venue {
     this.expiryTimer = undefined;
     if (this.instrumentsTimer) clearInterval(this.instrumentsTimer);
     this.instrumentsTimer = undefined;
+    if (this.clockTimer) clearInterval(this.clockTimer);
+    this.clockTimer = undefined;
+    if (this.instrumentsRetryTimer) clearTimeout(this.instrumentsRetryTimer);
+    this.instrumentsRetryTimer = undefined;
     this.started = false;
     this.limiter.close('deribit venue disconnected');
     this.tickers.close();
@@ -200,9 +256,64 @@ export class DeribitVenue implements Venue {
     return true;
   }
 
-  /** Not measured yet (lands with the clock-offset work). */
+  /** The venue-host offset measured with `public/get_time` (after every connect and periodically). */
   clockOffset(): ClockOffset | undefined {
-    return undefined;
+    return this.venueClock.offset();
+  }
+
+  /**
+   * Measures the venue-host clock offset NTP-style with a few `public/get_time` calls (over
+   * `getTime`, default: the WebSocket when ready, else REST) and keeps the sample with the
+   * smallest round trip. Never throws: a failed measurement keeps the previous offset.
+   */
+  async syncClock(why: string, getTime?: () => Promise<unknown>): Promise<ClockOffset | undefined> {
+    const read =
+      getTime ??
+      (this.ws.socket.isReady()
+        ? () => this.ws.call('public/get_time', {}, { timeoutMs: Math.min(2_000, this.deps.config.requestTimeoutMs) })
+        : () => this.rest.call('public/get_time', {}, z.unknown()));
+    const samples: ClockOffset[] = [];
+    try {
+      for (let i = 0; i < CLOCK_SAMPLES; i += 1) {
+        // Three cheap calls now and then: take them only when the budget has room, never queue.
+        if (!this.limiter.tryAcquire({ nonMatching: 1 })) break;
+        const sentAt = this.deps.clock.now();
+        const raw = await read();
+        const receivedAt = this.deps.clock.now();
+        samples.push(offsetSample(sentAt, validateWire(z.number().int(), raw, 'public/get_time.result'), receivedAt));
+      }
+    } catch (err) {
+      if (samples.length === 0) {
+        this.log.warn({ err, why }, `measuring the deribit clock offset failed (${why}); keeping the previous offset, the next measurement is after the next reconnect or refresh`);
+        return undefined;
+      }
+    }
+    const best = bestSample(samples);
+    if (best) this.noteClockOffset(best, why);
+    return best;
+  }
+
+  private noteClockOffset(offset: ClockOffset, why: string): void {
+    this.venueClock.set(offset);
+    const limit = this.deps.config.clockSkewWarnMs;
+    const detail = { offsetMs: offset.offsetMs, rttMs: offset.rttMs, thresholdMs: limit, why };
+    if (Math.abs(offset.offsetMs) <= limit) {
+      if (this.warnedOffsetMs !== undefined) this.log.info(detail, 'deribit clock offset is back within clockSkewWarnMs');
+      else this.log.debug(detail, 'deribit clock offset measured');
+      this.warnedOffsetMs = undefined;
+      return;
+    }
+    // Once per excursion, and again when it has moved by more than the threshold since.
+    if (this.warnedOffsetMs !== undefined && Math.abs(offset.offsetMs - this.warnedOffsetMs) <= limit) {
+      this.log.debug(detail, 'deribit clock offset measured');
+      return;
+    }
+    this.warnedOffsetMs = offset.offsetMs;
+    const direction = offset.offsetMs < 0 ? 'behind' : 'ahead of';
+    this.log.warn(
+      detail,
+      `deribit's clock is ${Math.abs(offset.offsetMs)} ms ${direction} this host's (more than clockSkewWarnMs ${limit}); venue times and signatures are corrected with the measured offset, but check NTP on the host (timedatectl status / chronyc tracking)`,
+    );
   }
 
   subscribe(listener: VenueEventListener): () => void {
@@ -233,6 +344,8 @@ export class DeribitVenue implements Venue {
       }
     }
     this.log.info({ count: this.instruments.size }, 'deribit instruments loaded');
+    this.catalogueLoaded = true;
+    this.subscribeDeferredTickers();
     return [...this.instruments.values()];
   }
 
@@ -243,13 +356,15 @@ export class DeribitVenue implements Venue {
   // ---- orders ----------------------------------------------------------------------------------
 
   private async rpc(method: string, params: object, priority: RatePriority = 'normal'): Promise<unknown> {
-    await this.limiter.acquire(MATCHING_ENGINE.has(method) ? { matching: 1 } : { nonMatching: 1 }, priority);
+    const axis = MATCHING_ENGINE.has(method) ? 'matching' : 'nonMatching';
+    await this.limiter.acquire({ [axis]: 1 }, priority);
     try {
       return await this.ws.call(method, params);
     } catch (err) {
-      if (err instanceof DeribitApiError && errorAction(err) === 'backoff') {
-        this.limiter.holdUntil(this.deps.clock.now() + 1_000);
-      }
+      // 10028: that pool (matching engine or not) is empty on the venue. Entries wait a while;
+      // protective requests only for one request's refill. Other "back off" errors (settlement,
+      // queue full) say nothing about the budget: the caller's retry policy handles them.
+      if (isRateLimited(err)) this.limiter.holdUntil(this.deps.clock.now() + RATE_LIMIT_HOLD_MS, axis);
       if (err instanceof DeribitApiError && errorAction(err) === 'reauth') {
         void this.ws.reauthenticate().catch((e: unknown) => this.log.warn({ err: e }, 'deribit re-authentication failed; reconnect will log in again'));
       }
@@ -274,8 +389,9 @@ export class DeribitVenue implements Venue {
       const raw = await this.rpc(call.method, call.params, request.priority ?? 'normal');
       const result = validateWire(DeribitOrderResultSchema, raw, `${call.method}.result`);
       const now = this.deps.clock.now();
-      const order = parseOrder(result.order, now);
-      for (const t of result.trades) this.noteFill(parseTrade(t, now));
+      const offset = this.venueClock.offsetMs();
+      const order = parseOrder(result.order, now, 'order', offset);
+      for (const t of result.trades) this.noteFill(parseTrade(t, now, 'trade', offset));
       return { status: 'accepted', order };
     } catch (err) {
       return this.outcomeOf(err, call.method);
@@ -312,7 +428,7 @@ export class DeribitVenue implements Venue {
           if (!spawned || !LIVE_WIRE_STATES.has(spawned.order_state)) throw err;
           raw = await this.rpc('private/cancel', { order_id: spawned.order_id }, priority);
         }
-        return { status: 'accepted', order: parseOrder(validateWire(DeribitOrderSchema, raw, 'private/cancel.result'), this.deps.clock.now()) };
+        return { status: 'accepted', order: parseOrder(validateWire(DeribitOrderSchema, raw, 'private/cancel.result'), this.deps.clock.now(), 'order', this.venueClock.offsetMs()) };
       }
       if (!ref.clientId) return { status: 'rejected', code: 'INVALID_REQUEST', reason: 'cancel needs a venue order id or a client id', notFound: false };
       const currency = this.requireInstrument(ref.symbol).base;
@@ -349,7 +465,7 @@ export class DeribitVenue implements Venue {
     try {
       const raw = await this.rpc(call.method, call.params, request.priority ?? 'normal');
       const result = validateWire(DeribitOrderResultSchema, raw, 'private/edit.result');
-      return { status: 'accepted', order: parseOrder(result.order, this.deps.clock.now()) };
+      return { status: 'accepted', order: parseOrder(result.order, this.deps.clock.now(), 'order', this.venueClock.offsetMs()) };
     } catch (err) {
       return this.outcomeOf(err, 'private/edit');
     }
@@ -367,13 +483,13 @@ export class DeribitVenue implements Venue {
       if (ref.venueOrderId) {
         const raw = await this.rest.call('private/get_order_state', { order_id: ref.venueOrderId }, DeribitOrderSchema);
         const spawned = raw.order_state === 'triggered' ? await this.spawnedOrder(raw.order_id, raw) : undefined;
-        return { status: 'found', order: parseOrder(spawned ?? raw, now) };
+        return { status: 'found', order: parseOrder(spawned ?? raw, now, 'order', this.venueClock.offsetMs()) };
       }
       if (!ref.clientId) return { status: 'unknown', reason: 'lookup needs a venue order id or a client id' };
       const currency = this.requireInstrument(ref.symbol).base;
       const list = await this.rest.call('private/get_order_state_by_label', { currency, label: ref.clientId }, z.array(DeribitOrderSchema));
       const current = currentOrderOf(list.filter((o) => o.instrument_name === ref.symbol));
-      return current ? { status: 'found', order: parseOrder(current, now) } : { status: 'not_found' };
+      return current ? { status: 'found', order: parseOrder(current, now, 'order', this.venueClock.offsetMs()) } : { status: 'not_found' };
     } catch (err) {
       if (isOrderNotFound(err)) return { status: 'not_found' };
       return { status: 'unknown', reason: (err as Error).message };
@@ -396,12 +512,12 @@ export class DeribitVenue implements Venue {
     const now = this.deps.clock.now();
     if (symbol) {
       const list = await this.rest.call('private/get_open_orders_by_instrument', { instrument_name: symbol }, GetOpenOrdersResultSchema);
-      return this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${i}`));
+      return this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${i}`, this.venueClock.offsetMs()));
     }
     const out: OrderSnapshot[] = [];
     for (const currency of this.deps.config.currencies) {
       const list = await this.rest.call('private/get_open_orders_by_currency', { currency }, GetOpenOrdersResultSchema);
-      out.push(...this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${currency}.${i}`)));
+      out.push(...this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${currency}.${i}`, this.venueClock.offsetMs())));
     }
     return out;
   }
@@ -426,14 +542,21 @@ export class DeribitVenue implements Venue {
     return out;
   }
 
+  /**
+   * Fills at or after `sinceMs` (host time). The venue is asked in its own time, from a margin
+   * before the converted start (the offset is an estimate), and fills are handed up in host time;
+   * fills up to that margin before `sinceMs` may be included (deduplicated by trade id above).
+   */
   async fillsSince(sinceMs: number, symbol?: string): Promise<readonly Fill[]> {
     const now = this.deps.clock.now();
+    const offset = this.venueClock.offsetMs();
+    const keepFrom = sinceMs - FILLS_SINCE_MARGIN_MS;
     const out: Fill[] = [];
     for (const currency of this.deps.config.currencies) {
       // Oldest first, 1000 a page: follow `has_more`, or the newest fills (the ones a reconnect
       // gap is about) would be cut off on a busy account.
       const seen = new Set<string>();
-      let start = Math.max(0, Math.floor(sinceMs));
+      let start = Math.max(0, Math.floor(sinceMs + offset - FILLS_SINCE_MARGIN_MS));
       for (let page = 0; ; page += 1) {
         const res = await this.rest.call(
           'private/get_user_trades_by_currency',
@@ -442,8 +565,8 @@ export class DeribitVenue implements Venue {
         );
         const fresh = res.trades.filter((t) => !seen.has(t.trade_id));
         for (const t of fresh) seen.add(t.trade_id);
-        const fills = this.parseEach(fresh, (t, i) => parseTrade(t, now, `trades.${currency}.${page}.${i}`));
-        out.push(...fills.filter((f) => f.tsMs >= sinceMs && (!symbol || f.symbol === symbol)));
+        const fills = this.parseEach(fresh, (t, i) => parseTrade(t, now, `trades.${currency}.${page}.${i}`, offset));
+        out.push(...fills.filter((f) => f.tsMs >= keepFrom && (!symbol || f.symbol === symbol)));
         const last = res.trades.at(-1);
         if (res.has_more !== true || last === undefined) break;
         // The next page starts at the last timestamp (inclusive; duplicates are skipped above). A
@@ -478,13 +601,50 @@ export class DeribitVenue implements Venue {
     return `ticker.${symbol}.100ms`;
   }
 
+  /**
+   * Subscribes the ticker of `symbol`. Before the instrument catalogue has loaded (a failed
+   * start-up load is retried with backoff) the request is remembered and subscribed once it
+   * arrives; after it has loaded, an unknown symbol is refused with an error naming it.
+   */
   async watchTicker(symbol: string): Promise<void> {
-    if (!this.instruments.has(symbol)) throw new DeribitRequestError('symbol', `unknown deribit instrument ${symbol}`);
+    if (!this.instruments.has(symbol)) {
+      if (this.catalogueLoaded) {
+        throw new DeribitRequestError(
+          'symbol',
+          `unknown deribit instrument ${symbol}: not among the ${this.instruments.size} instruments listed for ${this.deps.config.currencies.join(', ')}; check the name (e.g. BTC-PERPETUAL) and venues.deribit.currencies`,
+        );
+      }
+      if (!this.deferredTickers.has(symbol)) {
+        this.deferredTickers.add(symbol);
+        this.log.info({ symbol }, `deribit instruments are not loaded yet; the ticker of ${symbol} is subscribed as soon as they are`);
+      }
+      return;
+    }
     await this.tickers.request([this.tickerChannel(symbol)]);
   }
 
   async unwatchTicker(symbol: string): Promise<void> {
+    this.deferredTickers.delete(symbol);
     await this.tickers.release([this.tickerChannel(symbol)]);
+  }
+
+  /** After a catalogue load: subscribe the tickers asked for before it; name the ones it does not list. */
+  private subscribeDeferredTickers(): void {
+    if (this.deferredTickers.size === 0) return;
+    const symbols = [...this.deferredTickers];
+    this.deferredTickers.clear();
+    const known = symbols.filter((s) => this.instruments.has(s));
+    for (const symbol of symbols.filter((s) => !this.instruments.has(s))) {
+      this.log.error(
+        { symbol },
+        `cannot watch the deribit ticker of ${symbol}: the venue does not list it (asked for before the instruments loaded); check the name (e.g. BTC-PERPETUAL) and venues.deribit.currencies`,
+      );
+    }
+    if (known.length === 0) return;
+    this.log.info({ symbols: known }, 'deribit instruments loaded; subscribing the tickers asked for before');
+    this.tickers.request(known.map((s) => this.tickerChannel(s))).catch((err: unknown) => {
+      this.log.warn({ err, symbols: known }, 'subscribing deferred deribit tickers failed; they are retried with the other subscriptions');
+    });
   }
 
   /** Lazy-subscription state, for tests and health detail. */
@@ -493,7 +653,8 @@ export class DeribitVenue implements Venue {
   }
 
   async pruneExpired(): Promise<string[]> {
-    return this.tickers.releaseExpired(this.deps.clock.now(), (channel) => {
+    // Expiry times are the venue's: compare them with the venue's clock.
+    return this.tickers.releaseExpired(this.venueClock.venueNow(), (channel) => {
       const symbol = channel.split('.')[1];
       return symbol ? this.instruments.get(symbol)?.expiryMs : undefined;
     });
@@ -508,11 +669,12 @@ export class DeribitVenue implements Venue {
   private onNotification(n: DeribitNotification): void {
     const channel = classifyChannel(n.channel);
     const venue = this.id;
+    const offset = this.venueClock.offsetMs();
     try {
       switch (channel.kind) {
         case 'ticker': {
           const data = validateWire(TickerDataSchema, n.data, n.channel);
-          this.emit({ type: 'ticker', venue, ticker: parseTicker(data, n.receivedAtMs) });
+          this.emit({ type: 'ticker', venue, ticker: parseTicker(data, n.receivedAtMs, n.channel, offset) });
           return;
         }
         case 'user.changes': {
@@ -520,8 +682,8 @@ export class DeribitVenue implements Venue {
           // must not take the fills and positions of the same push down with it.
           const data = validateWire(UserChangesEnvelopeSchema, n.data, n.channel);
           const at = n.receivedAtMs;
-          const orders = this.parseItems(data.orders, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), at, p));
-          const fills = this.parseItems(data.trades, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), at, p));
+          const orders = this.parseItems(data.orders, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), at, p, offset));
+          const fills = this.parseItems(data.trades, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), at, p, offset));
           const positions = this.parseItems(data.positions, n.channel, 'positions', (w, p) =>
             parsePosition(validateWire(DeribitPositionSchema, w, p), at, p),
           );
@@ -535,14 +697,14 @@ export class DeribitVenue implements Venue {
         }
         case 'user.orders': {
           const items = validateWire(UserOrdersEnvelopeSchema, n.data, n.channel);
-          for (const order of this.parseItems(items, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), n.receivedAtMs, p))) {
+          for (const order of this.parseItems(items, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), n.receivedAtMs, p, offset))) {
             this.emit({ type: 'order', venue, order });
           }
           return;
         }
         case 'user.trades': {
           const items = validateWire(UserTradesEnvelopeSchema, n.data, n.channel);
-          for (const fill of this.parseItems(items, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), n.receivedAtMs, p))) {
+          for (const fill of this.parseItems(items, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), n.receivedAtMs, p, offset))) {
             this.noteFill(fill);
             this.emit({ type: 'fill', venue, fill });
           }
@@ -577,20 +739,53 @@ export class DeribitVenue implements Venue {
   }
 
   /** After every reconnect: re-read orders, fills and positions over REST, because pushes in the gap are lost. */
-  /** Load the instrument catalogue; a failure is logged and retried later, never thrown. */
-  private async reloadInstruments(why: string): Promise<void> {
+  /**
+   * Load the instrument catalogue; never throws. Until one load has succeeded a failure is retried
+   * with backoff (1 s doubling up to 60 s); after that, the periodic refresh tries again.
+   */
+  private reloadInstruments(why: string): Promise<void> {
+    this.instrumentsLoading ??= this.reloadInstrumentsOnce(why).finally(() => {
+      this.instrumentsLoading = undefined;
+    });
+    return this.instrumentsLoading;
+  }
+
+  private async reloadInstrumentsOnce(why: string): Promise<void> {
     try {
       await this.loadInstruments();
+      this.instrumentsFailures = 0;
+      if (this.instrumentsRetryTimer) clearTimeout(this.instrumentsRetryTimer);
+      this.instrumentsRetryTimer = undefined;
     } catch (err) {
-      this.log.error(
-        { err, why },
-        `loading deribit instruments failed (${why}); orders for unknown instruments are refused until a reload succeeds (on the next ready connection and every refresh interval)`,
-      );
+      this.instrumentsFailures += 1;
+      const retryInMs = this.catalogueLoaded ? undefined : this.scheduleInstrumentsRetry();
+      const detail = { err, why, attempt: this.instrumentsFailures, retryInMs };
+      const text = `loading deribit instruments failed (${why}); orders for unknown instruments are refused until a reload succeeds (${
+        retryInMs === undefined ? 'on the next refresh' : `next try in ${retryInMs} ms`
+      }); tickers asked for meanwhile are subscribed once it does`;
+      if (this.instrumentsFailures === 1) this.log.error(detail, text);
+      else this.log.warn(detail, text);
     }
   }
 
+  /** Arms one retry of the catalogue load (none while one is armed); returns its delay. */
+  private scheduleInstrumentsRetry(): number | undefined {
+    if (!this.started) return undefined;
+    const base = this.deps.instrumentsRetryDelayMs ?? 1_000;
+    const delayMs = Math.min(60_000, base * 2 ** Math.min(10, this.instrumentsFailures - 1));
+    if (this.instrumentsRetryTimer) return delayMs;
+    this.instrumentsRetryTimer = setTimeout(() => {
+      this.instrumentsRetryTimer = undefined;
+      void this.reloadInstruments('retry after a failed load');
+    }, delayMs);
+    this.instrumentsRetryTimer.unref();
+    return delayMs;
+  }
+
   private onReady(): void {
-    if (this.instruments.size === 0) void this.reloadInstruments('connection ready without instruments');
+    if (!this.catalogueLoaded) void this.reloadInstruments('connection ready without instruments');
+    // With credentials the clock was measured before the login; a public session measures now.
+    if (!this.deps.credentials) void this.syncClock('connection ready');
     if (!this.everReady) {
       this.everReady = true;
       return;

@@ -8,8 +8,16 @@ import type { Clock } from '../../domain/ports.js';
 import type { BackoffOptions } from '../shared/backoff.js';
 import { ReconnectingSocket, type ConnectionContext, type InboundFrame } from '../shared/reconnecting-socket.js';
 import { RequestTracker } from '../shared/request-tracker.js';
-import { buildClientSignatureAuthParams, buildRefreshTokenAuthParams, generateNonce, sessionScope, type DeribitCredentials } from './credentials.js';
-import { DeribitApiError } from './errors.js';
+import {
+  buildClientSignatureAuthParams,
+  buildRefreshTokenAuthParams,
+  DERIBIT_CLIENT_ID_ENV,
+  DERIBIT_CLIENT_SECRET_ENV,
+  generateNonce,
+  sessionScope,
+  type DeribitCredentials,
+} from './credentials.js';
+import { classifyLoginError, DeribitApiError } from './errors.js';
 import { DeribitAuthResultSchema, DeribitSubscribeResultSchema } from './rest-models.js';
 import { buildRpcRequest, validateWire, type RpcErrorObject } from './rpc.js';
 import { classifyFrame } from './ws-messages.js';
@@ -25,6 +33,7 @@ export interface DeribitNotification {
 export interface DeribitWsClientOptions {
   readonly wsUrl: string;
   readonly logger: Logger;
+  /** The venue's clock (host time + measured offset): signature timestamps are venue time. */
   readonly clock: Clock;
   /** Without credentials the session is public only (market data). */
   readonly credentials?: DeribitCredentials;
@@ -43,6 +52,12 @@ export interface DeribitWsClientOptions {
   readonly onRestored?: (confirmed: readonly string[]) => void;
   /** Waits for rate-limit budget before each subscribe call (restores included). */
   readonly beforeSubscribe?: () => Promise<void>;
+  /**
+   * Runs on every new connection before the login is signed, with a way to call public methods
+   * on that connection (the venue measures the clock offset here, so the signature's timestamp is
+   * the venue's time). Must not throw; it counts against the login timeout.
+   */
+  readonly beforeLogin?: (call: (method: string, params: object, timeoutMs?: number) => Promise<unknown>) => Promise<void>;
 }
 
 const PRIVATE_CHANNEL = /^user\./;
@@ -183,6 +198,7 @@ export class DeribitWsClient {
   private async login(ctx: ConnectionContext): Promise<void> {
     const credentials = this.options.credentials;
     if (!credentials) return;
+    await this.options.beforeLogin?.((method, params, timeoutMs) => this.callOn(ctx, method, params, timeoutMs));
     const params = buildClientSignatureAuthParams(credentials, this.options.clock.now(), generateNonce(), {
       scope: sessionScope(this.options.sessionName),
     });
@@ -190,18 +206,39 @@ export class DeribitWsClient {
     try {
       raw = await this.callOn(ctx, 'public/auth', params, this.options.loginTimeoutMs);
     } catch (err) {
-      if (err instanceof DeribitApiError) {
-        this.log.error(
-          { code: err.rpcCode, reason: err.rpcMessage },
-          'deribit login refused: check DERIBIT_CLIENT_ID / DERIBIT_CLIENT_SECRET and the key scopes; retrying with backoff',
-        );
-      }
+      this.logLoginFailure(err);
       throw err;
     }
     const result = validateWire(DeribitAuthResultSchema, raw, 'public/auth.result');
     this.refreshToken = result.refresh_token;
     this.log.info({ scope: result.scope, expiresInSecs: result.expires_in }, 'deribit login acknowledged');
     this.scheduleRefresh(result.expires_in);
+  }
+
+  /**
+   * Says why a login failed in words an operator can act on. The socket then reconnects and logs
+   * in again with backoff. A timeout is reported by the socket itself.
+   */
+  private logLoginFailure(err: unknown): void {
+    if (!(err instanceof DeribitApiError)) return;
+    const detail = { code: err.rpcCode, reason: err.rpcMessage };
+    switch (classifyLoginError(err)) {
+      case 'rate_limited':
+        this.log.warn(
+          detail,
+          'deribit login was rate-limited (too_many_requests): the account has spent its request credits (another client or the web UI on the same subaccount?); retrying with backoff',
+        );
+        return;
+      case 'transient':
+        this.log.warn(detail, 'deribit login failed with a transient venue error (maintenance or unavailable); retrying with backoff');
+        return;
+      case 'credentials':
+        this.log.error(
+          detail,
+          `deribit login refused: check ${DERIBIT_CLIENT_ID_ENV} / ${DERIBIT_CLIENT_SECRET_ENV}, the key's scopes and the host clock; retrying with backoff`,
+        );
+        return;
+    }
   }
 
   private scheduleRefresh(expiresInSecs: number): void {
@@ -237,9 +274,12 @@ export class DeribitWsClient {
       } catch (reauthErr) {
         const retryInMs = Math.min(REFRESH_RETRY_MAX_MS, REFRESH_RETRY_MS * 2 ** this.refreshFailures);
         this.refreshFailures += 1;
-        this.log.error(
-          { err: reauthErr, retryInMs },
-          'deribit re-authentication failed after a failed token refresh; retrying shortly (a reconnect also logs in again)',
+        const kind = classifyLoginError(reauthErr);
+        this.log[kind === 'credentials' ? 'error' : 'warn'](
+          { err: reauthErr, retryInMs, kind },
+          kind === 'credentials'
+            ? `deribit re-authentication refused after a failed token refresh: check ${DERIBIT_CLIENT_ID_ENV} / ${DERIBIT_CLIENT_SECRET_ENV} and the key's scopes; retrying shortly (a reconnect also logs in again)`
+            : `deribit re-authentication failed after a failed token refresh (${kind === 'rate_limited' ? 'rate-limited' : 'transient'}); retrying shortly (a reconnect also logs in again)`,
         );
         this.scheduleRefreshIn(retryInMs);
       }

@@ -163,8 +163,11 @@ export class RateLimiter {
   }
 
   /**
-   * The venue said "too many requests": charge nobody on `axis` (every axis when omitted) until
-   * `untilMs` (epoch ms on this limiter's clock), and empty bucket axes so they refill from zero.
+   * The venue said "too many requests": empty the bucket axes so they refill from zero (the venue's
+   * pool is empty now and refills continuously), and hold normal requests on `axis` (every axis
+   * when omitted) until `untilMs` (epoch ms on this limiter's clock). Protective requests are not
+   * held: they wait only until the budget has refilled their own cost (one request's refill), so a
+   * stop-loss or an emergency close never sits out a blanket hold meant for new entries.
    */
   holdUntil(untilMs: number, axis?: string): void {
     const now = this.timers.now();
@@ -173,12 +176,12 @@ export class RateLimiter {
       a.blockedUntil = Math.max(a.blockedUntil, untilMs);
       if (a.spec.kind === 'bucket') {
         a.tokens = 0;
-        a.updatedAt = Math.max(now, untilMs);
+        a.updatedAt = now;
       }
     }
     this.options.logger?.warn(
       { limiter: this.options.name, axis: axis ?? '*', holdMs: untilMs - now },
-      'venue throttled us; holding requests on this axis until the budget is back',
+      'venue throttled us; new entries on this axis wait until the budget is back, protective requests go as soon as one request has refilled',
     );
     this.pump();
   }
@@ -341,7 +344,8 @@ export class RateLimiter {
 
   /** Milliseconds until `cost` fits on `axis` for `priority` (0 = now). */
   private waitMs(axis: Axis, cost: number, priority: RatePriority, now: number): number {
-    const blocked = axis.blockedUntil > now ? axis.blockedUntil - now : 0;
+    // A venue throttle holds normal requests only; protective ones wait for the refill alone.
+    const blocked = priority === 'normal' && axis.blockedUntil > now ? axis.blockedUntil - now : 0;
     const reserve = priority === 'protective' ? 0 : axis.spec.protectiveReserve ?? 0;
     if (axis.spec.kind === 'bucket') {
       this.refill(axis, now);

@@ -18,6 +18,8 @@ describe('DeribitConfigSchema', () => {
       sessionName: 'venue-daemon',
       reconnectInitialDelayMs: 500,
       reconnectMaxDelayMs: 30000,
+      clockSkewWarnMs: 1_000,
+      clockSyncIntervalSecs: 300,
       watchSymbols: ['BTC-PERPETUAL'],
       rateLimit: {
         nonMatchingEngineRatePerSec: 20,

@@ -554,3 +554,20 @@ describe('parsePortfolio', () => {
     expect(() => parsePortfolio(wire, RECEIVED_AT)).toThrow(/portfolio\.equity: not a number/);
   });
 });
+
+describe('venue timestamps into host time (clock offset)', () => {
+  const orderResult = () => unwrapRpcResponse(fixture('ws_private_buy_market_response.json'), DeribitOrderResultSchema, 'private/buy');
+
+  it('subtracts the venue-minus-host offset from venue timestamps, never from the host receive time', () => {
+    const result = orderResult();
+    const wireOrder = result.order;
+    const wireTrade = result.trades[0]!;
+    // venue 3 s behind: offset -3000, so host time = venue time + 3000
+    expect(parseOrder(wireOrder, RECEIVED_AT, 'order', -3_000).updatedAtMs).toBe(Number(wireOrder.last_update_timestamp ?? wireOrder.creation_timestamp) + 3_000);
+    expect(parseTrade(wireTrade, RECEIVED_AT, 'trade', -3_000).tsMs).toBe(wireTrade.timestamp + 3_000);
+    expect(parseTrade(wireTrade, RECEIVED_AT).tsMs).toBe(wireTrade.timestamp);
+    // no venue timestamp: the host receive time, unshifted
+    const bare = { ...wireOrder, last_update_timestamp: undefined, creation_timestamp: undefined };
+    expect(parseOrder(bare, RECEIVED_AT, 'order', -3_000).updatedAtMs).toBe(RECEIVED_AT);
+  });
+});

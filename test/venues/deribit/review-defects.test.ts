@@ -136,7 +136,8 @@ describe('Deribit review: token refresh failures', () => {
       h = await startDeribitHarness({ sim: { tokenLifetimeSec: 1 }, config: { loginTimeoutMs: 300 } });
       // the refresh (at ~1 s) and the fallback signature login both go unanswered
       h.sim.faults.neverAnswer('public/auth', { times: 2, execute: false });
-      await waitFor(() => unhandled.length > 0 || h!.log.lines.some((l) => /re-authentication failed/i.test(String(l.msg)) && l.level >= 50), {
+      // (a timeout is transient: reported as a warning; only a credentials problem is an error)
+      await waitFor(() => unhandled.length > 0 || h!.log.lines.some((l) => /re-authentication failed/i.test(String(l.msg)) && l.level >= 40), {
         timeoutMs: 5_000,
         message: 'the failed re-login is reported',
       });

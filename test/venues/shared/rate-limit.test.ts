@@ -100,16 +100,43 @@ describe('RateLimiter', () => {
     await expect(limiter.acquire({ nope: 1 })).rejects.toThrow(/unknown rate-limit axis 'nope'/);
   });
 
-  it('holds an axis after the venue throttles us, then refills from zero', async () => {
+  it('holds normal requests on an axis after the venue throttles us; the bucket refills from zero meanwhile', async () => {
     const { limiter, timers, served, take } = makeLimiter({ nonMe: { kind: 'bucket', capacity: 4, refillPerSecond: 2 } });
     limiter.holdUntil(timers.now() + 1_000, 'nonMe');
     void take('after-hold', 1);
     await flushMicrotasks();
     expect(served).toEqual([]);
-    await timers.advance(1_000);
+    await timers.advance(999);
     expect(served).toEqual([]);
-    await timers.advance(500);
+    await timers.advance(1);
     expect(served).toEqual(['after-hold']);
+    expect(limiter.available('nonMe')).toBeCloseTo(1);
+  });
+
+  it('a venue throttle does not hold protective requests: they go after one request has refilled, ahead of held entries', async () => {
+    // Tier 4 in miniature: 5 per second, reserve 1. The venue said 10028: its pool is empty.
+    const { limiter, timers, served, take } = makeLimiter({
+      me: { kind: 'bucket', capacity: 20, refillPerSecond: 5, protectiveReserve: 1 },
+      nonMe: { kind: 'bucket', capacity: 10, refillPerSecond: 10 },
+    });
+    limiter.holdUntil(timers.now() + 1_000, 'me');
+    void take('entry', { me: 1 }, 'normal');
+    void take('stop-1', { me: 1 }, 'protective');
+    void take('other-pool', { nonMe: 1 }, 'normal');
+    await flushMicrotasks();
+    expect(served).toEqual(['other-pool']); // only the throttled pool is held
+    await timers.advance(199);
+    expect(served).toEqual(['other-pool']);
+    await timers.advance(1);
+    expect(served).toEqual(['other-pool', 'stop-1']);
+    void take('stop-2', { me: 1 }, 'protective');
+    await timers.advance(200);
+    expect(served).toEqual(['other-pool', 'stop-1', 'stop-2']);
+    // The entry waits out the hold and then for budget beyond the reserve.
+    await timers.advance(599);
+    expect(served).not.toContain('entry');
+    await timers.advance(1_000);
+    expect(served.at(-1)).toBe('entry');
   });
 
   it('tryAcquire charges only when it fits now and nobody is queued ahead', async () => {
