@@ -6,9 +6,9 @@ import { resolve } from 'node:path';
 import { parseArgs, USAGE } from './cli.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { maskSecrets, secretValues } from './config/secrets.js';
-import { VENUE_NAMES } from './config/schema.js';
+import { VENUE_NAMES, type VenueName } from './config/schema.js';
 import { ConfigError, DaemonError } from './domain/errors.js';
-import { systemClock, type Store, type Venue } from './domain/ports.js';
+import { systemClock, type Store } from './domain/ports.js';
 import { startDeribitSim } from './sim/deribit/server.js';
 import { createDeribitVenue, DeribitCredentials } from './venues/deribit/index.js';
 import { LogAlerter } from './alerts/log-alerter.js';
@@ -19,6 +19,7 @@ import { RiskManager } from './risk/risk.js';
 import { HealthServer, type ComponentHealth } from './runtime/health.js';
 import { createRootLogger, type Logger, type RootLogger } from './runtime/logger.js';
 import { Shutdown } from './runtime/shutdown.js';
+import { startVenues, type VenueFactory } from './runtime/venues.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
 const EXIT_CONFIG = 2;
@@ -52,59 +53,33 @@ function installCrashHandlers(root: RootLogger, logger: Logger): void {
   process.on('unhandledRejection', die('unhandled promise rejection'));
 }
 
-interface RunningVenue {
-  readonly venue: Venue;
-  readonly environment: string;
-  readonly stopSim?: () => Promise<void>;
-}
-
 /**
- * Build every enabled venue. In `sim` mode the venue's simulator starts in-process on loopback and
- * the real adapter is pointed at it. A venue that cannot connect yet keeps retrying in the
- * background; /healthz shows it as not ready.
+ * The adapter behind each venue name. In `sim` mode the venue's simulator starts in-process on
+ * loopback and the real adapter is pointed at it.
  */
-async function startVenues(loaded: LoadedConfig, logger: Logger, shutdown: Shutdown): Promise<RunningVenue[]> {
+function venueFactories(loaded: LoadedConfig): Record<VenueName, VenueFactory | undefined> {
   const { config, secrets } = loaded;
-  const out: RunningVenue[] = [];
-  const deribitConfig = config.venues.deribit;
-  if (deribitConfig.enabled) {
-    const log = logger.child({ component: 'venue', venue: 'deribit' });
-    let credentials: DeribitCredentials | undefined;
-    let endpoints: { restUrl: string; wsUrl: string } | undefined;
-    let stopSim: (() => Promise<void>) | undefined;
-    if (deribitConfig.environment === 'sim') {
-      const sim = await startDeribitSim({ host: '127.0.0.1', port: 0 });
-      credentials = new DeribitCredentials(sim.credentials.clientId, sim.credentials.clientSecret);
-      endpoints = { restUrl: sim.restUrl, wsUrl: sim.wsUrl };
-      stopSim = () => sim.close();
-      log.info({ rest: sim.restUrl, ws: sim.wsUrl }, 'deribit simulator started in-process (sim mode: no real venue, no real money)');
-    } else if (secrets.deribit.clientId && secrets.deribit.clientSecret) {
-      credentials = new DeribitCredentials(secrets.deribit.clientId, secrets.deribit.clientSecret);
-    }
-    const venue = createDeribitVenue({ config: deribitConfig, logger: log, clock: systemClock, credentials, endpoints });
-    out.push({ venue, environment: deribitConfig.environment, stopSim });
-  }
-  for (const name of ['okx', 'bybit'] as const) {
-    if (config.venues[name].enabled) {
-      logger.child({ component: 'venue', venue: name }).warn(`venues.${name} is enabled but its adapter has not landed yet; ignoring it`);
-    }
-  }
-  for (const { venue } of out) {
-    venue.connect().then(
-      async () => {
-        for (const symbol of deribitConfig.watchSymbols) {
-          await venue.watchTicker(symbol).catch((err: unknown) => {
-            logger.warn({ err, venue: venue.id, symbol }, 'cannot watch ticker; check watchSymbols in the config');
-          });
-        }
-      },
-      (err: unknown) => {
-        if (shutdown.started) return;
-        logger.warn({ err, venue: venue.id }, `${venue.id} not ready yet; still reconnecting in the background (see /healthz)`);
-      },
-    );
-  }
-  return out;
+  return {
+    deribit: async (_name, log) => {
+      const deribitConfig = config.venues.deribit;
+      let credentials: DeribitCredentials | undefined;
+      let endpoints: { restUrl: string; wsUrl: string } | undefined;
+      let stopSim: (() => Promise<void>) | undefined;
+      if (deribitConfig.environment === 'sim') {
+        const sim = await startDeribitSim({ host: '127.0.0.1', port: 0 });
+        credentials = new DeribitCredentials(sim.credentials.clientId, sim.credentials.clientSecret);
+        endpoints = { restUrl: sim.restUrl, wsUrl: sim.wsUrl };
+        stopSim = () => sim.close();
+        log.info({ rest: sim.restUrl, ws: sim.wsUrl }, 'deribit simulator started in-process (sim mode: no real venue, no real money)');
+      } else if (secrets.deribit.clientId && secrets.deribit.clientSecret) {
+        credentials = new DeribitCredentials(secrets.deribit.clientId, secrets.deribit.clientSecret);
+      }
+      const venue = createDeribitVenue({ config: deribitConfig, logger: log, clock: systemClock, credentials, endpoints });
+      return { venue, stopSim };
+    },
+    okx: undefined,
+    bybit: undefined,
+  };
 }
 
 async function main(): Promise<void> {
@@ -157,7 +132,12 @@ async function main(): Promise<void> {
   log.info({ path: config.store.path, schemaVersion: store.schemaVersion() }, 'store opened');
 
   const alerter = new LogAlerter(logger.child({ component: 'alerts' }));
-  const venues = await startVenues(loaded, logger, shutdown);
+  const venues = await startVenues({
+    sections: config.venues,
+    factories: venueFactories(loaded),
+    logger,
+    stopping: () => shutdown.started,
+  });
   const venueList = venues.map((v) => v.venue);
   const killSwitch = new KillSwitch({ store, alerter, logger });
   const risk = new RiskManager({ store, killSwitch, logger, config: config.risk });

@@ -1,0 +1,75 @@
+/**
+ * Starting the enabled venues: build each one with its factory, connect in the background, and
+ * watch the tickers its config section asks for. Venue-neutral: which adapter serves which venue
+ * is decided by the factories the composition root (main.ts) passes in.
+ */
+import type { Logger } from 'pino';
+import type { Venue } from '../domain/ports.js';
+
+/** The part of a `venues.<venue>` config section this module reads. */
+export interface VenueSection {
+  readonly enabled: boolean;
+  readonly environment: string;
+  /** Instruments whose ticker is watched from start-up (only venues whose config has the key). */
+  readonly watchSymbols?: readonly string[];
+}
+
+/** What a factory returns: the venue, and how to stop its in-process simulator (sim mode). */
+export interface BuiltVenue {
+  readonly venue: Venue;
+  readonly stopSim?: () => Promise<void>;
+}
+
+export type VenueFactory = (name: string, logger: Logger) => Promise<BuiltVenue>;
+
+export interface RunningVenue {
+  readonly venue: Venue;
+  readonly environment: string;
+  readonly stopSim?: () => Promise<void>;
+}
+
+export interface StartVenuesOptions {
+  /** `config.venues`: one section per venue name. */
+  readonly sections: Readonly<Record<string, VenueSection>>;
+  /** The adapter for each venue name that has one. */
+  readonly factories: Readonly<Record<string, VenueFactory | undefined>>;
+  readonly logger: Logger;
+  /** True once shutdown began: connection failures after that are expected, not worth a warning. */
+  readonly stopping: () => boolean;
+}
+
+/**
+ * Build every enabled venue. A venue that cannot connect yet keeps retrying in the background;
+ * /healthz shows it as not ready.
+ */
+export async function startVenues(options: StartVenuesOptions): Promise<RunningVenue[]> {
+  const { sections, factories, logger } = options;
+  const out: RunningVenue[] = [];
+  for (const [name, section] of Object.entries(sections)) {
+    if (!section.enabled) continue;
+    const factory = factories[name];
+    const log = logger.child({ component: 'venue', venue: name });
+    if (!factory) {
+      log.warn(`venues.${name} is enabled but its adapter has not landed yet; ignoring it`);
+      continue;
+    }
+    const built = await factory(name, log);
+    out.push({ venue: built.venue, environment: section.environment, stopSim: built.stopSim });
+  }
+  for (const { venue } of out) {
+    venue.connect().then(
+      async () => {
+        for (const symbol of sections.deribit?.watchSymbols ?? []) {
+          await venue.watchTicker(symbol).catch((err: unknown) => {
+            logger.warn({ err, venue: venue.id, symbol }, 'cannot watch ticker; check watchSymbols in the config');
+          });
+        }
+      },
+      (err: unknown) => {
+        if (options.stopping()) return;
+        logger.warn({ err, venue: venue.id }, `${venue.id} not ready yet; still reconnecting in the background (see /healthz)`);
+      },
+    );
+  }
+  return out;
+}
