@@ -44,7 +44,7 @@ export interface StartVenuesOptions {
  */
 export async function startVenues(options: StartVenuesOptions): Promise<RunningVenue[]> {
   const { sections, factories, logger } = options;
-  const out: RunningVenue[] = [];
+  const out: Array<RunningVenue & { readonly name: string; readonly watchSymbols: readonly string[] }> = [];
   for (const [name, section] of Object.entries(sections)) {
     if (!section.enabled) continue;
     const factory = factories[name];
@@ -54,14 +54,14 @@ export async function startVenues(options: StartVenuesOptions): Promise<RunningV
       continue;
     }
     const built = await factory(name, log);
-    out.push({ venue: built.venue, environment: section.environment, stopSim: built.stopSim });
+    out.push({ name, venue: built.venue, environment: section.environment, stopSim: built.stopSim, watchSymbols: section.watchSymbols ?? [] });
   }
-  for (const { venue } of out) {
+  for (const { name, venue, watchSymbols } of out) {
     venue.connect().then(
       async () => {
-        for (const symbol of sections.deribit?.watchSymbols ?? []) {
+        for (const symbol of watchSymbols) {
           await venue.watchTicker(symbol).catch((err: unknown) => {
-            logger.warn({ err, venue: venue.id, symbol }, 'cannot watch ticker; check watchSymbols in the config');
+            logger.warn({ err, venue: venue.id, symbol }, `cannot watch ticker; check venues.${name}.watchSymbols in the config`);
           });
         }
       },
