@@ -2,7 +2,8 @@
  * Composition root: load config, build the logger, open the store, start the venues and the
  * health endpoint, install signal handlers. The only file that picks concrete implementations.
  */
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs, USAGE } from './cli.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { maskSecrets, secretValues } from './config/secrets.js';
@@ -16,11 +17,12 @@ import { PositionMonitor } from './monitor/position-monitor.js';
 import { OrderManager } from './orders/order-manager.js';
 import { KillSwitch } from './risk/kill-switch.js';
 import { RiskManager } from './risk/risk.js';
-import { HealthServer, type ComponentHealth } from './runtime/health.js';
+import { describeListenError, HealthServer, type ComponentHealth } from './runtime/health.js';
 import { createRootLogger, type Logger, type RootLogger } from './runtime/logger.js';
+import { checkDir, checkWritableFile } from './runtime/paths.js';
 import { Shutdown } from './runtime/shutdown.js';
-import { startVenues, type VenueFactory } from './runtime/venues.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { startVenues, type RunningVenue, type VenueFactory } from './runtime/venues.js';
+import { checkStorePath, SqliteStore } from './store/sqlite-store.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_FATAL = 1;
@@ -82,6 +84,39 @@ function venueFactories(loaded: LoadedConfig): Record<VenueName, VenueFactory | 
   };
 }
 
+/**
+ * Start-up before the daemon is up: what to undo if a later step refuses, and the refusal itself
+ * (one line on stderr, also in the log once there is one, then exit code 2).
+ */
+class Startup {
+  root: RootLogger | undefined;
+  private readonly undo: Array<() => unknown> = [];
+
+  /** Registers a step to undo on refusal (run in reverse order). */
+  onRefusal(step: () => unknown): void {
+    this.undo.unshift(step);
+  }
+
+  /** `err`: the line itself, a DaemonError (its message is the line), or anything else. */
+  async refuse(err: unknown, exitCode = EXIT_CONFIG): Promise<never> {
+    const line =
+      typeof err === 'string' ? err : err instanceof DaemonError ? err.message : `cannot start: ${(err as Error)?.message ?? String(err)}`;
+    process.stderr.write(`${line}\n`);
+    this.root?.logger.fatal({ component: 'main' }, line);
+    for (const step of this.undo) {
+      try {
+        await step();
+      } catch {
+        // exiting anyway
+      }
+    }
+    this.root?.flush();
+    process.exit(exitCode);
+  }
+}
+
+const LOG_DIR_FIX = 'set logging.file.dir to a folder on a local disk, such as logs (or logging.file.enabled to false)';
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if ('error' in args) {
@@ -98,46 +133,99 @@ async function main(): Promise<void> {
     return;
   }
   const { config, secrets } = loaded;
-
+  const startup = new Startup();
+  const storePath = resolve(config.store.path);
   const file = config.logging.file;
-  const root = createRootLogger({
-    level: config.logging.level,
-    pretty: config.logging.pretty,
-    file: file.enabled
-      ? { dir: resolve(file.dir), name: file.name, maxBytes: Math.round(file.maxSizeMb * 1024 * 1024), maxFiles: file.maxFiles }
-      : undefined,
-    secrets: secretValues(secrets),
-    base: { instance: config.instanceName },
-  });
+  const logDir = resolve(file.dir);
+
+  // 1. Pre-flight: every path checked before anything is created or started.
+  try {
+    if (file.enabled) {
+      checkDir(logDir, 'logging.file.dir', LOG_DIR_FIX);
+      checkWritableFile(join(logDir, file.name), 'logging.file.name', `set logging.file.name to another file name, or ${LOG_DIR_FIX}`, 'a log file');
+    }
+    checkStorePath(storePath);
+  } catch (err) {
+    await startup.refuse(err);
+  }
+
+  // 3. Logging.
+  let root: RootLogger;
+  try {
+    root = createRootLogger({
+      level: config.logging.level,
+      pretty: config.logging.pretty,
+      file: file.enabled
+        ? { dir: logDir, name: file.name, maxBytes: Math.round(file.maxSizeMb * 1024 * 1024), maxFiles: file.maxFiles }
+        : undefined,
+      secrets: secretValues(secrets),
+      base: { instance: config.instanceName },
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message;
+    return startup.refuse(`cannot start: the log file ${join(logDir, file.name)} cannot be opened (${code}) — ${LOG_DIR_FIX}`);
+  }
+  startup.root = root;
   const logger = root.logger;
   installCrashHandlers(root, logger);
   const log = logger.child({ component: 'main' });
   const enabled = VENUE_NAMES.filter((v) => config.venues[v].enabled);
   log.info(
-    { sources: loaded.sources, venues: enabled.map((v) => ({ venue: v, environment: config.venues[v].environment })) },
+    {
+      sources: loaded.sources,
+      venues: enabled.map((v) => ({ venue: v, environment: config.venues[v].environment })),
+    },
     'daemon starting',
   );
 
   const shutdown = new Shutdown(logger.child({ component: 'shutdown' }), config.shutdown.timeoutMs);
 
+  // 4. The health port is bound before the simulator or any venue starts; until the parts
+  //    exist it answers 503 "starting".
+  let probes = (): ComponentHealth[] => [{ name: 'startup', ok: false, detail: { state: 'starting' } }];
+  let health: HealthServer | undefined;
+  if (config.health.enabled) {
+    const server = new HealthServer({
+      host: config.health.host,
+      port: config.health.port,
+      maxEventLoopLagMs: config.health.maxEventLoopLagMs,
+      probes: () => probes(),
+      logger: logger.child({ component: 'health' }),
+    });
+    try {
+      const addr = await server.start();
+      log.info({ url: `http://${addr.host}:${addr.port}/healthz` }, 'health endpoint listening');
+    } catch (err) {
+      await server.stop();
+      return startup.refuse(describeListenError(err, config.health.host, config.health.port));
+    }
+    startup.onRefusal(() => server.stop());
+    health = server;
+  }
+
+  // 5. The store.
   let store: Store;
   try {
-    store = new SqliteStore({ path: resolve(config.store.path) });
+    store = new SqliteStore({ path: storePath });
   } catch (err) {
-    const message = err instanceof DaemonError ? err.message : String(err);
-    log.fatal({ err, path: config.store.path }, `store: ${message}`);
-    root.flush();
-    process.exit(EXIT_FATAL);
+    return startup.refuse(err);
   }
+  startup.onRefusal(() => store.close());
   log.info({ path: config.store.path, schemaVersion: store.schemaVersion() }, 'store opened');
 
+  // 6. Venues and the trading services.
   const alerter = new LogAlerter(logger.child({ component: 'alerts' }));
-  const venues = await startVenues({
-    sections: config.venues,
-    factories: venueFactories(loaded),
-    logger,
-    stopping: () => shutdown.started,
-  });
+  let venues: RunningVenue[];
+  try {
+    venues = await startVenues({
+      sections: config.venues,
+      factories: venueFactories(loaded),
+      logger,
+      stopping: () => shutdown.started,
+    });
+  } catch (err) {
+    return startup.refuse(err);
+  }
   const venueList = venues.map((v) => v.venue);
   const killSwitch = new KillSwitch({ store, alerter, logger });
   const risk = new RiskManager({ store, killSwitch, logger, config: config.risk });
@@ -152,8 +240,7 @@ async function main(): Promise<void> {
     (err: unknown) => log.error({ err }, 'start-up reconciliation failed; entries stay blocked until it succeeds'),
   );
 
-
-  const probes = (): ComponentHealth[] => [
+  probes = (): ComponentHealth[] => [
     ...venues.map((v) => ({
       name: `venue:${v.venue.id}`,
       ok: v.venue.isReady(),
@@ -165,25 +252,6 @@ async function main(): Promise<void> {
       detail: { entriesOpen: orders.entriesOpen(), killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused() },
     },
   ];
-
-  let health: HealthServer | undefined;
-  if (config.health.enabled) {
-    health = new HealthServer({
-      host: config.health.host,
-      port: config.health.port,
-      maxEventLoopLagMs: config.health.maxEventLoopLagMs,
-      probes,
-      logger: logger.child({ component: 'health' }),
-    });
-    try {
-      const addr = await health.start();
-      log.info({ url: `http://${addr.host}:${addr.port}/healthz` }, 'health endpoint listening');
-    } catch (err) {
-      log.fatal({ err, host: config.health.host, port: config.health.port }, 'health endpoint could not listen; free the port or change health.port');
-      root.flush();
-      process.exit(EXIT_FATAL);
-    }
-  }
 
   shutdown.add('stop intake: monitor and order manager', async () => {
     await monitor.stop();
@@ -216,6 +284,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`fatal: ${(err as Error)?.stack ?? String(err)}\n`);
+  // Not expected: one line for the operator; the crash handlers have logged the details if the logger was up.
+  process.stderr.write(`fatal: ${(err as Error)?.message ?? String(err)} — unexpected error during start-up; exiting with code 1\n`);
   process.exit(EXIT_FATAL);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { HealthServer } from '../../src/runtime/health.js';
@@ -56,16 +56,6 @@ describe('daemon lifecycle', () => {
       p.child.kill('SIGTERM');
       expect(await withDeadline(p.exited, 5_000, 'exit after SIGTERM')).toBe(0);
     }
-  });
-
-  it('logs a fatal line and exits non-zero when the database cannot be opened', async () => {
-    // data/ is a regular file here, so the database folder cannot be created
-    const { dir, configDir } = scratchDir(testConfig({ store: { path: 'data/daemon.sqlite' } }));
-    writeFileSync(join(dir, 'data'), 'not a folder');
-    const p = startProcess([DAEMON_ENTRY, '--config-dir', configDir], { cwd: dir });
-    const fatal = await p.waitForLine((l) => l.level === 'fatal');
-    expect(String(fatal.msg)).toMatch(/store: cannot open the database at .*writable/);
-    expect(await withDeadline(p.exited, 5_000, 'exit')).toBe(1);
   });
 });
 

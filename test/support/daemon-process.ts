@@ -39,12 +39,14 @@ export interface RunningProcess {
 
 export function startProcess(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string | undefined> },
+  options: { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number },
 ): RunningProcess {
   const child = spawn(process.execPath, [...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
   let out = '';
   let err = '';
