@@ -22,6 +22,7 @@ import { createRootLogger, type Logger, type RootLogger } from './runtime/logger
 import { checkDir, checkWritableFile } from './runtime/paths.js';
 import { Shutdown } from './runtime/shutdown.js';
 import { startVenues, type RunningVenue, type VenueFactory } from './runtime/venues.js';
+import { acquireInstanceLock, type InstanceLock } from './store/instance-lock.js';
 import { checkStorePath, SqliteStore } from './store/sqlite-store.js';
 
 const EXIT_CONFIG = 2;
@@ -149,6 +150,16 @@ async function main(): Promise<void> {
     await startup.refuse(err);
   }
 
+  // 2. One daemon per data directory: taken before the log file, the port or the database.
+  let lock: InstanceLock;
+  try {
+    mkdirSync(dirname(storePath), { recursive: true });
+    lock = acquireInstanceLock(storePath);
+  } catch (err) {
+    return startup.refuse(err);
+  }
+  startup.onRefusal(() => lock.release());
+
   // 3. Logging.
   let root: RootLogger;
   try {
@@ -174,6 +185,7 @@ async function main(): Promise<void> {
     {
       sources: loaded.sources,
       venues: enabled.map((v) => ({ venue: v, environment: config.venues[v].environment })),
+      lock: lock.path,
     },
     'daemon starting',
   );
@@ -265,6 +277,7 @@ async function main(): Promise<void> {
     await Promise.all(venues.map((v) => v.stopSim?.()));
   });
   shutdown.add('close store', () => store.close());
+  shutdown.add('release the data-directory lock', () => lock.release());
 
   const onSignal = (signal: NodeJS.Signals) => {
     if (shutdown.started) {
