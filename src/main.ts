@@ -20,6 +20,7 @@ import { RiskManager } from './risk/risk.js';
 import { describeListenError, HealthServer, type ComponentHealth } from './runtime/health.js';
 import { createRootLogger, type Logger, type RootLogger } from './runtime/logger.js';
 import { checkDir, checkWritableFile } from './runtime/paths.js';
+import { reconciliationProbe, venueProbe } from './runtime/probes.js';
 import { Shutdown } from './runtime/shutdown.js';
 import { startVenues, type RunningVenue, type VenueFactory } from './runtime/venues.js';
 import { acquireInstanceLock, type InstanceLock } from './store/instance-lock.js';
@@ -246,6 +247,7 @@ async function main(): Promise<void> {
   risk.attach(orders);
   const monitor = new PositionMonitor({ orders, venues: venueList, store, alerter, logger, config: config.monitor });
   orders.start();
+  const reconcileStartedAtMs = systemClock.now();
   // The start-up reconciliation runs before any entry is accepted; it retries until every venue answers.
   void monitor.start().then(
     () => log.info({ killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused() }, 'start-up reconciliation finished; entries accepted'),
@@ -253,11 +255,13 @@ async function main(): Promise<void> {
   );
 
   probes = (): ComponentHealth[] => [
-    ...venues.map((v) => ({
-      name: `venue:${v.venue.id}`,
-      ok: v.venue.isReady(),
-      detail: { environment: v.environment, state: v.venue.connectionState() },
-    })),
+    ...venues.map((v) => venueProbe(v.venue, v.environment)),
+    reconciliationProbe(monitor.reconciliationStatus(), {
+      nowMs: systemClock.now(),
+      startedAtMs: reconcileStartedAtMs,
+      startupGraceMs: config.health.startupGraceMs,
+      maxReconcileFailureMs: config.health.maxReconcileFailureMs,
+    }),
     {
       name: 'trading',
       ok: true,

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Venue } from '../domain/ports.js';
+import { StartupError } from './paths.js';
 
 /** The part of a `venues.<venue>` config section this module reads. */
 export interface VenueSection {
@@ -50,8 +51,8 @@ export async function startVenues(options: StartVenuesOptions): Promise<RunningV
     const factory = factories[name];
     const log = logger.child({ component: 'venue', venue: name });
     if (!factory) {
-      log.warn(`venues.${name} is enabled but its adapter has not landed yet; ignoring it`);
-      continue;
+      // The config check refuses this first; a venue silently left out would be worse than not starting.
+      throw new StartupError(`cannot start: venues.${name}.enabled is true but the ${name} adapter has not landed yet — set venues.${name}.enabled to false`);
     }
     const built = await factory(name, log);
     out.push({ name, venue: built.venue, environment: section.environment, stopSim: built.stopSim, watchSymbols: section.watchSymbols ?? [] });

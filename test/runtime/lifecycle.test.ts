@@ -21,7 +21,7 @@ describe('daemon lifecycle', () => {
     const body = (await res.json()) as { ok: boolean; eventLoop: { ok: boolean }; components: unknown[] };
     expect(body.ok).toBe(true);
     expect(body.eventLoop.ok).toBe(true);
-    expect(body.components.map((c) => (c as { name: string }).name)).toEqual(['trading']);
+    expect(body.components.map((c) => (c as { name: string }).name)).toEqual(['reconciliation', 'trading']);
     expect(existsSync(join(dir, 'data', 'test.sqlite'))).toBe(true);
 
     p.child.kill('SIGTERM');
@@ -46,7 +46,12 @@ describe('daemon lifecycle', () => {
         },
         { timeoutMs: 10_000, message: '/healthz 200' },
       );
-      expect(body.components[0]).toEqual({ name: 'venue:deribit', ok: true, detail: { environment: 'sim', state: 'ready' } });
+      expect(body.components[0]).toMatchObject({ name: 'venue:deribit', ok: true, detail: { environment: 'sim', state: 'ready' } });
+      // the measured venue-host clock offset, or an explicit "not measured yet"
+      const venueDetail = (body.components[0] as unknown as { detail: Record<string, unknown> }).detail;
+      expect(venueDetail).toHaveProperty('clockOffsetMs');
+      if (venueDetail.clockOffsetMs === null) expect(venueDetail.clockOffset).toBe('not measured yet');
+      else expect(typeof venueDetail.clockOffsetMs).toBe('number');
       await p.waitForLine((l) => l.msg === 'deribit subscriptions restored');
       // entries open only after the start-up reconciliation against the venue
       await p.waitForLine((l) => l.msg === 'start-up reconciliation finished; entries accepted');
