@@ -4,11 +4,13 @@
  * been failing for longer than health.maxReconcileFailureMs; the JSON says which. HEAD works.
  * An enabled venue without an adapter is a config error.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import { startDeribitSim, type DeribitSim } from '../../src/sim/deribit/index.js';
 import { HealthServer } from '../../src/runtime/health.js';
 import { reconciliationProbe } from '../../src/runtime/probes.js';
+import { MemoryVenue } from '../../src/venues/memory/index.js';
+import { startServices } from '../orders/harness.js';
 import { DAEMON_ENTRY, type RunningProcess, scratchDir, startProcess, testConfig, withDeadline } from '../support/daemon-process.js';
 import { waitFor } from '../support/wait.js';
 
@@ -168,5 +170,44 @@ describe('reconciliation probe', () => {
     const long = reconciliationProbe({ ...done, consecutiveFailures: 5, failingSinceMs: limits.nowMs - 121_000 }, limits);
     expect(long).toMatchObject({ ok: false, detail: { state: 'failing', failingForMs: 121_000 } });
     expect(String(long.detail.reason)).toMatch(/failed for 121000 ms \(5 passes in a row\), more than health\.maxReconcileFailureMs/);
+  });
+});
+
+describe('PositionMonitor.reconciliationStatus (read by /healthz)', () => {
+  it('records the start-up pass, each failed pass in a row with its error, and the next success', async () => {
+    const venue = new MemoryVenue({ id: 'memory' });
+    const services = await startServices(venue, { startMonitor: false });
+    try {
+      expect(services.monitor.reconciliationStatus()).toMatchObject({ startupDone: false, consecutiveFailures: 0, lastErrors: [] });
+      // not connected yet: start-up attempts fail until the venue is ready
+      const startup = services.monitor.start();
+      await waitFor(() => services.monitor.reconciliationStatus().consecutiveFailures >= 2, { message: 'failed start-up attempts' });
+      const waiting = services.monitor.reconciliationStatus();
+      expect(waiting.startupDone).toBe(false);
+      expect(waiting.failingSinceMs).toBeTypeOf('number');
+      expect(waiting.lastErrors).toEqual(['memory: memory is idle']);
+      await venue.connect();
+      await startup;
+      const done = services.monitor.reconciliationStatus();
+      expect(done).toMatchObject({ startupDone: true, consecutiveFailures: 0, lastErrors: [] });
+      expect(done.failingSinceMs).toBeUndefined();
+      expect(done.lastSuccessAtMs).toBeTypeOf('number');
+
+      // a periodic pass that fails counts, keeps the start of the run, and a success clears it
+      const spy = vi.spyOn(venue, 'positions').mockRejectedValue(new Error('positions unavailable'));
+      await services.monitor.runPass('periodic');
+      const first = services.monitor.reconciliationStatus();
+      await services.monitor.runPass('periodic');
+      const second = services.monitor.reconciliationStatus();
+      expect(second.consecutiveFailures).toBe(2);
+      expect(second.failingSinceMs).toBe(first.failingSinceMs);
+      expect(second.lastErrors).toEqual(['memory: positions unavailable']);
+      expect(second.lastSuccessAtMs).toBe(done.lastSuccessAtMs);
+      spy.mockRestore();
+      await services.monitor.runPass('periodic');
+      expect(services.monitor.reconciliationStatus()).toMatchObject({ startupDone: true, consecutiveFailures: 0, lastErrors: [] });
+    } finally {
+      await services.stop();
+    }
   });
 });
