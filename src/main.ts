@@ -100,11 +100,23 @@ class Startup {
   }
 
   /** `err`: the line itself, a DaemonError (its message is the line), or anything else. */
-  async refuse(err: unknown, exitCode = EXIT_CONFIG): Promise<never> {
+  async refuse(err: unknown): Promise<never> {
     const line =
       typeof err === 'string' ? err : err instanceof DaemonError ? err.message : `cannot start: ${(err as Error)?.message ?? String(err)}`;
     process.stderr.write(`${line}\n`);
     this.root?.logger.fatal({ component: 'main' }, line);
+    return this.exit(EXIT_CONFIG);
+  }
+
+  /** Not expected (a bug): one line on stderr; the error with its stack goes to the log, if there is one yet. */
+  async crash(err: unknown): Promise<never> {
+    const message = (err as Error)?.message ?? String(err);
+    process.stderr.write(`fatal: ${message} — unexpected error during start-up; exiting with code 1${this.root ? ' (details in the log)' : ''}\n`);
+    this.root?.logger.fatal({ component: 'main', err }, `unexpected error during start-up: ${message}`);
+    return this.exit(EXIT_FATAL);
+  }
+
+  private async exit(code: number): Promise<never> {
     for (const step of this.undo) {
       try {
         await step();
@@ -113,11 +125,13 @@ class Startup {
       }
     }
     this.root?.flush();
-    process.exit(exitCode);
+    process.exit(code);
   }
 }
 
 const LOG_DIR_FIX = 'set logging.file.dir to a folder on a local disk, such as logs (or logging.file.enabled to false)';
+
+const startup = new Startup();
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -135,7 +149,6 @@ async function main(): Promise<void> {
     return;
   }
   const { config, secrets } = loaded;
-  const startup = new Startup();
   const storePath = resolve(config.store.path);
   const file = config.logging.file;
   const logDir = resolve(file.dir);
@@ -300,8 +313,4 @@ async function main(): Promise<void> {
   log.info({ health: config.health.enabled ? `${config.health.host}:${config.health.port}` : 'disabled' }, 'daemon running');
 }
 
-main().catch((err: unknown) => {
-  // Not expected: one line for the operator; the crash handlers have logged the details if the logger was up.
-  process.stderr.write(`fatal: ${(err as Error)?.message ?? String(err)} — unexpected error during start-up; exiting with code 1\n`);
-  process.exit(EXIT_FATAL);
-});
+main().catch((err: unknown) => startup.crash(err));

@@ -45,16 +45,17 @@ export interface StartVenuesOptions {
  */
 export async function startVenues(options: StartVenuesOptions): Promise<RunningVenue[]> {
   const { sections, factories, logger } = options;
+  const enabled = Object.entries(sections).filter(([, section]) => section.enabled);
+  // The config check refuses this first; a venue silently left out would be worse than not starting.
+  const missing = enabled.find(([name]) => !factories[name]);
+  if (missing) {
+    const name = missing[0];
+    throw new StartupError(`cannot start: venues.${name}.enabled is true but the ${name} adapter has not landed yet — set venues.${name}.enabled to false`);
+  }
   const out: Array<RunningVenue & { readonly name: string; readonly watchSymbols: readonly string[] }> = [];
-  for (const [name, section] of Object.entries(sections)) {
-    if (!section.enabled) continue;
-    const factory = factories[name];
-    const log = logger.child({ component: 'venue', venue: name });
-    if (!factory) {
-      // The config check refuses this first; a venue silently left out would be worse than not starting.
-      throw new StartupError(`cannot start: venues.${name}.enabled is true but the ${name} adapter has not landed yet — set venues.${name}.enabled to false`);
-    }
-    const built = await factory(name, log);
+  for (const [name, section] of enabled) {
+    const factory = factories[name] as VenueFactory;
+    const built = await factory(name, logger.child({ component: 'venue', venue: name }));
     out.push({ name, venue: built.venue, environment: section.environment, stopSim: built.stopSim, watchSymbols: section.watchSymbols ?? [] });
   }
   for (const { name, venue, watchSymbols } of out) {

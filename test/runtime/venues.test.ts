@@ -56,4 +56,21 @@ describe('startVenues', () => {
     expect(running).toEqual([]);
     expect(deribit.connectionState()).toBe('idle');
   });
+
+  it('refuses an enabled venue without an adapter before building any venue', async () => {
+    let built = 0;
+    const deribit: VenueFactory = async () => {
+      built += 1;
+      return { venue: new MemoryVenue({ id: 'deribit' }) };
+    };
+    await expect(
+      startVenues({
+        sections: { deribit: { enabled: true, environment: 'sim' }, okx: { enabled: true, environment: 'sim' } },
+        factories: { deribit },
+        logger: silent,
+        stopping: () => false,
+      }),
+    ).rejects.toThrow(/^cannot start: venues\.okx\.enabled is true but the okx adapter has not landed yet — set venues\.okx\.enabled to false$/);
+    expect(built).toBe(0);
+  });
 });
