@@ -11,14 +11,23 @@ import { HealthServer } from '../../src/runtime/health.js';
 import { reconciliationProbe } from '../../src/runtime/probes.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
 import { startServices } from '../orders/harness.js';
-import { DAEMON_ENTRY, type RunningProcess, scratchDir, startProcess, testConfig, withDeadline } from '../support/daemon-process.js';
+import {
+  DAEMON_ENTRY,
+  killLeftovers,
+  runsOrExits,
+  type RunningProcess,
+  scratchDir,
+  startProcess,
+  testConfig,
+  withDeadline,
+} from '../support/daemon-process.js';
 import { waitFor } from '../support/wait.js';
 
 const running: RunningProcess[] = [];
 const sims: DeribitSim[] = [];
 
 afterEach(async () => {
-  for (const p of running.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  killLeftovers(running);
   await Promise.all(sims.splice(0).map((s) => s.close()));
 });
 
@@ -107,11 +116,7 @@ describe('/healthz against the real daemon', () => {
       for (const extra of [[], ['--check-config']]) {
         const p = startProcess([DAEMON_ENTRY, ...extra, '--config-dir', configDir], { cwd: dir });
         running.push(p);
-        const outcome = await withDeadline(
-          Promise.race([p.waitForLine((l) => l.msg === 'daemon running').then(() => 'running' as const, () => p.exited), p.exited]),
-          10_000,
-          'the daemon to run or exit',
-        );
+        const outcome = await runsOrExits(p);
         expect(outcome, `${venue} ${extra.join(' ')}: ${p.stderr()}`).toBe(2);
         expect(p.stderr()).toMatch(new RegExp(`venues\\.${venue}\\.enabled: the ${title} adapter has not landed yet.* set venues\\.${venue}\\.enabled to false`));
         expect(p.stderr()).not.toMatch(/\bat .*\.js:\d+/);

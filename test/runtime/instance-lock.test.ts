@@ -6,27 +6,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DAEMON_ENTRY, type RunningProcess, scratchDir, startProcess, testConfig, withDeadline } from '../support/daemon-process.js';
+import {
+  DAEMON_ENTRY,
+  killLeftovers,
+  runsOrExits,
+  type RunningProcess,
+  scratchDir,
+  startProcess,
+  testConfig,
+  withDeadline,
+} from '../support/daemon-process.js';
 
 const running: RunningProcess[] = [];
 
-afterEach(() => {
-  for (const p of running.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-});
+afterEach(() => killLeftovers(running));
 
 function start(dir: string, configDir: string): RunningProcess {
   const p = startProcess([DAEMON_ENTRY, '--config-dir', configDir], { cwd: dir });
   running.push(p);
   return p;
-}
-
-/** 'running' once the daemon logged that it runs, or its exit code if it exited first. */
-async function outcome(p: RunningProcess): Promise<'running' | number | string> {
-  return withDeadline(
-    Promise.race([p.waitForLine((l) => l.msg === 'daemon running', 15_000).then(() => 'running' as const, () => p.exited), p.exited]),
-    15_000,
-    'the daemon to run or exit',
-  );
 }
 
 async function stop(p: RunningProcess): Promise<void> {
@@ -40,10 +38,10 @@ describe('one daemon per data directory', () => {
   it('a second daemon on the same store refuses to start, naming the running one (pid, since when)', async () => {
     const { dir, configDir } = scratchDir(testConfig());
     const first = start(dir, configDir);
-    expect(await outcome(first)).toBe('running');
+    expect(await runsOrExits(first)).toBe('running');
 
     const second = start(dir, configDir);
-    expect(await outcome(second)).toBe(2);
+    expect(await runsOrExits(second)).toBe(2);
     const lines = second.stderr().split('\n').filter(Boolean);
     expect(lines, second.stderr()).toHaveLength(1);
     const m = HELD.exec(lines[0] ?? '');
@@ -58,19 +56,19 @@ describe('one daemon per data directory', () => {
     await stop(first);
     expect(existsSync(join(dir, 'data', 'test.sqlite.lock.json'))).toBe(false);
     const third = start(dir, configDir);
-    expect(await outcome(third)).toBe('running');
+    expect(await runsOrExits(third)).toBe('running');
     await stop(third);
   });
 
   it('a SIGKILLed daemon does not block the next start', async () => {
     const { dir, configDir } = scratchDir(testConfig());
     const first = start(dir, configDir);
-    expect(await outcome(first)).toBe('running');
+    expect(await runsOrExits(first)).toBe('running');
     first.child.kill('SIGKILL');
     expect(await withDeadline(first.exited, 5_000, 'exit after SIGKILL')).toBe('SIGKILL');
 
     const next = start(dir, configDir);
-    expect(await outcome(next)).toBe('running');
+    expect(await runsOrExits(next)).toBe('running');
     expect(next.stderr()).toBe('');
     await stop(next);
   });
@@ -79,7 +77,7 @@ describe('one daemon per data directory', () => {
     const { dir, configDir } = scratchDir(testConfig());
     const a = start(dir, configDir);
     const b = start(dir, configDir);
-    const results = await Promise.all([outcome(a), outcome(b)]);
+    const results = await Promise.all([runsOrExits(a), runsOrExits(b)]);
     expect([...results].sort()).toEqual([2, 'running'].sort());
     const loser = results[0] === 2 ? a : b;
     const winner = results[0] === 2 ? b : a;

@@ -4,16 +4,24 @@
  * Each case spawns the real daemon from dist/.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { DAEMON_ENTRY, type RunningProcess, scratchDir, startProcess, testConfig, withDeadline } from '../support/daemon-process.js';
+import {
+  DAEMON_ENTRY,
+  killLeftovers,
+  type RunningProcess,
+  scratchDir,
+  startProcess,
+  testConfig,
+  withDeadline,
+} from '../support/daemon-process.js';
 
 const running: RunningProcess[] = [];
 const servers: Server[] = [];
 
 afterEach(async () => {
-  for (const p of running.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  killLeftovers(running);
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
@@ -70,6 +78,13 @@ describe('start-up refuses bad paths with one line and exit code 2', () => {
     expectOneLineRefusal(await refuse(a.dir, a.configDir), /logging\.file\.dir .*\/sys\/venue-daemon-test.* pseudo-filesystem/);
     const b = scratchDir(testConfig({ store: { path: '/dev/shm-venue-daemon-test/daemon.sqlite' } }));
     expectOneLineRefusal(await refuse(b.dir, b.configDir), /store\.path .*\/dev\/shm-venue-daemon-test.* pseudo-filesystem/);
+  });
+
+  it('store folder that is a symlink into /proc: refused by its real path', async () => {
+    const { dir, configDir } = scratchDir(testConfig());
+    symlinkSync('/proc/self', join(dir, 'data'));
+    const r = await refuse(dir, configDir);
+    expectOneLineRefusal(r, /store\.path .*data\/test\.sqlite.* is on (procfs|\/proc), a kernel pseudo-filesystem.*set store\.path/);
   });
 
   it('logs folder below a regular file', async () => {

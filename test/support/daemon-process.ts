@@ -119,3 +119,17 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): 
     }),
   ]);
 }
+
+/** 'running' once the daemon logged "daemon running", or its exit code (or signal) if it exited first. */
+export function runsOrExits(p: RunningProcess, timeoutMs = 15_000): Promise<'running' | number | string> {
+  return withDeadline(
+    Promise.race([p.waitForLine((l) => l.msg === 'daemon running', timeoutMs).then(() => 'running' as const, () => p.exited), p.exited]),
+    timeoutMs,
+    'the daemon to run or exit',
+  );
+}
+
+/** SIGKILLs every process in `list` that is still running, and empties the list (for afterEach). */
+export function killLeftovers(list: RunningProcess[]): void {
+  for (const p of list.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+}
