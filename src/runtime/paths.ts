@@ -135,25 +135,25 @@ export function checkDir(dir: string, key: string, fix: string, target = dir): D
 
 /**
  * Checks a file the daemon opens for writing inside a checked folder: when it exists it must
- * be a regular file this user can read and write.
+ * be a regular file this user can read and write. `target` is the path the key holds, when the
+ * file is one beside it (the store's WAL or lock files).
  */
-export function checkWritableFile(path: string, key: string, fix: string, kind: string): { exists: boolean } {
+export function checkWritableFile(path: string, key: string, fix: string, kind: string, target = path): { exists: boolean } {
   const abs = resolve(path);
+  const where = resolve(target) === abs ? subject(key, abs) : `${subject(key, resolve(target))}: ${abs}`;
   let stats: Stats;
   try {
     stats = statSync(abs);
   } catch (err) {
     if (errCode(err) === 'ENOENT') return { exists: false };
-    throw new StartupError(`cannot start: ${subject(key, abs)} cannot be checked (${errCode(err)}) — ${fix}`);
+    throw new StartupError(`cannot start: ${where} cannot be checked (${errCode(err)}) — ${fix}`);
   }
-  if (stats.isDirectory()) throw new StartupError(`cannot start: ${subject(key, abs)} is a folder, not ${kind} — ${fix}`);
-  if (!stats.isFile()) throw new StartupError(`cannot start: ${subject(key, abs)} is not a regular file — ${fix}`);
+  if (stats.isDirectory()) throw new StartupError(`cannot start: ${where} is a folder, not ${kind} — ${fix}`);
+  if (!stats.isFile()) throw new StartupError(`cannot start: ${where} is not a regular file — ${fix}`);
   try {
     accessSync(abs, constants.R_OK | constants.W_OK);
   } catch (err) {
-    throw new StartupError(
-      `cannot start: ${subject(key, abs)} is not writable by ${uidText()} (${errCode(err)}) — chown/chmod it for this user, or ${fix}`,
-    );
+    throw new StartupError(`cannot start: ${where} is not writable by ${uidText()} (${errCode(err)}) — chown/chmod it for this user, or ${fix}`);
   }
   return { exists: true };
 }

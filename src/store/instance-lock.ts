@@ -67,13 +67,22 @@ export function acquireInstanceLock(storePath: string, now: Date = new Date()): 
     db = new Database(path, { timeout: 0 });
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = MEMORY');
-    // In EXCLUSIVE locking mode the lock taken here is kept until the connection closes.
-    db.exec('BEGIN EXCLUSIVE; COMMIT;');
+    // In EXCLUSIVE locking mode the lock taken here is kept until the connection closes. The
+    // write proves the file is writable: SQLite opens a read-only file read-only without a word,
+    // and a read-only file descriptor cannot hold a write lock (two daemons would both "win").
+    db.exec('BEGIN EXCLUSIVE; PRAGMA user_version = 1; COMMIT;');
   } catch (err) {
     db?.close();
     const code = (err as { code?: string }).code ?? '';
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
       throw new StartupError(heldMessage(storePath, readHolder(infoPath)), { cause: err });
+    }
+    if (code.startsWith('SQLITE_READONLY')) {
+      const uid = process.getuid?.();
+      throw new StartupError(
+        `cannot start: store.path ${JSON.stringify(storePath)}: ${path} is not writable by this user${uid === undefined ? '' : ` (uid ${uid})`} (${code}) — chown/chmod it for this user`,
+        { cause: err },
+      );
     }
     throw new StartupError(
       `cannot start: the lock file ${path} of store.path cannot be taken (${code || (err as Error).message}) — if no daemon is running, delete it and start again`,

@@ -161,6 +161,10 @@ function storeFileError(path: string, err: unknown): DaemonError {
 export function checkStorePath(path: string): void {
   refusePseudoFs(path, 'store.path', STORE_PATH_FIX);
   checkDir(dirname(path), 'store.path', STORE_PATH_FIX, path);
+  // the files beside it (WAL, shared memory, the data-directory lock) are written as well
+  for (const companion of [`${path}-wal`, `${path}-shm`, `${path}.lock`, `${path}.lock.json`]) {
+    checkWritableFile(companion, 'store.path', STORE_PATH_FIX, 'a file', path);
+  }
   const { exists } = checkWritableFile(path, 'store.path', STORE_PATH_FIX, 'a database file');
   if (!exists) return;
   let db: Database.Database | undefined;

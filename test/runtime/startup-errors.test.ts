@@ -131,6 +131,20 @@ describe('start-up refuses bad paths with one line and exit code 2', () => {
     expect(existsSync(join(dir, 'data', 'test.sqlite'))).toBe(false);
   });
 
+  it('a lock file beside the store that the daemon user cannot write (left by a run as another user)', async () => {
+    const { dir, configDir } = scratchDir(testConfig());
+    for (const d of ['data', 'logs']) {
+      mkdirSync(join(dir, d));
+      chmodSync(join(dir, d), 0o777);
+    }
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'data', 'test.sqlite.lock'), '');
+    chmodSync(join(dir, 'data', 'test.sqlite.lock'), 0o444);
+    const r = await refuse(dir, configDir, { asNobody: true });
+    expectOneLineRefusal(r, /store\.path ".*data\/test\.sqlite": .*data\/test\.sqlite\.lock is not writable by this user .*chown\/chmod/);
+    expect(existsSync(join(dir, 'data', 'test.sqlite'))).toBe(false);
+  });
+
   it('store file that is not a SQLite database', async () => {
     const { dir, configDir } = scratchDir(testConfig());
     mkdirSync(join(dir, 'data'));
