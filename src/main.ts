@@ -274,6 +274,7 @@ async function main(): Promise<void> {
       startedAtMs: reconcileStartedAtMs,
       startupGraceMs: config.health.startupGraceMs,
       maxReconcileFailureMs: config.health.maxReconcileFailureMs,
+      reconcileIntervalMs: config.monitor.reconcileIntervalMs,
     }),
     {
       name: 'trading',

@@ -34,13 +34,16 @@ export interface ReconciliationLimits {
   readonly startupGraceMs: number;
   /** `health.maxReconcileFailureMs`. */
   readonly maxReconcileFailureMs: number;
+  /** `monitor.reconcileIntervalMs`: with no success for longer than this plus the limit above, a pass is stuck. */
+  readonly reconcileIntervalMs: number;
 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
 /**
- * Reconciliation is ok while the start-up pass is within its grace period or done, and no run of
- * failed passes has lasted longer than `maxReconcileFailureMs`.
+ * Reconciliation is ok while the start-up pass is within its grace period or done, no run of
+ * failed passes has lasted longer than `maxReconcileFailureMs`, and a pass has succeeded within
+ * that limit plus one reconcile interval (a pass that never ends records no failure either).
  */
 export function reconciliationProbe(status: ReconciliationStatus, limits: ReconciliationLimits): ComponentHealth {
   const { nowMs } = limits;
@@ -77,6 +80,19 @@ export function reconciliationProbe(status: ReconciliationStatus, limits: Reconc
         state: 'failing',
         ...common,
         reason: `reconciliation has failed for ${failingForMs} ms (${status.consecutiveFailures} passes in a row), more than health.maxReconcileFailureMs (${limits.maxReconcileFailureMs} ms)${errorText}`,
+      },
+    };
+  }
+  const sinceSuccessMs = status.lastSuccessAtMs === undefined ? 0 : nowMs - status.lastSuccessAtMs;
+  const staleAfterMs = limits.maxReconcileFailureMs + limits.reconcileIntervalMs;
+  if (sinceSuccessMs > staleAfterMs) {
+    return {
+      name: 'reconciliation',
+      ok: false,
+      detail: {
+        state: 'stale',
+        ...common,
+        reason: `no reconciliation pass has succeeded for ${sinceSuccessMs} ms, more than health.maxReconcileFailureMs + monitor.reconcileIntervalMs (${staleAfterMs} ms): a pass may be stuck${errorText}`,
       },
     };
   }

@@ -156,7 +156,7 @@ describe('HealthServer methods', () => {
 });
 
 describe('reconciliation probe', () => {
-  const limits = { nowMs: 1_000_000, startedAtMs: 1_000_000 - 5_000, startupGraceMs: 60_000, maxReconcileFailureMs: 120_000 };
+  const limits = { nowMs: 1_000_000, startedAtMs: 1_000_000 - 5_000, startupGraceMs: 60_000, maxReconcileFailureMs: 120_000, reconcileIntervalMs: 30_000 };
   const base = { startupDone: false, consecutiveFailures: 0, lastErrors: [] as string[] };
 
   it('is ok while the start-up pass is within its grace period, not after', () => {
@@ -168,13 +168,21 @@ describe('reconciliation probe', () => {
   });
 
   it('after start-up: ok while failures are shorter than maxReconcileFailureMs, 503 once longer', () => {
-    const done = { ...base, startupDone: true, startupDoneAtMs: 0, lastSuccessAtMs: limits.nowMs - 150_000 };
+    const done = { ...base, startupDone: true, startupDoneAtMs: 0, lastSuccessAtMs: limits.nowMs - 140_000 };
     expect(reconciliationProbe({ ...done, lastSuccessAtMs: limits.nowMs }, limits)).toMatchObject({ ok: true, detail: { state: 'ok' } });
     const brief = reconciliationProbe({ ...done, consecutiveFailures: 2, failingSinceMs: limits.nowMs - 60_000 }, limits);
     expect(brief).toMatchObject({ ok: true, detail: { state: 'retrying', failingForMs: 60_000 } });
     const long = reconciliationProbe({ ...done, consecutiveFailures: 5, failingSinceMs: limits.nowMs - 121_000 }, limits);
     expect(long).toMatchObject({ ok: false, detail: { state: 'failing', failingForMs: 121_000 } });
     expect(String(long.detail.reason)).toMatch(/failed for 121000 ms \(5 passes in a row\), more than health\.maxReconcileFailureMs/);
+  });
+
+  it('after start-up: 503 when no pass has succeeded for longer than the limit plus one interval, even with no failure recorded (a stuck pass)', () => {
+    const done = { ...base, startupDone: true, startupDoneAtMs: 0 };
+    expect(reconciliationProbe({ ...done, lastSuccessAtMs: limits.nowMs - 150_000 }, limits)).toMatchObject({ ok: true, detail: { state: 'ok' } });
+    const stuck = reconciliationProbe({ ...done, lastSuccessAtMs: limits.nowMs - 150_001 }, limits);
+    expect(stuck).toMatchObject({ ok: false, detail: { state: 'stale' } });
+    expect(String(stuck.detail.reason)).toMatch(/no reconciliation pass has succeeded for 150001 ms.*a pass may be stuck/);
   });
 });
 
