@@ -59,19 +59,29 @@ export async function startVenues(options: StartVenuesOptions): Promise<RunningV
     out.push({ name, venue: built.venue, environment: section.environment, stopSim: built.stopSim, watchSymbols: section.watchSymbols ?? [] });
   }
   for (const { name, venue, watchSymbols } of out) {
-    venue.connect().then(
-      async () => {
-        for (const symbol of watchSymbols) {
-          await venue.watchTicker(symbol).catch((err: unknown) => {
-            logger.warn({ err, venue: venue.id, symbol }, `cannot watch ticker; check venues.${name}.watchSymbols in the config`);
-          });
-        }
-      },
-      (err: unknown) => {
-        if (options.stopping()) return;
-        logger.warn({ err, venue: venue.id }, `${venue.id} not ready yet; still reconnecting in the background (see /healthz)`);
-      },
-    );
+    const watch = async (): Promise<void> => {
+      for (const symbol of watchSymbols) {
+        await venue.watchTicker(symbol).catch((err: unknown) => {
+          logger.warn({ err, venue: venue.id, symbol }, `cannot watch ticker; check venues.${name}.watchSymbols in the config`);
+        });
+      }
+    };
+    venue.connect().then(watch, (err: unknown) => {
+      if (options.stopping()) return;
+      logger.warn({ err, venue: venue.id }, `${venue.id} not ready yet; still reconnecting in the background (see /healthz)`);
+      // the adapter keeps reconnecting: watch once it is ready
+      let done = false;
+      const once = (): void => {
+        if (done || options.stopping()) return;
+        done = true;
+        off();
+        void watch();
+      };
+      const off = venue.subscribe((e) => {
+        if (e.type === 'connection' && e.state === 'ready') once();
+      });
+      if (venue.isReady()) once();
+    });
   }
   return out;
 }

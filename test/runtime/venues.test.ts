@@ -73,4 +73,24 @@ describe('startVenues', () => {
     ).rejects.toThrow(/^cannot start: venues\.okx\.enabled is true but the okx adapter has not landed yet — set venues\.okx\.enabled to false$/);
     expect(built).toBe(0);
   });
+
+  it('a venue whose first connect fails watches its symbols once it is ready', async () => {
+    const deribit = new MemoryVenue({ id: 'deribit' });
+    const watched: string[] = [];
+    vi.spyOn(deribit, 'watchTicker').mockImplementation(async (symbol: string) => {
+      watched.push(symbol);
+    });
+    vi.spyOn(deribit, 'connect').mockRejectedValueOnce(new Error('connection refused'));
+    await startVenues({
+      sections: { deribit: { enabled: true, environment: 'sim', watchSymbols: ['BTC-PERPETUAL'] } },
+      factories: { deribit: factoryFor(deribit) },
+      logger: silent,
+      stopping: () => false,
+    });
+    await waitFor(() => vi.mocked(deribit.connect).mock.settledResults.length > 0, { message: 'connect attempted' });
+    expect(watched).toEqual([]);
+    deribit.reconnect(); // the adapter's background reconnect succeeds
+    await waitFor(() => watched.length === 1, { message: 'ticker watched after the reconnect' });
+    expect(watched).toEqual(['BTC-PERPETUAL']);
+  });
 });
