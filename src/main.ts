@@ -2,13 +2,14 @@
  * Composition root: load config, build the logger, open the store, start the venues and the
  * health endpoint, install signal handlers. The only file that picks concrete implementations.
  */
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs, USAGE } from './cli.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { maskSecrets, secretValues } from './config/secrets.js';
-import { VENUE_NAMES } from './config/schema.js';
+import { VENUE_NAMES, type VenueName } from './config/schema.js';
 import { ConfigError, DaemonError } from './domain/errors.js';
-import { systemClock, type Store, type Venue } from './domain/ports.js';
+import { systemClock, type Store } from './domain/ports.js';
 import { startDeribitSim } from './sim/deribit/server.js';
 import { createDeribitVenue, DeribitCredentials } from './venues/deribit/index.js';
 import { LogAlerter } from './alerts/log-alerter.js';
@@ -16,10 +17,14 @@ import { PositionMonitor } from './monitor/position-monitor.js';
 import { OrderManager } from './orders/order-manager.js';
 import { KillSwitch } from './risk/kill-switch.js';
 import { RiskManager } from './risk/risk.js';
-import { HealthServer, type ComponentHealth } from './runtime/health.js';
+import { describeListenError, HealthServer, type ComponentHealth } from './runtime/health.js';
 import { createRootLogger, type Logger, type RootLogger } from './runtime/logger.js';
+import { checkDir, checkWritableFile } from './runtime/paths.js';
+import { reconciliationProbe, venueProbe } from './runtime/probes.js';
 import { Shutdown } from './runtime/shutdown.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { startVenues, type RunningVenue, type VenueFactory } from './runtime/venues.js';
+import { acquireInstanceLock, type InstanceLock } from './store/instance-lock.js';
+import { checkStorePath, SqliteStore } from './store/sqlite-store.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_FATAL = 1;
@@ -52,60 +57,81 @@ function installCrashHandlers(root: RootLogger, logger: Logger): void {
   process.on('unhandledRejection', die('unhandled promise rejection'));
 }
 
-interface RunningVenue {
-  readonly venue: Venue;
-  readonly environment: string;
-  readonly stopSim?: () => Promise<void>;
+/**
+ * The adapter behind each venue name. In `sim` mode the venue's simulator starts in-process on
+ * loopback and the real adapter is pointed at it.
+ */
+function venueFactories(loaded: LoadedConfig): Record<VenueName, VenueFactory | undefined> {
+  const { config, secrets } = loaded;
+  return {
+    deribit: async (_name, log) => {
+      const deribitConfig = config.venues.deribit;
+      let credentials: DeribitCredentials | undefined;
+      let endpoints: { restUrl: string; wsUrl: string } | undefined;
+      let stopSim: (() => Promise<void>) | undefined;
+      if (deribitConfig.environment === 'sim') {
+        const sim = await startDeribitSim({ host: '127.0.0.1', port: 0 });
+        credentials = new DeribitCredentials(sim.credentials.clientId, sim.credentials.clientSecret);
+        endpoints = { restUrl: sim.restUrl, wsUrl: sim.wsUrl };
+        stopSim = () => sim.close();
+        log.info({ rest: sim.restUrl, ws: sim.wsUrl }, 'deribit simulator started in-process (sim mode: no real venue, no real money)');
+      } else if (secrets.deribit.clientId && secrets.deribit.clientSecret) {
+        credentials = new DeribitCredentials(secrets.deribit.clientId, secrets.deribit.clientSecret);
+      }
+      const venue = createDeribitVenue({ config: deribitConfig, logger: log, clock: systemClock, credentials, endpoints });
+      return { venue, stopSim };
+    },
+    okx: undefined,
+    bybit: undefined,
+  };
 }
 
 /**
- * Build every enabled venue. In `sim` mode the venue's simulator starts in-process on loopback and
- * the real adapter is pointed at it. A venue that cannot connect yet keeps retrying in the
- * background; /healthz shows it as not ready.
+ * Start-up before the daemon is up: what to undo if a later step refuses, and the refusal itself
+ * (one line on stderr, also in the log once there is one, then exit code 2).
  */
-async function startVenues(loaded: LoadedConfig, logger: Logger, shutdown: Shutdown): Promise<RunningVenue[]> {
-  const { config, secrets } = loaded;
-  const out: RunningVenue[] = [];
-  const deribitConfig = config.venues.deribit;
-  if (deribitConfig.enabled) {
-    const log = logger.child({ component: 'venue', venue: 'deribit' });
-    let credentials: DeribitCredentials | undefined;
-    let endpoints: { restUrl: string; wsUrl: string } | undefined;
-    let stopSim: (() => Promise<void>) | undefined;
-    if (deribitConfig.environment === 'sim') {
-      const sim = await startDeribitSim({ host: '127.0.0.1', port: 0 });
-      credentials = new DeribitCredentials(sim.credentials.clientId, sim.credentials.clientSecret);
-      endpoints = { restUrl: sim.restUrl, wsUrl: sim.wsUrl };
-      stopSim = () => sim.close();
-      log.info({ rest: sim.restUrl, ws: sim.wsUrl }, 'deribit simulator started in-process (sim mode: no real venue, no real money)');
-    } else if (secrets.deribit.clientId && secrets.deribit.clientSecret) {
-      credentials = new DeribitCredentials(secrets.deribit.clientId, secrets.deribit.clientSecret);
+class Startup {
+  root: RootLogger | undefined;
+  private readonly undo: Array<() => unknown> = [];
+
+  /** Registers a step to undo on refusal (run in reverse order). */
+  onRefusal(step: () => unknown): void {
+    this.undo.unshift(step);
+  }
+
+  /** `err`: the line itself, a DaemonError (its message is the line), or anything else. */
+  async refuse(err: unknown): Promise<never> {
+    const line =
+      typeof err === 'string' ? err : err instanceof DaemonError ? err.message : `cannot start: ${(err as Error)?.message ?? String(err)}`;
+    process.stderr.write(`${line}\n`);
+    this.root?.logger.fatal({ component: 'main' }, line);
+    return this.exit(EXIT_CONFIG);
+  }
+
+  /** Not expected (a bug): one line on stderr; the error with its stack goes to the log, if there is one yet. */
+  async crash(err: unknown): Promise<never> {
+    const message = (err as Error)?.message ?? String(err);
+    process.stderr.write(`fatal: ${message} — unexpected error during start-up; exiting with code 1${this.root ? ' (details in the log)' : ''}\n`);
+    this.root?.logger.fatal({ component: 'main', err }, `unexpected error during start-up: ${message}`);
+    return this.exit(EXIT_FATAL);
+  }
+
+  private async exit(code: number): Promise<never> {
+    for (const step of this.undo) {
+      try {
+        await step();
+      } catch {
+        // exiting anyway
+      }
     }
-    const venue = createDeribitVenue({ config: deribitConfig, logger: log, clock: systemClock, credentials, endpoints });
-    out.push({ venue, environment: deribitConfig.environment, stopSim });
+    this.root?.flush();
+    process.exit(code);
   }
-  for (const name of ['okx', 'bybit'] as const) {
-    if (config.venues[name].enabled) {
-      logger.child({ component: 'venue', venue: name }).warn(`venues.${name} is enabled but its adapter has not landed yet; ignoring it`);
-    }
-  }
-  for (const { venue } of out) {
-    venue.connect().then(
-      async () => {
-        for (const symbol of deribitConfig.watchSymbols) {
-          await venue.watchTicker(symbol).catch((err: unknown) => {
-            logger.warn({ err, venue: venue.id, symbol }, 'cannot watch ticker; check watchSymbols in the config');
-          });
-        }
-      },
-      (err: unknown) => {
-        if (shutdown.started) return;
-        logger.warn({ err, venue: venue.id }, `${venue.id} not ready yet; still reconnecting in the background (see /healthz)`);
-      },
-    );
-  }
-  return out;
 }
+
+const LOG_DIR_FIX = 'set logging.file.dir to a folder on a local disk, such as logs (or logging.file.enabled to false)';
+
+const startup = new Startup();
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -123,41 +149,109 @@ async function main(): Promise<void> {
     return;
   }
   const { config, secrets } = loaded;
-
+  const storePath = resolve(config.store.path);
   const file = config.logging.file;
-  const root = createRootLogger({
-    level: config.logging.level,
-    pretty: config.logging.pretty,
-    file: file.enabled
-      ? { dir: resolve(file.dir), name: file.name, maxBytes: Math.round(file.maxSizeMb * 1024 * 1024), maxFiles: file.maxFiles }
-      : undefined,
-    secrets: secretValues(secrets),
-    base: { instance: config.instanceName },
-  });
+  const logDir = resolve(file.dir);
+
+  // 1. Pre-flight: every path checked before anything is created or started.
+  try {
+    if (file.enabled) {
+      checkDir(logDir, 'logging.file.dir', LOG_DIR_FIX);
+      checkWritableFile(join(logDir, file.name), 'logging.file.name', `set logging.file.name to another file name, or ${LOG_DIR_FIX}`, 'a log file');
+    }
+    checkStorePath(storePath);
+  } catch (err) {
+    await startup.refuse(err);
+  }
+
+  // 2. One daemon per data directory: taken before the log file, the port or the database.
+  let lock: InstanceLock;
+  try {
+    mkdirSync(dirname(storePath), { recursive: true });
+    lock = acquireInstanceLock(storePath);
+  } catch (err) {
+    return startup.refuse(err);
+  }
+  startup.onRefusal(() => lock.release());
+
+  // 3. Logging.
+  let root: RootLogger;
+  try {
+    root = createRootLogger({
+      level: config.logging.level,
+      pretty: config.logging.pretty,
+      file: file.enabled
+        ? { dir: logDir, name: file.name, maxBytes: Math.round(file.maxSizeMb * 1024 * 1024), maxFiles: file.maxFiles }
+        : undefined,
+      secrets: secretValues(secrets),
+      base: { instance: config.instanceName },
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.message;
+    return startup.refuse(`cannot start: the log file ${join(logDir, file.name)} cannot be opened (${code}) — ${LOG_DIR_FIX}`);
+  }
+  startup.root = root;
   const logger = root.logger;
   installCrashHandlers(root, logger);
   const log = logger.child({ component: 'main' });
   const enabled = VENUE_NAMES.filter((v) => config.venues[v].enabled);
   log.info(
-    { sources: loaded.sources, venues: enabled.map((v) => ({ venue: v, environment: config.venues[v].environment })) },
+    {
+      sources: loaded.sources,
+      venues: enabled.map((v) => ({ venue: v, environment: config.venues[v].environment })),
+      lock: lock.path,
+    },
     'daemon starting',
   );
 
   const shutdown = new Shutdown(logger.child({ component: 'shutdown' }), config.shutdown.timeoutMs);
 
+  // 4. The health port is bound before the simulator or any venue starts; until the parts
+  //    exist it answers 503 "starting".
+  let probes = (): ComponentHealth[] => [{ name: 'startup', ok: false, detail: { state: 'starting' } }];
+  let health: HealthServer | undefined;
+  if (config.health.enabled) {
+    const server = new HealthServer({
+      host: config.health.host,
+      port: config.health.port,
+      maxEventLoopLagMs: config.health.maxEventLoopLagMs,
+      probes: () => probes(),
+      logger: logger.child({ component: 'health' }),
+    });
+    try {
+      const addr = await server.start();
+      log.info({ url: `http://${addr.host}:${addr.port}/healthz` }, 'health endpoint listening');
+    } catch (err) {
+      await server.stop();
+      return startup.refuse(describeListenError(err, config.health.host, config.health.port));
+    }
+    startup.onRefusal(() => server.stop());
+    health = server;
+  }
+
+  // 5. The store.
   let store: Store;
   try {
-    store = new SqliteStore({ path: resolve(config.store.path) });
+    store = new SqliteStore({ path: storePath });
   } catch (err) {
-    const message = err instanceof DaemonError ? err.message : String(err);
-    log.fatal({ err, path: config.store.path }, `store: ${message}`);
-    root.flush();
-    process.exit(EXIT_FATAL);
+    return startup.refuse(err);
   }
+  startup.onRefusal(() => store.close());
   log.info({ path: config.store.path, schemaVersion: store.schemaVersion() }, 'store opened');
 
+  // 6. Venues and the trading services.
   const alerter = new LogAlerter(logger.child({ component: 'alerts' }));
-  const venues = await startVenues(loaded, logger, shutdown);
+  let venues: RunningVenue[];
+  try {
+    venues = await startVenues({
+      sections: config.venues,
+      factories: venueFactories(loaded),
+      logger,
+      stopping: () => shutdown.started,
+    });
+  } catch (err) {
+    return startup.refuse(err);
+  }
   const venueList = venues.map((v) => v.venue);
   const killSwitch = new KillSwitch({ store, alerter, logger });
   const risk = new RiskManager({ store, killSwitch, logger, config: config.risk });
@@ -166,44 +260,28 @@ async function main(): Promise<void> {
   risk.attach(orders);
   const monitor = new PositionMonitor({ orders, venues: venueList, store, alerter, logger, config: config.monitor });
   orders.start();
+  const reconcileStartedAtMs = systemClock.now();
   // The start-up reconciliation runs before any entry is accepted; it retries until every venue answers.
   void monitor.start().then(
     () => log.info({ killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused() }, 'start-up reconciliation finished; entries accepted'),
     (err: unknown) => log.error({ err }, 'start-up reconciliation failed; entries stay blocked until it succeeds'),
   );
 
-
-  const probes = (): ComponentHealth[] => [
-    ...venues.map((v) => ({
-      name: `venue:${v.venue.id}`,
-      ok: v.venue.isReady(),
-      detail: { environment: v.environment, state: v.venue.connectionState() },
-    })),
+  probes = (): ComponentHealth[] => [
+    ...venues.map((v) => venueProbe(v.venue, v.environment)),
+    reconciliationProbe(monitor.reconciliationStatus(), {
+      nowMs: systemClock.now(),
+      startedAtMs: reconcileStartedAtMs,
+      startupGraceMs: config.health.startupGraceMs,
+      maxReconcileFailureMs: config.health.maxReconcileFailureMs,
+      reconcileIntervalMs: config.monitor.reconcileIntervalMs,
+    }),
     {
       name: 'trading',
       ok: true,
       detail: { entriesOpen: orders.entriesOpen(), killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused() },
     },
   ];
-
-  let health: HealthServer | undefined;
-  if (config.health.enabled) {
-    health = new HealthServer({
-      host: config.health.host,
-      port: config.health.port,
-      maxEventLoopLagMs: config.health.maxEventLoopLagMs,
-      probes,
-      logger: logger.child({ component: 'health' }),
-    });
-    try {
-      const addr = await health.start();
-      log.info({ url: `http://${addr.host}:${addr.port}/healthz` }, 'health endpoint listening');
-    } catch (err) {
-      log.fatal({ err, host: config.health.host, port: config.health.port }, 'health endpoint could not listen; free the port or change health.port');
-      root.flush();
-      process.exit(EXIT_FATAL);
-    }
-  }
 
   shutdown.add('stop intake: monitor and order manager', async () => {
     await monitor.stop();
@@ -217,6 +295,7 @@ async function main(): Promise<void> {
     await Promise.all(venues.map((v) => v.stopSim?.()));
   });
   shutdown.add('close store', () => store.close());
+  shutdown.add('release the data-directory lock', () => lock.release());
 
   const onSignal = (signal: NodeJS.Signals) => {
     if (shutdown.started) {
@@ -235,7 +314,4 @@ async function main(): Promise<void> {
   log.info({ health: config.health.enabled ? `${config.health.host}:${config.health.port}` : 'disabled' }, 'daemon running');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`fatal: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(EXIT_FATAL);
-});
+main().catch((err: unknown) => startup.crash(err));

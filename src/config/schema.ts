@@ -43,6 +43,22 @@ function requireLiveOptIn(venue: string) {
   };
 }
 
+/**
+ * A venue whose adapter has not landed cannot be enabled: refusing it here makes the daemon and
+ * `--check-config` agree, instead of a daemon that silently trades on fewer venues than configured.
+ */
+function requireAdapter(venue: string, title: string) {
+  return (value: { enabled: boolean }, ctx: z.RefinementCtx): void => {
+    if (value.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['enabled'],
+        message: `the ${title} adapter has not landed yet, so this venue cannot be enabled — set venues.${venue}.enabled to false`,
+      });
+    }
+  };
+}
+
 export const deribitVenueSchema = DeribitConfigSchema;
 
 export const okxVenueSchema = z
@@ -50,14 +66,16 @@ export const okxVenueSchema = z
     ...venueBaseShape,
     environment: z.enum(['sim', 'demo', 'live']).default('sim'),
   })
-  .superRefine(requireLiveOptIn('okx'));
+  .superRefine(requireLiveOptIn('okx'))
+  .superRefine(requireAdapter('okx', 'OKX'));
 
 export const bybitVenueSchema = z
   .strictObject({
     ...venueBaseShape,
     environment: z.enum(['sim', 'testnet', 'demo', 'live']).default('sim'),
   })
-  .superRefine(requireLiveOptIn('bybit'));
+  .superRefine(requireLiveOptIn('bybit'))
+  .superRefine(requireAdapter('bybit', 'Bybit'));
 
 const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -94,6 +112,10 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65_535).default(8080),
       /** Event-loop lag above which /healthz answers 503. */
       maxEventLoopLagMs: z.number().int().min(10).default(2_000),
+      /** /healthz answers 503 when the start-up reconciliation has not succeeded this long after start. */
+      startupGraceMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
+      /** /healthz answers 503 when reconciliation has been failing for longer than this. */
+      maxReconcileFailureMs: z.number().int().min(1_000).max(3_600_000).default(120_000),
     })
     .prefault({}),
   shutdown: z

@@ -44,6 +44,21 @@ export interface PassReport {
   readonly complete: boolean;
 }
 
+/** How reconciliation is doing, for /healthz (times are the monitor clock's ms). */
+export interface ReconciliationStatus {
+  /** True once the start-up pass reconciled every venue (entries are accepted from then on). */
+  readonly startupDone: boolean;
+  readonly startupDoneAtMs?: number;
+  /** End of the last pass that reconciled every venue without error. */
+  readonly lastSuccessAtMs?: number;
+  /** Passes in a row that did not reconcile every venue (0 after a complete pass). */
+  readonly consecutiveFailures: number;
+  /** End of the first failed pass of the current run of failures. */
+  readonly failingSinceMs?: number;
+  /** The errors of the last failed pass (`<venue>: <error>`), empty after a complete pass. */
+  readonly lastErrors: readonly string[];
+}
+
 export class PositionMonitor {
   readonly config: MonitorConfig;
   private readonly orders: OrderManager;
@@ -61,6 +76,11 @@ export class PositionMonitor {
   private readonly lastMismatch = new Map<string, string>();
   private readonly wasDown = new Set<string>();
   private startup: Promise<void> | undefined;
+  private startupDoneAtMs: number | undefined;
+  private lastSuccessAtMs: number | undefined;
+  private failingSinceMs: number | undefined;
+  private consecutiveFailures = 0;
+  private lastErrors: readonly string[] = [];
 
   constructor(options: PositionMonitorOptions) {
     this.config = MonitorConfigSchema.parse(options.config ?? {});
@@ -104,6 +124,7 @@ export class PositionMonitor {
       this.logger.info({ intervalMs: this.config.reconcileIntervalMs }, 'start-up reconciliation done; entries allowed; periodic pass scheduled');
     })();
     this.orders.holdEntriesUntil(this.startup);
+    void this.startup.then(() => this.markStartupDone(), () => undefined);
     return this.startup;
   }
 
@@ -114,6 +135,36 @@ export class PositionMonitor {
     this.timer = undefined;
     for (const u of this.unsubscribers.splice(0)) u();
     await this.running?.catch(() => undefined);
+  }
+
+  /** When reconciliation last succeeded, how many passes failed since, and whether the start-up pass is done. */
+  reconciliationStatus(): ReconciliationStatus {
+    return {
+      startupDone: this.startupDoneAtMs !== undefined,
+      ...(this.startupDoneAtMs !== undefined ? { startupDoneAtMs: this.startupDoneAtMs } : {}),
+      ...(this.lastSuccessAtMs !== undefined ? { lastSuccessAtMs: this.lastSuccessAtMs } : {}),
+      consecutiveFailures: this.consecutiveFailures,
+      ...(this.failingSinceMs !== undefined ? { failingSinceMs: this.failingSinceMs } : {}),
+      lastErrors: this.lastErrors,
+    };
+  }
+
+  private markStartupDone(): void {
+    if (!this.stopped) this.startupDoneAtMs = this.clock.now();
+  }
+
+  private recordPass(reports: readonly VenuePassReport[], complete: boolean): void {
+    const now = this.clock.now();
+    if (complete) {
+      this.lastSuccessAtMs = now;
+      this.consecutiveFailures = 0;
+      this.failingSinceMs = undefined;
+      this.lastErrors = [];
+      return;
+    }
+    this.consecutiveFailures += 1;
+    this.failingSinceMs ??= now;
+    this.lastErrors = reports.flatMap((r) => r.errors.map((e) => `${r.venue}: ${e}`));
   }
 
   private onTradeEvent(event: TradeEvent): void {
@@ -166,6 +217,7 @@ export class PositionMonitor {
     const reports: VenuePassReport[] = [];
     for (const venue of this.venues) reports.push(await this.passVenue(venue, reason));
     const complete = reports.every((r) => r.errors.length === 0);
+    this.recordPass(reports, complete);
     return { reason, venues: reports, complete };
   }
 

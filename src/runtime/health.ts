@@ -19,6 +19,8 @@ export interface HealthOptions {
 
 export interface HealthReport {
   readonly ok: boolean;
+  /** Names of what is not ok (`eventLoop` and component names); empty when healthy. */
+  readonly failing: readonly string[];
   readonly eventLoop: { readonly ok: boolean; readonly lagMs: number; readonly lastTickAgoMs: number };
   readonly components: readonly ComponentHealth[];
   readonly uptimeSecs: number;
@@ -27,7 +29,27 @@ export interface HealthReport {
 const TICK_MS = 250;
 
 /**
- * GET /healthz: 200 while the event loop is ticking and every probe is ok, 503 otherwise, with
+ * One operator line for a health endpoint that cannot listen: which key, which value, the fix.
+ */
+export function describeListenError(err: unknown, host: string, port: number): string {
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  switch (code) {
+    case 'EADDRINUSE':
+      return `cannot start: health.port ${port} on ${host} is already in use (another daemon or program listens there) — stop it, or set health.port to a free port (0 lets the system pick one)`;
+    case 'EACCES':
+      return `cannot start: health.port ${port} on ${host} needs privileges this user does not have (ports below 1024) — set health.port to 1024 or above`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `cannot start: health.host ${JSON.stringify(host)} is not an address of this machine (${code}) — set health.host to 127.0.0.1 (this machine only) or 0.0.0.0 (every interface, e.g. in a container)`;
+    default:
+      return `cannot start: the health endpoint cannot listen on ${host}:${port} (${code || (err as Error)?.message || String(err)}) — check health.host and health.port`;
+  }
+}
+
+/**
+ * GET or HEAD /healthz: 200 while the event loop is ticking and every probe is ok, 503 otherwise, with
  * the details as JSON. A blocked loop cannot answer at all, which the container healthcheck
  * also reads as unhealthy.
  */
@@ -45,8 +67,10 @@ export class HealthServer {
     const lastTickAgoMs = now - this.lastTick;
     const loopOk = this.lagMs <= this.options.maxEventLoopLagMs && lastTickAgoMs <= this.options.maxEventLoopLagMs + TICK_MS;
     const components = this.options.probes();
+    const failing = [...(loopOk ? [] : ['eventLoop']), ...components.filter((c) => !c.ok).map((c) => c.name)];
     return {
-      ok: loopOk && components.every((c) => c.ok),
+      ok: failing.length === 0,
+      failing,
       eventLoop: { ok: loopOk, lagMs: this.lagMs, lastTickAgoMs },
       components,
       uptimeSecs: Math.round((now - this.startedAt) / 1000),
@@ -62,11 +86,17 @@ export class HealthServer {
     this.timer.unref();
     const server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
-      if (req.method !== 'GET' || path !== '/healthz') {
+      if (path !== '/healthz') {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: 'not found', try: 'GET /healthz' }));
         return;
       }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { 'content-type': 'application/json', allow: 'GET, HEAD' });
+        res.end(JSON.stringify({ error: 'method not allowed', try: 'GET /healthz or HEAD /healthz' }));
+        return;
+      }
+      // HEAD: the same status and headers, no body (Node drops the body of a HEAD response)
       const report = this.report();
       res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(report));

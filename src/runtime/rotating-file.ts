@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { refusePseudoFs } from './paths.js';
 
 export interface RotatingFileOptions {
   readonly dir: string;
@@ -28,6 +29,8 @@ export class RotatingFile implements LogSink {
   private bytes: number;
 
   constructor(private readonly options: RotatingFileOptions) {
+    // never a recursive mkdir on a kernel pseudo-filesystem (it spins forever on procfs)
+    refusePseudoFs(options.dir, 'logging.file.dir', 'set logging.file.dir to a folder on a local disk, such as logs');
     mkdirSync(options.dir, { recursive: true });
     this.path = join(options.dir, options.name);
     this.bytes = existsSync(this.path) ? statSync(this.path).size : 0;

@@ -14,6 +14,7 @@ import type {
   TradeRecord,
   TradeState,
 } from '../domain/trade.js';
+import { checkDir, checkWritableFile, refusePseudoFs, StartupError } from '../runtime/paths.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -128,6 +129,55 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   return version;
 }
 
+const STORE_PATH_FIX = 'set store.path to a file on a local disk, such as data/daemon.sqlite';
+
+/** A SQLite error while reading an existing file, as one operator line naming the path and the fix. */
+function storeFileError(path: string, err: unknown): DaemonError {
+  const code = (err as { code?: string }).code ?? '';
+  const subject = `store.path ${JSON.stringify(path)}`;
+  if (code === 'SQLITE_NOTADB') {
+    return new StartupError(
+      `cannot start: ${subject} is not a SQLite database (SQLITE_NOTADB) — move that file away (the daemon creates a new database when none exists) or ${STORE_PATH_FIX}`,
+      { cause: err },
+    );
+  }
+  if (code.startsWith('SQLITE_CORRUPT')) {
+    return new StartupError(`cannot start: ${subject} is a damaged SQLite database (${code}) — restore it from a backup, or move it away to start empty`, { cause: err });
+  }
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) {
+    return new StartupError(
+      `cannot start: ${subject} cannot be opened for writing (${code}: ${(err as Error).message}) — check that the file and its folder are writable by this user, or ${STORE_PATH_FIX}`,
+      { cause: err },
+    );
+  }
+  return new StartupError(`cannot start: ${subject} cannot be opened (${code || (err as Error).message}) — check the file, or ${STORE_PATH_FIX}`, { cause: err });
+}
+
+/**
+ * Pre-flight for store.path, before anything starts and without creating anything: the path is
+ * on real storage, its folder exists or can be created and is writable, and an existing file is
+ * a writable SQLite database (a quick read detects "file is not a database").
+ */
+export function checkStorePath(path: string): void {
+  refusePseudoFs(path, 'store.path', STORE_PATH_FIX);
+  checkDir(dirname(path), 'store.path', STORE_PATH_FIX, path);
+  // the files beside it (WAL, shared memory, the data-directory lock) are written as well
+  for (const companion of [`${path}-wal`, `${path}-shm`, `${path}.lock`, `${path}.lock.json`]) {
+    checkWritableFile(companion, 'store.path', STORE_PATH_FIX, 'a file', path);
+  }
+  const { exists } = checkWritableFile(path, 'store.path', STORE_PATH_FIX, 'a database file');
+  if (!exists) return;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (err) {
+    throw storeFileError(path, err);
+  } finally {
+    db?.close();
+  }
+}
+
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
   readonly path: string;
@@ -144,20 +194,31 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     try {
-      if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+      if (options.path !== ':memory:') {
+        // never a recursive mkdir on a kernel pseudo-filesystem (it spins forever on procfs)
+        refusePseudoFs(options.path, 'store.path', STORE_PATH_FIX);
+        mkdirSync(dirname(options.path), { recursive: true });
+      }
       this.db = new Database(options.path);
     } catch (err) {
+      if (err instanceof DaemonError) throw err;
       throw new DaemonError(
         'STORE_OPEN_FAILED',
         `cannot open the database at ${options.path} (${(err as Error).message}); check that the folder exists and is writable by this user`,
         { cause: err },
       );
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      migrate(this.db);
+    } catch (err) {
+      this.db.close();
+      if (err instanceof DaemonError) throw err;
+      throw storeFileError(options.path, err);
+    }
     const db = this.db;
     this.stmts = {
       insertTrade: db.prepare(`INSERT INTO trades (id, venue, symbol, side, size, entry_type, entry_price, stop_price,

@@ -20,7 +20,14 @@ describe('config loader', () => {
   it('accepts an empty file and fills every default', () => {
     const { dir, configDir } = scratchDir({});
     const { config, secrets } = loadConfig({ configDir, envFile: join(dir, '.env'), env: {} });
-    expect(config.health).toEqual({ enabled: true, host: '127.0.0.1', port: 8080, maxEventLoopLagMs: 2000 });
+    expect(config.health).toEqual({
+      enabled: true,
+      host: '127.0.0.1',
+      port: 8080,
+      maxEventLoopLagMs: 2000,
+      startupGraceMs: 60_000,
+      maxReconcileFailureMs: 120_000,
+    });
     expect(config.venues.deribit.environment).toBe('sim');
     expect(config.venues.okx.liveOptIn).toBe(false);
     expect(secrets.deribit.clientSecret).toBeUndefined();
@@ -50,11 +57,23 @@ describe('config loader', () => {
   });
 
   it('refuses live trading without the explicit opt-in', () => {
+    // okx: its adapter has not landed, so enabling it is refused as well (next test); deribit shows the rule alone
     const lines = problems(
-      { venues: { okx: { enabled: true, environment: 'live' } } },
-      { OKX_API_KEY: 'k', OKX_API_SECRET: 's', OKX_API_PASSPHRASE: 'p' },
+      { venues: { deribit: { enabled: true, environment: 'live' } } },
+      { DERIBIT_CLIENT_ID: 'k', DERIBIT_CLIENT_SECRET: 's' },
     );
-    expect(lines).toEqual([expect.stringMatching(/^venues\.okx\.liveOptIn: .*set venues\.okx\.liveOptIn to true/)]);
+    expect(lines).toEqual([expect.stringMatching(/^venues\.deribit\.liveOptIn: .*set venues\.deribit\.liveOptIn to true/)]);
+    const okx = problems({ venues: { okx: { environment: 'live' } } });
+    expect(okx).toEqual([expect.stringMatching(/^venues\.okx\.liveOptIn: .*set venues\.okx\.liveOptIn to true/)]);
+  });
+
+  it('refuses to enable a venue whose adapter has not landed, naming the key and the fix', () => {
+    expect(problems({ venues: { okx: { enabled: true } } })).toEqual([
+      'venues.okx.enabled: the OKX adapter has not landed yet, so this venue cannot be enabled — set venues.okx.enabled to false',
+    ]);
+    expect(problems({ venues: { bybit: { enabled: true } } })).toEqual([
+      'venues.bybit.enabled: the Bybit adapter has not landed yet, so this venue cannot be enabled — set venues.bybit.enabled to false',
+    ]);
   });
 
   it('asks for credentials when a venue leaves sim mode', () => {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { dec } from '../../src/domain/decimal.js';
 import type { LegRecord, TradeRecord } from '../../src/domain/trade.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { migrate, SqliteStore } from '../../src/store/sqlite-store.js';
+import { DaemonError } from '../../src/domain/errors.js';
+import { checkStorePath, migrate, SqliteStore } from '../../src/store/sqlite-store.js';
 import { REPO_ROOT, startProcess } from '../support/daemon-process.js';
 
 const LATEST = MIGRATIONS.at(-1)?.version ?? 0;
@@ -204,5 +205,33 @@ describe('SqliteStore', () => {
     const reopened = new SqliteStore({ path });
     expect(reopened.listTrades().length).toBe(counts.length);
     reopened.close();
+  });
+});
+
+describe('opening the store file', () => {
+  it('a file that is not a SQLite database is one readable error naming the path, not a raw SqliteError', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    const path = join(dir, 'daemon.sqlite');
+    writeFileSync(path, 'plain text, not a database\n'.repeat(100));
+    expect(() => checkStorePath(path)).toThrow(DaemonError);
+    expect(() => checkStorePath(path)).toThrow(/store\.path ".*daemon\.sqlite" is not a SQLite database \(SQLITE_NOTADB\) — move that file away/);
+    expect(() => new SqliteStore({ path })).toThrow(DaemonError);
+    expect(() => new SqliteStore({ path })).toThrow(/is not a SQLite database/);
+  });
+
+  it('refuses a path under /proc without calling mkdir there', () => {
+    expect(() => new SqliteStore({ path: '/proc/venue-daemon-test/data/daemon.sqlite' })).toThrow(/is under \/proc, a kernel pseudo-filesystem/);
+    expect(() => checkStorePath('/proc/self/daemon.sqlite')).toThrow(/is under \/proc/);
+  });
+
+  it('a path that is a folder is named as such', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    expect(() => checkStorePath(dir)).toThrow(/is a folder, not a database file/);
+  });
+
+  it('an existing database passes the check', () => {
+    const path = tempDb();
+    new SqliteStore({ path }).close();
+    expect(() => checkStorePath(path)).not.toThrow();
   });
 });

@@ -39,12 +39,14 @@ export interface RunningProcess {
 
 export function startProcess(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string | undefined> },
+  options: { cwd: string; env?: Record<string, string | undefined>; uid?: number; gid?: number },
 ): RunningProcess {
   const child = spawn(process.execPath, [...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
   let out = '';
   let err = '';
@@ -116,4 +118,18 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): 
       timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
     }),
   ]);
+}
+
+/** 'running' once the daemon logged "daemon running", or its exit code (or signal) if it exited first. */
+export function runsOrExits(p: RunningProcess, timeoutMs = 15_000): Promise<'running' | number | string> {
+  return withDeadline(
+    Promise.race([p.waitForLine((l) => l.msg === 'daemon running', timeoutMs).then(() => 'running' as const, () => p.exited), p.exited]),
+    timeoutMs,
+    'the daemon to run or exit',
+  );
+}
+
+/** SIGKILLs every process in `list` that is still running, and empties the list (for afterEach). */
+export function killLeftovers(list: RunningProcess[]): void {
+  for (const p of list.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
 }

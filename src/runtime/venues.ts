@@ -1,0 +1,87 @@
+/**
+ * Starting the enabled venues: build each one with its factory, connect in the background, and
+ * watch the tickers its config section asks for. Venue-neutral: which adapter serves which venue
+ * is decided by the factories the composition root (main.ts) passes in.
+ */
+import type { Logger } from 'pino';
+import type { Venue } from '../domain/ports.js';
+import { StartupError } from './paths.js';
+
+/** The part of a `venues.<venue>` config section this module reads. */
+export interface VenueSection {
+  readonly enabled: boolean;
+  readonly environment: string;
+  /** Instruments whose ticker is watched from start-up (only venues whose config has the key). */
+  readonly watchSymbols?: readonly string[];
+}
+
+/** What a factory returns: the venue, and how to stop its in-process simulator (sim mode). */
+export interface BuiltVenue {
+  readonly venue: Venue;
+  readonly stopSim?: () => Promise<void>;
+}
+
+export type VenueFactory = (name: string, logger: Logger) => Promise<BuiltVenue>;
+
+export interface RunningVenue {
+  readonly venue: Venue;
+  readonly environment: string;
+  readonly stopSim?: () => Promise<void>;
+}
+
+export interface StartVenuesOptions {
+  /** `config.venues`: one section per venue name. */
+  readonly sections: Readonly<Record<string, VenueSection>>;
+  /** The adapter for each venue name that has one. */
+  readonly factories: Readonly<Record<string, VenueFactory | undefined>>;
+  readonly logger: Logger;
+  /** True once shutdown began: connection failures after that are expected, not worth a warning. */
+  readonly stopping: () => boolean;
+}
+
+/**
+ * Build every enabled venue. A venue that cannot connect yet keeps retrying in the background;
+ * /healthz shows it as not ready.
+ */
+export async function startVenues(options: StartVenuesOptions): Promise<RunningVenue[]> {
+  const { sections, factories, logger } = options;
+  const enabled = Object.entries(sections).filter(([, section]) => section.enabled);
+  // The config check refuses this first; a venue silently left out would be worse than not starting.
+  const missing = enabled.find(([name]) => !factories[name]);
+  if (missing) {
+    const name = missing[0];
+    throw new StartupError(`cannot start: venues.${name}.enabled is true but the ${name} adapter has not landed yet — set venues.${name}.enabled to false`);
+  }
+  const out: Array<RunningVenue & { readonly name: string; readonly watchSymbols: readonly string[] }> = [];
+  for (const [name, section] of enabled) {
+    const factory = factories[name] as VenueFactory;
+    const built = await factory(name, logger.child({ component: 'venue', venue: name }));
+    out.push({ name, venue: built.venue, environment: section.environment, stopSim: built.stopSim, watchSymbols: section.watchSymbols ?? [] });
+  }
+  for (const { name, venue, watchSymbols } of out) {
+    const watch = async (): Promise<void> => {
+      for (const symbol of watchSymbols) {
+        await venue.watchTicker(symbol).catch((err: unknown) => {
+          logger.warn({ err, venue: venue.id, symbol }, `cannot watch ticker; check venues.${name}.watchSymbols in the config`);
+        });
+      }
+    };
+    venue.connect().then(watch, (err: unknown) => {
+      if (options.stopping()) return;
+      logger.warn({ err, venue: venue.id }, `${venue.id} not ready yet; still reconnecting in the background (see /healthz)`);
+      // the adapter keeps reconnecting: watch once it is ready
+      let done = false;
+      const once = (): void => {
+        if (done || options.stopping()) return;
+        done = true;
+        off();
+        void watch();
+      };
+      const off = venue.subscribe((e) => {
+        if (e.type === 'connection' && e.state === 'ready') once();
+      });
+      if (venue.isReady()) once();
+    });
+  }
+  return out;
+}
