@@ -27,6 +27,9 @@ export const CRITICAL_KINDS: ReadonlySet<string> = new Set([
 
 const LEVEL: Record<AlertSeverity, 'error' | 'warn' | 'info'> = { critical: 'error', warning: 'warn', info: 'info' };
 
+/** The outbox part of the Store. */
+export type OutboxStore = Pick<Store, 'enqueueAlert' | 'pendingAlerts' | 'markAlertSent' | 'markAlertFailed' | 'countPendingAlerts' | 'alertDeliveredChats' | 'markAlertDelivered'>;
+
 export interface TelegramAlert {
   readonly severity: AlertSeverity;
   readonly kind: string;
@@ -37,7 +40,7 @@ export interface TelegramAlert {
 }
 
 export interface TelegramAlerterOptions {
-  readonly store: Store;
+  readonly store: OutboxStore;
   readonly logger: Logger;
   readonly api: TelegramApiPort;
   /** Every alert goes to each of these chats. */
@@ -60,7 +63,7 @@ export interface TelegramAlerterOptions {
 }
 
 export class TelegramAlerter implements Alerter {
-  private readonly store: Store;
+  private readonly store: OutboxStore;
   private readonly logger: Logger;
   private readonly api: TelegramApiPort;
   private readonly chatIds: readonly number[];
