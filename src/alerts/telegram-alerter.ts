@@ -210,7 +210,13 @@ export class TelegramAlerter implements Alerter {
         await this.pause(60_000, true);
         continue;
       }
-      const waitMs = await this.deliver(row);
+      let waitMs: number;
+      try {
+        waitMs = await this.deliver(row);
+      } catch (err) {
+        this.logger.error({ alertId: row.id }, this.scrub(`alert outbox update failed: ${oneLineOf(err)}`));
+        waitMs = this.backoffBaseMs;
+      }
       if (waitMs > 0) await this.pause(waitMs, false);
     }
   }
@@ -266,6 +272,13 @@ export class TelegramAlerter implements Alerter {
         if (failure.kind === 'rate_limited') {
           this.logger.warn({ alertId: row.id, chatId, retryAfterMs: failure.retryAfterMs }, 'Telegram rate limit hit; waiting as told (retry_after)');
           return { retryInMs: failure.retryAfterMs };
+        }
+        if (failure.kind === 'rejected_bot') {
+          this.failures += 1;
+          if (this.failures === 1 || this.failures % 10 === 0) {
+            this.logger.error({ alertId: row.id }, `Telegram rejects the bot (${failure.message}); alerts wait in the outbox; check TELEGRAM_BOT_TOKEN and telegram.apiRoot`);
+          }
+          return { retryInMs: this.maxBackoffMs };
         }
         if (failure.kind === 'transient') {
           this.failures += 1;

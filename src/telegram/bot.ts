@@ -157,7 +157,7 @@ export class TelegramBot {
         failures += 1;
         const failure = classifyTelegramError(err, this.o.token);
         const wait = failure.kind === 'rate_limited' ? failure.retryAfterMs : Math.min(60_000, base * 2 ** Math.min(failures - 1, 16));
-        const hint = failure.kind === 'permanent' ? '; check TELEGRAM_BOT_TOKEN and telegram.apiRoot' : '';
+        const hint = failure.kind === 'rejected_bot' || failure.kind === 'permanent' ? '; check TELEGRAM_BOT_TOKEN and telegram.apiRoot' : '';
         if (failures === 1 || failures % 20 === 0) this.logger.warn({ failures, retryInMs: wait }, this.scrub(`Telegram polling failed: ${failure.message}${hint}`));
         await this.sleep(wait, signal);
       }
@@ -176,6 +176,7 @@ export class TelegramBot {
   private reportStranger(chatId: number | undefined, userId: number | undefined, what: string): void {
     const key = `${chatId}:${userId}`;
     if (this.reportedStrangers.has(key)) return;
+    if (this.reportedStrangers.size >= 10_000) this.reportedStrangers.clear();
     this.reportedStrangers.add(key);
     this.logger.warn(
       { chatId, userId, what },

@@ -119,9 +119,11 @@ export type TelegramFailure =
   | { readonly kind: 'rate_limited'; readonly retryAfterMs: number; readonly message: string }
   /** Network error, timeout, 5xx: retry with backoff. */
   | { readonly kind: 'transient'; readonly message: string }
+  /** 401 / 404: the token or the API root is wrong; nothing will get through until it is fixed. */
+  | { readonly kind: 'rejected_bot'; readonly message: string }
   /** 400 "can't parse entities": the HTML is at fault; send it as plain text. */
   | { readonly kind: 'unparsable'; readonly message: string }
-  /** Any other 4xx (chat not found, bot blocked, bad token): retrying will not help. */
+  /** Any other 4xx (chat not found, bot blocked): retrying will not help. */
   | { readonly kind: 'permanent'; readonly message: string };
 
 /** Removes the bot token from a text (library errors carry no URL, but a cause might). */
@@ -137,6 +139,7 @@ export function classifyTelegramError(err: unknown, token?: string): TelegramFai
     const message = line(`Telegram answered ${err.errorCode}: ${err.description}`);
     if (err.errorCode === 429) return { kind: 'rate_limited', retryAfterMs: Math.max(1, err.retryAfter ?? 1) * 1_000, message };
     if (err.errorCode >= 500) return { kind: 'transient', message };
+    if (err.errorCode === 401 || err.errorCode === 404) return { kind: 'rejected_bot', message };
     if (err.errorCode === 400 && /can't parse entities|unsupported start tag|can't find end/i.test(err.description)) return { kind: 'unparsable', message };
     return { kind: 'permanent', message };
   }

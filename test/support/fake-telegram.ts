@@ -164,10 +164,14 @@ export class FakeTelegram extends EventEmitter {
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.url ?? '');
     if (!match) return this.reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const [, token, method] = match as unknown as [string, string, string];
-    if (token !== this.token) return this.reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const params = parseBody(raw, req.headers['content-type']);
     const call: ApiCall = { method, params, atMs: Date.now(), status: 200 };
     this.calls.push(call);
+    if (token !== this.token) {
+      call.status = 401;
+      this.emit('call', call);
+      return this.reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    }
 
     if (method !== 'getUpdates') {
       const fault = this.takeFault(method);

@@ -165,6 +165,7 @@ describe('classifyTelegramError', () => {
     expect(classifyTelegramError(new TelegramApiError(502, 'Bad Gateway'))).toMatchObject({ kind: 'transient', message: 'Telegram answered 502: Bad Gateway' });
     expect(classifyTelegramError(new TelegramApiError(400, "Bad Request: can't parse entities"))).toMatchObject({ kind: 'unparsable' });
     expect(classifyTelegramError(new TelegramApiError(403, 'Forbidden: bot was blocked by the user'))).toMatchObject({ kind: 'permanent' });
+    expect(classifyTelegramError(new TelegramApiError(401, 'Unauthorized'))).toMatchObject({ kind: 'rejected_bot' });
     expect(classifyTelegramError(new NetworkError('Network request failed: sendMessage'))).toMatchObject({ kind: 'transient' });
     expect(classifyTelegramError(new TimeoutError('Request timed out: sendMessage'))).toMatchObject({ kind: 'transient' });
   });

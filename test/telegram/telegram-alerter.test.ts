@@ -188,6 +188,28 @@ describe('TelegramAlerter over a real socket to a fake Telegram', () => {
     expect(fake.messagesWith('5 non-critical alert(s) were dropped')).toHaveLength(1);
   });
 
+  it('keeps alerts in the outbox while Telegram rejects the bot token', async () => {
+    const store = openStore();
+    const wrong = '999:AAwrong-token-value';
+    const a = new TelegramAlerter({ store, logger: log.logger, api: new BotApiClient({ token: wrong, apiRoot: fake.url }), chatIds: [CHAT], perChatIntervalMs: 0, backoffBaseMs: 10, maxBackoffMs: 30, token: wrong });
+    alerters.push(a);
+    a.start();
+    a.send({ severity: 'critical', kind: 'kill_switch', text: 'must not be lost' });
+    await waitFor(() => fake.calls.filter((c) => c.method === 'sendMessage').length >= 3);
+    expect(store.countPendingAlerts()).toBe(1);
+    expect(log.find('check TELEGRAM_BOT_TOKEN')).toHaveLength(1);
+    expect(log.text()).not.toContain(wrong);
+  });
+
+  it('gives up on a chat that refuses the alert for good, and still delivers to the others', async () => {
+    const store = openStore();
+    fake.failNext('sendMessage', { status: 400, description: 'Bad Request: chat not found' });
+    alerter(store, { chatIds: [CHAT, -2002] }).send({ severity: 'critical', kind: 'kill_switch', text: 'to both' });
+    await waitFor(() => store.countPendingAlerts() === 0);
+    expect(fake.sent.map((m) => m.chatId)).toEqual([-2002]);
+    expect(log.find('Telegram refused an alert for this chat')).toHaveLength(1);
+  });
+
   it('send never throws, even when the store is closed', () => {
     const store = openStore();
     const a = alerter(store);
