@@ -145,8 +145,8 @@ export function classifyTelegramError(err: unknown, token?: string): TelegramFai
   }
   if (err instanceof TimeoutError) return { kind: 'transient', message: line(`Telegram did not answer in time (${err.message})`) };
   if (err instanceof NetworkError) {
-    const cause = (err as { cause?: { message?: string; cause?: { code?: string } } }).cause;
-    const code = cause?.cause?.code ?? cause?.message;
+    const cause = (err as { cause?: { message?: string; cause?: { code?: string; message?: string } } }).cause;
+    const code = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message;
     return { kind: 'transient', message: line(`cannot reach Telegram (${err.message}${code ? `: ${code}` : ''})`) };
   }
   if (err instanceof ParseError) return { kind: 'transient', message: line(`Telegram answered something that is not JSON (${err.message})`) };

@@ -26,7 +26,12 @@ export interface ApiCall {
   status: number;
 }
 
-export type Fault = { readonly status: 429; readonly retryAfter: number } | { readonly status: 500 | 502 | 503 } | { readonly status: 400; readonly description: string };
+/** An HTTP error answer, or `reset`: the connection is dropped without an answer (a network error). */
+export type Fault =
+  | { readonly status: 429; readonly retryAfter: number }
+  | { readonly status: 500 | 502 | 503 }
+  | { readonly status: 400; readonly description: string }
+  | { readonly status: 'reset' };
 
 interface Waiter {
   readonly offset: number;
@@ -176,8 +181,9 @@ export class FakeTelegram extends EventEmitter {
     if (method !== 'getUpdates') {
       const fault = this.takeFault(method);
       if (fault) {
-        call.status = fault.status;
+        call.status = fault.status === 'reset' ? 0 : fault.status;
         this.emit('call', call);
+        if (fault.status === 'reset') return void req.socket.destroy();
         if (fault.status === 429) return this.reply(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault.retryAfter}`, parameters: { retry_after: fault.retryAfter } });
         if (fault.status === 400) return this.reply(res, 400, { ok: false, error_code: 400, description: fault.description });
         return this.reply(res, fault.status, { ok: false, error_code: fault.status, description: 'Internal Server Error' });

@@ -128,6 +128,15 @@ describe('TelegramAlerter over a real socket to a fake Telegram', () => {
     for (const l of failLines) expect(String(l.msg)).not.toContain('\n');
   });
 
+  it('retries network errors (connection dropped) and delivers once', async () => {
+    const store = openStore();
+    fake.failNext('sendMessage', { status: 'reset' }, 2);
+    alerter(store).send({ severity: 'critical', kind: 'emergency_close', text: 'closing t-7' });
+    await waitFor(() => fake.sent.length === 1 && store.countPendingAlerts() === 0);
+    expect(fake.calls.filter((c) => c.method === 'sendMessage').map((c) => c.status)).toEqual([0, 0, 200]);
+    expect(log.find('cannot reach Telegram').length).toBeGreaterThan(0);
+  });
+
   it('falls back to plain text when Telegram cannot parse the HTML', async () => {
     const store = openStore();
     fake.failNext('sendMessage', { status: 400, description: "Bad Request: can't parse entities: unsupported start tag" });
