@@ -135,7 +135,7 @@ export class TelegramAlerter implements Alerter {
       if (this.droppedSinceReport === 1) this.logger.warn({ maxPending: this.maxPending }, 'Telegram outbox full: dropping non-critical alerts until it drains (critical ones are kept)');
       return;
     }
-    const text = formatAlert({ ...alert, folded });
+    const text = this.scrub(formatAlert({ ...alert, folded }));
     this.store.enqueueAlert({ severity: alert.severity, kind: alert.kind, text, createdAtMs: this.clock.now() });
     this.wake?.();
   }
