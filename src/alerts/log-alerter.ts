@@ -8,7 +8,7 @@ const LEVEL: Record<AlertSeverity, 'error' | 'warn' | 'info'> = { critical: 'err
 export class LogAlerter implements Alerter {
   constructor(private readonly logger: Logger) {}
 
-  send(alert: { readonly severity: AlertSeverity; readonly kind: string; readonly text: string }): void {
-    this.logger[LEVEL[alert.severity]]({ alert: alert.kind, severity: alert.severity }, `ALERT ${alert.text}`);
+  send(alert: { readonly severity: AlertSeverity; readonly kind: string; readonly text: string; readonly venue?: string }): void {
+    this.logger[LEVEL[alert.severity]]({ alert: alert.kind, severity: alert.severity, ...(alert.venue ? { venue: alert.venue } : {}) }, `ALERT ${alert.text}`);
   }
 }

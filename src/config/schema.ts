@@ -129,6 +129,16 @@ export const configSchema = z.strictObject({
       allowedChatIds: z.array(z.number().int()).default([]),
       /** Override of the Bot API root (tests point it at a local fake). */
       apiRoot: z.url().optional(),
+      /** Users allowed to send commands (checked together with the chat: both must be listed). */
+      allowedUserIds: z.array(z.number().int()).default([]),
+      /** UTC hour (0-23) at which the daily report is sent, once a day. */
+      dailyReportUtcHour: z.number().int().min(0).max(23).default(0),
+      /** Unsent alerts kept in the outbox; beyond it info alerts are dropped (and counted), never critical ones. */
+      maxPendingAlerts: z.number().int().min(10).max(100_000).default(1_000),
+      /** Long-polling wait of getUpdates, in seconds. */
+      pollTimeoutSecs: z.number().int().min(0).max(50).default(30),
+      /** How long a confirm button (/kill, /close) stays valid. */
+      confirmTimeoutMs: z.number().int().min(1_000).max(600_000).default(60_000),
     })
     .prefault({}),
   orders: OrdersConfigSchema.prefault({}),

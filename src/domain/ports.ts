@@ -126,6 +126,12 @@ export interface Store {
   pendingAlerts(limit: number): OutboxAlert[];
   markAlertSent(id: number, nowMs: number): void;
   markAlertFailed(id: number, error: string): void;
+  /** Number of alerts not yet sent (bounds the outbox). */
+  countPendingAlerts(): number;
+  /** Chats that acknowledged an alert (it is never sent to them again). */
+  alertDeliveredChats(id: number): number[];
+  /** Records that `chatId` acknowledged the alert (one transaction; idempotent). */
+  markAlertDelivered(id: number, chatId: number): void;
 
   schemaVersion(): number;
   close(): void;
@@ -138,5 +144,5 @@ export interface Store {
  * rate limits and jump the queue.
  */
 export interface Alerter {
-  send(alert: { readonly severity: AlertSeverity; readonly kind: string; readonly text: string }): void;
+  send(alert: { readonly severity: AlertSeverity; readonly kind: string; readonly text: string; readonly venue?: string }): void;
 }

@@ -108,4 +108,9 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'index trades by close time (daily P&L)',
     sql: `CREATE INDEX trades_closed_at ON trades(closed_at_ms) WHERE closed_at_ms IS NOT NULL;`,
   },
+  {
+    version: 3,
+    name: 'alert outbox: per-chat delivery (an alert acknowledged by one chat is never sent to it again)',
+    sql: `ALTER TABLE alert_outbox ADD COLUMN delivered_chat_ids TEXT NOT NULL DEFAULT '[]';`,
+  },
 ];

@@ -262,6 +262,9 @@ export class SqliteStore implements Store {
         ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, id LIMIT ?`),
       markAlertSent: db.prepare('UPDATE alert_outbox SET sent_at_ms = ?, attempts = attempts + 1 WHERE id = ?'),
       markAlertFailed: db.prepare('UPDATE alert_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?'),
+      countPendingAlerts: db.prepare('SELECT COUNT(*) AS n FROM alert_outbox WHERE sent_at_ms IS NULL'),
+      alertDeliveredChats: db.prepare('SELECT delivered_chat_ids FROM alert_outbox WHERE id = ?'),
+      setAlertDeliveredChats: db.prepare('UPDATE alert_outbox SET delivered_chat_ids = ? WHERE id = ?'),
     };
   }
 
@@ -513,6 +516,25 @@ export class SqliteStore implements Store {
 
   markAlertFailed(id: number, error: string): void {
     this.stmts.markAlertFailed.run(error.slice(0, 500), id);
+  }
+
+  countPendingAlerts(): number {
+    return Number((this.stmts.countPendingAlerts.get() as { n: number }).n);
+  }
+
+  alertDeliveredChats(id: number): number[] {
+    const row = this.stmts.alertDeliveredChats.get(id) as { delivered_chat_ids: string } | undefined;
+    if (!row) return [];
+    const parsed = JSON.parse(row.delivered_chat_ids) as unknown;
+    return Array.isArray(parsed) ? parsed.filter((v): v is number => typeof v === 'number') : [];
+  }
+
+  markAlertDelivered(id: number, chatId: number): void {
+    this.db.transaction(() => {
+      const chats = this.alertDeliveredChats(id);
+      if (chats.includes(chatId)) return;
+      this.stmts.setAlertDeliveredChats.run(JSON.stringify([...chats, chatId]), id);
+    })();
   }
 
   schemaVersion(): number {
