@@ -109,6 +109,15 @@ export const configSchema = z.strictObject({
       apiRoot: z.url().optional(),
     })
     .prefault({}),
+  webhook: z
+    .strictObject({
+      /** Accept entry signals on POST /signal (secret: WEBHOOK_SECRET in .env). */
+      enabled: z.boolean().default(false),
+      /** Loopback by default: publish it through a TLS-terminating proxy, never bare. */
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8081),
+    })
+    .prefault({}),
   orders: OrdersConfigSchema.prefault({}),
   monitor: MonitorConfigSchema.prefault({}),
   risk: RiskConfigSchema.prefault({}),

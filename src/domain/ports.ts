@@ -127,8 +127,27 @@ export interface Store {
   markAlertSent(id: number, nowMs: number): void;
   markAlertFailed(id: number, error: string): void;
 
+  /**
+   * Claims a signal id of an entry source (idempotency): returns undefined when the id is new and
+   * is now recorded as in progress, or the earlier record when the id was seen before.
+   */
+  claimSignal(source: string, id: string, nowMs: number): SignalRecord | undefined;
+  /** Records what came of a claimed signal (`result` is the answer given, as JSON). */
+  finishSignal(source: string, id: string, result: string, tradeId: string | undefined, nowMs: number): void;
+
   schemaVersion(): number;
   close(): void;
+}
+
+/** A signal an entry source has seen, and what came of it. */
+export interface SignalRecord {
+  readonly source: string;
+  readonly id: string;
+  readonly receivedAtMs: number;
+  /** The answer given the first time (JSON); undefined while (or if) the first delivery did not finish. */
+  readonly result?: string;
+  readonly tradeId?: string;
+  readonly finishedAtMs?: number;
 }
 
 

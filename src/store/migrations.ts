@@ -108,4 +108,19 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'index trades by close time (daily P&L)',
     sql: `CREATE INDEX trades_closed_at ON trades(closed_at_ms) WHERE closed_at_ms IS NOT NULL;`,
   },
+  {
+    version: 3,
+    name: 'signals seen by the entry sources (idempotency by signal id)',
+    sql: `
+      CREATE TABLE signals (
+        source         TEXT NOT NULL,
+        id             TEXT NOT NULL,
+        received_at_ms INTEGER NOT NULL,
+        result         TEXT,
+        trade_id       TEXT,
+        finished_at_ms INTEGER,
+        PRIMARY KEY (source, id)
+      ) STRICT;
+    `,
+  },
 ];
