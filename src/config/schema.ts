@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MonitorConfigSchema } from '../monitor/config.js';
 import { OrdersConfigSchema } from '../orders/config.js';
 import { RiskConfigSchema } from '../risk/config.js';
+import { StrategiesConfigSchema } from '../strategies/registry.js';
 import { DeribitConfigSchema } from '../venues/deribit/config.js';
 
 /**
@@ -118,6 +119,7 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65_535).default(8081),
     })
     .prefault({}),
+  strategies: StrategiesConfigSchema.prefault({}),
   orders: OrdersConfigSchema.prefault({}),
   monitor: MonitorConfigSchema.prefault({}),
   risk: RiskConfigSchema.prefault({}),
