@@ -52,6 +52,12 @@ export interface Venue {
    */
   clockOffset(): ClockOffset | undefined;
 
+  /**
+   * The venue's native name for `symbol`, given natively or in the unified form
+   * `BASE/QUOTE:SETTLE` (e.g. `BTC/USD:BTC` → `BTC-PERPETUAL` on Deribit). A symbol it cannot map
+   * comes back unchanged (and `instrument()` then says whether it exists).
+   */
+  nativeSymbol(symbol: string): string;
   loadInstruments(): Promise<readonly Instrument[]>;
   instrument(symbol: string): Instrument | undefined;
 
