@@ -204,6 +204,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       );
     }
   }
+  if (config.webhook.enabled && secrets.webhook.secret === undefined) {
+    problems.push('webhook.enabled: true but WEBHOOK_SECRET is not set — put a long random secret in .env (e.g. `openssl rand -hex 32`), or set webhook.enabled to false');
+  } else if (config.webhook.enabled && (secrets.webhook.secret?.length ?? 0) < 16) {
+    problems.push('WEBHOOK_SECRET: shorter than 16 characters — use a long random secret (e.g. `openssl rand -hex 32`)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return deepFreeze({ config, secrets, sources });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MonitorConfigSchema } from '../monitor/config.js';
 import { OrdersConfigSchema } from '../orders/config.js';
 import { RiskConfigSchema } from '../risk/config.js';
+import { StrategiesConfigSchema } from '../strategies/registry.js';
 import { DeribitConfigSchema } from '../venues/deribit/config.js';
 
 /**
@@ -141,6 +142,16 @@ export const configSchema = z.strictObject({
       confirmTimeoutMs: z.number().int().min(1_000).max(600_000).default(60_000),
     })
     .prefault({}),
+  webhook: z
+    .strictObject({
+      /** Accept entry signals on POST /signal (secret: WEBHOOK_SECRET in .env). */
+      enabled: z.boolean().default(false),
+      /** Loopback by default: publish it through a TLS-terminating proxy, never bare. */
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8081),
+    })
+    .prefault({}),
+  strategies: StrategiesConfigSchema.prefault({}),
   orders: OrdersConfigSchema.prefault({}),
   monitor: MonitorConfigSchema.prefault({}),
   risk: RiskConfigSchema.prefault({}),

@@ -7,6 +7,7 @@ export interface Secrets {
   readonly okx: { readonly apiKey?: string; readonly apiSecret?: string; readonly passphrase?: string };
   readonly bybit: { readonly apiKey?: string; readonly apiSecret?: string };
   readonly telegram: { readonly botToken?: string };
+  readonly webhook: { readonly secret?: string };
 }
 
 /** Every environment variable that holds a secret, with the path it fills. */
@@ -19,6 +20,7 @@ export const SECRET_ENV_VARS = {
   BYBIT_API_KEY: ['bybit', 'apiKey'],
   BYBIT_API_SECRET: ['bybit', 'apiSecret'],
   TELEGRAM_BOT_TOKEN: ['telegram', 'botToken'],
+  WEBHOOK_SECRET: ['webhook', 'secret'],
 } as const;
 
 function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -36,6 +38,7 @@ export function readSecrets(env: NodeJS.ProcessEnv): Secrets {
     },
     bybit: { apiKey: read(env, 'BYBIT_API_KEY'), apiSecret: read(env, 'BYBIT_API_SECRET') },
     telegram: { botToken: read(env, 'TELEGRAM_BOT_TOKEN') },
+    webhook: { secret: read(env, 'WEBHOOK_SECRET') },
   };
 }
 

@@ -52,6 +52,12 @@ export interface Venue {
    */
   clockOffset(): ClockOffset | undefined;
 
+  /**
+   * The venue's native name for `symbol`, given natively or in the unified form
+   * `BASE/QUOTE:SETTLE` (e.g. `BTC/USD:BTC` → `BTC-PERPETUAL` on Deribit). A symbol it cannot map
+   * comes back unchanged (and `instrument()` then says whether it exists).
+   */
+  nativeSymbol(symbol: string): string;
   loadInstruments(): Promise<readonly Instrument[]>;
   instrument(symbol: string): Instrument | undefined;
 
@@ -133,8 +139,27 @@ export interface Store {
   /** Records that `chatId` acknowledged the alert (one transaction; idempotent). */
   markAlertDelivered(id: number, chatId: number): void;
 
+  /**
+   * Claims a signal id of an entry source (idempotency): returns undefined when the id is new and
+   * is now recorded as in progress, or the earlier record when the id was seen before.
+   */
+  claimSignal(source: string, id: string, nowMs: number): SignalRecord | undefined;
+  /** Records what came of a claimed signal (`result` is the answer given, as JSON). */
+  finishSignal(source: string, id: string, result: string, tradeId: string | undefined, nowMs: number): void;
+
   schemaVersion(): number;
   close(): void;
+}
+
+/** A signal an entry source has seen, and what came of it. */
+export interface SignalRecord {
+  readonly source: string;
+  readonly id: string;
+  readonly receivedAtMs: number;
+  /** The answer given the first time (JSON); undefined while (or if) the first delivery did not finish. */
+  readonly result?: string;
+  readonly tradeId?: string;
+  readonly finishedAtMs?: number;
 }
 
 

@@ -75,11 +75,16 @@ export interface RootLogger {
   close(): void;
 }
 
+/** pino-pretty's options: colours only on a terminal, never into a file or a pipe (docker logs). */
+export function prettyOptions(isTty: boolean): { colorize: boolean; translateTime: string; sync: true } {
+  return { colorize: isTty, translateTime: 'SYS:standard', sync: true };
+}
+
 function prettyStdout(): LogSink | undefined {
   try {
     const require = createRequire(import.meta.url);
     const pretty = require('pino-pretty') as (opts: object) => LogSink;
-    return pretty({ colorize: true, translateTime: 'SYS:standard', sync: true });
+    return pretty(prettyOptions(process.stdout.isTTY === true));
   } catch {
     process.stderr.write('logging.pretty is on but pino-pretty is not installed (it is a dev dependency); writing JSON\n');
     return undefined;

@@ -113,4 +113,19 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'alert outbox: per-chat delivery (an alert acknowledged by one chat is never sent to it again)',
     sql: `ALTER TABLE alert_outbox ADD COLUMN delivered_chat_ids TEXT NOT NULL DEFAULT '[]';`,
   },
+  {
+    version: 4,
+    name: 'signals seen by the entry sources (idempotency by signal id)',
+    sql: `
+      CREATE TABLE signals (
+        source         TEXT NOT NULL,
+        id             TEXT NOT NULL,
+        received_at_ms INTEGER NOT NULL,
+        result         TEXT,
+        trade_id       TEXT,
+        finished_at_ms INTEGER,
+        PRIMARY KEY (source, id)
+      ) STRICT;
+    `,
+  },
 ];

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Decimal } from '../domain/decimal.js';
 import { DaemonError } from '../domain/errors.js';
-import type { LegUpdate, Store, TradeUpdate } from '../domain/ports.js';
+import type { LegUpdate, SignalRecord, Store, TradeUpdate } from '../domain/ports.js';
 import type {
   AlertSeverity,
   AuditEntry,
@@ -258,6 +258,9 @@ export class SqliteStore implements Store {
       enqueueAlert: db.prepare(
         'INSERT INTO alert_outbox (severity, kind, text, created_at_ms) VALUES (?, ?, ?, ?)',
       ),
+      getSignal: db.prepare('SELECT * FROM signals WHERE source = ? AND id = ?'),
+      insertSignal: db.prepare('INSERT INTO signals (source, id, received_at_ms) VALUES (?, ?, ?)'),
+      finishSignal: db.prepare('UPDATE signals SET result = ?, trade_id = ?, finished_at_ms = ? WHERE source = ? AND id = ?'),
       pendingAlerts: db.prepare(`SELECT * FROM alert_outbox WHERE sent_at_ms IS NULL
         ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, id LIMIT ?`),
       markAlertSent: db.prepare('UPDATE alert_outbox SET sent_at_ms = ?, attempts = attempts + 1 WHERE id = ?'),
@@ -535,6 +538,28 @@ export class SqliteStore implements Store {
       if (chats.includes(chatId)) return;
       this.stmts.setAlertDeliveredChats.run(JSON.stringify([...chats, chatId]), id);
     })();
+  }
+
+  claimSignal(source: string, id: string, nowMs: number): SignalRecord | undefined {
+    return this.db.transaction((): SignalRecord | undefined => {
+      const row = this.stmts.getSignal.get(source, id) as Row | undefined;
+      if (row) {
+        return {
+          source: String(row.source),
+          id: String(row.id),
+          receivedAtMs: Number(row.received_at_ms),
+          ...(row.result !== null ? { result: String(row.result) } : {}),
+          ...(row.trade_id !== null ? { tradeId: String(row.trade_id) } : {}),
+          ...(row.finished_at_ms !== null ? { finishedAtMs: Number(row.finished_at_ms) } : {}),
+        };
+      }
+      this.stmts.insertSignal.run(source, id, nowMs);
+      return undefined;
+    })();
+  }
+
+  finishSignal(source: string, id: string, result: string, tradeId: string | undefined, nowMs: number): void {
+    this.stmts.finishSignal.run(result, tradeId ?? null, nowMs, source, id);
   }
 
   schemaVersion(): number {

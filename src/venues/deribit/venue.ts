@@ -51,6 +51,7 @@ import {
   UserTradesEnvelopeSchema,
 } from './ws-messages.js';
 import { z } from 'zod';
+import { isUnifiedSymbol, unifiedToDeribit } from './unified-symbol.js';
 
 /** The matching-engine methods share their own credit pool (spec 9). */
 const MATCHING_ENGINE = new Set(['private/buy', 'private/sell', 'private/edit', 'private/cancel', 'private/cancel_by_label', 'private/close_position']);
@@ -351,6 +352,10 @@ export class DeribitVenue implements Venue {
 
   instrument(symbol: string): Instrument | undefined {
     return this.instruments.get(symbol);
+  }
+
+  nativeSymbol(symbol: string): string {
+    return isUnifiedSymbol(symbol) ? (unifiedToDeribit(symbol) ?? symbol) : symbol;
   }
 
   // ---- orders ----------------------------------------------------------------------------------

@@ -168,6 +168,12 @@ export class MemoryVenue implements Venue {
 
   // ------------------------------------------------------------------ instruments
 
+  /** The engine lists Deribit-style names; the unified form of its perpetuals maps onto them. */
+  nativeSymbol(symbol: string): string {
+    const m = /^([A-Z0-9]+)\/USD:\1$/.exec(symbol.trim().toUpperCase());
+    return m ? `${m[1]}-PERPETUAL` : symbol;
+  }
+
   async loadInstruments(): Promise<readonly Instrument[]> {
     this.requireReady('loadInstruments');
     return this.engine.instruments().map((i) => toDomainInstrument(this.id, i, this.engine.isActive(i.name, this.clock.now())));
