@@ -12,7 +12,6 @@ import { ConfigError, DaemonError } from './domain/errors.js';
 import { systemClock, type Store } from './domain/ports.js';
 import { startDeribitSim } from './sim/deribit/server.js';
 import { createDeribitVenue, DeribitCredentials } from './venues/deribit/index.js';
-import { LogAlerter } from './alerts/log-alerter.js';
 import { PositionMonitor } from './monitor/position-monitor.js';
 import { OrderManager } from './orders/order-manager.js';
 import { KillSwitch } from './risk/kill-switch.js';
@@ -25,6 +24,11 @@ import { Shutdown } from './runtime/shutdown.js';
 import { startVenues, type RunningVenue, type VenueFactory } from './runtime/venues.js';
 import { acquireInstanceLock, type InstanceLock } from './store/instance-lock.js';
 import { checkStorePath, SqliteStore } from './store/sqlite-store.js';
+import { buildStrategies } from './strategies/registry.js';
+import { StrategyRunner } from './strategies/runner.js';
+import { createTelegram } from './telegram/index.js';
+import { WebhookServer } from './webhook/server.js';
+import { statusLine } from './runtime/status-line.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_FATAL = 1;
@@ -43,6 +47,8 @@ function load(configDir: string | undefined): LoadedConfig {
 }
 
 function printEffectiveConfig(loaded: LoadedConfig): void {
+  // `--check-config | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : EXIT_FATAL));
   const out = { sources: loaded.sources, config: loaded.config, secrets: maskSecrets(loaded.secrets) };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }
@@ -70,7 +76,13 @@ function venueFactories(loaded: LoadedConfig): Record<VenueName, VenueFactory | 
       let endpoints: { restUrl: string; wsUrl: string } | undefined;
       let stopSim: (() => Promise<void>) | undefined;
       if (deribitConfig.environment === 'sim') {
-        const sim = await startDeribitSim({ host: '127.0.0.1', port: 0 });
+        const vol = config.sim.annualVolatility;
+        const sim = await startDeribitSim({
+          host: '127.0.0.1',
+          port: 0,
+          seed: config.sim.seed ?? Math.floor(Math.random() * 2 ** 31),
+          engine: { volatility: { BTC: vol, ETH: vol } },
+        });
         credentials = new DeribitCredentials(sim.credentials.clientId, sim.credentials.clientSecret);
         endpoints = { restUrl: sim.restUrl, wsUrl: sim.wsUrl };
         stopSim = () => sim.close();
@@ -240,7 +252,8 @@ async function main(): Promise<void> {
   log.info({ path: config.store.path, schemaVersion: store.schemaVersion() }, 'store opened');
 
   // 6. Venues and the trading services.
-  const alerter = new LogAlerter(logger.child({ component: 'alerts' }));
+  const telegram = createTelegram({ config: config.telegram, botToken: secrets.telegram.botToken, store, logger });
+  const alerter = telegram.alerter;
   let venues: RunningVenue[];
   try {
     venues = await startVenues({
@@ -252,6 +265,10 @@ async function main(): Promise<void> {
   } catch (err) {
     return startup.refuse(err);
   }
+  startup.onRefusal(async () => {
+    await Promise.all(venues.map((v) => v.venue.disconnect()));
+    await Promise.all(venues.map((v) => v.stopSim?.()));
+  });
   const venueList = venues.map((v) => v.venue);
   const killSwitch = new KillSwitch({ store, alerter, logger });
   const risk = new RiskManager({ store, killSwitch, logger, config: config.risk });
@@ -260,6 +277,38 @@ async function main(): Promise<void> {
   risk.attach(orders);
   const monitor = new PositionMonitor({ orders, venues: venueList, store, alerter, logger, config: config.monitor });
   orders.start();
+  telegram.start({ trading: orders, killSwitch, venues: venueList });
+  startup.onRefusal(() => telegram.stop());
+
+  // Entry sources: every one goes through openTrade (entries wait for the start-up reconciliation).
+  let webhook: WebhookServer | undefined;
+  if (config.webhook.enabled && secrets.webhook.secret !== undefined) {
+    const server = new WebhookServer({
+      host: config.webhook.host,
+      port: config.webhook.port,
+      secret: secrets.webhook.secret,
+      opener: orders,
+      store,
+      logger: logger.child({ component: 'webhook' }),
+    });
+    try {
+      const addr = await server.start();
+      log.info({ url: `http://${addr.host}:${addr.port}/signal` }, 'webhook listening for entry signals (put TLS in front of it before exposing it)');
+    } catch (err) {
+      await server.stop();
+      return startup.refuse(describeListenError(err, config.webhook.host, config.webhook.port, 'webhook'));
+    }
+    webhook = server;
+  }
+  const environments = new Map(venues.map((v) => [v.venue.id, v.environment]));
+  const strategies = new StrategyRunner({
+    strategies: buildStrategies(config.strategies, (venue) => environments.get(venue), logger.child({ component: 'strategies' })),
+    venues: venueList,
+    orders,
+    store,
+    logger: logger.child({ component: 'strategies' }),
+  });
+  strategies.start();
   const reconcileStartedAtMs = systemClock.now();
   // The start-up reconciliation runs before any entry is accepted; it retries until every venue answers.
   void monitor.start().then(
@@ -279,11 +328,35 @@ async function main(): Promise<void> {
     {
       name: 'trading',
       ok: true,
-      detail: { entriesOpen: orders.entriesOpen(), killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused() },
+      detail: { entriesOpen: orders.entriesOpen(), killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused(), strategies: strategies.names() },
     },
+    // Telegram and the webhook are reported, not required: trading stays protected without them.
+    { name: 'telegram', ok: true, detail: telegram.status() },
+    { name: 'webhook', ok: true, detail: { enabled: config.webhook.enabled, listening: webhook?.isListening() ?? false } },
   ];
 
-  shutdown.add('stop intake: monitor and order manager', async () => {
+  let statusTimer: NodeJS.Timeout | undefined;
+  if (config.logging.statusIntervalSecs > 0) {
+    const statusLog = logger.child({ component: 'status' });
+    statusTimer = setInterval(() => {
+      const line = statusLine({
+        venues: venues.map((v) => ({ id: v.venue.id, state: v.venue.connectionState(), ready: v.venue.isReady() })),
+        openTrades: orders.activeTrades().length,
+        reconciliation: monitor.reconciliationStatus(),
+        telegram: telegram.status(),
+        killSwitch: killSwitch.isActive(),
+        paused: killSwitch.isPaused(),
+        nowMs: systemClock.now(),
+      });
+      statusLog.info(line.fields, line.message);
+    }, config.logging.statusIntervalSecs * 1000);
+    statusTimer.unref();
+  }
+
+  shutdown.add('stop intake: entry sources, monitor and order manager', async () => {
+    if (statusTimer) clearInterval(statusTimer);
+    strategies.stop();
+    await webhook?.stop();
     await monitor.stop();
     orders.stop();
   });
@@ -294,6 +367,7 @@ async function main(): Promise<void> {
   shutdown.add('stop simulators', async () => {
     await Promise.all(venues.map((v) => v.stopSim?.()));
   });
+  shutdown.add('flush alerts and stop telegram', () => telegram.stop());
   shutdown.add('close store', () => store.close());
   shutdown.add('release the data-directory lock', () => lock.release());
 

@@ -90,6 +90,8 @@ export const configSchema = z.strictObject({
       level: logLevelSchema.default('info'),
       /** Human-readable output on stdout (needs the pino-pretty dev dependency). */
       pretty: z.boolean().default(false),
+      /** One status line (venues, open trades, last reconciliation, outbox) this often; 0 turns it off. */
+      statusIntervalSecs: z.number().int().min(0).max(86_400).default(300),
       file: z
         .strictObject({
           enabled: z.boolean().default(true),
@@ -152,6 +154,14 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   strategies: StrategiesConfigSchema.prefault({}),
+  sim: z
+    .strictObject({
+      /** Annual volatility of the simulated index walk in sim mode (1.5 = 150 %: lively, so stops and targets get hit within minutes). */
+      annualVolatility: z.number().positive().max(10).default(1.5),
+      /** Seed of the simulated price walk; leave unset for a different day every start. */
+      seed: z.number().int().min(0).optional(),
+    })
+    .prefault({}),
   orders: OrdersConfigSchema.prefault({}),
   monitor: MonitorConfigSchema.prefault({}),
   risk: RiskConfigSchema.prefault({}),

@@ -52,7 +52,10 @@ export class Entries {
    * Validates, checks risk and the kill switch, persists the trade and its entry leg, then sends
    * the entry. Waits for the start-up reconciliation first (up to `entryGateTimeoutMs`).
    */
-  async openTrade(intent: TradeIntent): Promise<OpenTradeResult> {
+  async openTrade(asked: TradeIntent): Promise<OpenTradeResult> {
+    // The venue maps a unified symbol (BTC/USD:BTC) to its own name; the trade is stored with that name.
+    const native = this.ctx.venues.get(asked.venue)?.nativeSymbol(asked.symbol) ?? asked.symbol;
+    const intent: TradeIntent = native === asked.symbol ? asked : { ...asked, symbol: native };
     if (!this.gateOpen) {
       const opened = await Promise.race([
         this.entryGate.then(() => true),
@@ -69,7 +72,10 @@ export class Entries {
     if (!venue) return this.refuse(intent, { code: 'UNKNOWN_VENUE', reason: `venue ${intent.venue} is not configured` });
     if (!venue.isReady()) return this.refuse(intent, { code: 'VENUE_NOT_READY', reason: `${intent.venue} is ${venue.connectionState()}, not ready to trade` });
     const instrument = venue.instrument(intent.symbol);
-    if (!instrument) return this.refuse(intent, { code: 'UNKNOWN_INSTRUMENT', reason: `${intent.venue} has no instrument ${intent.symbol}` });
+    if (!instrument) {
+      const named = native === asked.symbol ? intent.symbol : `${asked.symbol} (${native})`;
+      return this.refuse(intent, { code: 'UNKNOWN_INSTRUMENT', reason: `${intent.venue} has no instrument ${named}; use the venue's own name or BASE/QUOTE:SETTLE` });
+    }
     // Every entry watches the live mark: a market entry without a reference is priced from it, and
     // every entry's stop and target are checked against it when it is sent.
     const liveMark = await this.referencePrice(venue, intent.symbol);

@@ -31,20 +31,20 @@ const TICK_MS = 250;
 /**
  * One operator line for a health endpoint that cannot listen: which key, which value, the fix.
  */
-export function describeListenError(err: unknown, host: string, port: number): string {
+export function describeListenError(err: unknown, host: string, port: number, key: 'health' | 'webhook' = 'health'): string {
   const code = (err as NodeJS.ErrnoException)?.code ?? '';
   switch (code) {
     case 'EADDRINUSE':
-      return `cannot start: health.port ${port} on ${host} is already in use (another daemon or program listens there) — stop it, or set health.port to a free port (0 lets the system pick one)`;
+      return `cannot start: ${key}.port ${port} on ${host} is already in use (another daemon or program listens there) — stop it, or set ${key}.port to a free port (0 lets the system pick one)`;
     case 'EACCES':
-      return `cannot start: health.port ${port} on ${host} needs privileges this user does not have (ports below 1024) — set health.port to 1024 or above`;
+      return `cannot start: ${key}.port ${port} on ${host} needs privileges this user does not have (ports below 1024) — set ${key}.port to 1024 or above`;
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_NONAME':
-      return `cannot start: health.host ${JSON.stringify(host)} is not an address of this machine (${code}) — set health.host to 127.0.0.1 (this machine only) or 0.0.0.0 (every interface, e.g. in a container)`;
+      return `cannot start: ${key}.host ${JSON.stringify(host)} is not an address of this machine (${code}) — set ${key}.host to 127.0.0.1 (this machine only) or 0.0.0.0 (every interface, e.g. in a container)`;
     default:
-      return `cannot start: the health endpoint cannot listen on ${host}:${port} (${code || (err as Error)?.message || String(err)}) — check health.host and health.port`;
+      return `cannot start: the ${key === 'health' ? 'health endpoint' : 'webhook'} cannot listen on ${host}:${port} (${code || (err as Error)?.message || String(err)}) — check ${key}.host and ${key}.port`;
   }
 }
 

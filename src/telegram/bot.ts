@@ -131,6 +131,13 @@ export class TelegramBot {
     });
   }
 
+  /** True while the long poll reaches Telegram (menu registered, last poll answered). */
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  private connected = false;
+
   private async run(signal: AbortSignal): Promise<void> {
     const base = this.o.retryBaseMs ?? 1_000;
     let failures = 0;
@@ -143,11 +150,13 @@ export class TelegramBot {
           this.username = (await this.api.getMe()).username;
           await this.api.setMyCommands(COMMAND_MENU.map((c) => ({ command: c.command, description: c.description })));
           ready = true;
+          this.connected = true;
           this.logger.info({ bot: this.username }, 'Telegram commands ready (menu registered)');
         }
         const updates = await this.api.getUpdates(offset, this.o.pollTimeoutSecs ?? 30, signal);
         if (failures > 0) this.logger.info({ failures }, 'Telegram polling works again');
         failures = 0;
+        this.connected = true;
         for (const update of updates) {
           offset = update.update_id + 1;
           this.track(this.handleUpdate(update));
@@ -155,6 +164,7 @@ export class TelegramBot {
       } catch (err) {
         if (signal.aborted) break;
         failures += 1;
+        this.connected = false;
         const failure = classifyTelegramError(err, this.o.token);
         const wait = failure.kind === 'rate_limited' ? failure.retryAfterMs : Math.min(60_000, base * 2 ** Math.min(failures - 1, 16));
         const hint = failure.kind === 'rejected_bot' || failure.kind === 'permanent' ? '; check TELEGRAM_BOT_TOKEN and telegram.apiRoot' : '';

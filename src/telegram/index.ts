@@ -58,6 +58,8 @@ export interface Telegram {
   /** Starts sending alerts, polling commands, trade/reconnect alerts and the daily report. */
   start(wiring: TelegramWiring): void;
   stop(): Promise<void>;
+  /** For /healthz and the status line: polling reaches Telegram, alerts waiting in the outbox. */
+  status(): { readonly enabled: boolean; readonly connected: boolean; readonly outboxPending: number };
 }
 
 export function createTelegram(deps: TelegramDeps): Telegram {
@@ -76,6 +78,7 @@ export function createTelegram(deps: TelegramDeps): Telegram {
         );
       },
       async stop() {},
+      status: () => ({ enabled: false, connected: false, outboxPending: 0 }),
     };
   }
 
@@ -173,6 +176,9 @@ export function createTelegram(deps: TelegramDeps): Telegram {
       checkDailyReport();
       reportTimer = setInterval(checkDailyReport, t.dailyReportCheckMs ?? 60_000);
       reportTimer.unref();
+    },
+    status() {
+      return { enabled: true, connected: bot?.isConnected() ?? false, outboxPending: alerter.stats().pending };
     },
     async stop() {
       if (reportTimer) clearInterval(reportTimer);

@@ -21,7 +21,9 @@ describe('daemon lifecycle', () => {
     const body = (await res.json()) as { ok: boolean; eventLoop: { ok: boolean }; components: unknown[] };
     expect(body.ok).toBe(true);
     expect(body.eventLoop.ok).toBe(true);
-    expect(body.components.map((c) => (c as { name: string }).name)).toEqual(['reconciliation', 'trading']);
+    expect(body.components.map((c) => (c as { name: string }).name)).toEqual(['reconciliation', 'trading', 'telegram', 'webhook']);
+    expect(body.components.find((c) => (c as { name: string }).name === 'telegram')).toMatchObject({ ok: true, detail: { enabled: false, connected: false, outboxPending: 0 } });
+    expect(body.components.find((c) => (c as { name: string }).name === 'webhook')).toMatchObject({ ok: true, detail: { enabled: false, listening: false } });
     expect(existsSync(join(dir, 'data', 'test.sqlite'))).toBe(true);
 
     p.child.kill('SIGTERM');
@@ -56,7 +58,7 @@ describe('daemon lifecycle', () => {
       // entries open only after the start-up reconciliation against the venue
       await p.waitForLine((l) => l.msg === 'start-up reconciliation finished; entries accepted');
       const after = (await (await fetch(String(listening.url))).json()) as { components: Array<{ name: string; detail: Record<string, unknown> }> };
-      expect(after.components.find((c) => c.name === 'trading')?.detail).toEqual({ entriesOpen: true, killSwitch: false, paused: false });
+      expect(after.components.find((c) => c.name === 'trading')?.detail).toEqual({ entriesOpen: true, killSwitch: false, paused: false, strategies: [] });
     } finally {
       p.child.kill('SIGTERM');
       expect(await withDeadline(p.exited, 5_000, 'exit after SIGTERM')).toBe(0);

@@ -45,6 +45,19 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
     }
 
     describe('entry and protection', () => {
+      it('takes the unified symbol form (BTC/USD:BTC) and books the trade under the venue\'s own name, protected', async () => {
+        const { fx, s, intent } = await start();
+        const result = await s.orders.openTrade(intent({ symbol: 'BTC/USD:BTC' }));
+        expect(result.status).toBe('accepted');
+        if (result.status !== 'accepted') return;
+        expect(s.store.getTrade(result.tradeId)?.symbol).toBe(SYMBOL);
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'stop and target resting' });
+        expect((await stopOf(fx))?.symbol).toBe(SYMBOL);
+        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        const unknown = await s.orders.openTrade(intent({ symbol: 'BTC/USD:ETH' }));
+        expect(unknown).toMatchObject({ status: 'refused', code: 'UNKNOWN_INSTRUMENT' });
+      });
+
       it('places a reduce-only stop and target for the filled size once a market entry fills', async () => {
         const { fx, s, intent } = await start();
         const result = await s.orders.openTrade(intent());
