@@ -6,7 +6,7 @@ import type { KillSwitchState, TradeRecord } from '../domain/trade.js';
 import type { CloseResult, OpenTradeResult } from '../orders/types.js';
 import type { FlattenReport } from '../risk/kill-switch.js';
 import { COMMAND_MENU, type PnlPeriod } from './command-parser.js';
-import { type Field, formatDuration, formatMessage, formatUtc, oneLine, signed } from './format.js';
+import { escapeHtml, type Field, formatDuration, formatMessage, formatUtc, oneLine, signed } from './format.js';
 
 export interface VenueStatus {
   readonly id: string;
@@ -110,13 +110,10 @@ export function formatTrades(trades: readonly TradeRecord[]): string {
   return formatMessage({ emoji: '🧾', title: `Last ${trades.length} closed trade(s)`, fields });
 }
 
+/** One command a line: the usage, then what it does (a phone screen is too narrow for aligned columns). */
 export function formatHelp(): string {
-  return formatMessage({
-    emoji: '🤖',
-    title: 'Commands',
-    text: '/kill and /close ask for a confirm button (valid one minute).',
-    fields: COMMAND_MENU.map((c) => [c.usage, c.description]),
-  });
+  const lines = COMMAND_MENU.map((c) => `<code>${escapeHtml(c.usage)}</code>\n    ${escapeHtml(c.description)}`);
+  return `🤖 <b>Commands</b>\n${lines.join('\n')}\n<i>/kill and /close ask for a confirm button (valid one minute).</i>`;
 }
 
 export function formatFlattenReport(report: FlattenReport): string {

@@ -194,3 +194,14 @@ function trade(id: string, venue: string, pnl: string): TradeRecord {
     closedAtMs: 1,
   };
 }
+
+describe('help reply', () => {
+  it('puts each command on its own lines, escaped, never in a wide aligned table', async () => {
+    const { formatHelp } = await import('../../src/telegram/replies.js');
+    const { htmlToPlain } = await import('../../src/telegram/format.js');
+    const text = formatHelp();
+    expect(text).toContain('<code>/close &lt;tradeId&gt;</code>\n    Close one trade (asks to confirm)');
+    expect(text).not.toContain('<pre>');
+    for (const line of htmlToPlain(text).split('\n')) expect(line.length).toBeLessThan(100);
+  });
+});
