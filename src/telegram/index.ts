@@ -130,11 +130,13 @@ export function createTelegram(deps: TelegramDeps): Telegram {
       unsubscribes.push(
         wiring.trading.onTradeEvent((event) => {
           try {
-            if (event.type === 'entry_filled' && !opened.has(event.tradeId)) {
+            // "Opened" once the stop (and target) rest on the venue: the message says the trade is protected.
+            if (event.type === 'protected' && !opened.has(event.tradeId)) {
               const trade = deps.store.getTrade(event.tradeId);
               if (!trade) return;
               opened.add(event.tradeId);
-              alerter.send({ severity: 'info', kind: ALERT_KINDS.tradeOpened, venue: trade.venue, text: tradeHeadline(trade), fields: tradeFields(trade) });
+              const what = trade.takeProfitPrice !== undefined ? 'stop and target resting' : 'stop resting';
+              alerter.send({ severity: 'info', kind: ALERT_KINDS.tradeOpened, venue: trade.venue, text: `${tradeHeadline(trade)}, protected: ${what} for ${event.stopSize.toString()}`, fields: tradeFields(trade) });
             } else if (event.type === 'closed') {
               opened.delete(event.tradeId);
               const trade = deps.store.getTrade(event.tradeId);
