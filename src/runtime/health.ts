@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { listen } from './listen.js';
 
 export interface ComponentHealth {
   readonly name: string;
@@ -102,15 +102,8 @@ export class HealthServer {
       res.end(JSON.stringify(report));
     });
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const addr = server.address() as AddressInfo;
-    return { host: addr.address, port: addr.port };
+    const addr = await listen(server, this.options.port, this.options.host);
+    return addr;
   }
 
   async stop(): Promise<void> {

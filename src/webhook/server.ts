@@ -6,8 +6,8 @@
  * logged.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { listen } from '../runtime/listen.js';
 import type { Clock, Store } from '../domain/ports.js';
 import type { OpenTradeResult } from '../orders/types.js';
 import type { TradeIntent } from '../orders/validation.js';
@@ -112,16 +112,9 @@ export class WebhookServer {
     server.requestTimeout = 10_000;
     server.headersTimeout = 10_000;
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const addr = await listen(server, this.options.port, this.options.host);
     this.listening = true;
-    const addr = server.address() as AddressInfo;
-    return { host: addr.address, port: addr.port };
+    return addr;
   }
 
   async stop(): Promise<void> {
