@@ -43,7 +43,11 @@ export interface DeribitSimOptions {
   maxConnectionsPerIp?: number;
   /** Idle WS connections are closed after this long without a frame from the client. Default 600000 ms. */
   idleTimeoutMs?: number;
-  /** Random-walk step period in ms; 0 freezes prices (tests then move them with engine.set*Price). Default 1000. */
+  /**
+   * Random-walk step period in ms; 0 freezes prices (tests then move them with engine.set*Price).
+   * Each step also prints the crowd's trades and varies book sizes. The step's sd scales with
+   * sqrt(period), so the annual volatility is the same at any period. Default 100 (10 Hz).
+   */
   priceStepMs?: number;
   /** Period of interval-channel and ticker delivery. Default 100 ms. */
   flushIntervalMs?: number;
@@ -158,7 +162,7 @@ export async function startDeribitSim(options: DeribitSimOptions = {}): Promise<
     }
   };
   const flushTimer = setInterval(guarded(() => publisher.flush(clock.now())), options.flushIntervalMs ?? 100);
-  const priceStepMs = options.priceStepMs ?? 1000;
+  const priceStepMs = options.priceStepMs ?? 100;
   const stepTimer = priceStepMs > 0 ? setInterval(guarded(() => engine.step(clock.now())), priceStepMs) : undefined;
 
   let closing: Promise<void> | undefined;
