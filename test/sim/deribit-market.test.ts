@@ -1,10 +1,13 @@
 /**
  * The simulated Deribit as a market (issue 9 item 6), over real sockets with the raw JSON-RPC
  * client (not the project's adapter): 10 Hz tickers that move, the crowd's trades on the tape,
- * synthetic books with change_id sequencing, public/get_currencies, refused channels.
+ * synthetic books with change_id sequencing, public/get_currencies, refused channels, and the
+ * default matching-engine tier with the session cut on abuse.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { DeribitRateLimitSchema } from '../../src/venues/deribit/config.js';
 import { type DeribitSim, type DeribitSimOptions, startDeribitSim } from '../../src/sim/deribit/index.js';
+import { DEFAULT_MATCHING_ENGINE_TIER, MATCHING_ENGINE_TIERS } from '../../src/sim/deribit/rate-limit.js';
 import { FULL_BOOK_DEPTH } from '../../src/sim/deribit/publisher.js';
 import { type RpcFrame, RpcWsClient } from '../support/rpc-ws-client.js';
 import { waitFor } from '../support/wait.js';
@@ -256,5 +259,35 @@ describe('public/get_currencies', () => {
     const res = await fetch(`${sim.restUrl}/public/get_currencies`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { result: unknown }).result).toEqual(ws);
+  });
+});
+
+describe('rate limits by default', () => {
+  it('uses the matching-engine tier the daemon’s Deribit config assumes', () => {
+    const adapter = DeribitRateLimitSchema.parse({});
+    const tier = MATCHING_ENGINE_TIERS[DEFAULT_MATCHING_ENGINE_TIER];
+    expect({ rate: tier.rate, burst: tier.burst }).toEqual({ rate: adapter.matchingEngineRatePerSec, burst: adapter.matchingEngineBurst });
+  });
+
+  it('refuses the 21st order of a burst with 10028 and terminates the session (tier 4, burst 20)', async () => {
+    sim = await startDeribitSim({ priceStepMs: 0, clock: () => Date.UTC(2026, 0, 5, 12) });
+    const c = await login(sim);
+    const limits = (await c.result<Json>('private/get_account_summary', { currency: 'BTC' }))['limits'] as Json;
+    expect((limits['matching_engine'] as Json)['trading']).toEqual({ total: { rate: 5, burst: 20 } });
+    for (let i = 0; i < 20; i++) c.send('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 });
+    const refused = await c.call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 });
+    expect(refused.error?.code).toBe(10028);
+    expect(c.frames.filter((f) => f.id !== undefined && f.error === undefined && typeof f.result === 'object' && f.result !== null && 'order' in f.result)).toHaveLength(20);
+    expect((await c.waitForClose()).reason).toBe('too_many_requests');
+    await waitFor(() => sim?.connections === 0, { message: 'session gone' });
+  });
+
+  it('keeps the session open after 10028 with rateLimitDisconnect: false', async () => {
+    sim = await startDeribitSim({ priceStepMs: 0, rateLimitDisconnect: false, clock: () => Date.UTC(2026, 0, 5, 12) });
+    const c = await login(sim);
+    for (let i = 0; i < 20; i++) c.send('private/cancel_all');
+    expect((await c.call('private/cancel_all')).error?.code).toBe(10028);
+    expect((await c.call('public/get_time')).error).toBeUndefined();
+    expect(c.closeInfo).toBeUndefined();
   });
 });

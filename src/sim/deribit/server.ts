@@ -12,7 +12,7 @@ import { AuthService, type Credentials } from './auth.js';
 import type { FrontEndConfig, ReceivedRequest, SimState } from './context.js';
 import { HttpTransport } from './http-transport.js';
 import { Publisher } from './publisher.js';
-import { RateLimiter, type RateLimitSpecs, defaultRateLimits } from './rate-limit.js';
+import { DEFAULT_MATCHING_ENGINE_TIER, RateLimiter, type RateLimitSpecs, defaultRateLimits } from './rate-limit.js';
 import type { WsSession } from './session.js';
 import { WS_PATH, WsTransport } from './ws-transport.js';
 
@@ -53,10 +53,11 @@ export interface DeribitSimOptions {
   flushIntervalMs?: number;
   /**
    * Credit pools: false disables rate limiting; `{ matchingEngineTier }` picks the order-entry tier
-   * (default tier 1: 30/s, burst 100); full specs replace the pools.
+   * (default tier 4: 5/s, burst 20 — the lowest tier, the one the daemon's Deribit config assumes);
+   * full specs replace the pools.
    */
   rateLimits?: false | { matchingEngineTier?: 1 | 2 | 3 | 4 } | RateLimitSpecs;
-  /** Close the WS after a 10028 reply (the docs say the session is terminated). Default false. */
+  /** Close the WS after a 10028 reply (the docs say the session is terminated on exhaustion). Default true. */
   rateLimitDisconnect?: boolean;
   /** `testnet` flag in every response. Default true. */
   testnet?: boolean;
@@ -95,9 +96,9 @@ export interface DeribitSim {
 
 function resolveRateLimits(option: DeribitSimOptions['rateLimits']): RateLimitSpecs | undefined {
   if (option === false) return undefined;
-  if (option === undefined) return defaultRateLimits(1);
+  if (option === undefined) return defaultRateLimits(DEFAULT_MATCHING_ENGINE_TIER);
   if ('non_matching_engine' in option) return option;
-  return defaultRateLimits(option.matchingEngineTier ?? 1);
+  return defaultRateLimits(option.matchingEngineTier ?? DEFAULT_MATCHING_ENGINE_TIER);
 }
 
 /** Starts the simulator and resolves once it listens. */
@@ -117,7 +118,7 @@ export async function startDeribitSim(options: DeribitSimOptions = {}): Promise<
     maxChannelsPerConnection: options.maxChannelsPerConnection ?? 5000,
     maxChannelsPerCall: 500,
     idleTimeoutMs: options.idleTimeoutMs ?? 600_000,
-    rateLimitDisconnect: options.rateLimitDisconnect ?? false,
+    rateLimitDisconnect: options.rateLimitDisconnect ?? true,
   };
   const state: SimState = {
     engine,
