@@ -1,5 +1,6 @@
 /**
- * The standalone simulator: parses `--venues deribit [--port N] [--seed N]`, starts the venues on
+ * The standalone simulator: parses `--venues deribit [--port N] [--seed N] [--price-step-ms N]
+ * [--me-tier 1-4] [--no-rate-limit-disconnect]`, starts the venues on
  * 127.0.0.1, prints one JSON line of endpoints and credentials per venue, and stops on SIGINT/SIGTERM.
  */
 import { type DeribitSim, startDeribitSim } from './deribit/index.js';
@@ -11,6 +12,12 @@ export interface SimCliArgs {
   seed: number | undefined;
   clientId: string | undefined;
   clientSecret: string | undefined;
+  /** Random-walk step period (0 freezes prices); undefined = the simulator's default (100 ms). */
+  priceStepMs: number | undefined;
+  /** Matching-engine rate-limit tier; undefined = the default (4). */
+  meTier: 1 | 2 | 3 | 4 | undefined;
+  /** False keeps the connection open after a 10028 reply. */
+  rateLimitDisconnect: boolean;
 }
 
 export interface VenueEndpoint {
@@ -26,7 +33,8 @@ const PLANNED_VENUES = ['okx', 'bybit'];
 
 export class CliError extends Error {}
 
-const USAGE = 'usage: sim --venues deribit[,okx,bybit] [--port N] [--seed N] [--client-id ID] [--client-secret SECRET]';
+const USAGE =
+  'usage: sim --venues deribit[,okx,bybit] [--port N] [--seed N] [--client-id ID] [--client-secret SECRET] [--price-step-ms N] [--me-tier 1|2|3|4] [--no-rate-limit-disconnect]';
 
 function intArg(flag: string, value: string | undefined): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new CliError(`${flag} needs a non-negative integer, got ${JSON.stringify(value)}\n${USAGE}`);
@@ -35,7 +43,16 @@ function intArg(flag: string, value: string | undefined): number {
 
 /** Parses the command line; throws CliError with a message fit for stderr. */
 export function parseSimArgs(argv: readonly string[]): SimCliArgs {
-  const args: SimCliArgs = { venues: [], port: 0, seed: undefined, clientId: undefined, clientSecret: undefined };
+  const args: SimCliArgs = {
+    venues: [],
+    port: 0,
+    seed: undefined,
+    clientId: undefined,
+    clientSecret: undefined,
+    priceStepMs: undefined,
+    meTier: undefined,
+    rateLimitDisconnect: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -61,6 +78,20 @@ export function parseSimArgs(argv: readonly string[]): SimCliArgs {
       case '--client-secret':
         args.clientSecret = value;
         i++;
+        break;
+      case '--price-step-ms':
+        args.priceStepMs = intArg(flag, value);
+        i++;
+        break;
+      case '--me-tier': {
+        const tier = intArg(flag, value);
+        if (tier !== 1 && tier !== 2 && tier !== 3 && tier !== 4) throw new CliError(`--me-tier must be 1, 2, 3 or 4\n${USAGE}`);
+        args.meTier = tier;
+        i++;
+        break;
+      }
+      case '--no-rate-limit-disconnect':
+        args.rateLimitDisconnect = false;
         break;
       default:
         throw new CliError(`unknown argument ${JSON.stringify(flag)}\n${USAGE}`);
@@ -90,6 +121,9 @@ export async function startSims(args: SimCliArgs): Promise<RunningSims> {
         const sim = await startDeribitSim({
           port,
           ...(args.seed !== undefined ? { seed: args.seed } : {}),
+          ...(args.priceStepMs !== undefined ? { priceStepMs: args.priceStepMs } : {}),
+          ...(args.meTier !== undefined ? { rateLimits: { matchingEngineTier: args.meTier } } : {}),
+          rateLimitDisconnect: args.rateLimitDisconnect,
           credentials: { ...(args.clientId !== undefined ? { clientId: args.clientId } : {}), ...(args.clientSecret !== undefined ? { clientSecret: args.clientSecret } : {}) },
         });
         started.push(sim);

@@ -16,7 +16,7 @@ describe('sim mode that trades', () => {
       testConfig({
         venues: { deribit: { enabled: true, environment: 'sim' } },
         sim: { annualVolatility: 8, seed: 7 },
-        strategies: { enabled: ['example-momentum'], 'example-momentum': { size: '100', stopPct: 0.03, takeProfitPct: 0.03, lookbackSecs: 1, cooldownSecs: 0 } },
+        strategies: { enabled: ['example-momentum'], 'example-momentum': { size: '100', stopPct: 0.3, takeProfitPct: 0.3, lookbackSecs: 1, cooldownSecs: 0 } },
       }),
     );
     const p = startProcess([DAEMON_ENTRY, '--config-dir', configDir], { cwd: dir });

@@ -7,7 +7,18 @@ describe('sim command line', () => {
     expect(parseSimArgs(['--venues', 'deribit', '--port', '0', '--seed', '7'])).toMatchObject({ venues: ['deribit'], port: 0, seed: 7 });
   });
 
+  it('parses the market and rate-limit options', () => {
+    expect(parseSimArgs(['--venues', 'deribit'])).toMatchObject({ priceStepMs: undefined, meTier: undefined, rateLimitDisconnect: true });
+    expect(parseSimArgs(['--venues', 'deribit', '--price-step-ms', '250', '--me-tier', '2', '--no-rate-limit-disconnect'])).toMatchObject({
+      priceStepMs: 250,
+      meTier: 2,
+      rateLimitDisconnect: false,
+    });
+  });
+
   it.each([
+    [['--venues', 'deribit', '--me-tier', '5'], /--me-tier/],
+    [['--venues', 'deribit', '--price-step-ms', '-1'], /--price-step-ms/],
     [['--venues', 'okx'], /not simulated yet/],
     [['--venues', 'bybit'], /not simulated yet/],
     [['--venues', 'kraken'], /unknown venue/],

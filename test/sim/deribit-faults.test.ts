@@ -84,7 +84,8 @@ describe('fault injection', () => {
   });
 
   it('exhausts real matching-engine credits (tier 4: burst 20) with a frozen clock', async () => {
-    sim = await startTestSim({ rateLimits: { matchingEngineTier: 4 }, clock: () => Date.UTC(2026, 0, 5, 12) });
+    // The session stays open here (rateLimitDisconnect: false) to show the pools; the default cut is tested in deribit-market.
+    sim = await startTestSim({ rateLimits: { matchingEngineTier: 4 }, rateLimitDisconnect: false, clock: () => Date.UTC(2026, 0, 5, 12) });
     const c = await login(sim);
     const codes: (number | undefined)[] = [];
     for (let i = 0; i < 21; i++) codes.push((await c.call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 })).error?.code);

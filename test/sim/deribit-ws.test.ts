@@ -109,7 +109,7 @@ describe('subscriptions', () => {
     const result = await c.result<string[]>('public/subscribe', {
       channels: ['ticker.BTC-PERPETUAL.100ms', 'ticker.NOPE-PERPETUAL.100ms', 'user.orders.any.any.raw', 'book.BTC-PERPETUAL.100ms', 'deribit_price_index.btc_usd'],
     });
-    expect(result).toEqual(['ticker.BTC-PERPETUAL.100ms', 'deribit_price_index.btc_usd']);
+    expect(result).toEqual(['ticker.BTC-PERPETUAL.100ms', 'book.BTC-PERPETUAL.100ms', 'deribit_price_index.btc_usd']);
     const optionName = sim.engine.instruments().find((i) => i.kind === 'option' && i.currency === 'BTC')?.name ?? '';
     expect(await c.result<string[]>('public/subscribe', { channels: [`ticker.${optionName}.agg2`] })).toEqual([`ticker.${optionName}.agg2`]);
     const perp = await c.waitForNotification('ticker.BTC-PERPETUAL.100ms');

@@ -309,6 +309,54 @@ describe('events and price paths', () => {
     expect(a.indexPrice('BTC').eq(50000)).toBe(false);
   });
 
+  it('keeps the annual volatility whatever the step period (the step sd scales with sqrt(dt))', () => {
+    const realised = (stepMs: number, steps: number): number => {
+      const e = new SimEngine({ startTime: T0, seed: 3, initialIndex: { BTC: 50000, ETH: 2500 }, volatility: { BTC: 0.6 }, tradeRates: { perpetual: 0, future: 0, option: 0 }, catalogue: { strikesEachSide: 0, weeklies: 0 } });
+      let prev = e.indexPrice('BTC').toNumber();
+      let sum = 0;
+      let sumSq = 0;
+      for (let i = 1; i <= steps; i++) {
+        e.step(T0 + i * stepMs);
+        const px = e.indexPrice('BTC').toNumber();
+        const r = Math.log(px / prev);
+        sum += r;
+        sumSq += r * r;
+        prev = px;
+      }
+      const variance = sumSq / steps - (sum / steps) ** 2;
+      return Math.sqrt((variance * 365 * 86_400_000) / stepMs);
+    };
+    // 3000 returns: the estimate's relative sd is about 1 / sqrt(6000) ≈ 1.3 %, so 5 % is a wide margin.
+    expect(Math.abs(realised(100, 3000) / 0.6 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(realised(1000, 3000) / 0.6 - 1)).toBeLessThan(0.05);
+  });
+
+  it('prints the crowd’s trades while the walk runs: last price, volume, high and low move; book sizes vary', () => {
+    const e = new SimEngine({ startTime: T0, seed: 5, initialIndex: { BTC: 50000, ETH: 2500 }, tradeRates: { perpetual: 5 } });
+    const tape: EngineEvent[] = [];
+    e.onEvents((b) => tape.push(...b.filter((ev) => ev.type === 'public_trade')));
+    const before = e.ticker('BTC-PERPETUAL', T0);
+    const amounts = new Set<string>();
+    for (let i = 1; i <= 50; i++) {
+      e.step(T0 + i * 100);
+      amounts.add(e.ticker('BTC-PERPETUAL', T0 + i * 100).bestBidAmount.toString());
+    }
+    const after = e.ticker('BTC-PERPETUAL', T0 + 5000);
+    const perpTrades = tape.filter((ev) => ev.type === 'public_trade' && ev.trade.instrumentName === 'BTC-PERPETUAL');
+    // 5 trades/s over 5 s: about 25 (at most one per step).
+    expect(perpTrades.length).toBeGreaterThan(10);
+    expect(after.stats.volume.gt(before.stats.volume)).toBe(true);
+    expect(after.lastPrice?.eq(before.lastPrice ?? 0)).toBe(false);
+    expect(after.stats.high?.gt(after.stats.low ?? 0)).toBe(true);
+    expect(amounts.size).toBeGreaterThan(5);
+    // The price path of a seed does not depend on the crowd.
+    const quiet = new SimEngine({ startTime: T0, seed: 5, initialIndex: { BTC: 50000, ETH: 2500 }, tradeRates: { perpetual: 0, future: 0, option: 0 } });
+    quiet.step(T0 + 5000);
+    const busy = new SimEngine({ startTime: T0, seed: 5, initialIndex: { BTC: 50000, ETH: 2500 } });
+    busy.step(T0 + 5000);
+    expect(busy.indexPrice('BTC').toString()).toBe(quiet.indexPrice('BTC').toString());
+  });
+
   it('cancels orders and settles positions when an instrument expires', () => {
     const e = engine();
     const name = 'BTC-9JAN26-50000-C';

@@ -13,6 +13,9 @@ export const errors = {
   forbidden: (scope: string): RpcError => new RpcError(13021, 'forbidden', { reason: `scope ${scope} required` }),
   tooManyRequests: (): RpcError => new RpcError(10028, 'too_many_requests', null, 429),
   mustBeWebsocket: (): RpcError => new RpcError(10030, 'must_be_websocket_request'),
+  /** A subscribe call naming channels the simulator does not publish (the venue's subscribe_error_unsubscribed). */
+  subscribeUnserved: (channels: readonly string[]): RpcError =>
+    new RpcError(11052, 'subscribe_error_unsubscribed', { channels: [...channels], reason: 'channel not served by the simulator' }),
   rawNeedsAuth: (): RpcError => new RpcError(13778, 'raw_subscriptions_not_available_for_unauthorized'),
   orderNotFound: (): RpcError => new RpcError(10004, 'order_not_found'),
   notOpenOrder: (): RpcError => new RpcError(11044, 'not_open_order'),

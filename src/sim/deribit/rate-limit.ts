@@ -25,6 +25,12 @@ export const MATCHING_ENGINE_TIERS: Record<1 | 2 | 3 | 4, { rate: number; burst:
   4: { rate: 5, burst: 20 },
 };
 
+/**
+ * The simulator's default order-entry tier: tier 4 (≤ USD 1 M 7-day volume, 5/s, burst 20), the
+ * tier the daemon's Deribit adapter defaults assume (`rateLimit.matchingEngine*` in its config).
+ */
+export const DEFAULT_MATCHING_ENGINE_TIER = 4;
+
 /** The pools from the venue docs; the matching-engine pool follows `tier`. */
 export function defaultRateLimits(tier: 1 | 2 | 3 | 4): RateLimitSpecs {
   const me = MATCHING_ENGINE_TIERS[tier];

@@ -12,7 +12,7 @@ import { AuthService, type Credentials } from './auth.js';
 import type { FrontEndConfig, ReceivedRequest, SimState } from './context.js';
 import { HttpTransport } from './http-transport.js';
 import { Publisher } from './publisher.js';
-import { RateLimiter, type RateLimitSpecs, defaultRateLimits } from './rate-limit.js';
+import { DEFAULT_MATCHING_ENGINE_TIER, RateLimiter, type RateLimitSpecs, defaultRateLimits } from './rate-limit.js';
 import type { WsSession } from './session.js';
 import { WS_PATH, WsTransport } from './ws-transport.js';
 
@@ -43,16 +43,21 @@ export interface DeribitSimOptions {
   maxConnectionsPerIp?: number;
   /** Idle WS connections are closed after this long without a frame from the client. Default 600000 ms. */
   idleTimeoutMs?: number;
-  /** Random-walk step period in ms; 0 freezes prices (tests then move them with engine.set*Price). Default 1000. */
+  /**
+   * Random-walk step period in ms; 0 freezes prices (tests then move them with engine.set*Price).
+   * Each step also prints the crowd's trades and varies book sizes. The step's sd scales with
+   * sqrt(period), so the annual volatility is the same at any period. Default 100 (10 Hz).
+   */
   priceStepMs?: number;
   /** Period of interval-channel and ticker delivery. Default 100 ms. */
   flushIntervalMs?: number;
   /**
    * Credit pools: false disables rate limiting; `{ matchingEngineTier }` picks the order-entry tier
-   * (default tier 1: 30/s, burst 100); full specs replace the pools.
+   * (default tier 4: 5/s, burst 20 — the lowest tier, the one the daemon's Deribit config assumes);
+   * full specs replace the pools.
    */
   rateLimits?: false | { matchingEngineTier?: 1 | 2 | 3 | 4 } | RateLimitSpecs;
-  /** Close the WS after a 10028 reply (the docs say the session is terminated). Default false. */
+  /** Close the WS after a 10028 reply (the docs say the session is terminated on exhaustion). Default true. */
   rateLimitDisconnect?: boolean;
   /** `testnet` flag in every response. Default true. */
   testnet?: boolean;
@@ -91,9 +96,9 @@ export interface DeribitSim {
 
 function resolveRateLimits(option: DeribitSimOptions['rateLimits']): RateLimitSpecs | undefined {
   if (option === false) return undefined;
-  if (option === undefined) return defaultRateLimits(1);
+  if (option === undefined) return defaultRateLimits(DEFAULT_MATCHING_ENGINE_TIER);
   if ('non_matching_engine' in option) return option;
-  return defaultRateLimits(option.matchingEngineTier ?? 1);
+  return defaultRateLimits(option.matchingEngineTier ?? DEFAULT_MATCHING_ENGINE_TIER);
 }
 
 /** Starts the simulator and resolves once it listens. */
@@ -113,7 +118,7 @@ export async function startDeribitSim(options: DeribitSimOptions = {}): Promise<
     maxChannelsPerConnection: options.maxChannelsPerConnection ?? 5000,
     maxChannelsPerCall: 500,
     idleTimeoutMs: options.idleTimeoutMs ?? 600_000,
-    rateLimitDisconnect: options.rateLimitDisconnect ?? false,
+    rateLimitDisconnect: options.rateLimitDisconnect ?? true,
   };
   const state: SimState = {
     engine,
@@ -158,7 +163,7 @@ export async function startDeribitSim(options: DeribitSimOptions = {}): Promise<
     }
   };
   const flushTimer = setInterval(guarded(() => publisher.flush(clock.now())), options.flushIntervalMs ?? 100);
-  const priceStepMs = options.priceStepMs ?? 1000;
+  const priceStepMs = options.priceStepMs ?? 100;
   const stepTimer = priceStepMs > 0 ? setInterval(guarded(() => engine.step(clock.now())), priceStepMs) : undefined;
 
   let closing: Promise<void> | undefined;

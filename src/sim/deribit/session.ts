@@ -18,6 +18,13 @@ export interface ChangesBuffer {
   positions: Record<string, unknown>[];
 }
 
+/** What a book subscription last told the client. */
+export interface SentBook {
+  changeId: number;
+  bids: Map<string, number>;
+  asks: Map<string, number>;
+}
+
 export class WsSession {
   /** Token from public/auth on this connection (connection or session scope). */
   token: TokenRecord | undefined;
@@ -37,6 +44,10 @@ export class WsSession {
   readonly portfolioDirty = new Set<string>();
   /** deribit_price_index channels: the price last sent. */
   readonly indexSent = new Map<string, string>();
+  /** book channels: the book last sent (price → amount per side) and its change_id. */
+  readonly books = new Map<string, SentBook>();
+  /** quote channels: the best bid/ask last sent, as a key. */
+  readonly quoteSent = new Map<string, string>();
   idleTimer: NodeJS.Timeout | undefined;
   closed = false;
 

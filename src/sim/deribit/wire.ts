@@ -9,6 +9,7 @@ import {
   type SimInstrument,
   type SimOrder,
   type SimPosition,
+  type SimPublicTrade,
   type SimTicker,
   type SimTrade,
   isTriggerType,
@@ -62,6 +63,25 @@ export function orderToWire(o: SimOrder, inst: SimInstrument | undefined): Json 
   if (o.triggerOrderId !== undefined) out['trigger_order_id'] = o.triggerOrderId;
   if (o.state === 'cancelled' && o.cancelReason !== undefined) out['cancel_reason'] = o.cancelReason;
   if (o.state === 'rejected' && o.rejectReason !== undefined) out['reject_reason'] = o.rejectReason;
+  return out;
+}
+
+/** A trade of the public tape (`trades.*` channels): no account fields (docs' trades example). */
+export function publicTradeToWire(t: SimPublicTrade, inst: SimInstrument | undefined): Json {
+  const out: Json = {
+    trade_seq: t.tradeSeq,
+    trade_id: t.tradeId,
+    timestamp: t.timestamp,
+    tick_direction: t.tickDirection,
+    price: num(t.price),
+    mark_price: num(t.markPrice),
+    instrument_name: t.instrumentName,
+    index_price: num(t.indexPrice),
+    direction: t.direction,
+    amount: num(t.amount),
+  };
+  if (inst) out['contracts'] = num(t.amount.div(inst.contractSize, 8));
+  if (t.iv !== undefined) out['iv'] = t.iv;
   return out;
 }
 

@@ -7,7 +7,7 @@ import { Decimal, dec } from '../../domain/decimal.js';
 import { FLAT, type PositionState, applyFill, feeFor, futuresMargins, optionMargins, pnlOf, reducibleAmount } from './accounting.js';
 import { type Balance, EMPTY_BALANCE, buildTicker, summarize, valuePosition } from './valuation.js';
 import { type CatalogueOptions, buildCatalogue, next0800, onTick } from './instruments.js';
-import { Market, type MarketOptions } from './market.js';
+import { type CrowdTrade, Market, type MarketOptions } from './market.js';
 import {
   type BookLevel,
   type Currency,
@@ -39,6 +39,8 @@ export interface EngineOptions {
   balances?: Partial<Record<Currency, string | number>>;
   /** Annual volatility of the walk and base option IV. Default BTC 0.6, ETH 0.7. */
   volatility?: Partial<Record<Currency, number>>;
+  /** Trades per second the simulated crowd prints while the walk runs; see MarketOptions.tradeRates. */
+  tradeRates?: Partial<MarketOptions['tradeRates']>;
   /** Book shape and depth; see MarketOptions. */
   book?: Partial<Pick<MarketOptions, 'futureSpreadTicks' | 'optionSpreadFraction' | 'futureLevelContracts' | 'optionLevelMinAmounts' | 'priceBandFraction'>>;
   catalogue?: CatalogueOptions;
@@ -130,6 +132,7 @@ export class SimEngine {
       futureLevelContracts: options.book?.futureLevelContracts ?? 10_000,
       optionLevelMinAmounts: options.book?.optionLevelMinAmounts ?? 200,
       priceBandFraction: options.book?.priceBandFraction ?? 0.015,
+      tradeRates: { perpetual: options.tradeRates?.perpetual ?? 3, future: options.tradeRates?.future ?? 0.5, option: options.tradeRates?.option ?? 0.01 },
     });
     for (const ccy of ['BTC', 'ETH'] as const) {
       const initial = dec(options.balances?.[ccy] ?? (ccy === 'BTC' ? 10 : 100));
@@ -230,10 +233,20 @@ export class SimEngine {
     });
   }
 
-  /** Advances the seeded random walk to `now`, then expiries, triggers and resting fills. */
+  /** The change_id of the instrument's latest synthetic book change. */
+  bookChangeId(name: string): number {
+    return this.market.bookChangeId(name);
+  }
+
+  /**
+   * Advances the seeded random walk to `now` and prints the crowd's trades (last price, volume,
+   * high/low), then expiries, triggers and resting fills.
+   */
   step(now: number): void {
     this.run(now, () => {
-      this.emitTickers(this.market.step(now));
+      const { changed, trades } = this.market.step(now);
+      this.emitTickers(changed);
+      for (const t of trades) if (this.isActive(t.instrument.name, now)) this.printCrowdTrade(t);
       this.pending.push({ type: 'portfolio', currency: 'BTC' }, { type: 'portfolio', currency: 'ETH' });
       this.expire(now);
       this.runPasses();
@@ -243,6 +256,30 @@ export class SimEngine {
   /** Handles time passing without a price move: expiries and good_til_day orders. */
   advance(now: number): void {
     this.run(now, () => this.expire(now));
+  }
+
+  private printCrowdTrade(t: CrowdTrade): void {
+    const inst = t.instrument;
+    const prevLast = this.market.lastPrice(inst.name);
+    this.market.recordTrade(inst, t.price, t.amount);
+    const om = inst.kind === 'option' ? this.market.optionMark(inst.name) : undefined;
+    this.pending.push({
+      type: 'public_trade',
+      trade: {
+        ...this.nextTrade(inst),
+        instrumentName: inst.name,
+        currency: inst.currency,
+        kind: inst.kind,
+        direction: t.direction,
+        amount: t.amount,
+        price: t.price,
+        indexPrice: this.market.indexPrice(inst.currency),
+        markPrice: this.market.mark(inst.name),
+        timestamp: this.now,
+        tickDirection: tickDirection(prevLast, t.price),
+        ...(om ? { iv: om.iv } : {}),
+      },
+    });
   }
 
   private emitTickers(names: readonly string[]): void {
@@ -641,9 +678,9 @@ export class SimEngine {
     remaining = this.applyFillCap(inst, order, remaining);
     const out: BookLevel[] = [];
     if (!remaining.isPositive()) return out;
-    const levelAmount = this.market.levelAmount(inst);
+    const levelAmount = this.market.minLevelAmount(inst);
     const side = order.direction === 'buy' ? 'asks' : 'bids';
-    // Enough levels to fill the remainder, bounded to keep one pass cheap.
+    // Enough levels to fill the remainder (at the smallest level size), bounded to keep one pass cheap.
     const depth = Math.min(Number(remaining.div(levelAmount, 0, 'ceil').toString()) + 1, 5000);
     for (const level of this.market.bookSide(inst, side, depth)) {
       if (order.price !== undefined) {

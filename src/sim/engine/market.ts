@@ -27,7 +27,28 @@ export interface MarketOptions {
   optionLevelMinAmounts: number;
   /** min_price / max_price band around the mark for futures. */
   priceBandFraction: number;
+  /**
+   * Trades other participants print per second, per instrument kind, while the walk runs (they move
+   * the last price, volume, high and low). Default perpetual 3, dated future 0.5, option 0.01.
+   */
+  tradeRates: { perpetual: number; future: number; option: number };
 }
+
+/** A trade printed by the simulated crowd (not by the account), at the synthetic best bid or ask. */
+export interface CrowdTrade {
+  instrument: SimInstrument;
+  direction: 'buy' | 'sell';
+  price: Decimal;
+  amount: Decimal;
+}
+
+/** Levels whose sizes vary; deeper levels keep the base size. */
+const VARYING_LEVELS = 50;
+/** Size factors of a level lie in [MIN_FACTOR, MIN_FACTOR + FACTOR_SPAN). */
+const MIN_FACTOR = 0.2;
+const FACTOR_SPAN = 1.8;
+/** Chance per step that a level's size is redrawn (the rest keep theirs, so book changes stay small). */
+const REDRAW_CHANCE = 0.25;
 
 interface Stats {
   high: Decimal | undefined;
@@ -53,6 +74,13 @@ export class Market {
   private readonly last = new Map<string, Decimal>();
   private readonly stats = new Map<string, Stats>();
   private readonly versions = new Map<string, number>();
+  /** Book changes: per instrument the change_id of its latest book change (one sequence for all). */
+  private readonly bookIds = new Map<string, number>();
+  private bookSeq = 1_000_000;
+  /** Per instrument: size factors of the first VARYING_LEVELS bid and ask levels (1 until the walk runs). */
+  private readonly sizeFactors = new Map<string, { bids: number[]; asks: number[] }>();
+  /** Drives the crowd (trades, book sizes); separate from the walk so a seed keeps its price path. */
+  private readonly crowd: Prng;
   private lastStepAt: number;
 
   constructor(
@@ -60,6 +88,7 @@ export class Market {
     private readonly options: MarketOptions,
   ) {
     this.prng = new Prng(options.seed);
+    this.crowd = new Prng((options.seed ^ 0x5bd1e995) >>> 0);
     this.lastStepAt = options.startTime;
     for (const [ccy, px] of Object.entries(options.initialIndex) as [Currency, Decimal][]) this.index.set(ccy, px);
     this.recompute(options.startTime, ['BTC', 'ETH']);
@@ -89,6 +118,11 @@ export class Market {
   /** Increments whenever anything shown in the instrument's ticker changes. */
   version(name: string): number {
     return this.versions.get(name) ?? 0;
+  }
+
+  /** The change_id of the instrument's latest book change. */
+  bookChangeId(name: string): number {
+    return this.bookIds.get(name) ?? 0;
   }
 
   statsOf(name: string): Stats | undefined {
@@ -137,10 +171,14 @@ export class Market {
     this.bump(inst.name);
   }
 
-  /** Advances the seeded random walk to `now`; returns the instruments re-marked. */
-  step(now: number): string[] {
+  /**
+   * Advances the seeded random walk to `now` (the step's sd scales with sqrt(dt), so the annual
+   * volatility does not depend on the step period), redraws some book sizes, and returns the
+   * instruments re-marked with the trades the crowd printed meanwhile (not yet recorded).
+   */
+  step(now: number): { changed: string[]; trades: CrowdTrade[] } {
     const dt = now - this.lastStepAt;
-    if (dt <= 0) return [];
+    if (dt <= 0) return { changed: [], trades: [] };
     this.lastStepAt = now;
     const years = dt / YEAR_MS;
     for (const ccy of ['BTC', 'ETH'] as const) {
@@ -150,7 +188,40 @@ export class Market {
       this.index.set(ccy, dec(next.toFixed(2)));
       for (const inst of this.instruments.values()) if (inst.currency === ccy) this.optionOverride.delete(inst.name);
     }
-    return this.recompute(now, ['BTC', 'ETH']);
+    const changed = this.recompute(now, ['BTC', 'ETH']);
+    for (const inst of this.instruments.values()) this.redrawSizes(inst);
+    return { changed, trades: this.crowdTrades(dt) };
+  }
+
+  private redrawSizes(inst: SimInstrument): void {
+    let f = this.sizeFactors.get(inst.name);
+    if (!f) {
+      f = { bids: new Array<number>(VARYING_LEVELS).fill(1), asks: new Array<number>(VARYING_LEVELS).fill(1) };
+      this.sizeFactors.set(inst.name, f);
+    }
+    for (const side of [f.bids, f.asks]) {
+      for (let i = 0; i < side.length; i++) if (this.crowd.next() < REDRAW_CHANCE) side[i] = MIN_FACTOR + FACTOR_SPAN * this.crowd.next();
+    }
+    this.bookIds.set(inst.name, ++this.bookSeq);
+  }
+
+  /** Poisson-ish arrivals over `dtMs`: at most one trade per instrument and step. */
+  private crowdTrades(dtMs: number): CrowdTrade[] {
+    const out: CrowdTrade[] = [];
+    const rates = this.options.tradeRates;
+    for (const inst of this.instruments.values()) {
+      const rate = inst.kind === 'option' ? rates.option : inst.perpetual ? rates.perpetual : rates.future;
+      if (rate <= 0 || this.crowd.next() >= 1 - Math.exp((-rate * dtMs) / 1000)) continue;
+      const top = this.topOfBook(inst);
+      const direction = this.crowd.next() < 0.5 ? 'buy' : 'sell';
+      const price = direction === 'buy' ? top.ask : top.bid;
+      if (price === undefined || !price.isPositive()) continue;
+      // Mostly small prints, now and then a large one (log-normal number of lots).
+      const lots = Math.max(1, Math.round(Math.exp(1.2 * this.crowd.normal()) * (inst.kind === 'option' ? 2 : 20)));
+      const unit = inst.kind === 'future' ? inst.contractSize : inst.minTradeAmount;
+      out.push({ instrument: inst, direction, price, amount: unit.times(lots) });
+    }
+    return out;
   }
 
   private baseFutureMark(inst: SimInstrument, now: number): Decimal {
@@ -174,6 +245,7 @@ export class Market {
       if (inst.kind === 'option') this.markOption(inst, now);
       if (!this.last.has(inst.name)) this.last.set(inst.name, this.mark(inst.name));
       this.bump(inst.name);
+      this.bookIds.set(inst.name, ++this.bookSeq);
       changed.push(inst.name);
     }
     return changed;
@@ -223,11 +295,26 @@ export class Market {
     return { bid, ask };
   }
 
-  /** Amount available at each synthetic price level. */
+  /** Base amount at each synthetic price level (the varying levels hold between 0.2 and 2 times it). */
   levelAmount(inst: SimInstrument): Decimal {
     return inst.kind === 'future'
       ? inst.contractSize.times(this.options.futureLevelContracts)
       : inst.minTradeAmount.times(this.options.optionLevelMinAmounts);
+  }
+
+  /** The smallest amount any level may hold (sizes matching plans on). */
+  minLevelAmount(inst: SimInstrument): Decimal {
+    const unit = inst.kind === 'future' ? inst.contractSize : inst.minTradeAmount;
+    return Decimal.max(unit, this.levelAmount(inst).times(dec(MIN_FACTOR)).roundToStep(unit, 'floor'));
+  }
+
+  /** Amount at level `i` (0 = best) of one side: the base amount times the level's current factor, in whole lots. */
+  levelAmountAt(inst: SimInstrument, side: 'bids' | 'asks', i: number): Decimal {
+    const base = this.levelAmount(inst);
+    const factor = this.sizeFactors.get(inst.name)?.[side][i];
+    if (factor === undefined || factor === 1) return base;
+    const unit = inst.kind === 'future' ? inst.contractSize : inst.minTradeAmount;
+    return Decimal.max(unit, base.times(dec(factor.toFixed(4))).roundToStep(unit, 'floor'));
   }
 
   /** The synthetic book side, best first, `depth` levels one tick apart. */
@@ -236,10 +323,9 @@ export class Market {
     const start = side === 'bids' ? top.bid : top.ask;
     const out: BookLevel[] = [];
     let price = start;
-    const amount = this.levelAmount(inst);
     for (let i = 0; i < depth && price !== undefined; i++) {
       if (!price.isPositive()) break;
-      out.push({ price, amount });
+      out.push({ price, amount: this.levelAmountAt(inst, side, i) });
       const tick = tickAt(inst, price);
       price = side === 'bids' ? roundToTick(inst, price.minus(tick), 'floor') : roundToTick(inst, price.plus(tick), 'ceil');
     }

@@ -264,9 +264,28 @@ export class EngineRejection extends Error {
 }
 
 /** Events the engine emits after each operation, in order. */
+/** A trade on the public tape printed by the simulated crowd (the account's own fills come as `trade`). */
+export interface SimPublicTrade {
+  tradeId: string;
+  tradeSeq: number;
+  instrumentName: string;
+  currency: Currency;
+  kind: InstrumentKind;
+  /** Taker side. */
+  direction: Direction;
+  amount: Decimal;
+  price: Decimal;
+  indexPrice: Decimal;
+  markPrice: Decimal;
+  timestamp: number;
+  tickDirection: 0 | 1 | 2 | 3;
+  iv?: number;
+}
+
 export type EngineEvent =
   | { readonly type: 'order'; readonly order: SimOrder }
   | { readonly type: 'trade'; readonly trade: SimTrade }
+  | { readonly type: 'public_trade'; readonly trade: SimPublicTrade }
   | { readonly type: 'position'; readonly position: SimPosition }
   | { readonly type: 'ticker'; readonly instrumentName: string }
   | { readonly type: 'portfolio'; readonly currency: Currency };

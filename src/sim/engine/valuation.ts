@@ -150,7 +150,6 @@ export function buildTicker(market: Market, inst: SimInstrument, position: Posit
   const stats = market.statsOf(name);
   const mark = market.mark(name);
   const last = market.lastPrice(name);
-  const depth = market.levelAmount(inst);
   const index = market.indexPrice(inst.currency);
   const openInterest = position?.size.abs() ?? Decimal.ZERO;
   const t: SimTicker = {
@@ -158,9 +157,9 @@ export function buildTicker(market: Market, inst: SimInstrument, position: Posit
     timestamp: now,
     state: active ? 'open' : 'delivered',
     bestBidPrice: top.bid,
-    bestBidAmount: top.bid ? depth : Decimal.ZERO,
+    bestBidAmount: top.bid ? market.levelAmountAt(inst, 'bids', 0) : Decimal.ZERO,
     bestAskPrice: top.ask,
-    bestAskAmount: top.ask ? depth : Decimal.ZERO,
+    bestAskAmount: top.ask ? market.levelAmountAt(inst, 'asks', 0) : Decimal.ZERO,
     lastPrice: last,
     markPrice: mark,
     indexPrice: index,

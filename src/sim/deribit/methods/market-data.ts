@@ -1,4 +1,4 @@
-/** Public market data: instruments, ticker, index price, order book. */
+/** Public market data: currencies, instruments, ticker, index price, order book. */
 import type { Currency, SimInstrument } from '../../engine/types.js';
 import type { CallContext, MethodTable } from '../context.js';
 import { errors } from '../errors.js';
@@ -21,7 +21,50 @@ export function requireInstrument(ctx: CallContext, params: Params): SimInstrume
   return inst;
 }
 
+/**
+ * `public/get_currencies` records of the currencies the simulator lists (BTC, ETH), in the docs'
+ * result shape: coin_type, currency, currency_long, fee_precision, in_cross_collateral_pool,
+ * min_confirmations, min_withdrawal_fee, withdrawal_fee, withdrawal_priorities[{name, value}].
+ */
+const CURRENCIES: readonly Record<string, unknown>[] = [
+  {
+    coin_type: 'BITCOIN',
+    currency: 'BTC',
+    currency_long: 'Bitcoin',
+    fee_precision: 4,
+    in_cross_collateral_pool: true,
+    min_confirmations: 1,
+    min_withdrawal_fee: 0.0001,
+    withdrawal_fee: 0.0001,
+    withdrawal_priorities: [
+      { name: 'very_low', value: 0.15 },
+      { name: 'low', value: 0.5 },
+      { name: 'mid', value: 1 },
+      { name: 'high', value: 1.2 },
+      { name: 'very_high', value: 1.5 },
+    ],
+  },
+  {
+    coin_type: 'ETHER',
+    currency: 'ETH',
+    currency_long: 'Ethereum',
+    fee_precision: 4,
+    in_cross_collateral_pool: true,
+    min_confirmations: 1,
+    min_withdrawal_fee: 0.0001,
+    withdrawal_fee: 0.0006,
+    withdrawal_priorities: [],
+  },
+];
+
 export const marketDataMethods: MethodTable = {
+  'public/get_currencies': {
+    access: 'public',
+    rate: 'non_matching_engine',
+    handle() {
+      return CURRENCIES.map((c) => structuredClone(c));
+    },
+  },
   'public/get_instruments': {
     access: 'public',
     rate: 'get_instruments',
@@ -73,7 +116,7 @@ export const marketDataMethods: MethodTable = {
       const ticker = tickerToWire(ctx.state.engine.ticker(inst.name, ctx.now));
       return {
         ...ticker,
-        change_id: ctx.state.engine.tickerVersion(inst.name),
+        change_id: ctx.state.engine.bookChangeId(inst.name),
         bids: book.bids.map((l) => [l.price.toNumber(), l.amount.toNumber()]),
         asks: book.asks.map((l) => [l.price.toNumber(), l.amount.toNumber()]),
       };

@@ -1,9 +1,11 @@
 /**
  * public/private subscribe and unsubscribe. The result is the array of channels actually
- * subscribed (or removed): unknown channels, private channels on public/subscribe, and channels
- * over the per-connection cap are simply missing from it, as on the venue.
+ * subscribed (or removed): unknown channels and instruments, private channels on public/subscribe,
+ * and channels over the per-connection cap are simply missing from it, as on the venue. Channels
+ * the venue publishes but the simulator does not (`incremental_ticker.*`, `markprice.*`, …) refuse
+ * the whole call with 11052, naming them, so a client never takes a missing feed for a quiet one.
  */
-import { isPrivateChannel, parseChannel } from '../channels.js';
+import { isPrivateChannel, isUnservedChannel, parseChannel, rawNeedsAuth } from '../channels.js';
 import type { CallContext, MethodSpec, MethodTable } from '../context.js';
 import { errors } from '../errors.js';
 import type { Params } from '../params.js';
@@ -24,11 +26,14 @@ function subscribe(ctx: CallContext, params: Params, privateCall: boolean): stri
   const authenticated = privateCall || session.token !== undefined;
   const engine = ctx.state.engine;
   const exists = (name: string): boolean => engine.instrument(name) !== undefined;
-  if (!authenticated && requested.some((c) => c.endsWith('.raw') && parseChannel(c, exists)?.kind === 'ticker')) throw errors.rawNeedsAuth();
+  const currencyOf = (name: string): string | undefined => engine.instrument(name)?.currency;
+  const unserved = requested.filter(isUnservedChannel);
+  if (unserved.length > 0) throw errors.subscribeUnserved(unserved);
+  if (!authenticated && requested.some((c) => { const spec = parseChannel(c, exists, currencyOf); return spec !== undefined && rawNeedsAuth(spec); })) throw errors.rawNeedsAuth();
   const result: string[] = [];
   for (const name of ctx.state.faults.filterSubscriptions(requested)) {
     if (result.includes(name)) continue;
-    const spec = parseChannel(name, exists);
+    const spec = parseChannel(name, exists, currencyOf);
     if (!spec) continue;
     if (isPrivateChannel(spec) && !privateCall) continue;
     if (!session.subscriptions.has(name)) {
@@ -59,6 +64,8 @@ function forget(session: WsSession, name: string): void {
   session.lastFlushAt.delete(name);
   session.portfolioDirty.delete(name);
   session.indexSent.delete(name);
+  session.books.delete(name);
+  session.quoteSent.delete(name);
 }
 
 function unsubscribeAll(ctx: CallContext): string {
