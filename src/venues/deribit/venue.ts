@@ -23,8 +23,8 @@ import {
   parseOrder,
   parsePortfolio,
   parsePosition,
-  parseTicker,
   parseTrade,
+  readTicker,
 } from './parse.js';
 import {
   DeribitAccountSummarySchema,
@@ -44,7 +44,6 @@ import { LazySubscriptions } from './subscriptions.js';
 import type { DeribitNotification, DeribitWsClient } from './ws-client.js';
 import {
   classifyChannel,
-  TickerDataSchema,
   UserChangesEnvelopeSchema,
   UserOrdersEnvelopeSchema,
   UserPortfolioDataSchema,
@@ -162,6 +161,8 @@ export class DeribitVenue implements Venue {
   private clockTimer: NodeJS.Timeout | undefined;
   /** The offset last warned about (undefined while within `clockSkewWarnMs`). */
   private warnedOffsetMs: number | undefined;
+  /** Notifications dropped because their payload failed validation. */
+  private readonly rejected: { count: number; last: string | undefined } = { count: 0, last: undefined };
 
   constructor(private readonly deps: DeribitVenueDeps) {
     const { config } = deps;
@@ -320,6 +321,11 @@ export class DeribitVenue implements Venue {
   subscribe(listener: VenueEventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Every WebSocket client: the trading connection first, then the extra market-data ones. */
+  private allClients(): DeribitWsClient[] {
+    return [this.ws];
   }
 
   private emit(event: VenueEvent): void {
@@ -672,14 +678,25 @@ export class DeribitVenue implements Venue {
   }
 
   private onNotification(n: DeribitNotification): void {
-    const channel = classifyChannel(n.channel);
     const venue = this.id;
     const offset = this.venueClock.offsetMs();
+    // The hot path: tickers are checked by hand (readTicker) and carry their decimals unparsed.
+    if (n.channel.startsWith('ticker.')) {
+      let ticker;
+      try {
+        ticker = readTicker(n.data, n.receivedAtMs, n.channel, offset);
+      } catch (err) {
+        this.rejectNotification(n.channel, err);
+        return;
+      }
+      this.emit({ type: 'ticker', venue, ticker });
+      return;
+    }
+    const channel = classifyChannel(n.channel);
     try {
       switch (channel.kind) {
         case 'ticker': {
-          const data = validateWire(TickerDataSchema, n.data, n.channel);
-          this.emit({ type: 'ticker', venue, ticker: parseTicker(data, n.receivedAtMs, n.channel, offset) });
+          this.emit({ type: 'ticker', venue, ticker: readTicker(n.data, n.receivedAtMs, n.channel, offset) });
           return;
         }
         case 'user.changes': {
@@ -725,8 +742,36 @@ export class DeribitVenue implements Venue {
           return;
       }
     } catch (err) {
-      this.log.error({ err, channel: n.channel }, 'deribit notification failed to parse; dropped, the next reconciliation pass catches up');
+      this.rejectNotification(n.channel, err);
     }
+  }
+
+  /** A notification that failed validation: counted, named in the log, dropped; the connection carries on. */
+  private rejectNotification(channel: string, err: unknown): void {
+    this.rejected.count += 1;
+    this.rejected.last = err instanceof Error ? err.message : String(err);
+    this.log.error({ err, channel }, 'deribit notification failed to parse; dropped, the next reconciliation pass catches up');
+  }
+
+  /**
+   * Inbound data this adapter could not use, over all its connections since start: frames that
+   * were not JSON or not a JSON-RPC frame it knows, and notifications whose payload failed
+   * validation (with the last reason, naming the field).
+   */
+  inboundProblems(): {
+    readonly unparseableFrames: number;
+    readonly unrecognisedFrames: number;
+    readonly rejectedNotifications: number;
+    readonly lastRejection: string | undefined;
+  } {
+    let unparseableFrames = 0;
+    let unrecognisedFrames = 0;
+    for (const client of this.allClients()) {
+      const p = client.frameProblems();
+      unparseableFrames += p.unparseable;
+      unrecognisedFrames += p.unrecognised;
+    }
+    return { unparseableFrames, unrecognisedFrames, rejectedNotifications: this.rejected.count, lastRejection: this.rejected.last };
   }
 
   /** Parses the items of one push one by one; a bad item is logged (naming it) and skipped, the others still count. */

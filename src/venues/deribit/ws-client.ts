@@ -20,7 +20,7 @@ import {
 import { classifyLoginError, DeribitApiError } from './errors.js';
 import { DeribitAuthResultSchema, DeribitSubscribeResultSchema } from './rest-models.js';
 import { buildRpcRequest, validateWire, type RpcErrorObject } from './rpc.js';
-import { classifyFrame } from './ws-messages.js';
+import { classifyFrame, subscriptionOf } from './ws-messages.js';
 
 type RpcOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: RpcErrorObject };
 
@@ -28,6 +28,16 @@ export interface DeribitNotification {
   readonly channel: string;
   readonly data: unknown;
   readonly receivedAtMs: number;
+}
+
+/** Inbound frames this connection could not use, by kind, and the last one named. */
+export interface DeribitFrameProblems {
+  /** Frames that were not JSON (truncated, garbage). */
+  unparseable: number;
+  /** JSON frames that were neither a response, an error, a notification nor a heartbeat. */
+  unrecognised: number;
+  /** What the last problem was. */
+  last: string | undefined;
 }
 
 export interface DeribitWsClientOptions {
@@ -78,6 +88,7 @@ export class DeribitWsClient {
   private reauthInFlight: Promise<void> | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshFailures = 0;
+  private readonly problems: DeribitFrameProblems = { unparseable: 0, unrecognised: 0, last: undefined };
 
   constructor(private readonly options: DeribitWsClientOptions) {
     this.log = options.logger;
@@ -124,6 +135,11 @@ export class DeribitWsClient {
     this.tracker.rejectAll('deribit client stopped');
   }
 
+  /** Frames this client could not use since it was created (counts survive reconnects). */
+  frameProblems(): Readonly<DeribitFrameProblems> {
+    return { ...this.problems };
+  }
+
   /** Requests in flight (for tests and health detail). */
   pendingRequests(): number {
     return this.tracker.size();
@@ -155,7 +171,22 @@ export class DeribitWsClient {
   }
 
   private onFrame(frame: InboundFrame): void {
-    if (!frame.ok) return; // already logged by the socket with a preview; the connection carries on
+    if (!frame.ok) {
+      // already logged by the socket with a preview; the connection carries on
+      this.problems.unparseable += 1;
+      this.problems.last = `not JSON (${frame.raw.length} chars): ${frame.error.message}`;
+      return;
+    }
+    // The hot path: a notification is recognised by field checks alone, before any schema.
+    const sub = subscriptionOf(frame.data);
+    if (sub !== undefined) {
+      try {
+        this.options.onNotification({ channel: sub.channel, data: sub.data, receivedAtMs: frame.receivedAt });
+      } catch (err) {
+        this.log.error({ err, channel: sub.channel }, 'handler for deribit notification threw; notification dropped, connection kept');
+      }
+      return;
+    }
     const msg = classifyFrame(frame.data);
     switch (msg.kind) {
       case 'response':
@@ -190,7 +221,9 @@ export class DeribitWsClient {
         }
         return;
       case 'unrecognised':
-        this.log.warn({ reason: msg.reason, preview: frame.raw.slice(0, 200) }, 'unrecognised deribit frame ignored');
+        this.problems.unrecognised += 1;
+        this.problems.last = `unrecognised frame: ${msg.reason}`;
+        this.log.warn({ reason: msg.reason, preview: frame.raw.slice(0, 200), chars: frame.raw.length }, 'unrecognised deribit frame ignored');
         return;
     }
   }
