@@ -61,6 +61,8 @@ export interface DeribitVenueDeps {
   readonly clock: Clock;
   readonly credentials?: DeribitCredentials;
   readonly ws: (hooks: {
+    /** Socket name in log lines (`deribit.md1`, … for the extra market-data connections). */
+    name?: string;
     channelsToRestore: () => { public: readonly string[]; private: readonly string[] };
     onNotification: (n: DeribitNotification) => void;
     onRestored: (confirmed: readonly string[]) => void;
@@ -83,6 +85,15 @@ export interface DeribitVenueDeps {
   readonly venueClock?: VenueClock;
   /** How often the clock offset is measured again. Default `clockSyncIntervalSecs`. */
   readonly clockSyncIntervalMs?: number;
+}
+
+/** One connection carrying ticker channels, with its own lazy subscriptions and cap. */
+interface MarketDataConnection {
+  /** 0 = the trading connection. */
+  readonly index: number;
+  readonly client: DeribitWsClient;
+  readonly subs: LazySubscriptions;
+  readonly cap: number;
 }
 
 /** After a 10028, new entries on that pool wait this long (protective requests only for one refill). */
@@ -140,6 +151,11 @@ export class DeribitVenue implements Venue {
   private readonly listeners = new Set<VenueEventListener>();
   private readonly instruments = new Map<string, Instrument>();
   private readonly tickers: LazySubscriptions;
+  /**
+   * Connections carrying ticker channels: the trading connection first (its cap less the private
+   * channels), then extra market-data connections opened when the others are full.
+   */
+  private readonly md: MarketDataConnection[] = [];
   private readonly privateChannels: string[];
   private everReady = false;
   private lastFillMs = 0;
@@ -183,14 +199,16 @@ export class DeribitVenue implements Venue {
         await this.syncClock('connection opened', () => call('public/get_time', {}, Math.min(1_000, Math.max(100, Math.floor(config.loginTimeoutMs / 4)))));
       },
     });
+    const primaryCap = Math.max(1, config.maxChannelsPerConnection - this.privateChannels.length);
     this.tickers = new LazySubscriptions({
       batchSize: config.optionSubscriptionBatchSize,
-      maxChannels: Math.max(1, config.maxChannelsPerConnection - this.privateChannels.length),
+      maxChannels: primaryCap,
       logger: this.log,
       isReady: () => this.ws.socket.isReady(),
       subscribe: (channels) => this.ws.subscribe(channels),
       unsubscribe: (channels) => this.ws.unsubscribe(channels),
     });
+    this.md.push({ index: 0, client: this.ws, subs: this.tickers, cap: primaryCap });
     const rl = config.rateLimit;
     this.subscribeCost = Math.min(rl.nonMatchingEngineBurst, Math.ceil(rl.nonMatchingEngineRatePerSec / rl.subscribeRatePerSec));
     this.limiter = new RateLimiter({
@@ -219,6 +237,7 @@ export class DeribitVenue implements Venue {
       this.started = true;
       await this.reloadInstruments('start-up');
       this.ws.start();
+      for (const conn of this.md.slice(1)) conn.client.start();
       this.expiryTimer = setInterval(() => void this.pruneExpired(), this.deps.expiryCheckIntervalMs ?? 60_000);
       this.expiryTimer.unref();
       // New option expiries are listed every day: refresh the catalogue now and then.
@@ -241,8 +260,9 @@ export class DeribitVenue implements Venue {
     this.instrumentsRetryTimer = undefined;
     this.started = false;
     this.limiter.close('deribit venue disconnected');
-    this.tickers.close();
-    await this.ws.stop();
+    for (const conn of this.md) conn.subs.close();
+    // The extra market-data connections keep their channels: a later connect() restores them.
+    await Promise.all(this.md.map((conn) => conn.client.stop()));
   }
 
   connectionState(): ConnectionState {
@@ -325,7 +345,7 @@ export class DeribitVenue implements Venue {
 
   /** Every WebSocket client: the trading connection first, then the extra market-data ones. */
   private allClients(): DeribitWsClient[] {
-    return [this.ws];
+    return this.md.map((conn) => conn.client);
   }
 
   private emit(event: VenueEvent): void {
@@ -631,12 +651,94 @@ export class DeribitVenue implements Venue {
       }
       return;
     }
-    await this.tickers.request([this.tickerChannel(symbol)]);
+    await this.requestTickers([this.tickerChannel(symbol)]);
   }
 
   async unwatchTicker(symbol: string): Promise<void> {
     this.deferredTickers.delete(symbol);
-    await this.tickers.release([this.tickerChannel(symbol)]);
+    await this.releaseTickers([this.tickerChannel(symbol)]);
+  }
+
+  /**
+   * Spreads ticker channels over the market-data connections: a channel already wanted stays where
+   * it is; new ones fill the first connection with room (slots freed by unwatched or expired
+   * instruments are reused first), and past every connection's cap another connection is opened.
+   * Resolves when the batches carrying them have been sent (or wait for their connection's restore).
+   */
+  private requestTickers(channels: readonly string[]): Promise<void> {
+    const waits: Promise<void>[] = [];
+    const fresh: string[] = [];
+    for (const channel of new Set(channels)) {
+      const holder = this.md.find((conn) => conn.subs.has(channel));
+      if (holder) waits.push(holder.subs.request([channel]));
+      else fresh.push(channel);
+    }
+    let next = 0;
+    for (const conn of this.md) {
+      if (next >= fresh.length) break;
+      const room = conn.cap - conn.subs.size();
+      if (room <= 0) continue;
+      const take = fresh.slice(next, next + room);
+      next += take.length;
+      waits.push(conn.subs.request(take));
+    }
+    while (next < fresh.length) {
+      const conn = this.openMarketDataConnection();
+      const take = fresh.slice(next, next + conn.cap);
+      next += take.length;
+      waits.push(conn.subs.request(take));
+    }
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  private async releaseTickers(channels: readonly string[]): Promise<void> {
+    await Promise.all(
+      this.md.map((conn) => {
+        const held = channels.filter((c) => conn.subs.has(c));
+        return held.length > 0 ? conn.subs.release(held) : Promise.resolve();
+      }),
+    );
+  }
+
+  /**
+   * Opens another market-data connection: the same login, heartbeat and resubscribe rules as the
+   * trading connection (it is the same client), public ticker channels only, its own reconnects
+   * (a reconnect restores only its own channels). The clock is measured on the trading connection.
+   */
+  private openMarketDataConnection(): MarketDataConnection {
+    const { config } = this.deps;
+    const index = this.md.length;
+    const name = `deribit.md${index}`;
+    let subs: LazySubscriptions | undefined;
+    const client = this.deps.ws({
+      name,
+      channelsToRestore: () => ({ public: subs?.all() ?? [], private: [] }),
+      onNotification: (n) => this.onNotification(n),
+      onRestored: (confirmed) => subs?.markRestored(confirmed),
+      beforeSubscribe: () => this.limiter.acquire({ nonMatching: this.subscribeCost }),
+      beforeLogin: async () => {},
+    });
+    subs = new LazySubscriptions({
+      batchSize: config.optionSubscriptionBatchSize,
+      maxChannels: config.maxChannelsPerConnection,
+      logger: this.log,
+      isReady: () => client.socket.isReady(),
+      subscribe: (channels) => client.subscribe(channels),
+      unsubscribe: (channels) => client.unsubscribe(channels),
+    });
+    const own = subs;
+    client.socket.on('state', ({ to }) => {
+      // Channels asked for while its restore was running, or whose batch failed, go out now.
+      if (to === 'ready') void own.resume();
+    });
+    const conn: MarketDataConnection = { index, client, subs, cap: config.maxChannelsPerConnection };
+    this.md.push(conn);
+    this.log.info(
+      { connection: name, cap: conn.cap, connections: this.md.length },
+      `every deribit market-data connection is at its cap of channels (maxChannelsPerConnection); opening ${name}`,
+    );
+    if (this.started) client.start();
+    return conn;
   }
 
   /** After a catalogue load: subscribe the tickers asked for before it; name the ones it does not list. */
@@ -653,23 +755,31 @@ export class DeribitVenue implements Venue {
     }
     if (known.length === 0) return;
     this.log.info({ symbols: known }, 'deribit instruments loaded; subscribing the tickers asked for before');
-    this.tickers.request(known.map((s) => this.tickerChannel(s))).catch((err: unknown) => {
+    this.requestTickers(known.map((s) => this.tickerChannel(s))).catch((err: unknown) => {
       this.log.warn({ err, symbols: known }, 'subscribing deferred deribit tickers failed; they are retried with the other subscriptions');
     });
   }
 
   /** Lazy-subscription state, for tests and health detail. */
-  tickerSubscriptions(): { readonly wanted: readonly string[]; readonly batches: readonly number[] } {
-    return { wanted: this.tickers.all(), batches: this.tickers.batchSizes() };
+  tickerSubscriptions(): { readonly wanted: readonly string[]; readonly batches: readonly number[]; readonly perConnection: readonly number[] } {
+    return {
+      wanted: this.md.flatMap((conn) => conn.subs.all()),
+      batches: this.md.flatMap((conn) => conn.subs.batchSizes()),
+      perConnection: this.md.map((conn) => conn.subs.size()),
+    };
   }
 
   async pruneExpired(): Promise<string[]> {
     // Expiry times are the venue's: compare them with the venue's clock.
-    return this.tickers.releaseExpired(this.venueClock.venueNow(), (channel) => {
+    const now = this.venueClock.venueNow();
+    const expiryOf = (channel: string): number | undefined => {
       const symbol = channel.split('.')[1];
       return symbol ? this.instruments.get(symbol)?.expiryMs : undefined;
-    });
+    };
+    const released = await Promise.all(this.md.map((conn) => conn.subs.releaseExpired(now, expiryOf)));
+    return released.flat();
   }
+
 
   // ---- inbound ---------------------------------------------------------------------------------
 

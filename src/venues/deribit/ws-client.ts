@@ -41,6 +41,8 @@ export interface DeribitFrameProblems {
 }
 
 export interface DeribitWsClientOptions {
+  /** Name of the socket in log lines. Default `deribit.ws`. */
+  readonly name?: string;
   readonly wsUrl: string;
   readonly logger: Logger;
   /** The venue's clock (host time + measured offset): signature timestamps are venue time. */
@@ -99,7 +101,7 @@ export class DeribitWsClient {
     });
     const heartbeatMs = options.heartbeatIntervalSecs * 1000;
     this.socket = new ReconnectingSocket({
-      name: 'deribit.ws',
+      name: options.name ?? 'deribit.ws',
       url: options.wsUrl,
       logger: options.logger,
       keepalive: {
