@@ -29,7 +29,7 @@ interface Sizing {
 }
 
 const QUICK: Sizing = { warmup: 5_000, measured: 20_000, rounds: 1 };
-const FULL: Sizing = { warmup: 30_000, measured: 200_000, rounds: 5 };
+const FULL: Sizing = { warmup: 20_000, measured: 100_000, rounds: 9 };
 
 /** Gives up on one measurement after this long (a stuck stream must not hang the bench). */
 const MEASURE_TIMEOUT_MS = 60_000;

@@ -20,15 +20,11 @@ import {
 import { classifyLoginError, DeribitApiError } from './errors.js';
 import { DeribitAuthResultSchema, DeribitSubscribeResultSchema } from './rest-models.js';
 import { buildRpcRequest, validateWire, type RpcErrorObject } from './rpc.js';
-import { classifyFrame, subscriptionOf } from './ws-messages.js';
+import { classifyFrame, notificationOf, type DeribitNotification } from './ws-messages.js';
 
 type RpcOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: RpcErrorObject };
 
-export interface DeribitNotification {
-  readonly channel: string;
-  readonly data: unknown;
-  readonly receivedAtMs: number;
-}
+export type { DeribitNotification } from './ws-messages.js';
 
 /** Inbound frames this connection could not use, by kind, and the last one named. */
 export interface DeribitFrameProblems {
@@ -180,12 +176,12 @@ export class DeribitWsClient {
       return;
     }
     // The hot path: a notification is recognised by field checks alone, before any schema.
-    const sub = subscriptionOf(frame.data);
-    if (sub !== undefined) {
+    const notification = notificationOf(frame.data, frame.receivedAt);
+    if (notification !== undefined) {
       try {
-        this.options.onNotification({ channel: sub.channel, data: sub.data, receivedAtMs: frame.receivedAt });
+        this.options.onNotification(notification);
       } catch (err) {
-        this.log.error({ err, channel: sub.channel }, 'handler for deribit notification threw; notification dropped, connection kept');
+        this.log.error({ err, channel: notification.channel }, 'handler for deribit notification threw; notification dropped, connection kept');
       }
       return;
     }

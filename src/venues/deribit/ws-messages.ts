@@ -33,19 +33,23 @@ export const HeartbeatNotificationSchema = z.object({
 });
 export type HeartbeatNotification = z.infer<typeof HeartbeatNotificationSchema>;
 
-/** The parts of a subscription notification the router needs. */
-export interface SubscriptionParts {
+/** A subscription notification as the client hands it on: channel, payload (unvalidated), receive time. */
+export interface DeribitNotification {
   readonly channel: string;
   readonly data: unknown;
-  readonly label: string | undefined;
+  /** Only on labelled private subscriptions. */
+  readonly label?: string | undefined;
+  /** Host time (ms) when the frame was read off the socket. */
+  readonly receivedAtMs: number;
 }
 
 /**
  * The hot-path check for `{"method":"subscription","params":{"channel","data","label?"}}`: field
- * checks only, no schema; undefined for any other frame (including a subscription frame with a
- * malformed envelope, which `classifyFrame` then names). Does not look into `data`.
+ * checks only, no schema, one allocation (the result); undefined for any other frame (including a
+ * subscription frame with a malformed envelope, which `classifyFrame` then names). Does not look
+ * into `data`: the channel's reader does.
  */
-export function subscriptionOf(frame: unknown): SubscriptionParts | undefined {
+export function notificationOf(frame: unknown, receivedAtMs: number): DeribitNotification | undefined {
   if (typeof frame !== 'object' || frame === null) return undefined;
   const f = frame as Record<string, unknown>;
   if (f.method !== 'subscription' || f.error !== undefined) return undefined;
@@ -55,8 +59,8 @@ export function subscriptionOf(frame: unknown): SubscriptionParts | undefined {
   const channel = p.channel;
   if (typeof channel !== 'string' || !('data' in p)) return undefined;
   const label = p.label;
-  if (label !== undefined && label !== null && typeof label !== 'string') return undefined;
-  return { channel, data: p.data, label: label ?? undefined };
+  if (label === undefined || label === null) return { channel, data: p.data, receivedAtMs };
+  return typeof label === 'string' ? { channel, data: p.data, label, receivedAtMs } : undefined;
 }
 
 /** One inbound WS frame, classified by the dispatch rule of spec 1.4. */
@@ -75,7 +79,7 @@ export type DeribitInboundFrame =
 export function classifyFrame(frame: unknown): DeribitInboundFrame {
   // Cheap field checks first: notifications are the bulk of the traffic and must not pay for the
   // schemas of the rare frames (the error schema used to be tried, and fail, on every one).
-  const sub = subscriptionOf(frame);
+  const sub = notificationOf(frame, 0);
   if (sub !== undefined) return sub.label === undefined ? { kind: 'subscription', channel: sub.channel, data: sub.data } : { kind: 'subscription', channel: sub.channel, data: sub.data, label: sub.label };
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
     return { kind: 'unrecognised', reason: `not a JSON-RPC object (${Array.isArray(frame) ? 'an array' : frame === null ? 'null' : typeof frame})` };
