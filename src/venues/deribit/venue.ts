@@ -195,9 +195,7 @@ export class DeribitVenue implements Venue {
       // A subscribe call costs 3,000 credits, several ordinary requests' worth (spec 9).
       beforeSubscribe: () => this.limiter.acquire({ nonMatching: this.subscribeCost }),
       // Every (re)connect measures the clock on that connection before the login is signed.
-      beforeLogin: async (call) => {
-        await this.syncClock('connection opened', () => call('public/get_time', {}, Math.min(1_000, Math.max(100, Math.floor(config.loginTimeoutMs / 4)))));
-      },
+      beforeLogin: (call) => this.measureClockBeforeLogin(call),
     });
     const primaryCap = Math.max(1, config.maxChannelsPerConnection - this.privateChannels.length);
     this.tickers = new LazySubscriptions({
@@ -698,16 +696,44 @@ export class DeribitVenue implements Venue {
         return held.length > 0 ? conn.subs.release(held) : Promise.resolve();
       }),
     );
+    await this.retireEmptyConnections();
   }
 
   /**
-   * Opens another market-data connection: the same login, heartbeat and resubscribe rules as the
-   * trading connection (it is the same client), public ticker channels only, its own reconnects
-   * (a reconnect restores only its own channels). The clock is measured on the trading connection.
+   * Closes extra market-data connections that no longer carry any channel (everything on them
+   * was unwatched or expired): they hold a connection slot (32 per IP) for nothing. The trading
+   * connection stays. A connection is taken out of the list before it is closed, so a request
+   * arriving meanwhile cannot land on it.
+   */
+  private async retireEmptyConnections(): Promise<void> {
+    const empty = this.md.filter((conn) => conn.index > 0 && conn.subs.size() === 0);
+    if (empty.length === 0) return;
+    for (const conn of empty) {
+      this.md.splice(this.md.indexOf(conn), 1);
+      conn.subs.close();
+    }
+    this.log.info({ closed: empty.map((c) => `deribit.md${c.index}`), connections: this.md.length }, `closing ${empty.length} deribit market-data connection(s) that carry no channel any more`);
+    await Promise.all(empty.map((conn) => conn.client.stop()));
+  }
+
+  /**
+   * Every (re)connect measures the clock on that connection before the login is signed: the
+   * signature carries the venue's time, and the host clock may have stepped since the last
+   * measurement.
+   */
+  private async measureClockBeforeLogin(call: (method: string, params: object, timeoutMs?: number) => Promise<unknown>): Promise<void> {
+    const timeoutMs = Math.min(1_000, Math.max(100, Math.floor(this.deps.config.loginTimeoutMs / 4)));
+    await this.syncClock('connection opened', () => call('public/get_time', {}, timeoutMs));
+  }
+
+  /**
+   * Opens another market-data connection: the same login (after the same clock measurement),
+   * heartbeat and resubscribe rules as the trading connection (it is the same client), public
+   * ticker channels only, its own reconnects (a reconnect restores only its own channels).
    */
   private openMarketDataConnection(): MarketDataConnection {
     const { config } = this.deps;
-    const index = this.md.length;
+    const index = (this.md.at(-1)?.index ?? 0) + 1;
     const name = `deribit.md${index}`;
     let subs: LazySubscriptions | undefined;
     const client = this.deps.ws({
@@ -716,7 +742,7 @@ export class DeribitVenue implements Venue {
       onNotification: (n) => this.onNotification(n),
       onRestored: (confirmed) => subs?.markRestored(confirmed),
       beforeSubscribe: () => this.limiter.acquire({ nonMatching: this.subscribeCost }),
-      beforeLogin: async () => {},
+      beforeLogin: (call) => this.measureClockBeforeLogin(call),
     });
     subs = new LazySubscriptions({
       batchSize: config.optionSubscriptionBatchSize,
@@ -777,6 +803,7 @@ export class DeribitVenue implements Venue {
       return symbol ? this.instruments.get(symbol)?.expiryMs : undefined;
     };
     const released = await Promise.all(this.md.map((conn) => conn.subs.releaseExpired(now, expiryOf)));
+    await this.retireEmptyConnections();
     return released.flat();
   }
 

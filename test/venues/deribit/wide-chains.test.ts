@@ -84,25 +84,49 @@ describe('Deribit wide option chains', () => {
   it('instruments past expiry are unsubscribed and their slots reused before another connection is opened', async () => {
     h = await startDeribitHarness({ sim: { ...WIDE_SIM, maxChannelsPerConnection: 100 }, config: { maxChannelsPerConnection: 100 } });
     const options = await optionsOf(h);
-    const first = options.slice(0, 196); // soonest expiries first: fills both connections
-    await Promise.all(first.map((o) => h!.venue.watchTicker(o.symbol)));
+    const soonest = options[0]!.expiryMs!;
+    const expiring = options.filter((o) => o.expiryMs === soonest).slice(0, 96);
+    const lasting = options.filter((o) => o.expiryMs! > soonest);
+    expect(expiring).toHaveLength(96);
+    // the 96 soonest-expiring fill the trading connection, 100 later ones a second connection
+    await Promise.all(expiring.map((o) => h!.venue.watchTicker(o.symbol)));
+    await Promise.all(lasting.slice(0, 100).map((o) => h!.venue.watchTicker(o.symbol)));
     await waitFor(() => allSimTickers(h!).size === 196, { timeoutMs: 10_000, message: '196 ticker channels' });
     expect(h.sim.connections).toBe(2);
+    expect(h.venue.tickerSubscriptions().perConnection).toEqual([96, 100]);
 
-    const soonest = first[0]!.expiryMs!;
     h.clock.offsetMs = soonest - Date.now() + 1_000;
     const released = await h.venue.pruneExpired();
-    const expired = first.filter((o) => o.expiryMs! <= soonest).map((o) => channelOf(o.symbol));
-    expect(released.sort()).toEqual([...expired].sort());
-    expect(expired.length).toBeGreaterThan(0);
-    await waitFor(() => expired.every((c) => !allSimTickers(h!).has(c)), { message: 'expired channels unsubscribed' });
+    expect([...released].sort()).toEqual(expiring.map((o) => channelOf(o.symbol)).sort());
+    await waitFor(() => expiring.every((o) => !allSimTickers(h!).has(channelOf(o.symbol))), { message: 'expired channels unsubscribed' });
+    expect(h.venue.tickerSubscriptions().perConnection).toEqual([0, 100]);
 
-    // as many new (later) instruments as were freed: they fit in the freed slots
-    const later = options.slice(196, 196 + expired.length);
+    // 96 new instruments fit in the freed slots of the trading connection: no third connection
+    const later = lasting.slice(100, 196);
     await Promise.all(later.map((o) => h!.venue.watchTicker(o.symbol)));
-    await waitFor(() => later.every((o) => allSimTickers(h!).has(channelOf(o.symbol))), { timeoutMs: 10_000, message: 'new channels subscribed' });
+    const trading = h.sim.connectionIds().find((id) => h!.sim.subscriptionsOf(id).some((c) => c.startsWith('user.')))!;
+    await waitFor(() => later.every((o) => h!.sim.subscriptionsOf(trading).includes(channelOf(o.symbol))), { timeoutMs: 10_000, message: 'new channels on the trading connection' });
     expect(h.sim.connections).toBe(2);
-    for (const channels of tickersBySimConnection(h).values()) expect(channels.length).toBeLessThanOrEqual(100);
+    expect(h.venue.tickerSubscriptions().perConnection).toEqual([96, 100]);
+  }, 20_000);
+
+  it('an extra connection left with no channel is closed; the next overflow opens a fresh one', async () => {
+    h = await startDeribitHarness({ sim: { ...WIDE_SIM, maxChannelsPerConnection: 100 }, config: { maxChannelsPerConnection: 100 } });
+    const options = (await optionsOf(h)).slice(0, 200);
+    await Promise.all(options.slice(0, 150).map((o) => h!.venue.watchTicker(o.symbol)));
+    await waitFor(() => allSimTickers(h!).size === 150, { timeoutMs: 10_000, message: '150 ticker channels' });
+    expect(h.sim.connections).toBe(2);
+    expect(h.venue.tickerSubscriptions().perConnection).toEqual([96, 54]);
+    // unwatch everything the second connection carries
+    await Promise.all(options.slice(96, 150).map((o) => h!.venue.unwatchTicker(o.symbol)));
+    await waitFor(() => h!.sim.connections === 1, { message: 'the empty market-data connection closed' });
+    expect(h.venue.tickerSubscriptions().perConnection).toEqual([96]);
+    expect(h.venue.isReady()).toBe(true);
+    // overflow again: a new connection, and its tickers flow
+    await Promise.all(options.slice(150, 200).map((o) => h!.venue.watchTicker(o.symbol)));
+    await waitFor(() => allSimTickers(h!).size === 146 && h!.sim.connections === 2, { timeoutMs: 10_000, message: 'a fresh market-data connection' });
+    const last = options[199]!.symbol;
+    await h.event((e: VenueEvent): e is VenueEvent => e.type === 'ticker' && e.ticker.symbol === last, 5_000);
   }, 20_000);
 
   it('a dropped market-data connection reconnects on its own and resubscribes only its channels', async () => {
