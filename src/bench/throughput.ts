@@ -125,7 +125,14 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-async function measureStream(stream: BenchStream, sizing: Sizing): Promise<ThroughputFigure> {
+/** One floor/adapter pair of a run, for looking at the spread behind a figure. */
+export interface ThroughputRound {
+  readonly stream: string;
+  readonly floorMsgsPerSec: number;
+  readonly adapterMsgsPerSec: number;
+}
+
+async function measureStream(stream: BenchStream, sizing: Sizing, onRound?: (round: ThroughputRound) => void): Promise<ThroughputFigure> {
   const server = await startThroughputServer({ instruments: stream.instruments, frames: stream.frames, expectChannels: stream.symbols.length });
   try {
     const floor: number[] = [];
@@ -146,6 +153,7 @@ async function measureStream(stream: BenchStream, sizing: Sizing): Promise<Throu
       }
       floor.push(f);
       adapter.push(a);
+      onRound?.({ stream: stream.name, floorMsgsPerSec: Math.round(f), adapterMsgsPerSec: Math.round(a) });
       ratios.push(a / f);
     }
     return {
@@ -161,8 +169,13 @@ async function measureStream(stream: BenchStream, sizing: Sizing): Promise<Throu
 }
 
 export async function runThroughputBench(options: BenchOptions): Promise<ThroughputFigure[]> {
+  return runThroughputBenchRounds(options);
+}
+
+/** `runThroughputBench`, also telling `onRound` each floor/adapter pair as it is measured. */
+export async function runThroughputBenchRounds(options: BenchOptions, onRound?: (round: ThroughputRound) => void): Promise<ThroughputFigure[]> {
   const sizing = options.quick ? QUICK : FULL;
   const figures: ThroughputFigure[] = [];
-  for (const stream of [perpetualStream(), optionStream(500)]) figures.push(await measureStream(stream, sizing));
+  for (const stream of [perpetualStream(), optionStream(500)]) figures.push(await measureStream(stream, sizing, onRound));
   return figures;
 }

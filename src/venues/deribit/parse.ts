@@ -294,18 +294,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** An optional wire decimal: null/undefined → undefined; anything but a number or decimal string throws, naming the field. */
-function optionalWireDecimal(record: Record<string, unknown>, key: string, path: string): WireDecimal | undefined {
-  const value = record[key];
+/**
+ * An optional wire decimal: null/undefined → undefined; anything but a number or decimal string
+ * throws, naming the field. Takes the value, not the record and key, so that callers read each
+ * field with a named (monomorphic) property load rather than a keyed one.
+ */
+function optionalWire(value: unknown, path: string, key: string): WireDecimal | undefined {
   if (value === undefined || value === null) return undefined;
   if (isWireDecimal(value)) return value;
   throw new DeribitParseError(`${path}.${key}`, `not a number: ${describeWire(value)}`);
 }
 
-function requiredWireDecimal(record: Record<string, unknown>, key: string, path: string): WireDecimal {
-  const value = optionalWireDecimal(record, key, path);
-  if (value === undefined) throw new DeribitParseError(`${path}.${key}`, 'missing');
-  return value;
+function requiredWire(value: unknown, path: string, key: string): WireDecimal {
+  const checked = optionalWire(value, path, key);
+  if (checked === undefined) throw new DeribitParseError(`${path}.${key}`, 'missing');
+  return checked;
 }
 
 /** A short, bounded description of a bad wire value for error messages (an oversized value must not flood the log). */
@@ -315,10 +318,31 @@ function describeWire(value: unknown): string {
 }
 
 /** A book side's price, left out when the side is empty (price absent, or amount 0). */
-function bookSide(record: Record<string, unknown>, priceKey: string, amountKey: string, path: string): WireDecimal | undefined {
-  const price = optionalWireDecimal(record, priceKey, path);
-  const amount = optionalWireDecimal(record, amountKey, path);
+function bookSide(price: WireDecimal | undefined, amount: WireDecimal | undefined): WireDecimal | undefined {
   return amount !== undefined && Number(amount) === 0 ? undefined : price;
+}
+
+/** The ticker fields `readTicker` looks at. */
+interface WireTickerShape {
+  readonly instrument_name?: unknown;
+  readonly timestamp?: unknown;
+  readonly best_bid_price?: unknown;
+  readonly best_bid_amount?: unknown;
+  readonly best_ask_price?: unknown;
+  readonly best_ask_amount?: unknown;
+  readonly last_price?: unknown;
+  readonly mark_price?: unknown;
+  readonly index_price?: unknown;
+  readonly mark_iv?: unknown;
+  readonly greeks?: unknown;
+}
+
+interface WireGreeksShape {
+  readonly delta?: unknown;
+  readonly gamma?: unknown;
+  readonly vega?: unknown;
+  readonly theta?: unknown;
+  readonly rho?: unknown;
 }
 
 /**
@@ -333,28 +357,29 @@ function bookSide(record: Record<string, unknown>, priceKey: string, amountKey: 
  */
 export function readTicker(data: unknown, receivedAtMs: number, path = 'ticker', offsetMs = 0): Ticker {
   if (!isRecord(data)) throw new DeribitParseError(path, `expected an object, got ${describeWire(data)}`);
-  const symbol = data.instrument_name;
+  const d = data as WireTickerShape;
+  const symbol = d.instrument_name;
   if (typeof symbol !== 'string' || symbol === '') throw new DeribitParseError(`${path}.instrument_name`, `expected a name, got ${describeWire(symbol)}`);
-  const rawTs = data.timestamp;
+  const rawTs = d.timestamp;
   const ts = typeof rawTs === 'number' ? rawTs : typeof rawTs === 'string' && /^-?\d{1,16}$/.test(rawTs) ? Number(rawTs) : NaN;
   if (!Number.isInteger(ts)) throw new DeribitParseError(`${path}.timestamp`, `expected an integer, got ${describeWire(rawTs)}`);
-  const bid = bookSide(data, 'best_bid_price', 'best_bid_amount', path);
-  const ask = bookSide(data, 'best_ask_price', 'best_ask_amount', path);
-  const last = optionalWireDecimal(data, 'last_price', path);
-  const mark = optionalWireDecimal(data, 'mark_price', path);
-  const index = optionalWireDecimal(data, 'index_price', path);
-  const markIv = optionalWireDecimal(data, 'mark_iv', path);
+  const bid = bookSide(optionalWire(d.best_bid_price, path, 'best_bid_price'), optionalWire(d.best_bid_amount, path, 'best_bid_amount'));
+  const ask = bookSide(optionalWire(d.best_ask_price, path, 'best_ask_price'), optionalWire(d.best_ask_amount, path, 'best_ask_amount'));
+  const last = optionalWire(d.last_price, path, 'last_price');
+  const mark = optionalWire(d.mark_price, path, 'mark_price');
+  const index = optionalWire(d.index_price, path, 'index_price');
+  const markIv = optionalWire(d.mark_iv, path, 'mark_iv');
   let greeks: Greeks | undefined;
-  const g = data.greeks;
+  const g = d.greeks;
   if (g !== undefined && g !== null) {
     if (!isRecord(g)) throw new DeribitParseError(`${path}.greeks`, `expected an object, got ${describeWire(g)}`);
-    const gp = `${path}.greeks`;
+    const w = g as WireGreeksShape;
     greeks = new LazyGreeks(
-      requiredWireDecimal(g, 'delta', gp),
-      requiredWireDecimal(g, 'gamma', gp),
-      requiredWireDecimal(g, 'vega', gp),
-      requiredWireDecimal(g, 'theta', gp),
-      optionalWireDecimal(g, 'rho', gp),
+      requiredWire(w.delta, path, 'greeks.delta'),
+      requiredWire(w.gamma, path, 'greeks.gamma'),
+      requiredWire(w.vega, path, 'greeks.vega'),
+      requiredWire(w.theta, path, 'greeks.theta'),
+      optionalWire(w.rho, path, 'greeks.rho'),
     );
   }
   return new LazyTicker(DERIBIT_VENUE_ID, symbol, ts - offsetMs, bid, ask, last, mark, index, markIv, greeks);
