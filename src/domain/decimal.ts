@@ -20,6 +20,7 @@ export class Decimal {
     if (typeof value === 'bigint') return new Decimal(value, 0);
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+      if (Number.isSafeInteger(value)) return value === 0 ? Decimal.ZERO : new Decimal(BigInt(value), 0);
       // Shortest round-trip representation: 0.1 stays "0.1", not its binary expansion.
       return Decimal.parse(String(value));
     }
@@ -37,6 +38,53 @@ export class Decimal {
   }
 
   private static parse(text: string): Decimal {
+    return Decimal.parseFast(text) ?? Decimal.parseSlow(text);
+  }
+
+  /**
+   * The common case without regex or BigInt arithmetic: plain `[-+]digits[.digits]` with at most 15
+   * significant digits (exact in a double), as venues send prices. Undefined for anything else
+   * (exponents, whitespace, long numbers, malformed text): `parseSlow` decides those.
+   */
+  private static parseFast(s: string): Decimal | undefined {
+    const n = s.length;
+    let i = 0;
+    let negative = false;
+    const first = s.charCodeAt(0);
+    if (first === 45 /* - */ || first === 43 /* + */) {
+      negative = first === 45;
+      i = 1;
+    }
+    let acc = 0;
+    let digits = 0; // significant digits accumulated (leading zeros skipped)
+    let seen = 0; // digits seen at all
+    let scale = 0;
+    let dot = false;
+    for (; i < n; i += 1) {
+      const c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) {
+        seen += 1;
+        if (dot) scale += 1;
+        if (acc === 0 && c === 48) continue;
+        acc = acc * 10 + (c - 48);
+        digits += 1;
+        if (digits > 15) return undefined;
+      } else if (c === 46 /* . */ && !dot) {
+        dot = true;
+      } else {
+        return undefined;
+      }
+    }
+    if (seen === 0) return undefined;
+    if (acc === 0) return Decimal.ZERO;
+    while (scale > 0 && acc % 10 === 0) {
+      acc /= 10;
+      scale -= 1;
+    }
+    return new Decimal(BigInt(negative ? -acc : acc), scale);
+  }
+
+  private static parseSlow(text: string): Decimal {
     const s = text.trim();
     const m = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s);
     if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) {

@@ -52,6 +52,7 @@ export function createDeribitVenue(options: CreateDeribitVenueOptions): DeribitV
     connectTimeoutMs: options.connectTimeoutMs,
     ws: (hooks) =>
       new DeribitWsClient({
+        name: hooks.name,
         wsUrl: urls.wsUrl,
         logger,
         clock: venueClock.venue,

@@ -24,6 +24,7 @@ import {
 } from './enums.js';
 import { DERIBIT_VENUE_ID, DeribitParseError, DeribitRequestError } from './errors.js';
 import { validateLabel } from './instrument-name.js';
+import { isWireDecimal, LazyGreeks, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
 import type { DeribitAccountSummary, DeribitInstrument, DeribitOrder, DeribitPosition, DeribitTicker, DeribitTrade } from './rest-models.js';
 import type { WireNumber } from './rpc.js';
 import type { UserChangesData } from './ws-messages.js';
@@ -49,9 +50,13 @@ function nonEmpty(value: string | null | undefined): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : value;
 }
 
-/** Copies `value` into `target[key]` only when defined, so optional domain keys stay absent. */
+/**
+ * Sets `target[key]` only when `value` is defined, so optional domain keys stay absent. Mutates
+ * `target` (always an object the caller has just built) instead of copying it per field.
+ */
 function withOptional<T extends object, K extends string, V>(target: T, key: K, value: V | undefined): T & { [P in K]?: V } {
-  return value === undefined ? target : { ...target, [key]: value };
+  if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+  return target as T & { [P in K]?: V };
 }
 
 // ---- instruments ----------------------------------------------------------------------------
@@ -278,38 +283,106 @@ export function parsePortfolio(wire: DeribitAccountSummary, receivedAtMs: number
 }
 
 /**
- * Translates a ticker. An empty book side (price null, or amount 0) leaves bid/ask out. Options
- * carry `greeks` and `mark_iv` (percent). `tsMs` is host time, as for `parseTrade`.
+ * Translates a ticker validated by `DeribitTickerSchema` (REST snapshots, tests). The stream uses
+ * `readTicker` directly on the parsed frame; both give the same result.
  */
 export function parseTicker(wire: DeribitTicker, receivedAtMs: number, path = 'ticker', offsetMs = 0): Ticker {
-  const side = (price: WireNumber | null | undefined, amount: WireNumber | null | undefined, name: string): Decimal | undefined => {
-    const p = optionalDecimalAt(price, `${path}.${name}_price`);
-    const a = optionalDecimalAt(amount, `${path}.${name}_amount`);
-    return a !== undefined && a.isZero() ? undefined : p;
-  };
-  let ticker: Ticker = {
-    venue: DERIBIT_VENUE_ID,
-    symbol: wire.instrument_name,
-    tsMs: venueTimeToHost(wire.timestamp, offsetMs) ?? receivedAtMs,
-  };
-  ticker = withOptional(ticker, 'bid', side(wire.best_bid_price, wire.best_bid_amount, 'best_bid'));
-  ticker = withOptional(ticker, 'ask', side(wire.best_ask_price, wire.best_ask_amount, 'best_ask'));
-  ticker = withOptional(ticker, 'last', optionalDecimalAt(wire.last_price, `${path}.last_price`));
-  ticker = withOptional(ticker, 'mark', optionalDecimalAt(wire.mark_price, `${path}.mark_price`));
-  ticker = withOptional(ticker, 'index', optionalDecimalAt(wire.index_price, `${path}.index_price`));
-  ticker = withOptional(ticker, 'markIv', optionalDecimalAt(wire.mark_iv, `${path}.mark_iv`));
-  if (wire.greeks != null) {
-    const g = wire.greeks;
-    let greeks: Greeks = {
-      delta: decimalAt(g.delta, `${path}.greeks.delta`),
-      gamma: decimalAt(g.gamma, `${path}.greeks.gamma`),
-      vega: decimalAt(g.vega, `${path}.greeks.vega`),
-      theta: decimalAt(g.theta, `${path}.greeks.theta`),
-    };
-    greeks = withOptional(greeks, 'rho', optionalDecimalAt(g.rho, `${path}.greeks.rho`));
-    ticker = { ...ticker, greeks };
+  return readTicker(wire, receivedAtMs, path, offsetMs);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * An optional wire decimal: null/undefined → undefined; anything but a number or decimal string
+ * throws, naming the field. Takes the value, not the record and key, so that callers read each
+ * field with a named (monomorphic) property load rather than a keyed one.
+ */
+function optionalWire(value: unknown, path: string, key: string): WireDecimal | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (isWireDecimal(value)) return value;
+  throw new DeribitParseError(`${path}.${key}`, `not a number: ${describeWire(value)}`);
+}
+
+function requiredWire(value: unknown, path: string, key: string): WireDecimal {
+  const checked = optionalWire(value, path, key);
+  if (checked === undefined) throw new DeribitParseError(`${path}.${key}`, 'missing');
+  return checked;
+}
+
+/** A short, bounded description of a bad wire value for error messages (an oversized value must not flood the log). */
+function describeWire(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value === 'object' ? (Array.isArray(value) ? 'an array' : 'an object') : String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** A book side's price, left out when the side is empty (price absent, or amount 0). */
+function bookSide(price: WireDecimal | undefined, amount: WireDecimal | undefined): WireDecimal | undefined {
+  return amount !== undefined && Number(amount) === 0 ? undefined : price;
+}
+
+/** The ticker fields `readTicker` looks at. */
+interface WireTickerShape {
+  readonly instrument_name?: unknown;
+  readonly timestamp?: unknown;
+  readonly best_bid_price?: unknown;
+  readonly best_bid_amount?: unknown;
+  readonly best_ask_price?: unknown;
+  readonly best_ask_amount?: unknown;
+  readonly last_price?: unknown;
+  readonly mark_price?: unknown;
+  readonly index_price?: unknown;
+  readonly mark_iv?: unknown;
+  readonly greeks?: unknown;
+}
+
+interface WireGreeksShape {
+  readonly delta?: unknown;
+  readonly gamma?: unknown;
+  readonly vega?: unknown;
+  readonly theta?: unknown;
+  readonly rho?: unknown;
+}
+
+/**
+ * The ticker hot path: checks a `ticker.*` notification's data by hand (no schema) and builds a
+ * ticker whose decimals stay as the venue sent them until read (see `LazyTicker`). Every field the
+ * ticker carries is checked here, so a malformed value is refused now, with a DeribitParseError
+ * naming it (`ticker.BTC-PERPETUAL.100ms.mark_price`), never later in a consumer. Fields the
+ * ticker does not carry (stats, funding, open interest…) are not looked at.
+ *
+ * An empty book side (price null, or amount 0) leaves bid/ask out. Options carry `greeks` and
+ * `mark_iv` (percent). `tsMs` is host time: the venue's `timestamp` minus `offsetMs`.
+ */
+export function readTicker(data: unknown, receivedAtMs: number, path = 'ticker', offsetMs = 0): Ticker {
+  if (!isRecord(data)) throw new DeribitParseError(path, `expected an object, got ${describeWire(data)}`);
+  const d = data as WireTickerShape;
+  const symbol = d.instrument_name;
+  if (typeof symbol !== 'string' || symbol === '') throw new DeribitParseError(`${path}.instrument_name`, `expected a name, got ${describeWire(symbol)}`);
+  const rawTs = d.timestamp;
+  const ts = typeof rawTs === 'number' ? rawTs : typeof rawTs === 'string' && /^-?\d{1,16}$/.test(rawTs) ? Number(rawTs) : NaN;
+  if (!Number.isInteger(ts)) throw new DeribitParseError(`${path}.timestamp`, `expected an integer, got ${describeWire(rawTs)}`);
+  const bid = bookSide(optionalWire(d.best_bid_price, path, 'best_bid_price'), optionalWire(d.best_bid_amount, path, 'best_bid_amount'));
+  const ask = bookSide(optionalWire(d.best_ask_price, path, 'best_ask_price'), optionalWire(d.best_ask_amount, path, 'best_ask_amount'));
+  const last = optionalWire(d.last_price, path, 'last_price');
+  const mark = optionalWire(d.mark_price, path, 'mark_price');
+  const index = optionalWire(d.index_price, path, 'index_price');
+  const markIv = optionalWire(d.mark_iv, path, 'mark_iv');
+  let greeks: Greeks | undefined;
+  const g = d.greeks;
+  if (g !== undefined && g !== null) {
+    if (!isRecord(g)) throw new DeribitParseError(`${path}.greeks`, `expected an object, got ${describeWire(g)}`);
+    const w = g as WireGreeksShape;
+    greeks = new LazyGreeks(
+      requiredWire(w.delta, path, 'greeks.delta'),
+      requiredWire(w.gamma, path, 'greeks.gamma'),
+      requiredWire(w.vega, path, 'greeks.vega'),
+      requiredWire(w.theta, path, 'greeks.theta'),
+      optionalWire(w.rho, path, 'greeks.rho'),
+    );
   }
-  return ticker;
+  return new LazyTicker(DERIBIT_VENUE_ID, symbol, ts - offsetMs, bid, ask, last, mark, index, markIv, greeks);
 }
 
 /** Translates a `user.changes` payload into its orders, fills and positions. */

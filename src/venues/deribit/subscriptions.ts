@@ -2,6 +2,8 @@
  * Lazy market-data subscriptions: a channel is subscribed only when something asks for it,
  * requests made in the same tick are sent together in batches (50 by default), a channel is never
  * requested twice, instruments past expiry are unsubscribed, and the per-connection cap holds.
+ * One instance per connection: the venue spreads channels over connections (see
+ * `DeribitVenue.requestTickers`) so that no instance is asked past its cap.
  */
 import type { Logger } from 'pino';
 import { DaemonError } from '../../domain/errors.js';
@@ -38,6 +40,16 @@ export class LazySubscriptions {
   /** Channels to restore after a reconnect. */
   all(): string[] {
     return [...this.desired];
+  }
+
+  /** How many channels are wanted here (confirmed or not): what counts against the cap. */
+  size(): number {
+    return this.desired.size;
+  }
+
+  /** Whether `channel` is wanted here. */
+  has(channel: string): boolean {
+    return this.desired.has(channel);
   }
 
   isConfirmed(channel: string): boolean {

@@ -23,8 +23,8 @@ import {
   parseOrder,
   parsePortfolio,
   parsePosition,
-  parseTicker,
   parseTrade,
+  readTicker,
 } from './parse.js';
 import {
   DeribitAccountSummarySchema,
@@ -44,7 +44,6 @@ import { LazySubscriptions } from './subscriptions.js';
 import type { DeribitNotification, DeribitWsClient } from './ws-client.js';
 import {
   classifyChannel,
-  TickerDataSchema,
   UserChangesEnvelopeSchema,
   UserOrdersEnvelopeSchema,
   UserPortfolioDataSchema,
@@ -62,6 +61,8 @@ export interface DeribitVenueDeps {
   readonly clock: Clock;
   readonly credentials?: DeribitCredentials;
   readonly ws: (hooks: {
+    /** Socket name in log lines (`deribit.md1`, … for the extra market-data connections). */
+    name?: string;
     channelsToRestore: () => { public: readonly string[]; private: readonly string[] };
     onNotification: (n: DeribitNotification) => void;
     onRestored: (confirmed: readonly string[]) => void;
@@ -84,6 +85,15 @@ export interface DeribitVenueDeps {
   readonly venueClock?: VenueClock;
   /** How often the clock offset is measured again. Default `clockSyncIntervalSecs`. */
   readonly clockSyncIntervalMs?: number;
+}
+
+/** One connection carrying ticker channels, with its own lazy subscriptions and cap. */
+interface MarketDataConnection {
+  /** 0 = the trading connection. */
+  readonly index: number;
+  readonly client: DeribitWsClient;
+  readonly subs: LazySubscriptions;
+  readonly cap: number;
 }
 
 /** After a 10028, new entries on that pool wait this long (protective requests only for one refill). */
@@ -141,6 +151,11 @@ export class DeribitVenue implements Venue {
   private readonly listeners = new Set<VenueEventListener>();
   private readonly instruments = new Map<string, Instrument>();
   private readonly tickers: LazySubscriptions;
+  /**
+   * Connections carrying ticker channels: the trading connection first (its cap less the private
+   * channels), then extra market-data connections opened when the others are full.
+   */
+  private readonly md: MarketDataConnection[] = [];
   private readonly privateChannels: string[];
   private everReady = false;
   private lastFillMs = 0;
@@ -162,6 +177,8 @@ export class DeribitVenue implements Venue {
   private clockTimer: NodeJS.Timeout | undefined;
   /** The offset last warned about (undefined while within `clockSkewWarnMs`). */
   private warnedOffsetMs: number | undefined;
+  /** Notifications dropped because their payload failed validation. */
+  private readonly rejected: { count: number; last: string | undefined } = { count: 0, last: undefined };
 
   constructor(private readonly deps: DeribitVenueDeps) {
     const { config } = deps;
@@ -178,18 +195,18 @@ export class DeribitVenue implements Venue {
       // A subscribe call costs 3,000 credits, several ordinary requests' worth (spec 9).
       beforeSubscribe: () => this.limiter.acquire({ nonMatching: this.subscribeCost }),
       // Every (re)connect measures the clock on that connection before the login is signed.
-      beforeLogin: async (call) => {
-        await this.syncClock('connection opened', () => call('public/get_time', {}, Math.min(1_000, Math.max(100, Math.floor(config.loginTimeoutMs / 4)))));
-      },
+      beforeLogin: (call) => this.measureClockBeforeLogin(call),
     });
+    const primaryCap = Math.max(1, config.maxChannelsPerConnection - this.privateChannels.length);
     this.tickers = new LazySubscriptions({
       batchSize: config.optionSubscriptionBatchSize,
-      maxChannels: Math.max(1, config.maxChannelsPerConnection - this.privateChannels.length),
+      maxChannels: primaryCap,
       logger: this.log,
       isReady: () => this.ws.socket.isReady(),
       subscribe: (channels) => this.ws.subscribe(channels),
       unsubscribe: (channels) => this.ws.unsubscribe(channels),
     });
+    this.md.push({ index: 0, client: this.ws, subs: this.tickers, cap: primaryCap });
     const rl = config.rateLimit;
     this.subscribeCost = Math.min(rl.nonMatchingEngineBurst, Math.ceil(rl.nonMatchingEngineRatePerSec / rl.subscribeRatePerSec));
     this.limiter = new RateLimiter({
@@ -218,6 +235,7 @@ export class DeribitVenue implements Venue {
       this.started = true;
       await this.reloadInstruments('start-up');
       this.ws.start();
+      for (const conn of this.md.slice(1)) conn.client.start();
       this.expiryTimer = setInterval(() => void this.pruneExpired(), this.deps.expiryCheckIntervalMs ?? 60_000);
       this.expiryTimer.unref();
       // New option expiries are listed every day: refresh the catalogue now and then.
@@ -240,8 +258,9 @@ export class DeribitVenue implements Venue {
     this.instrumentsRetryTimer = undefined;
     this.started = false;
     this.limiter.close('deribit venue disconnected');
-    this.tickers.close();
-    await this.ws.stop();
+    for (const conn of this.md) conn.subs.close();
+    // The extra market-data connections keep their channels: a later connect() restores them.
+    await Promise.all(this.md.map((conn) => conn.client.stop()));
   }
 
   connectionState(): ConnectionState {
@@ -320,6 +339,11 @@ export class DeribitVenue implements Venue {
   subscribe(listener: VenueEventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Every WebSocket client: the trading connection first, then the extra market-data ones. */
+  private allClients(): DeribitWsClient[] {
+    return this.md.map((conn) => conn.client);
   }
 
   private emit(event: VenueEvent): void {
@@ -625,12 +649,122 @@ export class DeribitVenue implements Venue {
       }
       return;
     }
-    await this.tickers.request([this.tickerChannel(symbol)]);
+    await this.requestTickers([this.tickerChannel(symbol)]);
   }
 
   async unwatchTicker(symbol: string): Promise<void> {
     this.deferredTickers.delete(symbol);
-    await this.tickers.release([this.tickerChannel(symbol)]);
+    await this.releaseTickers([this.tickerChannel(symbol)]);
+  }
+
+  /**
+   * Spreads ticker channels over the market-data connections: a channel already wanted stays where
+   * it is; new ones fill the first connection with room (slots freed by unwatched or expired
+   * instruments are reused first), and past every connection's cap another connection is opened.
+   * Resolves when the batches carrying them have been sent (or wait for their connection's restore).
+   */
+  private requestTickers(channels: readonly string[]): Promise<void> {
+    const waits: Promise<void>[] = [];
+    const fresh: string[] = [];
+    for (const channel of new Set(channels)) {
+      const holder = this.md.find((conn) => conn.subs.has(channel));
+      if (holder) waits.push(holder.subs.request([channel]));
+      else fresh.push(channel);
+    }
+    let next = 0;
+    for (const conn of this.md) {
+      if (next >= fresh.length) break;
+      const room = conn.cap - conn.subs.size();
+      if (room <= 0) continue;
+      const take = fresh.slice(next, next + room);
+      next += take.length;
+      waits.push(conn.subs.request(take));
+    }
+    while (next < fresh.length) {
+      const conn = this.openMarketDataConnection();
+      const take = fresh.slice(next, next + conn.cap);
+      next += take.length;
+      waits.push(conn.subs.request(take));
+    }
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  private async releaseTickers(channels: readonly string[]): Promise<void> {
+    await Promise.all(
+      this.md.map((conn) => {
+        const held = channels.filter((c) => conn.subs.has(c));
+        return held.length > 0 ? conn.subs.release(held) : Promise.resolve();
+      }),
+    );
+    await this.retireEmptyConnections();
+  }
+
+  /**
+   * Closes extra market-data connections that no longer carry any channel (everything on them
+   * was unwatched or expired): they hold a connection slot (32 per IP) for nothing. The trading
+   * connection stays. A connection is taken out of the list before it is closed, so a request
+   * arriving meanwhile cannot land on it.
+   */
+  private async retireEmptyConnections(): Promise<void> {
+    const empty = this.md.filter((conn) => conn.index > 0 && conn.subs.size() === 0);
+    if (empty.length === 0) return;
+    for (const conn of empty) {
+      this.md.splice(this.md.indexOf(conn), 1);
+      conn.subs.close();
+    }
+    this.log.info({ closed: empty.map((c) => `deribit.md${c.index}`), connections: this.md.length }, `closing ${empty.length} deribit market-data connection(s) that carry no channel any more`);
+    await Promise.all(empty.map((conn) => conn.client.stop()));
+  }
+
+  /**
+   * Every (re)connect measures the clock on that connection before the login is signed: the
+   * signature carries the venue's time, and the host clock may have stepped since the last
+   * measurement.
+   */
+  private async measureClockBeforeLogin(call: (method: string, params: object, timeoutMs?: number) => Promise<unknown>): Promise<void> {
+    const timeoutMs = Math.min(1_000, Math.max(100, Math.floor(this.deps.config.loginTimeoutMs / 4)));
+    await this.syncClock('connection opened', () => call('public/get_time', {}, timeoutMs));
+  }
+
+  /**
+   * Opens another market-data connection: the same login (after the same clock measurement),
+   * heartbeat and resubscribe rules as the trading connection (it is the same client), public
+   * ticker channels only, its own reconnects (a reconnect restores only its own channels).
+   */
+  private openMarketDataConnection(): MarketDataConnection {
+    const { config } = this.deps;
+    const index = (this.md.at(-1)?.index ?? 0) + 1;
+    const name = `deribit.md${index}`;
+    let subs: LazySubscriptions | undefined;
+    const client = this.deps.ws({
+      name,
+      channelsToRestore: () => ({ public: subs?.all() ?? [], private: [] }),
+      onNotification: (n) => this.onNotification(n),
+      onRestored: (confirmed) => subs?.markRestored(confirmed),
+      beforeSubscribe: () => this.limiter.acquire({ nonMatching: this.subscribeCost }),
+      beforeLogin: (call) => this.measureClockBeforeLogin(call),
+    });
+    subs = new LazySubscriptions({
+      batchSize: config.optionSubscriptionBatchSize,
+      maxChannels: config.maxChannelsPerConnection,
+      logger: this.log,
+      isReady: () => client.socket.isReady(),
+      subscribe: (channels) => client.subscribe(channels),
+      unsubscribe: (channels) => client.unsubscribe(channels),
+    });
+    const own = subs;
+    client.socket.on('state', ({ to }) => {
+      // Channels asked for while its restore was running, or whose batch failed, go out now.
+      if (to === 'ready') void own.resume();
+    });
+    const conn: MarketDataConnection = { index, client, subs, cap: config.maxChannelsPerConnection };
+    this.md.push(conn);
+    this.log.info(
+      { connection: name, cap: conn.cap, connections: this.md.length },
+      `every deribit market-data connection is at its cap of channels (maxChannelsPerConnection); opening ${name}`,
+    );
+    if (this.started) client.start();
+    return conn;
   }
 
   /** After a catalogue load: subscribe the tickers asked for before it; name the ones it does not list. */
@@ -647,23 +781,32 @@ export class DeribitVenue implements Venue {
     }
     if (known.length === 0) return;
     this.log.info({ symbols: known }, 'deribit instruments loaded; subscribing the tickers asked for before');
-    this.tickers.request(known.map((s) => this.tickerChannel(s))).catch((err: unknown) => {
+    this.requestTickers(known.map((s) => this.tickerChannel(s))).catch((err: unknown) => {
       this.log.warn({ err, symbols: known }, 'subscribing deferred deribit tickers failed; they are retried with the other subscriptions');
     });
   }
 
   /** Lazy-subscription state, for tests and health detail. */
-  tickerSubscriptions(): { readonly wanted: readonly string[]; readonly batches: readonly number[] } {
-    return { wanted: this.tickers.all(), batches: this.tickers.batchSizes() };
+  tickerSubscriptions(): { readonly wanted: readonly string[]; readonly batches: readonly number[]; readonly perConnection: readonly number[] } {
+    return {
+      wanted: this.md.flatMap((conn) => conn.subs.all()),
+      batches: this.md.flatMap((conn) => conn.subs.batchSizes()),
+      perConnection: this.md.map((conn) => conn.subs.size()),
+    };
   }
 
   async pruneExpired(): Promise<string[]> {
     // Expiry times are the venue's: compare them with the venue's clock.
-    return this.tickers.releaseExpired(this.venueClock.venueNow(), (channel) => {
+    const now = this.venueClock.venueNow();
+    const expiryOf = (channel: string): number | undefined => {
       const symbol = channel.split('.')[1];
       return symbol ? this.instruments.get(symbol)?.expiryMs : undefined;
-    });
+    };
+    const released = await Promise.all(this.md.map((conn) => conn.subs.releaseExpired(now, expiryOf)));
+    await this.retireEmptyConnections();
+    return released.flat();
   }
+
 
   // ---- inbound ---------------------------------------------------------------------------------
 
@@ -672,14 +815,25 @@ export class DeribitVenue implements Venue {
   }
 
   private onNotification(n: DeribitNotification): void {
-    const channel = classifyChannel(n.channel);
     const venue = this.id;
     const offset = this.venueClock.offsetMs();
+    // The hot path: tickers are checked by hand (readTicker) and carry their decimals unparsed.
+    if (n.channel.startsWith('ticker.')) {
+      let ticker;
+      try {
+        ticker = readTicker(n.data, n.receivedAtMs, n.channel, offset);
+      } catch (err) {
+        this.rejectNotification(n.channel, err);
+        return;
+      }
+      this.emit({ type: 'ticker', venue, ticker });
+      return;
+    }
+    const channel = classifyChannel(n.channel);
     try {
       switch (channel.kind) {
         case 'ticker': {
-          const data = validateWire(TickerDataSchema, n.data, n.channel);
-          this.emit({ type: 'ticker', venue, ticker: parseTicker(data, n.receivedAtMs, n.channel, offset) });
+          this.emit({ type: 'ticker', venue, ticker: readTicker(n.data, n.receivedAtMs, n.channel, offset) });
           return;
         }
         case 'user.changes': {
@@ -725,8 +879,36 @@ export class DeribitVenue implements Venue {
           return;
       }
     } catch (err) {
-      this.log.error({ err, channel: n.channel }, 'deribit notification failed to parse; dropped, the next reconciliation pass catches up');
+      this.rejectNotification(n.channel, err);
     }
+  }
+
+  /** A notification that failed validation: counted, named in the log, dropped; the connection carries on. */
+  private rejectNotification(channel: string, err: unknown): void {
+    this.rejected.count += 1;
+    this.rejected.last = err instanceof Error ? err.message : String(err);
+    this.log.error({ err, channel }, 'deribit notification failed to parse; dropped, the next reconciliation pass catches up');
+  }
+
+  /**
+   * Inbound data this adapter could not use, over all its connections since start: frames that
+   * were not JSON or not a JSON-RPC frame it knows, and notifications whose payload failed
+   * validation (with the last reason, naming the field).
+   */
+  inboundProblems(): {
+    readonly unparseableFrames: number;
+    readonly unrecognisedFrames: number;
+    readonly rejectedNotifications: number;
+    readonly lastRejection: string | undefined;
+  } {
+    let unparseableFrames = 0;
+    let unrecognisedFrames = 0;
+    for (const client of this.allClients()) {
+      const p = client.frameProblems();
+      unparseableFrames += p.unparseable;
+      unrecognisedFrames += p.unrecognised;
+    }
+    return { unparseableFrames, unrecognisedFrames, rejectedNotifications: this.rejected.count, lastRejection: this.rejected.last };
   }
 
   /** Parses the items of one push one by one; a bad item is logged (naming it) and skipped, the others still count. */

@@ -20,17 +20,25 @@ import {
 import { classifyLoginError, DeribitApiError } from './errors.js';
 import { DeribitAuthResultSchema, DeribitSubscribeResultSchema } from './rest-models.js';
 import { buildRpcRequest, validateWire, type RpcErrorObject } from './rpc.js';
-import { classifyFrame } from './ws-messages.js';
+import { classifyFrame, notificationOf, type DeribitNotification } from './ws-messages.js';
 
 type RpcOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: RpcErrorObject };
 
-export interface DeribitNotification {
-  readonly channel: string;
-  readonly data: unknown;
-  readonly receivedAtMs: number;
+export type { DeribitNotification } from './ws-messages.js';
+
+/** Inbound frames this connection could not use, by kind, and the last one named. */
+export interface DeribitFrameProblems {
+  /** Frames that were not JSON (truncated, garbage). */
+  unparseable: number;
+  /** JSON frames that were neither a response, an error, a notification nor a heartbeat. */
+  unrecognised: number;
+  /** What the last problem was. */
+  last: string | undefined;
 }
 
 export interface DeribitWsClientOptions {
+  /** Name of the socket in log lines. Default `deribit.ws`. */
+  readonly name?: string;
   readonly wsUrl: string;
   readonly logger: Logger;
   /** The venue's clock (host time + measured offset): signature timestamps are venue time. */
@@ -78,6 +86,7 @@ export class DeribitWsClient {
   private reauthInFlight: Promise<void> | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshFailures = 0;
+  private readonly problems: DeribitFrameProblems = { unparseable: 0, unrecognised: 0, last: undefined };
 
   constructor(private readonly options: DeribitWsClientOptions) {
     this.log = options.logger;
@@ -88,7 +97,7 @@ export class DeribitWsClient {
     });
     const heartbeatMs = options.heartbeatIntervalSecs * 1000;
     this.socket = new ReconnectingSocket({
-      name: 'deribit.ws',
+      name: options.name ?? 'deribit.ws',
       url: options.wsUrl,
       logger: options.logger,
       keepalive: {
@@ -124,6 +133,11 @@ export class DeribitWsClient {
     this.tracker.rejectAll('deribit client stopped');
   }
 
+  /** Frames this client could not use since it was created (counts survive reconnects). */
+  frameProblems(): Readonly<DeribitFrameProblems> {
+    return { ...this.problems };
+  }
+
   /** Requests in flight (for tests and health detail). */
   pendingRequests(): number {
     return this.tracker.size();
@@ -155,7 +169,22 @@ export class DeribitWsClient {
   }
 
   private onFrame(frame: InboundFrame): void {
-    if (!frame.ok) return; // already logged by the socket with a preview; the connection carries on
+    if (!frame.ok) {
+      // already logged by the socket with a preview; the connection carries on
+      this.problems.unparseable += 1;
+      this.problems.last = `not JSON (${frame.raw.length} chars): ${frame.error.message}`;
+      return;
+    }
+    // The hot path: a notification is recognised by field checks alone, before any schema.
+    const notification = notificationOf(frame.data, frame.receivedAt);
+    if (notification !== undefined) {
+      try {
+        this.options.onNotification(notification);
+      } catch (err) {
+        this.log.error({ err, channel: notification.channel }, 'handler for deribit notification threw; notification dropped, connection kept');
+      }
+      return;
+    }
     const msg = classifyFrame(frame.data);
     switch (msg.kind) {
       case 'response':
@@ -190,7 +219,9 @@ export class DeribitWsClient {
         }
         return;
       case 'unrecognised':
-        this.log.warn({ reason: msg.reason, preview: frame.raw.slice(0, 200) }, 'unrecognised deribit frame ignored');
+        this.problems.unrecognised += 1;
+        this.problems.last = `unrecognised frame: ${msg.reason}`;
+        this.log.warn({ reason: msg.reason, preview: frame.raw.slice(0, 200), chars: frame.raw.length }, 'unrecognised deribit frame ignored');
         return;
     }
   }

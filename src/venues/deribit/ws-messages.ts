@@ -33,6 +33,36 @@ export const HeartbeatNotificationSchema = z.object({
 });
 export type HeartbeatNotification = z.infer<typeof HeartbeatNotificationSchema>;
 
+/** A subscription notification as the client hands it on: channel, payload (unvalidated), receive time. */
+export interface DeribitNotification {
+  readonly channel: string;
+  readonly data: unknown;
+  /** Only on labelled private subscriptions. */
+  readonly label?: string | undefined;
+  /** Host time (ms) when the frame was read off the socket. */
+  readonly receivedAtMs: number;
+}
+
+/**
+ * The hot-path check for `{"method":"subscription","params":{"channel","data","label?"}}`: field
+ * checks only, no schema, one allocation (the result); undefined for any other frame (including a
+ * subscription frame with a malformed envelope, which `classifyFrame` then names). Does not look
+ * into `data`: the channel's reader does.
+ */
+export function notificationOf(frame: unknown, receivedAtMs: number): DeribitNotification | undefined {
+  if (typeof frame !== 'object' || frame === null) return undefined;
+  const f = frame as Record<string, unknown>;
+  if (f.method !== 'subscription' || f.error !== undefined) return undefined;
+  const params = f.params;
+  if (typeof params !== 'object' || params === null) return undefined;
+  const p = params as Record<string, unknown>;
+  const channel = p.channel;
+  if (typeof channel !== 'string' || !('data' in p)) return undefined;
+  const label = p.label;
+  if (label === undefined || label === null) return { channel, data: p.data, receivedAtMs };
+  return typeof label === 'string' ? { channel, data: p.data, label, receivedAtMs } : undefined;
+}
+
 /** One inbound WS frame, classified by the dispatch rule of spec 1.4. */
 export type DeribitInboundFrame =
   | { readonly kind: 'response'; readonly id: RpcId; readonly result: unknown; readonly testnet?: boolean }
@@ -47,6 +77,22 @@ export type DeribitInboundFrame =
  * Never throws.
  */
 export function classifyFrame(frame: unknown): DeribitInboundFrame {
+  // Cheap field checks first: notifications are the bulk of the traffic and must not pay for the
+  // schemas of the rare frames (the error schema used to be tried, and fail, on every one).
+  const sub = notificationOf(frame, 0);
+  if (sub !== undefined) return sub.label === undefined ? { kind: 'subscription', channel: sub.channel, data: sub.data } : { kind: 'subscription', channel: sub.channel, data: sub.data, label: sub.label };
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+    return { kind: 'unrecognised', reason: `not a JSON-RPC object (${Array.isArray(frame) ? 'an array' : frame === null ? 'null' : typeof frame})` };
+  }
+  const f = frame as Record<string, unknown>;
+  if (f.method === 'subscription') {
+    return { kind: 'unrecognised', reason: 'subscription notification without params.channel (string) and params.data' };
+  }
+  if (f.method === 'heartbeat' && f.error === undefined) {
+    const params = f.params;
+    const type = typeof params === 'object' && params !== null ? (params as Record<string, unknown>).type : undefined;
+    if (typeof type === 'string') return { kind: 'heartbeat', testRequest: type === 'test_request' };
+  }
   const error = RpcErrorResponseSchema.safeParse(frame);
   if (error.success) {
     const id = error.data.id ?? undefined;

@@ -541,6 +541,11 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
       );
     }
 
+    if (conn.messageWaiters.size > 0) this.resolveWaiters(conn, frame);
+    this.emit('message', frame);
+  }
+
+  private resolveWaiters(conn: Connection, frame: InboundFrame): void {
     for (const waiter of [...conn.messageWaiters]) {
       let match = false;
       try {
@@ -550,7 +555,6 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
       }
       if (match) waiter.resolve(frame);
     }
-    this.emit('message', frame);
   }
 
   private onClose(conn: Connection, code: number, wireReason: string): void {

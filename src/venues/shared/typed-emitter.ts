@@ -47,15 +47,26 @@ export class TypedEmitter<Events extends EventMap> {
   protected emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     const set = this.listeners.get(event);
     if (!set || set.size === 0) return;
-    for (const listener of [...set]) {
-      try {
-        (listener as Listener<Events[K]>)(payload);
-      } catch (err) {
-        this.emitterLogger.error(
-          { err, event: String(event) },
-          `a '${String(event)}' listener threw; the error was caught here and the other listeners still ran — fix the listener`,
-        );
+    if (set.size === 1) {
+      // The common single-listener case allocates nothing (no copy of the set).
+      for (const listener of set) {
+        this.invoke(event, listener as Listener<Events[K]>, payload);
+        break;
       }
+      return;
+    }
+    // The copy keeps a listener added during this emit from seeing it.
+    for (const listener of [...set]) this.invoke(event, listener as Listener<Events[K]>, payload);
+  }
+
+  private invoke<K extends keyof Events>(event: K, listener: Listener<Events[K]>, payload: Events[K]): void {
+    try {
+      listener(payload);
+    } catch (err) {
+      this.emitterLogger.error(
+        { err, event: String(event) },
+        `a '${String(event)}' listener threw; the error was caught here and the other listeners still ran — fix the listener`,
+      );
     }
   }
 }

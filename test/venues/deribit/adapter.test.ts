@@ -358,11 +358,14 @@ describe('Deribit adapter against the simulator: lazy option subscriptions', () 
     expect(h.sim.subscriptionsOf(conn)).toContain(`ticker.${later.symbol}.100ms`);
   });
 
-  it('stays under the per-connection cap with a clear error', async () => {
+  it('stays under the per-connection cap: past it, tickers go to another connection (no error)', async () => {
     h = await startDeribitHarness({ config: { maxChannelsPerConnection: 8 } });
     const options = (await h.venue.loadInstruments()).filter((i) => i.kind === 'option').slice(0, 6);
     // 4 private channels (2 currencies x changes + portfolio) leave room for 4 tickers
     await Promise.all(options.slice(0, 4).map((o) => h!.venue.watchTicker(o.symbol)));
-    await expect(h.venue.watchTicker(options[4]!.symbol)).rejects.toThrow(/cap of 4 per connection/);
+    await expect(h.venue.watchTicker(options[4]!.symbol)).resolves.toBeUndefined();
+    expect(h.venue.tickerSubscriptions().perConnection).toEqual([4, 1]);
+    await waitFor(() => h!.sim.connections === 2);
+    for (const id of h.sim.connectionIds()) expect(h.sim.subscriptionsOf(id).length).toBeLessThanOrEqual(8);
   });
 });
