@@ -64,17 +64,17 @@ export function round(n: number): string {
   return n.toFixed(2);
 }
 
-function status(f: BenchFigure): string {
-  if (f.value === undefined) return 'NOT MET';
+function status(f: BenchFigure | ReportFigure): string {
+  if (f.value === undefined || f.value === null) return 'NOT MET';
   if (f.pass === null) return '-';
   return f.pass ? 'ok' : 'NOT MET';
 }
 
 /** The report table, one figure a line (markdown, so it pastes into the README as is). */
-export function formatTable(figures: readonly BenchFigure[]): string {
+export function formatTable(figures: readonly (BenchFigure | ReportFigure)[]): string {
   const rows = figures.map((f) => [
     f.label,
-    f.value === undefined ? `not measured: ${f.note ?? 'unknown reason'}` : `${round(f.value)} ${f.unit}${f.note ? ` (${f.note})` : ''}`,
+    f.value === undefined || f.value === null ? `not measured: ${f.note ?? 'unknown reason'}` : `${round(f.value)} ${f.unit}${f.note ? ` (${f.note})` : ''}`,
     f.targetText,
     status(f),
   ]);
@@ -105,12 +105,15 @@ export function machineInfo(): MachineInfo {
   };
 }
 
+export type ReportFigure = Omit<BenchFigure, 'value' | 'target'> & { readonly value: number | null; readonly target: FigureTarget | null };
+
 export interface BenchReport {
   readonly date: string;
   readonly mode: 'quick' | 'full';
   readonly durationSecs: number;
   readonly machine: MachineInfo;
-  readonly figures: readonly BenchFigure[];
+  /** Every figure; `value` is null when it was not measured. */
+  readonly figures: readonly ReportFigure[];
   /** Figures with a target that missed it or were not measured. */
   readonly failed: readonly string[];
 }
@@ -121,7 +124,7 @@ export function buildReport(figures: readonly BenchFigure[], mode: 'quick' | 'fu
     mode,
     durationSecs: Math.round(durationSecs * 10) / 10,
     machine: machineInfo(),
-    figures: figures.map((f) => ({ ...f, value: f.value === undefined ? undefined : Number(f.value.toFixed(3)) })),
+    figures: figures.map((f) => ({ ...f, value: f.value === undefined ? null : Number(f.value.toFixed(3)), target: f.target ?? null })),
     failed: figures.filter((f) => f.pass === false).map((f) => f.id),
   };
 }

@@ -43,11 +43,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(endpoints: SimEndpoints, options: { watch?: readonly string[] } = {}): Promise<Stack> {
+export async function startStack(
+  endpoints: SimEndpoints,
+  options: { watch?: readonly string[]; venueConfig?: Record<string, unknown> } = {},
+): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-stack-'));
   const logger = pino({ level: 'info' }, pino.destination({ dest: join(dir, 'daemon.log'), sync: false, mkdir: true }));
   const startedAt = performance.now();
-  const config = DeribitConfigSchema.parse({ enabled: true, environment: 'sim', rateLimit: BENCH_RATE_LIMIT });
+  const config = DeribitConfigSchema.parse({ enabled: true, environment: 'sim', rateLimit: BENCH_RATE_LIMIT, ...options.venueConfig });
   const inner = createDeribitVenue({
     config,
     logger: logger.child({ component: 'venue', venue: 'deribit' }),
