@@ -1,4 +1,5 @@
 /** Building, printing and writing the bench's figures. */
+import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { BenchFigure, FigureTarget, ThroughputFigure } from './types.js';
 
@@ -135,4 +136,9 @@ export function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number;
+}
+
+/** Writes the report as indented JSON. */
+export function writeReport(file: string, report: BenchReport): void {
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -4,10 +4,9 @@
  * A figure that cannot be measured is printed as `not measured: <reason>` and counted as failed;
  * it never stops the others.
  */
-import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { runBench, parseBenchArgs, BENCH_USAGE } from './run.js';
-import { formatTable } from './figures.js';
+import { formatTable, writeReport } from './figures.js';
 
 const args = parseBenchArgs(process.argv.slice(2));
 if ('error' in args) {
@@ -27,7 +26,7 @@ process.stdout.write(
   `${met} of ${judged.length} targets met (${report.mode} run, ${((performance.now() - started) / 1000).toFixed(0)} s, ${report.machine.cpus} × ${report.machine.cpuModel}, node ${report.machine.node}, ${report.date})\n`,
 );
 if (args.json !== undefined) {
-  writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+  writeReport(args.json, report);
   process.stdout.write(`figures written to ${args.json}\n`);
 }
 process.exit(0);
