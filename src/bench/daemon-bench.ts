@@ -14,7 +14,7 @@ export const ELD_TARGET: FigureTarget = { op: '<', limit: 5 };
 
 const BASE_SPEC = {
   startToReady: { id: 'daemon.startToReady', label: 'start → ready (connected, logged in, reconciled)', unit: 's', target: START_TARGET },
-  rssIdle: { id: 'daemon.rssIdle', label: 'RSS idle (1 ticker)', unit: 'MB', target: RSS_TARGET },
+  rssIdle: { id: 'daemon.rssIdle', label: 'RSS idle, daemon process (1 ticker)', unit: 'MB', target: RSS_TARGET },
   rssOptions: { id: 'daemon.rssOptions', label: 'RSS with 1,000 option tickers, trading side', unit: 'MB', target: RSS_TARGET },
   eventLoop: { id: 'daemon.eventLoopDelayP99', label: 'event-loop delay p99, 1,000 options at 10 Hz + trades', unit: 'ms', target: ELD_TARGET },
   eventLoopStream: { id: 'daemon.eventLoopDelayP99StreamOnly', label: 'event-loop delay p99, 1,000 options at 10 Hz, no trades', unit: 'ms', target: undefined },

@@ -1,6 +1,6 @@
 /** Building, printing and writing the bench's figures. */
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import type { BenchFigure, FigureTarget, ThroughputFigure } from './types.js';
 
 /** A measured figure, judged against its target. */
@@ -92,9 +92,11 @@ export interface MachineInfo {
   readonly node: string;
   readonly platform: string;
   readonly arch: string;
+  /** 1-minute load average when the run started and when it ended: other work on the machine skews every figure. */
+  readonly loadAvg1m: { readonly atStart: number; readonly atEnd: number };
 }
 
-export function machineInfo(): MachineInfo {
+export function machineInfo(loadAtStart: number = loadavg()[0] ?? 0): MachineInfo {
   const list = cpus();
   return {
     cpus: list.length,
@@ -103,6 +105,7 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: process.platform,
     arch: process.arch,
+    loadAvg1m: { atStart: Math.round(loadAtStart * 100) / 100, atEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
   };
 }
 
@@ -119,12 +122,18 @@ export interface BenchReport {
   readonly failed: readonly string[];
 }
 
-export function buildReport(figures: readonly BenchFigure[], mode: 'quick' | 'full', startedAtMs: number, durationSecs: number): BenchReport {
+export function buildReport(
+  figures: readonly BenchFigure[],
+  mode: 'quick' | 'full',
+  startedAtMs: number,
+  durationSecs: number,
+  loadAtStart?: number,
+): BenchReport {
   return {
     date: new Date(startedAtMs).toISOString(),
     mode,
     durationSecs: Math.round(durationSecs * 10) / 10,
-    machine: machineInfo(),
+    machine: machineInfo(loadAtStart),
     figures: figures.map((f) => ({ ...f, value: f.value === undefined ? null : Number(f.value.toFixed(3)), target: f.target ?? null })),
     failed: figures.filter((f) => f.pass === false).map((f) => f.id),
   };

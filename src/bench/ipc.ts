@@ -13,7 +13,10 @@ export class IpcChild {
 
   /** Forks the compiled bench module `module` (e.g. `sim-host.js`). */
   constructor(module: string) {
-    this.child = fork(benchModule(module), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+    // BENCH_CPU_PROF_DIR=<dir>: the bench's child processes write V8 CPU profiles there (evidence for a missed target)
+    const profDir = process.env.BENCH_CPU_PROF_DIR;
+    const execArgv = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${module.replace(/\.js$/, '')}-${process.pid}-${Date.now()}.cpuprofile`] : [];
+    this.child = fork(benchModule(module), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
     this.child.on('message', (m: Reply) => {
       const p = this.pending.get(m.id);
       if (!p) return;

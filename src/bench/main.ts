@@ -23,7 +23,7 @@ process.stdout.write(`\n${formatTable(report.figures)}\n\n`);
 const judged = report.figures.filter((f) => f.pass !== null);
 const met = judged.filter((f) => f.pass === true).length;
 process.stdout.write(
-  `${met} of ${judged.length} targets met (${report.mode} run, ${((performance.now() - started) / 1000).toFixed(0)} s, ${report.machine.cpus} × ${report.machine.cpuModel}, node ${report.machine.node}, ${report.date})\n`,
+  `${met} of ${judged.length} targets met (${report.mode} run, ${((performance.now() - started) / 1000).toFixed(0)} s, ${report.machine.cpus} × ${report.machine.cpuModel}, node ${report.machine.node}, load average ${report.machine.loadAvg1m.atStart} → ${report.machine.loadAvg1m.atEnd}, ${report.date})\n`,
 );
 if (args.json !== undefined) {
   writeReport(args.json, report);

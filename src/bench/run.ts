@@ -1,4 +1,5 @@
 /** The bench's parts in order, with the sizes of a quick (CI) and a full run. */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { runLoadBench, runStartupBench, SPEC } from './daemon-bench.js';
 import { buildReport, guarded, notMeasured, throughputFigures, errorText, type BenchReport } from './figures.js';
@@ -56,6 +57,7 @@ const THROUGHPUT_ID = { id: 'throughput', label: 'adapter throughput vs bare ws 
 /** Runs every part; `progress` gets one line per part. */
 export async function runBench(options: BenchOptions, progress: (line: string) => void = () => undefined, plan: BenchPlan = planFor(options)): Promise<BenchReport> {
   const startedAtMs = Date.now();
+  const loadAtStart = loadavg()[0] ?? 0;
   const t0 = performance.now();
   const figures: BenchFigure[] = [];
   const part = async (name: string, run: () => Promise<BenchFigure[]>) => {
@@ -91,5 +93,5 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
       runLoadBench({ options: plan.options, windowMs: plan.loadWindowMs, subscribeTimeoutMs: plan.subscribeTimeoutMs, maxChannelsPerConnection: plan.options + 20 }),
     );
   }
-  return buildReport(figures, options.quick ? 'quick' : 'full', startedAtMs, (performance.now() - t0) / 1000);
+  return buildReport(figures, options.quick ? 'quick' : 'full', startedAtMs, (performance.now() - t0) / 1000, loadAtStart);
 }
