@@ -42,8 +42,8 @@ export function latencySpecs(delaysMs: readonly number[]) {
   return delaysMs.flatMap((d) =>
     (['entryToStop', 'exitToSibling'] as const).flatMap((kind) =>
       (['median', 'p99'] as const).map((stat) => ({
-        id: `latency.${kind}.${stat}.delay${d}ms`,
-        label: `${kind === 'entryToStop' ? 'entry fill → stop acked' : 'stop/target fill → sibling cancelled'}, ${stat}, sim +${d} ms`,
+        id: `latency.deribit.${kind}.${stat}.delay${d}ms`,
+        label: `deribit: ${kind === 'entryToStop' ? 'entry fill → stop acked' : 'stop/target fill → sibling cancelled'}, ${stat}, sim +${d} ms`,
         unit: 'ms',
         target: { op: '<=' as const, limit: d + LATENCY_SLACK_MS },
       })),
@@ -136,6 +136,8 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencySa
       // one warm-up round trip (JIT, first statements), not counted
       for (let i = -1; i < options.samples; i++) {
         await sim.setMark(SYMBOL, String(base));
+        // the next entry is checked against the daemon's view of the mark: wait for the ticker
+        await waitUntil(() => stack?.venue.lastMark.get(SYMBOL) === base, 5_000, `ticker with mark ${base}`).catch(() => undefined);
         await sleep(options.pauseMs ?? 200);
         try {
           const r = await roundTrip(stack, sim, base, i % 2 === 0);

@@ -24,6 +24,9 @@ export class TimedVenue implements Venue {
   /** Client id → performance.now() when the venue acknowledged the cancel. */
   readonly cancelAckAt = new Map<string, number>();
 
+  /** Symbol → the last mark price a ticker brought (as a number). */
+  readonly lastMark = new Map<string, number>();
+
   constructor(private readonly inner: Venue) {}
 
   get id(): string {
@@ -50,6 +53,7 @@ export class TimedVenue implements Venue {
   private observe(event: VenueEvent): void {
     if (event.type === 'order') this.noteOrder(event.order, performance.now());
     else if (event.type === 'fill') this.noteFilled(event.fill.clientId, performance.now());
+    else if (event.type === 'ticker' && event.ticker.mark !== undefined) this.lastMark.set(event.ticker.symbol, Number(event.ticker.mark.toString()));
   }
 
   subscribe(listener: VenueEventListener): () => void {

@@ -86,19 +86,19 @@ describe('bench: the cheap parts, for real', () => {
       expect(r.failures).toEqual([]);
       expect(r.entryToStop).toHaveLength(2);
       expect(r.exitToSibling).toHaveLength(2);
-      // with a response delay, the acknowledgement cannot come before the delay has passed
-      for (const v of [...r.entryToStop, ...r.exitToSibling]) expect(v).toBeGreaterThanOrEqual(r.delayMs);
+      // with a response delay, the acknowledgement cannot come before the delay has passed (less timer granularity)
+      for (const v of [...r.entryToStop, ...r.exitToSibling]) expect(v).toBeGreaterThanOrEqual(r.delayMs - 2);
     }
     const figs = latencyFigures(results);
     expect(figs.map((f) => f.id)).toEqual([
-      'latency.entryToStop.median.delay0ms',
-      'latency.entryToStop.p99.delay0ms',
-      'latency.exitToSibling.median.delay0ms',
-      'latency.exitToSibling.p99.delay0ms',
-      'latency.entryToStop.median.delay20ms',
-      'latency.entryToStop.p99.delay20ms',
-      'latency.exitToSibling.median.delay20ms',
-      'latency.exitToSibling.p99.delay20ms',
+      'latency.deribit.entryToStop.median.delay0ms',
+      'latency.deribit.entryToStop.p99.delay0ms',
+      'latency.deribit.exitToSibling.median.delay0ms',
+      'latency.deribit.exitToSibling.p99.delay0ms',
+      'latency.deribit.entryToStop.median.delay20ms',
+      'latency.deribit.entryToStop.p99.delay20ms',
+      'latency.deribit.exitToSibling.median.delay20ms',
+      'latency.deribit.exitToSibling.p99.delay20ms',
     ]);
     for (const f of figs) expectFigureShape(f);
     expect(figs[4]?.target).toEqual({ op: '<=', limit: 22 });
