@@ -44,7 +44,7 @@ export async function runStartupBench(options: StartupOptions): Promise<BenchFig
         times.push(await daemon.ready());
         if (i === options.starts - 1) {
           await sleep(options.settleMs);
-          rss = await daemon.rssMb();
+          rss = daemon.rssMb();
         }
       } catch (err) {
         lastError = errorText(err);

@@ -1,36 +1,25 @@
 /**
  * The real daemon (dist/src/main.js) in a process of its own, pointed at the bench's simulator
- * process through a scratch config (Deribit with the simulator's URLs and keys, webhook on): time
- * from start to ready, its RSS idle and with 1,000 option tickers, and its event-loop delay while
- * they stream at 10 Hz and trades go through the webhook. RSS is read from /proc/<pid>/status.
+ * process through a scratch config (Deribit with the simulator's URLs and keys, no strategy):
+ * time from start to ready, and its RSS, read from /proc/<pid>/status.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { benchModule, DAEMON_ENTRY } from './paths.js';
+import { procRssMb } from './ipc.js';
+import { DAEMON_ENTRY } from './paths.js';
 import type { SimEndpoints } from './sim-host-protocol.js';
-import { BENCH_RATE_LIMIT } from './stack.js';
-
-export interface ProbeReading {
-  readonly eventLoopDelay: { count: number; p50Ms: number; p99Ms: number; maxMs: number; meanMs: number };
-  readonly memory: NodeJS.MemoryUsage;
-}
 
 type LogLine = Record<string, unknown> & { msg?: string };
-
-const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789abcdef';
 
 export class DaemonProcess {
   private readonly lines: LogLine[] = [];
   private readonly waiters: { predicate: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
-  private nextId = 1;
-  private readonly probeWaiters = new Map<number, (r: ProbeReading) => void>();
   private exitInfo: string | undefined;
   private stderr = '';
-  webhookUrl: string | undefined;
 
   private constructor(
     readonly child: ChildProcess,
@@ -62,10 +51,6 @@ export class DaemonProcess {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-2_000);
     });
-    child.on('message', (m: ProbeReading & { id: number }) => {
-      this.probeWaiters.get(m.id)?.(m);
-      this.probeWaiters.delete(m.id);
-    });
     child.on('exit', (code, signal) => {
       this.exitInfo = `daemon exited (${signal ?? `code ${code}`})${this.stderr ? `: ${this.stderr.trim().split('\n').pop()}` : ''}`;
     });
@@ -81,8 +66,6 @@ export class DaemonProcess {
       health: { host: '127.0.0.1', port: 0 },
       shutdown: { timeoutMs: 5_000 },
       strategies: { enabled: [] },
-      webhook: { enabled: true, host: '127.0.0.1', port: 0 },
-      risk: { maxOpenTrades: 50, maxLossAtStopUsd: 1_000_000, maxDailyLossUsd: 1_000_000_000 },
       venues: {
         deribit: {
           enabled: true,
@@ -91,23 +74,20 @@ export class DaemonProcess {
           restUrl: endpoints.restUrl,
           wsUrl: endpoints.wsUrl,
           watchSymbols: [...watchSymbols],
-          rateLimit: BENCH_RATE_LIMIT,
         },
       },
     };
     writeFileSync(join(dir, 'config', 'default.json'), JSON.stringify(config, null, 2));
     const spawnedAt = performance.now();
-    const child = fork(DAEMON_ENTRY, [], {
+    const child = spawn(process.execPath, [DAEMON_ENTRY], {
       cwd: dir,
-      execArgv: ['--import', benchModule('daemon-probe.js')],
       env: {
         PATH: process.env.PATH,
         DERIBIT_CLIENT_ID: endpoints.clientId,
         DERIBIT_CLIENT_SECRET: endpoints.clientSecret,
-        WEBHOOK_SECRET,
         ENV_FILE: join(dir, '.env'),
       },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new DaemonProcess(child, dir, spawnedAt);
   }
@@ -141,54 +121,14 @@ export class DaemonProcess {
   /** Waits for the start-up reconciliation (venue connected, logged in, reconciled); returns seconds since spawn. */
   async ready(timeoutMs = 20_000): Promise<number> {
     await this.waitForLine((l) => l.msg === 'start-up reconciliation finished; entries accepted', timeoutMs, 'daemon ready');
-    const secs = (performance.now() - this.spawnedAt) / 1000;
-    const hook = await this.waitForLine((l) => typeof l.msg === 'string' && l.msg.startsWith('webhook listening'), 5_000, 'webhook listening');
-    this.webhookUrl = String(hook.url);
-    return secs;
+    return (performance.now() - this.spawnedAt) / 1000;
   }
 
-  /** Log lines matching `predicate` so far. */
-  count(predicate: (l: LogLine) => boolean): number {
-    return this.lines.filter(predicate).length;
-  }
-
-  /** RSS in MB from /proc/<pid>/status (VmRSS), or from the probe where /proc is missing. */
-  async rssMb(): Promise<number> {
-    try {
-      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-      const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
-      if (kb !== undefined) return Number(kb) / 1024;
-    } catch {
-      // no procfs: ask the process
-    }
-    return (await this.probe('read')).memory.rss / 1024 / 1024;
-  }
-
-  probe(op: 'reset' | 'read', timeoutMs = 5_000): Promise<ProbeReading> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.probeWaiters.delete(id);
-        reject(new Error(`the daemon's probe did not answer within ${timeoutMs} ms${this.exitInfo ? ` (${this.exitInfo})` : ''}`));
-      }, timeoutMs);
-      this.probeWaiters.set(id, (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      });
-      this.child.send({ id, op });
-    });
-  }
-
-  /** Sends one entry through the webhook; returns the HTTP status. */
-  async signal(body: Record<string, unknown>): Promise<number> {
-    if (!this.webhookUrl) throw new Error('webhook not listening');
-    const res = await fetch(this.webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_SECRET}` },
-      body: JSON.stringify(body),
-    });
-    await res.arrayBuffer();
-    return res.status;
+  /** RSS in MB from /proc/<pid>/status (VmRSS). */
+  rssMb(): number {
+    const mb = procRssMb(this.pid);
+    if (mb === undefined) throw new Error(`cannot read /proc/${this.pid}/status (no procfs here)`);
+    return mb;
   }
 
   /** SIGTERM (ordered stop), SIGKILL after 8 s; removes the scratch directory. */
