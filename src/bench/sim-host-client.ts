@@ -1,0 +1,63 @@
+/** The bench's side of the simulator process: fork it, start the simulator, turn its knobs. */
+import { IpcChild } from './ipc.js';
+import type { SimEndpoints, SimHostStartOptions } from './sim-host-protocol.js';
+
+export const DEFAULT_SIM_OPTIONS: SimHostStartOptions = {
+  seed: 9,
+  priceStepMs: 0,
+  flushIntervalMs: 100,
+  rateLimits: false,
+  strikesEachSide: 6,
+  weeklies: 2,
+};
+
+export class SimHost {
+  private constructor(
+    private readonly child: IpcChild,
+    readonly endpoints: SimEndpoints,
+  ) {}
+
+  /** Forks the simulator process and starts a simulated Deribit in it. */
+  static async start(options: Partial<SimHostStartOptions> = {}): Promise<SimHost> {
+    const child = new IpcChild('sim-host.js');
+    try {
+      const endpoints = await child.call<SimEndpoints>({ op: 'start', options: { ...DEFAULT_SIM_OPTIONS, ...options } });
+      return new SimHost(child, endpoints);
+    } catch (err) {
+      await child.stop();
+      throw err;
+    }
+  }
+
+  get pid(): number {
+    return this.child.pid;
+  }
+
+  /** Every response of the simulator goes out `ms` later (0: at once). */
+  async setResponseDelay(ms: number): Promise<void> {
+    await this.child.call({ op: 'responseDelay', ms });
+  }
+
+  async setMark(symbol: string, price: string): Promise<void> {
+    await this.child.call({ op: 'setMark', symbol, price });
+  }
+
+  async mark(symbol: string): Promise<string> {
+    return this.child.call<string>({ op: 'mark', symbol });
+  }
+
+  /** Active option instruments, by name. */
+  async options(): Promise<string[]> {
+    return this.child.call<string[]>({ op: 'options' });
+  }
+
+  /** Channels held over every connection (and how many are tickers). */
+  async channels(): Promise<{ connections: number; total: number; tickers: number }> {
+    return this.child.call({ op: 'channels' });
+  }
+
+  /** Stops the simulator and its process. */
+  async stop(): Promise<void> {
+    await this.child.stop('close');
+  }
+}
