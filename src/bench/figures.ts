@@ -12,7 +12,7 @@ export function figure(
   target: FigureTarget | undefined,
   extra: { note?: string; detail?: Record<string, unknown> } = {},
 ): BenchFigure {
-  const pass = target === undefined ? null : target.op === '<' ? value < target.limit : value <= target.limit;
+  const pass = target === undefined ? null : target.op === '<' ? value < target.limit : target.op === '>=' ? value >= target.limit : value <= target.limit;
   return { id, label, unit, value, target, targetText: targetText(target, unit), pass, ...extra };
 }
 
@@ -23,7 +23,7 @@ export function notMeasured(id: string, label: string, unit: string, target: Fig
 
 export function targetText(target: FigureTarget | undefined, unit: string): string {
   if (target === undefined) return 'reported';
-  return `${target.op === '<' ? '<' : '≤'} ${round(target.limit)} ${unit}`;
+  return `${target.op === '<' ? '<' : target.op === '>=' ? '≥' : '≤'} ${round(target.limit)} ${unit}`;
 }
 
 export function oneLine(text: string): string {
@@ -47,12 +47,15 @@ export async function guarded(
   }
 }
 
+/** The adapter must deliver at least this share of the bare ws + JSON.parse floor (issue 9). */
+export const THROUGHPUT_RATIO_TARGET = 0.7;
+
 /** The throughput figures from runThroughputBench, three per venue and stream. */
 export function throughputFigures(rows: readonly ThroughputFigure[]): BenchFigure[] {
   return rows.flatMap((r) => [
     figure(`throughput.${r.venue}.${r.stream}.adapter`, `${r.venue} ${r.stream}: adapter msgs/s`, 'msg/s', r.adapterMsgsPerSec, undefined),
     figure(`throughput.${r.venue}.${r.stream}.floor`, `${r.venue} ${r.stream}: bare ws + JSON.parse msgs/s`, 'msg/s', r.floorMsgsPerSec, undefined),
-    figure(`throughput.${r.venue}.${r.stream}.ratio`, `${r.venue} ${r.stream}: adapter / floor`, '×', r.ratio, undefined),
+    figure(`throughput.${r.venue}.${r.stream}.ratio`, `${r.venue} ${r.stream}: adapter / floor`, '×', r.ratio, { op: '>=', limit: THROUGHPUT_RATIO_TARGET }),
   ]);
 }
 

@@ -18,7 +18,7 @@ export interface BenchOptions {
 
 /** A target a figure is held to: `value` must be below (`<`) or at most (`<=`) `limit`. */
 export interface FigureTarget {
-  readonly op: '<' | '<=';
+  readonly op: '<' | '<=' | '>=';
   readonly limit: number;
 }
 
