@@ -196,7 +196,11 @@ export class LegUpdates {
     const trade = leg ? store.getTrade(leg.tradeId) : undefined;
     if (!leg || !trade) return;
     const merged = mergeLeg(leg, order);
-    if (!merged.changed) return;
+    if (!merged.changed) {
+      // Nothing new on the leg, but a crash may have cut in before the trade took its step: take it now.
+      if (leg.kind === 'entry' && entryStep(trade, leg).step === 'filled') await this.afterEntryUpdate(trade.id);
+      return;
+    }
     store.updateLeg(
       clientId,
       {
