@@ -214,14 +214,14 @@ class ChaosRun {
       webhook: { enabled: true, host: '127.0.0.1', port: 0 },
       strategies: { enabled: [] },
       monitor: { reconcileIntervalMs: RECONCILE_INTERVAL_MS },
-      risk: { maxOpenTrades: 12, maxLossAtStopUsd: 100_000, maxDailyLossUsd: 1_000_000_000 },
+      risk: { maxOpenTrades: 20, maxLossAtStopUsd: 100_000, maxDailyLossUsd: 1_000_000_000 },
       venues: {
         deribit: {
           enabled: true,
           environment: 'testnet',
           restUrl: this.sim.restUrl,
           wsUrl: this.sim.wsUrl,
-          requestTimeoutMs: 4_000,
+          requestTimeoutMs: 1_000,
           reconnectInitialDelayMs: 100,
           reconnectMaxDelayMs: 1_000,
           watchSymbols: this.instruments.map((i) => i.name),
@@ -397,8 +397,8 @@ class ChaosRun {
       side = size.isZero() ? (rng.chance(0.5) ? 'buy' : 'sell') : size.isPositive() ? 'buy' : 'sell';
     }
     const mark = engine.markPrice(inst.name).toNumber();
-    const stopPct = rng.between(0.003, 0.012);
-    const tpPct = rng.between(0.004, 0.02);
+    const stopPct = rng.between(0.002, 0.007);
+    const tpPct = rng.between(0.0025, 0.009);
     const stop = side === 'buy' ? mark * (1 - stopPct) : mark * (1 + stopPct);
     const tp = side === 'buy' ? mark * (1 + tpPct) : mark * (1 - tpPct);
     const size = inst.amountStep.times(dec(rng.int(1, 10)));
