@@ -196,9 +196,17 @@ export class Closing {
     let lastError = '';
     let accepted = false;
     for (let attempt = 1; attempt <= config.closeRetryAttempts && !accepted; attempt += 1) {
-      if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempt))) {
-        accepted = true;
-        break;
+      if (lastUnknown) {
+        const earlier = await legsPeer.adoptIfExists(trade, clientId, attempt);
+        if (earlier === 'adopted') {
+          accepted = true;
+          break;
+        }
+        // The venue cannot say whether the earlier close arrived: a second one could cut other trades' positions.
+        if (earlier === 'unknown') {
+          lastError = 'unknown: the earlier close may have arrived and the look-up got no answer; not sent again under the same id';
+          continue;
+        }
       }
       if (attempt > 1) store.updateLeg(clientId, { state: 'pending' }, clock.now());
       const outcome = await venue.submitOrder(request);
@@ -216,7 +224,7 @@ export class Closing {
       logger.warn({ tradeId: trade.id, clientId, attempt, lastError, delayMs }, 'close order attempt failed; retrying');
       if (attempt < config.closeRetryAttempts && delayMs > 0) await this.ctx.sleep(delayMs);
     }
-    if (!accepted && lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, config.closeRetryAttempts + 1))) accepted = true;
+    if (!accepted && lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, config.closeRetryAttempts + 1)) === 'adopted') accepted = true;
     if (!accepted) {
       store.updateLeg(clientId, { state: lastUnknown ? 'lost' : 'rejected' }, clock.now(), audit('close_order_failed', trade, { clientId, lastError }));
       return { ok: false, error: `close order not accepted: ${lastError}` };

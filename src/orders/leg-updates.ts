@@ -182,14 +182,16 @@ export class LegUpdates {
 
   /**
    * Looks an order up by client id before a retry: an order that did arrive is applied and
-   * adopted (true when it is working or filled), never doubled.
+   * adopted ('adopted' when it is working or filled), never doubled. 'unknown' when the venue did
+   * not answer the look-up: the caller must not send the same client id again then.
    */
-  async adoptIfExists(trade: TradeRecord, clientId: string, attempt: number): Promise<boolean> {
+  async adoptIfExists(trade: TradeRecord, clientId: string, attempt: number): Promise<'adopted' | 'absent' | 'unknown'> {
     const lookup = await this.ctx.venueOf(trade).getOrder({ symbol: trade.symbol, clientId });
     this.ctx.store.appendAudit(this.ctx.audit('lookup_before_retry', trade, { clientId, attempt, result: lookup.status }));
-    if (lookup.status !== 'found') return false;
+    if (lookup.status === 'unknown') return 'unknown';
+    if (lookup.status !== 'found') return 'absent';
     await this.applySnapshotLocked(clientId, lookup.order, 'lookup before retry');
-    return isLiveLeg(lookup.order.status) || lookup.order.status === 'filled';
+    return isLiveLeg(lookup.order.status) || lookup.order.status === 'filled' ? 'adopted' : 'absent';
   }
 
   /** Merges a snapshot into its leg, persists the change, and lets the trade take its next step. */
