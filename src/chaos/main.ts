@@ -141,6 +141,7 @@ class ChaosRun {
   private priceTimer: NodeJS.Timeout | undefined;
   private daemonIndex = 0;
   private restarting: Promise<void> | undefined;
+  private refusalSecretHits = 0;
 
   private readonly secrets = {
     clientId: `chaos_${Math.random().toString(36).slice(2, 10)}`,
@@ -275,7 +276,8 @@ class ChaosRun {
         this.findings.push({ what: 'broken config not refused cleanly', detail: `${c.name}: exit ${JSON.stringify(exit)}, store created ${created}, stderr ${run.stderrText.slice(0, 300)}` });
       }
     }
-    this.runs.splice(0); // refusals are checked above; crashes are counted over the real runs
+    // Refusals are checked above; crashes are counted over the real runs, secrets over all of them.
+    for (const r of this.runs.splice(0)) this.refusalSecretHits += r.secretHits;
   }
 
   // ------------------------------------------------------------------ daemon life
@@ -754,10 +756,12 @@ class ChaosRun {
 
     const loggedCritical = this.runs.reduce((n, r) => n + r.criticalAlerts, 0);
     const deliveredCritical = this.telegram.sent.filter((m) => m.chatId === CHAT && m.text.startsWith('🚨')).length;
-    const lostAlerts = store.criticalUndelivered + Math.max(0, loggedCritical - store.criticalRaised);
+    // Logged but never queued, queued but never delivered, or marked delivered without reaching the fake Telegram.
+    const lostAlerts =
+      store.criticalUndelivered + Math.max(0, loggedCritical - store.criticalRaised) + Math.max(0, store.criticalRaised - store.criticalUndelivered - deliveredCritical);
     if (lostAlerts > 0) this.findings.push({ what: 'critical alerts lost', detail: `logged ${loggedCritical}, in the outbox ${store.criticalRaised}, undelivered ${store.criticalUndelivered}, reached Telegram ${deliveredCritical}` });
 
-    const secretsInLogs = this.runs.reduce((n, r) => n + r.secretHits, 0) + this.scanLogFiles();
+    const secretsInLogs = this.runs.reduce((n, r) => n + r.secretHits, 0) + this.refusalSecretHits + this.scanLogFiles();
     const secretsInStore = this.scanStoreFiles();
     const crashed = this.runs.filter((r) => r.isCrash());
     for (const r of crashed) this.findings.push({ what: 'crash', detail: `daemon #${r.index} exit ${JSON.stringify(r.exit)}; stderr ${r.stderrText.slice(-400)}` });
