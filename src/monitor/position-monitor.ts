@@ -255,6 +255,8 @@ export class PositionMonitor {
       return { venue: venue.id, corrections: [], foreignOrders: 0, errors: [`${venue.id} is ${venue.connectionState()}`] };
     }
     try {
+      // After a restart, first book the fills the killed process never got pushed.
+      if (reason === 'startup') await this.orders.bookGapFills(venue.id);
       // Phase 1: settle legs whose venue state differs or is unknown, then compare again.
       let result = await this.compare(venue);
       const settle = result.corrections.filter((c) => c.kind === 'refresh_leg' || c.kind === 'apply_snapshot');

@@ -11,7 +11,7 @@ import type { LegRecord, TradeRecord } from '../domain/trade.js';
 import { describeOutcome, describeRequest, errorText, outcomeError } from './audit-format.js';
 import { clientIdFor, parseClientId } from './client-ids.js';
 import { COMPONENT, type OrderContext, type OrderPeers } from './context.js';
-import { isProtectiveKind, nextSeq, retryDelayMs } from './leg-rules.js';
+import { backoffMs, isProtectiveKind, nextSeq, retryDelayMs } from './leg-rules.js';
 import { averagePrice, realizedPnl } from './pnl.js';
 import { IN_FLIGHT_LEG_STATES, exitsFilledWholeEntry, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
 import { closeRequest, exitLeg } from './requests.js';
@@ -82,7 +82,7 @@ export class Closing {
     if (qty.isPositive()) {
       let position: Decimal;
       try {
-        position = (await venue.positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
+        position = await this.readPosition(trade, venue);
       } catch (err) {
         return this.closeFailed(trade, `could not read positions: ${errorText(err)}`, cancelled, failedCancels, reprotect);
       }
@@ -148,12 +148,29 @@ export class Closing {
     return { tradeId: trade.id, flat: false, closedSize: Decimal.ZERO, cancelled, failedCancels, error };
   }
 
+  /**
+   * The venue's position in the trade's symbol, asked up to `closeRetryAttempts` times: a transient
+   * error (a rate-limit answer, a dropped request) must not end a close with the position unprotected.
+   */
+  private async readPosition(trade: TradeRecord, venue: Venue): Promise<Decimal> {
+    const { config, logger } = this.ctx;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return (await venue.positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
+      } catch (err) {
+        if (attempt >= config.closeRetryAttempts) throw err;
+        logger.warn({ tradeId: trade.id, venue: trade.venue, attempt, error: errorText(err) }, 'could not read positions while closing; asking again');
+        await this.ctx.sleep(backoffMs(config.closePollDelayMs, attempt));
+      }
+    }
+  }
+
   /** Flat means the venue's position equals what the daemon's other open trades on that symbol hold. */
   private async confirmFlat(trade: TradeRecord): Promise<{ ok: boolean; detail: string }> {
     const { store } = this.ctx;
     let position: Decimal;
     try {
-      position = (await this.ctx.venueOf(trade).positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
+      position = await this.readPosition(trade, this.ctx.venueOf(trade));
     } catch (err) {
       return { ok: false, detail: `could not read positions: ${errorText(err)}` };
     }
@@ -179,9 +196,17 @@ export class Closing {
     let lastError = '';
     let accepted = false;
     for (let attempt = 1; attempt <= config.closeRetryAttempts && !accepted; attempt += 1) {
-      if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempt))) {
-        accepted = true;
-        break;
+      if (lastUnknown) {
+        const earlier = await legsPeer.adoptIfExists(trade, clientId, attempt);
+        if (earlier === 'adopted') {
+          accepted = true;
+          break;
+        }
+        // The venue cannot say whether the earlier close arrived: a second one could cut other trades' positions.
+        if (earlier === 'unknown') {
+          lastError = 'unknown: the earlier close may have arrived and the look-up got no answer; not sent again under the same id';
+          continue;
+        }
       }
       if (attempt > 1) store.updateLeg(clientId, { state: 'pending' }, clock.now());
       const outcome = await venue.submitOrder(request);
@@ -199,7 +224,7 @@ export class Closing {
       logger.warn({ tradeId: trade.id, clientId, attempt, lastError, delayMs }, 'close order attempt failed; retrying');
       if (attempt < config.closeRetryAttempts && delayMs > 0) await this.ctx.sleep(delayMs);
     }
-    if (!accepted && lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, config.closeRetryAttempts + 1))) accepted = true;
+    if (!accepted && lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, config.closeRetryAttempts + 1)) === 'adopted') accepted = true;
     if (!accepted) {
       store.updateLeg(clientId, { state: lastUnknown ? 'lost' : 'rejected' }, clock.now(), audit('close_order_failed', trade, { clientId, lastError }));
       return { ok: false, error: `close order not accepted: ${lastError}` };

@@ -16,6 +16,9 @@ import { IN_FLIGHT_LEG_STATES, isLiveLeg, openQuantity } from './reconcile.js';
 
 export type RefreshResult = 'found' | 'not_found' | 'unknown';
 
+/** Where a leg's new fill may have come without its fill push (learned by asking the venue). */
+const LOOKUP_SOURCES: ReadonlySet<string> = new Set(['lookup', 'reconcile']);
+
 export class LegUpdates {
   constructor(
     private readonly ctx: OrderContext,
@@ -179,14 +182,16 @@ export class LegUpdates {
 
   /**
    * Looks an order up by client id before a retry: an order that did arrive is applied and
-   * adopted (true when it is working or filled), never doubled.
+   * adopted ('adopted' when it is working or filled), never doubled. 'unknown' when the venue did
+   * not answer the look-up: the caller must not send the same client id again then.
    */
-  async adoptIfExists(trade: TradeRecord, clientId: string, attempt: number): Promise<boolean> {
+  async adoptIfExists(trade: TradeRecord, clientId: string, attempt: number): Promise<'adopted' | 'absent' | 'unknown'> {
     const lookup = await this.ctx.venueOf(trade).getOrder({ symbol: trade.symbol, clientId });
     this.ctx.store.appendAudit(this.ctx.audit('lookup_before_retry', trade, { clientId, attempt, result: lookup.status }));
-    if (lookup.status !== 'found') return false;
+    if (lookup.status === 'unknown') return 'unknown';
+    if (lookup.status !== 'found') return 'absent';
     await this.applySnapshotLocked(clientId, lookup.order, 'lookup before retry');
-    return isLiveLeg(lookup.order.status) || lookup.order.status === 'filled';
+    return isLiveLeg(lookup.order.status) || lookup.order.status === 'filled' ? 'adopted' : 'absent';
   }
 
   /** Merges a snapshot into its leg, persists the change, and lets the trade take its next step. */
@@ -196,7 +201,11 @@ export class LegUpdates {
     const trade = leg ? store.getTrade(leg.tradeId) : undefined;
     if (!leg || !trade) return;
     const merged = mergeLeg(leg, order);
-    if (!merged.changed) return;
+    if (!merged.changed) {
+      // Nothing new on the leg, but a crash may have cut in before the trade took its step: take it now.
+      if (leg.kind === 'entry' && entryStep(trade, leg).step === 'filled') await this.afterEntryUpdate(trade.id);
+      return;
+    }
     store.updateLeg(
       clientId,
       {
@@ -219,10 +228,45 @@ export class LegUpdates {
         rejectReason: order.rejectReason,
       }),
     );
+    // A fill learned from a look-up (the daemon was down, or the push was lost) has no fill record yet.
+    if (LOOKUP_SOURCES.has(source) && merged.filledSize.gt(leg.filledSize)) await this.bookMissedFills(trade, clientId, order.venueOrderId, source);
     if (leg.kind === 'entry') await this.afterEntryUpdate(trade.id);
     else await this.afterExitUpdate(trade.id, leg, merged.state, merged.filledSize);
     // The order is done: its expected-cancel mark and "not found" count have served their purpose.
     if (!isLiveLeg(merged.state)) this.ctx.forgetLeg(clientId);
+  }
+
+  /**
+   * After a restart: the venue's fills since the oldest active trade began, booked to their legs
+   * (a push the killed process never got is recorded now; fills already booked are skipped).
+   */
+  async bookGapFills(venue: Venue): Promise<number> {
+    const { store, logger } = this.ctx;
+    const active = store.listTrades({ states: ['pending', 'entry_working', 'open', 'closing'], venue: venue.id });
+    if (active.length === 0) return 0;
+    let booked = 0;
+    try {
+      const fills = await venue.fillsSince(Math.min(...active.map((t) => t.createdAtMs)));
+      for (const f of fills) {
+        const leg = this.findLeg(venue, f);
+        if (leg && this.bookFill(venue, f, leg.tradeId, 'start-up fill read')) booked += 1;
+      }
+    } catch (err) {
+      logger.warn({ err, venue: venue.id }, 'could not read the fills missed while the daemon was down; trades are still booked from their orders');
+    }
+    if (booked > 0) logger.info({ venue: venue.id, booked }, 'fills missed while the daemon was down booked from the venue');
+    return booked;
+  }
+
+  /** Reads the order's fills from the venue and books those the store lacks (once per venue trade id). */
+  private async bookMissedFills(trade: TradeRecord, clientId: string, venueOrderId: string, source: string): Promise<void> {
+    const venue = this.ctx.venueOf(trade);
+    try {
+      const fills = await venue.fillsSince(trade.createdAtMs, trade.symbol);
+      for (const f of fills) if (f.clientId === clientId || f.venueOrderId === venueOrderId) this.bookFill(venue, f, trade.id, source);
+    } catch (err) {
+      this.ctx.logger.warn({ err, tradeId: trade.id, clientId }, 'the fills of an order found filled by a look-up could not be read; the trade is booked from the order, its fill records may be missing');
+    }
   }
 
   private async afterEntryUpdate(tradeId: string): Promise<void> {

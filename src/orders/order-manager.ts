@@ -155,6 +155,12 @@ export class OrderManager implements Flattener {
     return this.legs.refreshLeg(clientId, options.lostAfterNotFound ?? Number.POSITIVE_INFINITY);
   }
 
+  /** After a restart: books the venue's fills of active trades that the store lacks (pushes the killed process never got). */
+  async bookGapFills(venueId: string): Promise<number> {
+    const venue = this.ctx.venues.get(venueId);
+    return venue ? this.legs.bookGapFills(venue) : 0;
+  }
+
   // ------------------------------------------------------------------ protection
 
   /** Places a missing stop, resizes an undersized one (from the monitor); or closes the position when `mode` is 'close'. */

@@ -191,7 +191,15 @@ export class Protection {
     let lastUnknown = false;
     let lastError = 'no attempt made';
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempt))) return { placed: true, immediate: false, lastError };
+      if (lastUnknown) {
+        const earlier = await legsPeer.adoptIfExists(trade, clientId, attempt);
+        if (earlier === 'adopted') return { placed: true, immediate: false, lastError };
+        // The venue cannot say whether the earlier attempt arrived: sending the same id again could double it.
+        if (earlier === 'unknown') {
+          lastError = 'unknown: the earlier attempt may have arrived and the look-up got no answer; not sent again under the same id';
+          continue;
+        }
+      }
       // A definite rejection means the order does not exist: the same client id is free for the next attempt.
       if (attempt > 1) store.updateLeg(clientId, { state: 'pending' }, clock.now());
       const outcome = await venue.submitOrder(request);
@@ -221,7 +229,7 @@ export class Protection {
       logger.warn({ tradeId: trade.id, clientId, attempt, attempts, lastError, delayMs }, `${kind} attempt failed; ${attempt < attempts ? 'retrying' : 'no attempts left'}`);
       if (attempt < attempts && delayMs > 0) await this.ctx.sleep(delayMs);
     }
-    if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempts + 1))) return { placed: true, immediate: false, lastError };
+    if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempts + 1)) === 'adopted') return { placed: true, immediate: false, lastError };
     store.updateLeg(
       clientId,
       { state: lastUnknown ? 'lost' : 'rejected' },

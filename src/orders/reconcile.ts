@@ -132,6 +132,12 @@ export function reconcile(local: readonly LocalTrade[], snapshot: VenueSnapshot,
     for (const leg of legs) {
       const order = byClientId.get(leg.clientId) ?? (leg.venueOrderId !== undefined ? byVenueId.get(leg.venueOrderId) : undefined);
       if (order) matched.add(order);
+      if (leg.kind === 'entry' && !isLiveLeg(leg.state) && leg.filledSize.gt(trade.filledSize)) {
+        // A crash between booking the entry's fill and moving the trade on: re-applying the entry catches the trade up.
+        needsRefresh.add(trade.id);
+        corrections.push({ kind: 'refresh_leg', tradeId: trade.id, clientId: leg.clientId, reason: `entry ${leg.state} for ${leg.filledSize.toString()} but the trade booked ${trade.filledSize.toString()} (an interrupted update)` });
+        continue;
+      }
       if (!isLiveLeg(leg.state) && !(order && leg.state === 'lost')) continue;
       if (!order) {
         needsRefresh.add(trade.id);
