@@ -35,6 +35,8 @@ export const OrdersConfigSchema = z.strictObject({
   unknownLookupDelayMs: z.number().int().min(0).max(30_000).default(250),
   /** Attempts to send a reduce-only close before a close is reported as failed (default 3). */
   closeRetryAttempts: z.number().int().min(1).max(10).default(3),
+  /** Rounds of the emergency close (each up to closeRetryAttempts orders) before the position is left to the monitor, with a growing pause between rounds. */
+  emergencyCloseRounds: z.number().int().min(1).max(20).default(5),
   /** Polls of a close order until it is filled (default 10), `closePollDelayMs` apart (default 200 ms). */
   closePollAttempts: z.number().int().min(1).max(100).default(10),
   closePollDelayMs: z.number().int().min(0).max(10_000).default(200),

@@ -9,8 +9,8 @@ import type { LegKind, TradeRecord } from '../domain/trade.js';
 import { describeOutcome, describeRequest } from './audit-format.js';
 import { clientIdFor } from './client-ids.js';
 import type { OrderContext, OrderPeers } from './context.js';
-import { isProtectiveKind, mergeLeg, nextSeq, retryDelayMs, unfilledSize } from './leg-rules.js';
-import { ACTIVE_TRADE_STATES, IN_FLIGHT_LEG_STATES, isLiveLeg, openQuantity } from './reconcile.js';
+import { backoffMs, isProtectiveKind, mergeLeg, nextSeq, retryDelayMs, unfilledSize } from './leg-rules.js';
+import { ACTIVE_TRADE_STATES, IN_FLIGHT_LEG_STATES, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
 import { exitLeg, protectiveRequest } from './requests.js';
 import { oppositeActiveTrade } from './settlement.js';
 import { isImmediateTriggerRejection, stopWouldTrigger } from './validation.js';
@@ -252,7 +252,20 @@ export class Protection {
     });
     this.ctx.emit({ type: 'emergency_close', tradeId, reason });
     // No re-protection if this close does not end flat: the stop is what could not be placed.
-    const result = await this.peers.closing.closeTradeLocked(tradeId, `emergency: ${reason}`, { reprotect: false });
+    // A close the venue refuses (rate limit, a passing error) is tried again in rounds with a
+    // growing pause: handing a position with no stop to the next reconciliation pass (30 s away)
+    // is the one outcome this path exists to avoid.
+    const { store, config } = this.ctx;
+    let result = await this.peers.closing.closeTradeLocked(tradeId, `emergency: ${reason}`, { reprotect: false });
+    for (let round = 2; !result.flat && round <= config.emergencyCloseRounds; round += 1) {
+      const current = store.getTrade(tradeId);
+      if (!current || !isActiveTrade(current.state)) break;
+      const pauseMs = backoffMs(config.stopRetryBaseDelayMs, round - 1);
+      store.appendAudit(this.ctx.audit('emergency_close_retry', current, { round, rounds: config.emergencyCloseRounds, pauseMs, lastError: result.error, decided: 'close at market again' }));
+      this.ctx.logger.warn({ tradeId, round, pauseMs, error: result.error }, 'emergency close not confirmed flat; closing again');
+      await this.ctx.sleep(pauseMs);
+      result = await this.peers.closing.closeTradeLocked(tradeId, `emergency: ${reason}`, { reprotect: false });
+    }
     if (!result.flat) {
       this.ctx.alerter.send({
         severity: 'critical',

@@ -192,6 +192,21 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(s.store.legsOf(result.tradeId).some((l) => l.kind === 'take_profit' && l.state === 'untriggered')).toBe(false);
       });
 
+      it('keeps trying the emergency close when the venue refuses the first close orders too, until the position is flat', async () => {
+        const { fx, s, intent } = await start();
+        fx.rejectNextOrders(3, 'stop_market', 'error');
+        fx.rejectNextOrders(4, 'market', 'error'); // the entry is a marketable limit: only closes are market orders
+
+        const result = await s.orders.openTrade(intent({ entry: { type: 'limit', price: '60100' } }));
+        if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
+        await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed', { message: 'trade closed by a later round of the emergency close' });
+        expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
+        const actions = auditActions(s.store, result.tradeId);
+        expect(actions).toContain('emergency_close_retry');
+        expect(actions.filter((a) => a === 'close_outcome').length).toBeGreaterThanOrEqual(5);
+      });
+
       it('goes from the fill to the emergency close without backoff when the venue definitely rejects every stop', async () => {
         // The shipped retry delay (config/default.json): a definite rejection must not wait on it.
         const { fx, s, intent } = await start({ orders: { stopRetryBaseDelayMs: 200 } });
