@@ -2,7 +2,7 @@
 // Builds dist/ only when a source changed since the last build (npm start and --check-config then
 // start at once). The build is tsc's own incremental build, so a change recompiles what it must.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -38,4 +38,4 @@ if (result.status !== 0) process.exit(result.status ?? 1);
 // stamped with the time the build started: a source saved during the build is rebuilt next time
 writeFileSync(stamp, `${new Date(started).toISOString()}\n`);
 const at = new Date(started);
-await import('node:fs').then((fs) => fs.utimesSync(stamp, at, at));
+utimesSync(stamp, at, at);

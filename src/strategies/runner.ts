@@ -179,9 +179,9 @@ export class StrategyRunner {
   }
 
   private onTradeEvent(event: TradeEvent): void {
+    const trade = this.options.store.getTrade(event.tradeId);
     for (const r of this.running) {
       const known = r.active.get(event.tradeId);
-      const trade = this.options.store.getTrade(event.tradeId);
       if (!known && trade?.source !== r.source) continue;
       if (trade && ACTIVE.includes(trade.state)) r.active.set(trade.id, trade);
       else r.active.delete(event.tradeId);

@@ -68,7 +68,7 @@ export function createTelegram(deps: TelegramDeps): Telegram {
   const { config } = deps;
   const token = deps.botToken?.trim() || undefined;
   if (!token || config.allowedChatIds.length === 0) {
-    const alerter = new LogAlerter(deps.logger);
+    const alerter = new LogAlerter(deps.logger.child({ component: 'alerts' }));
     return {
       alerter,
       enabled: false,

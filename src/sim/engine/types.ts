@@ -263,7 +263,6 @@ export class EngineRejection extends Error {
   }
 }
 
-/** Events the engine emits after each operation, in order. */
 /** A trade on the public tape printed by the simulated crowd (the account's own fills come as `trade`). */
 export interface SimPublicTrade {
   tradeId: string;
@@ -282,6 +281,7 @@ export interface SimPublicTrade {
   iv?: number;
 }
 
+/** Events the engine emits after each operation, in order. */
 export type EngineEvent =
   | { readonly type: 'order'; readonly order: SimOrder }
   | { readonly type: 'trade'; readonly trade: SimTrade }
