@@ -101,9 +101,17 @@ export interface TradeUpdate {
 /**
  * Durable state. Every method is one short transaction: a crash between two calls leaves each
  * call either fully applied or not at all. An audit entry may be passed to be written in the
- * same transaction as the change it explains.
+ * same transaction as the change it explains. A committed call survives the process being killed;
+ * it survives power loss once `flush()` has returned (group commit: one disk sync per step that
+ * leaves the process, not one per call).
  */
 export interface Store {
+  /**
+   * Durability barrier: everything committed so far is on the disk when this returns. Called
+   * before each order, cancel or amend goes to a venue and before an HTTP caller is told its
+   * signal was taken; a no-op when nothing was written since the last one.
+   */
+  flush(): void;
   createTrade(trade: TradeRecord, legs: readonly LegRecord[], audit?: AuditEntry): void;
   getTrade(id: string): TradeRecord | undefined;
   /** Trades in creation order, filtered in the database (states, venue, closed at or after a time). */

@@ -209,6 +209,7 @@ export class Closing {
         }
       }
       if (attempt > 1) store.updateLeg(clientId, { state: 'pending' }, clock.now());
+      store.flush(); // the close leg is on the disk before the order leaves
       const outcome = await venue.submitOrder(request);
       store.appendAudit(audit('close_outcome', trade, { clientId, attempt, outcome: describeOutcome(outcome) }));
       if (outcome.status === 'accepted') {
@@ -257,6 +258,7 @@ export class Closing {
   private async sendCancelLocked(trade: TradeRecord, leg: LegRecord, reason: string): Promise<CancelLegResult> {
     const { store, audit, clock } = this.ctx;
     const venue = this.ctx.venueOf(trade);
+    store.flush(); // what led to the cancel is on the disk before it leaves
     const outcome = await venue.cancelOrder(
       { symbol: trade.symbol, clientId: leg.clientId, ...(leg.venueOrderId !== undefined ? { venueOrderId: leg.venueOrderId } : {}) },
       'protective',
@@ -341,6 +343,7 @@ export class Closing {
   private async cancelOrphanLocked(venue: Venue, order: OrderSnapshot, tradeId: string, reason: string): Promise<boolean> {
     const { store, clock, logger } = this.ctx;
     const venueId = venue.id;
+    store.flush(); // what led to the cancel is on the disk before it leaves
     const outcome = await venue.cancelOrder({ symbol: order.symbol, venueOrderId: order.venueOrderId, ...(order.clientId !== undefined ? { clientId: order.clientId } : {}) }, 'protective');
     const ok = outcome.status === 'accepted' || (outcome.status === 'rejected' && outcome.notFound);
     const knownTrade = store.getTrade(tradeId);

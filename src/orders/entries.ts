@@ -167,6 +167,7 @@ export class Entries {
     // The trade's lock is NOT held across the round trip: a push that arrives before the answer
     // (the fill is proof the entry exists) is applied and protected at once. While the request is
     // in flight no look-up may count the entry "not found" (it may not have arrived yet).
+    store.flush(); // the trade and its entry leg are on the disk before the order leaves
     const submit = venue.submitOrder(request);
     this.ctx.submitting.set(
       clientId,

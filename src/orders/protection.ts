@@ -127,6 +127,7 @@ export class Protection {
     const venue = this.ctx.venueOf(trade);
     const current = legs.at(-1);
     if (current && legs.length === 1 && current.venueOrderId !== undefined && current.filledSize.isZero()) {
+      this.ctx.store.flush(); // what led to the resize is on the disk before it leaves
       const outcome = await venue.amendOrder({
         ref: { symbol: trade.symbol, venueOrderId: current.venueOrderId, clientId: current.clientId },
         size: qty,
@@ -202,6 +203,7 @@ export class Protection {
       }
       // A definite rejection means the order does not exist: the same client id is free for the next attempt.
       if (attempt > 1) store.updateLeg(clientId, { state: 'pending' }, clock.now());
+      store.flush(); // the leg is on the disk before the order leaves
       const outcome = await venue.submitOrder(request);
       store.appendAudit(audit(`${kind}_outcome`, trade, { clientId, attempt, outcome: describeOutcome(outcome) }));
       if (outcome.status === 'accepted') {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Decimal } from '../domain/decimal.js';
@@ -129,6 +129,16 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   return version;
 }
 
+/** fsync of a directory, so a file created in it keeps its name after a power loss. */
+function syncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const STORE_PATH_FIX = 'set store.path to a file on a local disk, such as data/daemon.sqlite';
 
 /** A SQLite error while reading an existing file, as one operator line naming the path and the fix. */
@@ -181,16 +191,34 @@ export function checkStorePath(path: string): void {
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
   readonly path: string;
+  /**
+   * Longest time a committed write waits for its disk sync when no order goes out to force one
+   * (ms; 0 = only explicit `flush()` calls and `close()`). Default 200.
+   */
+  readonly flushIntervalMs?: number;
 }
 
+/** How long a committed write may wait for its disk sync by default. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 200;
+
 /**
- * The Store on better-sqlite3: WAL, foreign keys, synchronous=FULL (a committed transaction
- * survives kill -9 and power loss), prepared statements, one short transaction per call.
+ * The Store on better-sqlite3: WAL, foreign keys, prepared statements, one short transaction per
+ * call. Durability is a group commit: `synchronous=NORMAL` (a commit is in the OS when the call
+ * returns, so it survives kill -9) and `flush()` syncs the WAL file to the disk (so it survives
+ * power loss) before every order leaves the daemon and at most `flushIntervalMs` after any other
+ * write. With `synchronous=FULL` each of the several commits between a fill and its stop paid its
+ * own disk sync; the bench measured the fill → stop median at 4.3 ms against 2.5 ms this way.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly dynamicStatements = new Map<string, Database.Statement>();
+  /** The WAL file to sync (undefined for ':memory:'), its descriptor once opened. */
+  private readonly walPath: string | undefined;
+  private walFd: number | undefined;
+  /** `total_changes()` at the last sync: a barrier with nothing new to sync costs one query. */
+  private syncedChanges = -1;
+  private readonly flushTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteStoreOptions) {
     try {
@@ -210,7 +238,7 @@ export class SqliteStore implements Store {
     }
     try {
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
@@ -268,7 +296,50 @@ export class SqliteStore implements Store {
       countPendingAlerts: db.prepare('SELECT COUNT(*) AS n FROM alert_outbox WHERE sent_at_ms IS NULL'),
       alertDeliveredChats: db.prepare('SELECT delivered_chat_ids FROM alert_outbox WHERE id = ?'),
       setAlertDeliveredChats: db.prepare('UPDATE alert_outbox SET delivered_chat_ids = ? WHERE id = ?'),
+      totalChanges: db.prepare('SELECT total_changes() AS n').pluck(),
     };
+    this.walPath = options.path === ':memory:' ? undefined : `${options.path}-wal`;
+    // what the migrations wrote (and the WAL file's directory entry) is on the disk before the first step
+    if (this.walPath !== undefined) syncPath(dirname(options.path));
+    this.flush(true);
+    const every = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    if (every > 0 && this.walPath !== undefined) {
+      this.flushTimer = setInterval(() => this.flushQuietly(), every);
+      this.flushTimer.unref();
+    }
+  }
+
+  flush(force = false): void {
+    if (this.walPath === undefined || !this.db.open) return;
+    const changes = Number(this.stmts.totalChanges.get());
+    if (!force && changes === this.syncedChanges) return;
+    if (this.walFd === undefined) {
+      try {
+        this.walFd = openSync(this.walPath, 'r');
+      } catch (err) {
+        // no WAL file (yet): nothing is waiting in it; the next barrier looks again
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+    }
+    // one fsync makes every frame SQLite has written to the WAL so far durable (fsync is per file)
+    fsyncSync(this.walFd);
+    this.syncedChanges = changes;
+  }
+
+  /** Rows written since the last disk sync (0 right after `flush()`); for tests and diagnostics. */
+  unsyncedWrites(): number {
+    if (this.walPath === undefined || !this.db.open) return 0;
+    return Number(this.stmts.totalChanges.get()) - this.syncedChanges;
+  }
+
+  /** The timer's flush: a failing disk is for the next explicit barrier (an order) to report. */
+  private flushQuietly(): void {
+    try {
+      this.flush();
+    } catch {
+      // the next flush() before an order throws the same error to a caller that can report it
+    }
   }
 
   private writeAudit(entry: AuditEntry | undefined): void {
@@ -567,6 +638,14 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.db.open) {
+      this.flushQuietly();
+      this.db.close();
+    }
+    if (this.walFd !== undefined) {
+      closeSync(this.walFd);
+      this.walFd = undefined;
+    }
   }
 }

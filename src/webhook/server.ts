@@ -30,7 +30,7 @@ export interface WebhookOptions {
   readonly port: number;
   readonly secret: string;
   readonly opener: EntryOpener;
-  readonly store: Pick<Store, 'claimSignal' | 'finishSignal'>;
+  readonly store: Pick<Store, 'claimSignal' | 'finishSignal' | 'flush'>;
   readonly logger: Logger;
   readonly clock?: Clock;
   /** Default 64 KiB. */
@@ -223,6 +223,7 @@ export class WebhookServer {
       answer = { status: 500, body: { status: 'error', reason: `the daemon failed to open the trade: ${(err as Error)?.message ?? String(err)}` } };
     }
     this.options.store.finishSignal(SOURCE, id, JSON.stringify(answer.body), tradeId, this.clock.now());
+    this.options.store.flush(); // the caller is told only what is on the disk
     this.options.logger.info({ signalId: id, httpStatus: answer.status, ...answer.body }, 'webhook: signal handled');
     return answer;
   }
