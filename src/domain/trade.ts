@@ -11,6 +11,9 @@ export type TradeState =
   | 'cancelled' // entry never filled
   | 'failed';
 
+/** Trade states in which the daemon may still have orders or a position on the venue. */
+export const ACTIVE_TRADE_STATES: readonly TradeState[] = ['pending', 'entry_working', 'open', 'closing'];
+
 export type LegKind = 'entry' | 'stop_loss' | 'take_profit' | 'close';
 
 export type LegState = OrderStatus | 'unknown' | 'lost';
