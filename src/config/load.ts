@@ -1,3 +1,7 @@
+/**
+ * Config loading: default.json + local.json, .env and the environment, validated once with zod into
+ * a frozen Config and the secrets; every problem is one line naming the key and the fix.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';

@@ -1,15 +1,15 @@
+/**
+ * The whole non-secret configuration, one strict zod schema (unknown keys are rejected).
+ * Units are in key names. Each default is written here and nowhere else.
+ * Venue sections come from the venue registry (src/venues/registry.ts).
+ * Secrets never live here: they come from the environment (see secrets.ts).
+ */
 import { z } from 'zod';
 import { MonitorConfigSchema } from '../monitor/config.js';
 import { OrdersConfigSchema } from '../orders/config.js';
 import { RiskConfigSchema } from '../risk/config.js';
 import { StrategiesConfigSchema } from '../strategies/registry.js';
 import { VENUE_ENTRIES, type RegisteredVenue } from '../venues/registry.js';
-
-/**
- * The whole non-secret configuration, one strict zod schema (unknown keys are rejected).
- * Units are in key names. Each default is written here and nowhere else.
- * Secrets never live here: they come from the environment (see secrets.ts).
- */
 
 export { environmentSchema, venueBaseShape, type VenueEnvironment } from '../venues/section-schema.js';
 

@@ -1,3 +1,7 @@
+/**
+ * Trades and their legs as the store keeps them (states, client ids, quantities, prices), plus
+ * fills, audit entries, outbox alerts and the kill-switch state.
+ */
 import type { Decimal } from './decimal.js';
 import type { OrderStatus, OrderType, Side } from './order.js';
 

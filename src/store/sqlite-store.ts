@@ -1,3 +1,7 @@
+/**
+ * The Store on better-sqlite3 (WAL, numbered migrations): trades, legs, fills, audit, outbox, kill
+ * switch; plus the pre-flight check of store.path.
+ */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';

@@ -1,3 +1,4 @@
+/** The simulated Deribit's authentication: public/auth over WebSocket and signed REST requests. */
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeribitSim } from '../../src/sim/deribit/index.js';

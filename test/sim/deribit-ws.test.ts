@@ -1,3 +1,7 @@
+/**
+ * The simulated Deribit over WebSocket: framing, heartbeat, subscriptions and orders, shapes
+ * checked against the fixtures.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeribitSim } from '../../src/sim/deribit/index.js';
 import { type RpcFrame, RpcWsClient } from '../support/rpc-ws-client.js';
