@@ -1,3 +1,7 @@
+/**
+ * The ports the trading core depends on: the clock, the Venue interface every adapter implements,
+ * and the durable Store.
+ */
 import type { CancelOutcome, CommandOutcome, OrderLookup } from './commands.js';
 import type { ConnectionState, VenueEventListener } from './events.js';
 import type { Instrument } from './instrument.js';

@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import type { VenueEvent } from '../domain/events.js';
 import type { Alerter, Clock, Store, Venue } from '../domain/ports.js';
-import { parseClientId } from '../orders/client-ids.js';
+import { parseClientId } from '../domain/client-ids.js';
 import type { OrderManager, TradeEvent } from '../orders/order-manager.js';
 import { type Correction, type LocalTrade, type VenueSnapshot, reconcile } from '../orders/reconcile.js';
 import { type MonitorConfig, MonitorConfigSchema, type MonitorConfigInput } from './config.js';

@@ -9,7 +9,7 @@ import { type OrderSnapshot, type OrderStatus, isTerminal } from '../domain/orde
 import type { Venue } from '../domain/ports.js';
 import type { Fill } from '../domain/position.js';
 import type { LegRecord, LegState, TradeRecord } from '../domain/trade.js';
-import { parseClientId } from './client-ids.js';
+import { parseClientId } from '../domain/client-ids.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { entryStep, exitCloseReason, isProtectiveKind, mergeLeg, notFoundStep } from './leg-rules.js';
 import { IN_FLIGHT_LEG_STATES, isLiveLeg, openQuantity } from './reconcile.js';

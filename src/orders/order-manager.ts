@@ -16,7 +16,7 @@
  */
 import type { OrderSnapshot } from '../domain/order.js';
 import type { LegRecord } from '../domain/trade.js';
-import type { FlattenReport, Flattener } from '../risk/kill-switch.js';
+import type { FlattenReport, Flattener } from '../domain/flatten.js';
 import { Closing } from './closing.js';
 import type { OrdersConfig } from './config.js';
 import { type OrderContext, type OrderPeers, activeTradesOf, createOrderContext } from './context.js';

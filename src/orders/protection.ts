@@ -7,10 +7,11 @@
 import { Decimal } from '../domain/decimal.js';
 import type { LegKind, TradeRecord } from '../domain/trade.js';
 import { describeOutcome, describeRequest } from './audit-format.js';
-import { clientIdFor } from './client-ids.js';
+import { clientIdFor } from '../domain/client-ids.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { backoffMs, isProtectiveKind, mergeLeg, nextSeq, retryDelayMs, unfilledSize } from './leg-rules.js';
-import { ACTIVE_TRADE_STATES, IN_FLIGHT_LEG_STATES, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
+import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
+import { IN_FLIGHT_LEG_STATES, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
 import { exitLeg, protectiveRequest } from './requests.js';
 import { oppositeActiveTrade } from './settlement.js';
 import { isImmediateTriggerRejection, stopWouldTrigger } from './validation.js';

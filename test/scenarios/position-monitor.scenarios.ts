@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
-import { clientIdFor, newTradeId } from '../../src/orders/client-ids.js';
+import { clientIdFor, newTradeId } from '../../src/domain/client-ids.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { waitFor } from '../support/wait.js';
 import { SYMBOL, type Services, auditActions, ourOpenOrders } from '../orders/harness.js';

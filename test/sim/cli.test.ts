@@ -1,3 +1,4 @@
+/** The simulator's command line (`npm run sim`). */
 import { describe, expect, it } from 'vitest';
 import { CliError, parseSimArgs, runSimCli } from '../../src/sim/cli.js';
 import { waitFor } from '../support/wait.js';

@@ -1,3 +1,7 @@
+/**
+ * Fault injection on the simulated Deribit (drops, delays, rejections, rate limits, partial
+ * fills).
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeribitSim } from '../../src/sim/deribit/index.js';
 import type { RpcWsClient } from '../support/rpc-ws-client.js';

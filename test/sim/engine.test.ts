@@ -1,3 +1,7 @@
+/**
+ * The simulator's matching engine: catalogue, market/limit/trigger orders, reduce-only, partial
+ * fills, events and price paths.
+ */
 import { describe, expect, it } from 'vitest';
 import { Decimal, dec } from '../../src/domain/decimal.js';
 import { SimEngine } from '../../src/sim/engine/engine.js';

@@ -11,7 +11,7 @@
  * alphanumerics), a Bybit orderLinkId (≤36, [A-Za-z0-9_-]) and a Deribit label (≤64).
  */
 import { randomBytes } from 'node:crypto';
-import type { LegKind } from '../domain/trade.js';
+import type { LegKind } from './trade.js';
 
 export const DEFAULT_CLIENT_ID_PREFIX = 'vd1';
 export const TRADE_ID_LENGTH = 16;
