@@ -1,4 +1,4 @@
-/** Deribit error replies (codes and messages from the venue's error table) and the engine-rejection mapping. */
+/** Deribit error replies (codes and messages from the venue's error table) and the neutral engine-rejection mapping. */
 import type { EngineRejection } from '../engine/types.js';
 import { RpcError } from './rpc.js';
 
@@ -39,7 +39,10 @@ export function fromEngineRejection(e: EngineRejection): RpcError {
       // Non-multiple USD amounts on inverse futures: -32602 naming the param (the venue also uses 10027).
       return errors.invalidParams('amount', e.message);
     case 'qty_too_low':
+    case 'notional_too_low':
       return new RpcError(10002, 'qty_too_low', { param: 'amount', reason: e.message });
+    case 'qty_too_high':
+      return new RpcError(10021, 'invalid_amount', { param: 'amount', reason: e.message });
     case 'invalid_price':
       return new RpcError(10023, 'invalid_price', { param, reason: e.message });
     case 'price_wrong_tick':
@@ -66,5 +69,7 @@ export function fromEngineRejection(e: EngineRejection): RpcError {
       return errors.notOpenOrder();
     case 'invalid_edit':
       return errors.invalidParams(param, e.message);
+    case 'venue_refused':
+      return new RpcError(10001, 'error', { reason: e.message });
   }
 }
