@@ -109,8 +109,11 @@ interface SubscriptionRule {
   remaining: number;
 }
 
-/** Default error for `rateLimitNext`: Deribit's 10028; other venues pass their own. */
-export const DERIBIT_RATE_LIMIT_ERROR: VenueErrorSpec = { code: 10028, message: 'too_many_requests' };
+/**
+ * Default error for `rateLimitNext` when a venue gives none (the in-memory venue): HTTP 429's number.
+ * Each protocol front-end passes its own (Deribit 10028, see `deribit/errors.ts`).
+ */
+export const NEUTRAL_RATE_LIMIT_ERROR: VenueErrorSpec = { code: 429, message: 'too_many_requests' };
 
 export function matchName(matcher: NameMatcher, name: string): boolean {
   if (typeof matcher === 'string') return matcher === name;
@@ -133,7 +136,7 @@ export class SimFaults implements FillHooks {
   /** Order ids already given a partial-fill cap (the cap applies to their first matching pass only). */
   private readonly partialSeen = new Map<string, Decimal>();
 
-  constructor(private readonly defaultRateLimitError: VenueErrorSpec = DERIBIT_RATE_LIMIT_ERROR) {}
+  constructor(private readonly defaultRateLimitError: VenueErrorSpec = NEUTRAL_RATE_LIMIT_ERROR) {}
 
   /** Called by the front-end that owns the sockets. */
   attach(target: FaultTarget): void {

@@ -164,6 +164,8 @@ describe('neutral states and conditional orders', () => {
     const sl = e.placeOrder({ ...common, type: 'stop_market', triggerPrice: dec(58000) }, T0 + 1).order;
     const tp = e.placeOrder({ ...common, type: 'take_market', triggerPrice: dec(62000) }, T0 + 1).order;
     expect([sl.state, sl.triggerDirection, tp.state, tp.triggerDirection]).toEqual(['untriggered', 'falling', 'untriggered', 'rising']);
+    // Without a front-end id scheme, ids are plain sequence numbers.
+    expect([sl.orderId, tp.orderId]).toEqual(['algo-1', 'algo-2']);
     e.setMarkPrice('BTC-USDT-SWAP', 57990, T0 + 2);
     expect(e.getOrder(sl.orderId)).toMatchObject({ state: 'triggered', triggered: true });
     expect(e.getOrder(tp.orderId)).toMatchObject({ state: 'cancelled', cancelReason: 'oco_sibling' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal, dec } from '../../src/domain/decimal.js';
+import { DERIBIT_IDS } from '../../src/sim/deribit/ids.js';
 import { SimEngine } from '../../src/sim/engine/engine.js';
 import { EngineRejection, type EngineEvent, type FillHooks, type SimOrder } from '../../src/sim/engine/types.js';
 
@@ -7,7 +8,8 @@ import { EngineRejection, type EngineEvent, type FillHooks, type SimOrder } from
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 
 function engine(extra: { fillHooks?: FillHooks; seed?: number } = {}): SimEngine {
-  return new SimEngine({ startTime: T0, initialIndex: { BTC: 50000, ETH: 2500 }, ...extra });
+  // Deribit's catalogue with the Deribit front-end's id scheme.
+  return new SimEngine({ startTime: T0, initialIndex: { BTC: 50000, ETH: 2500 }, ids: DERIBIT_IDS, ...extra });
 }
 
 function rejection(fn: () => unknown): EngineRejection {

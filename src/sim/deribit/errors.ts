@@ -1,5 +1,6 @@
 /** Deribit error replies (codes and messages from the venue's error table) and the neutral engine-rejection mapping. */
 import type { EngineRejection } from '../engine/types.js';
+import type { VenueErrorSpec } from '../faults.js';
 import { RpcError } from './rpc.js';
 
 export const errors = {
@@ -24,6 +25,9 @@ export const errors = {
   internal: (): RpcError => new RpcError(11094, 'internal_server_error'),
   unsupported: (param: string, value: string): RpcError => new RpcError(-32602, 'Invalid params', { param, reason: `${value} is not supported by the simulator` }),
 };
+
+/** The fault injector's rate-limit answer on Deribit (`SimFaults.rateLimitNext`). */
+export const DERIBIT_RATE_LIMIT_ERROR: VenueErrorSpec = { code: 10028, message: 'too_many_requests' };
 
 /** Maps an engine refusal to the reply Deribit sends for it. */
 export function fromEngineRejection(e: EngineRejection): RpcError {

@@ -7,8 +7,7 @@ import type { Currency, SimInstrument, SimVenue } from './types.js';
  * OKX USDT-margined swaps, values from the production capture
  * `venues/fixtures/okx/http_get_public_instruments_swap_capture.json` (2025-10): contracts of `ctVal`
  * coin, `lotSz`/`minSz` in contracts, `tickSz` in USDT, `lever` 100, `maxMktSz`/`maxLmtSz`, `listTime`;
- * `instIdCode` 10459 for BTC-USDT-SWAP is from that capture (okx.md §10). ETH's code is not in the
- * fixture (its `instIdCode` field is absent there); 10461 is the simulator's choice.
+ * and the `instIdCode`s (10459 BTC-USDT-SWAP, as okx.md §10 says; 10461 ETH-USDT-SWAP) from that capture.
  * Fees: OKX regular tier, maker 0.02 %, taker 0.05 % (the orders push example: 0.4 contracts x 0.01 BTC
  * x 60000 as maker pays 0.048 USDT).
  */

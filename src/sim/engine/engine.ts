@@ -20,6 +20,8 @@ import {
   type EngineListener,
   EngineRejection,
   type FillHooks,
+  type IdScheme,
+  SEQUENCE_IDS,
   type OrderState,
   type OrderType,
   type SettleCurrency,
@@ -61,6 +63,8 @@ export interface EngineOptions {
   instruments?: readonly SimInstrument[];
   /** Per-order fill caps (fault injection). */
   fillHooks?: FillHooks;
+  /** Order and trade id scheme of the front-end's venue (default: sequence numbers). */
+  ids?: IdScheme;
 }
 
 export interface PlaceOrderRequest {
@@ -134,9 +138,11 @@ export class SimEngine {
   /** Fill caps from the hooks, in force for the rest of the operation that asked for them (total filled amount). */
   private readonly fillCaps = new Map<string, Decimal>();
   fillHooks: FillHooks | undefined;
+  private readonly ids: IdScheme;
 
   constructor(options: EngineOptions) {
     this.now = options.startTime;
+    this.ids = options.ids ?? SEQUENCE_IDS;
     this.fillHooks = options.fillHooks;
     const index: Record<Currency, Decimal> = {
       BTC: dec(options.initialIndex?.BTC ?? 60000),
@@ -643,21 +649,19 @@ export class SimEngine {
 
   private nextOrderId(inst: SimInstrument): string {
     this.orderSeq += 1;
-    return inst.currency === 'BTC' ? String(this.orderSeq) : `${inst.currency}-${this.orderSeq}`;
+    return this.ids.order(inst, this.orderSeq);
   }
 
   private nextTriggerId(inst: SimInstrument, req: PlaceOrderRequest): string {
     this.triggerSeq += 1;
-    const family = req.type.startsWith('stop') ? 'SL' : 'TP';
-    const trig = req.trigger === 'index_price' ? 'I' : req.trigger === 'last_price' ? 'T' : 'M';
-    return `${inst.currency}-${family}${trig}${req.direction === 'buy' ? 'B' : 'S'}-${this.triggerSeq}`;
+    return this.ids.trigger(inst, { type: req.type, trigger: req.trigger ?? 'mark_price', direction: req.direction }, this.triggerSeq);
   }
 
   private nextTrade(inst: SimInstrument): { tradeId: string; tradeSeq: number } {
     this.tradeSeq += 1;
     const seq = (this.tradeSeqByInstrument.get(inst.name) ?? 0) + 1;
     this.tradeSeqByInstrument.set(inst.name, seq);
-    return { tradeId: inst.currency === 'BTC' ? String(this.tradeSeq) : `${inst.currency}-${this.tradeSeq}`, tradeSeq: seq };
+    return { tradeId: this.ids.trade(inst, this.tradeSeq), tradeSeq: seq };
   }
 
   private mustGet(orderId: string): SimOrder {

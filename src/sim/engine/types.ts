@@ -405,6 +405,22 @@ export type EngineEvent =
 
 export type EngineListener = (events: readonly EngineEvent[]) => void;
 
+/**
+ * How the engine names orders, trigger orders and trades. Each front-end passes its venue's scheme
+ * (Deribit: `deribit/ids.ts`); the default is plain sequence numbers (`algo-N` for trigger orders).
+ */
+export interface IdScheme {
+  order(inst: SimInstrument, seq: number): string;
+  trigger(inst: SimInstrument, order: { readonly type: OrderType; readonly trigger: TriggerType; readonly direction: Direction }, seq: number): string;
+  trade(inst: SimInstrument, seq: number): string;
+}
+
+export const SEQUENCE_IDS: IdScheme = {
+  order: (_inst, seq) => String(seq),
+  trigger: (_inst, _order, seq) => `algo-${seq}`,
+  trade: (_inst, seq) => String(seq),
+};
+
 /** What a fault injector can tell the engine about fills; see `SimFaults.maxFillFor`. */
 export interface FillHooks {
   /** The largest amount this order may fill in its next matching pass; undefined = no cap. */
