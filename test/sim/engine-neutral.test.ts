@@ -146,6 +146,11 @@ describe('linear trading on OKX and Bybit catalogues', () => {
     expect(place(okx, 'BTC-USDT-SWAP', '0.015')).toBe('amount_not_multiple');
     expect(place(okx, 'BTC-USDT-SWAP', '12000.01')).toBe('qty_too_high');
     expect(place(okx, 'BTC-USDT-SWAP', '1', { price: '59000.05' })).toBe('price_wrong_tick');
+    // Reduce-only orders are exempt from the max size: a stop on a large position is never refused for size.
+    okx.placeOrder({ instrumentName: 'BTC-USDT-SWAP', direction: 'buy', amount: dec(12000), type: 'market' }, T0);
+    okx.placeOrder({ instrumentName: 'BTC-USDT-SWAP', direction: 'buy', amount: dec(1), type: 'market' }, T0);
+    const flat = okx.placeOrder({ instrumentName: 'BTC-USDT-SWAP', direction: 'sell', amount: dec(12001), type: 'market', reduceOnly: true }, T0).order;
+    expect([flat.state, flat.filledAmount.toString()]).toEqual(['filled', '12001']);
     const bybit = engine('bybit');
     expect(place(bybit, 'BTCUSDT', '0.0015')).toBe('amount_not_multiple');
     expect(place(bybit, 'BTCUSDT', '0.001', { price: '4000' })).toBe('notional_too_low');

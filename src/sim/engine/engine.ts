@@ -581,10 +581,14 @@ export class SimEngine {
     }
   }
 
-  /** Venue size caps: max market / limit amount, and the minimum notional of orders that can open a position. */
+  /**
+   * Venue size caps on orders that can open a position: max market / limit amount and the minimum
+   * notional. Reduce-only orders are exempt, so a stop or a close of a large position is never refused
+   * for its size (Bybit splits such orders; the simulator fills them whole).
+   */
   private validateSize(inst: SimInstrument, amount: Decimal, marketStyle: boolean, price: Decimal | undefined, reduceOnly: boolean): void {
     const max = marketStyle ? inst.maxMarketAmount : inst.maxLimitAmount;
-    if (max !== undefined && amount.gt(max)) throw new EngineRejection('qty_too_high', 'amount', `maximum is ${max.toString()}`);
+    if (max !== undefined && !reduceOnly && amount.gt(max)) throw new EngineRejection('qty_too_high', 'amount', `maximum is ${max.toString()}`);
     if (inst.minNotional !== undefined && !reduceOnly && inst.kind === 'future') {
       const px = price ?? this.market.mark(inst.name);
       const notional = inst.contractType === 'linear' ? contractQuantity(inst, amount).times(px) : contractQuantity(inst, amount);

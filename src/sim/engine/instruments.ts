@@ -6,7 +6,7 @@
 import { type Decimal, dec } from '../../domain/decimal.js';
 import type { Currency, SettlementPeriod, SimInstrument, TickStep } from './types.js';
 
-/** Expiry of perpetuals on Deribit: 3000-01-01T08:00:00Z. */
+/** Expiry the engine gives perpetuals on every venue (Deribit's value, 3000-01-01T08:00:00Z); front-ends show theirs (OKX `expTime` "", Bybit `deliveryTime` "0"). */
 export const PERPETUAL_EXPIRY_MS = 32503708800000;
 const DAY_MS = 86_400_000;
 const ONE = dec(1);

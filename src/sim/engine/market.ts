@@ -23,7 +23,7 @@ export interface MarketOptions {
   futureSpreadTicks: number;
   /** Options book: ask minus bid as a fraction of the mark. */
   optionSpreadFraction: number;
-  /** Synthetic depth at each price level: futures in contracts, options in multiples of min amount. */
+  /** Synthetic depth at each price level: futures in amount steps (Deribit: contracts), options in multiples of min amount. */
   futureLevelContracts: number;
   optionLevelMinAmounts: number;
   /** min_price / max_price band around the mark for futures. */
