@@ -335,30 +335,32 @@ export type RejectReason =
   /** Fault injection: the venue refused for a reason of its own (maps to a generic venue error). */
   | 'venue_refused';
 
-export const REJECT_REASONS: readonly RejectReason[] = [
-  'instrument_not_found',
-  'instrument_not_open',
-  'invalid_amount',
-  'amount_not_multiple',
-  'qty_too_low',
-  'qty_too_high',
-  'notional_too_low',
-  'invalid_price',
-  'price_wrong_tick',
-  'trigger_price_wrong_tick',
-  'trigger_price_too_high',
-  'trigger_price_too_low',
-  'missing_price',
-  'missing_trigger',
-  'post_only_reject',
-  'reduce_only_would_increase',
-  'not_enough_funds',
-  'order_not_found',
-  'not_open_order',
-  'invalid_edit',
-  'no_position',
-  'venue_refused',
-];
+/** Every RejectReason once (a Record, so a reason added to the type must be listed here too). */
+const REJECT_REASON_SET: Record<RejectReason, true> = {
+  instrument_not_found: true,
+  instrument_not_open: true,
+  invalid_amount: true,
+  amount_not_multiple: true,
+  qty_too_low: true,
+  qty_too_high: true,
+  notional_too_low: true,
+  invalid_price: true,
+  price_wrong_tick: true,
+  trigger_price_wrong_tick: true,
+  trigger_price_too_high: true,
+  trigger_price_too_low: true,
+  missing_price: true,
+  missing_trigger: true,
+  post_only_reject: true,
+  reduce_only_would_increase: true,
+  not_enough_funds: true,
+  order_not_found: true,
+  not_open_order: true,
+  invalid_edit: true,
+  no_position: true,
+  venue_refused: true,
+};
+export const REJECT_REASONS: readonly RejectReason[] = Object.keys(REJECT_REASON_SET) as RejectReason[];
 
 /** True for the refusals of a trigger order whose trigger price is already crossed (it would fire at once). */
 export function wouldTriggerImmediately(reason: RejectReason): boolean {
