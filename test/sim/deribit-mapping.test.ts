@@ -30,8 +30,8 @@ describe('Deribit mapping of neutral engine values', () => {
   });
 
   it('reports the cancel reasons Deribit has and leaves the others out, as before the engine went neutral', () => {
-    const reasons: CancelReason[] = ['user_request', 'disconnect', 'reduce_only', 'settlement', 'unfilled_remainder', 'expired', 'oco_sibling', 'position_closed'];
-    expect(reasons.map(cancelReasonToWire)).toEqual(['user_request', 'cancel_on_disconnect', 'reduce_only', 'settlement', undefined, undefined, undefined, undefined]);
+    const reasons: CancelReason[] = ['user_request', 'disconnect', 'reduce_only', 'settlement', 'unfilled_remainder', 'expired', 'oco_sibling', 'position_closed', 'post_only'];
+    expect(reasons.map(cancelReasonToWire)).toEqual(['user_request', 'cancel_on_disconnect', 'reduce_only', 'settlement', undefined, undefined, undefined, undefined, undefined]);
     expect(rejectReasonToWire('reduce_only_would_increase')).toBe('reduce_direction');
   });
 });

@@ -215,6 +215,20 @@ describe('neutral states and conditional orders', () => {
     expect(e.getOrder(manual.orderId)?.state).toBe('open');
   });
 
+  it('cancels a post-only order that would take when asked to (OKX, Bybit), instead of re-pricing it (Deribit)', () => {
+    const e = engine('bybit');
+    const req = { instrumentName: 'BTCUSDT', direction: 'buy' as const, amount: dec('0.01'), type: 'limit' as const, postOnly: true };
+    // Book: bid 60000, ask 60000.1.
+    const taking = e.placeOrder({ ...req, price: dec('60000.1'), cancelPostOnly: true }, T0);
+    expect(taking.trades).toEqual([]);
+    expect(taking.order).toMatchObject({ state: 'cancelled', cancelReason: 'post_only' });
+    expect(e.openOrders()).toEqual([]);
+    const resting = e.placeOrder({ ...req, price: dec(60000), cancelPostOnly: true }, T0).order;
+    expect(resting.state).toBe('open');
+    const repriced = e.placeOrder({ ...req, price: dec('60000.1') }, T0).order;
+    expect([repriced.state, repriced.price?.toString()]).toEqual(['open', '60000']);
+  });
+
   it('reports partially filled working orders and emits a USDT portfolio event', () => {
     const e = new SimEngine({
       startTime: T0,

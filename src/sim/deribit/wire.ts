@@ -43,6 +43,7 @@ export function cancelReasonToWire(reason: CancelReason): string | undefined {
     case 'expired':
     case 'oco_sibling':
     case 'position_closed':
+    case 'post_only':
       return undefined;
   }
 }

@@ -87,6 +87,8 @@ export interface PlaceOrderRequest {
   ocoGroup?: string;
   /** Cancel this order when the instrument's position goes flat (OKX `cxlOnClosePos`, Bybit TP/SL). */
   cancelOnPositionClose?: boolean;
+  /** A post-only order that would take is accepted and cancelled (reason post_only) rather than re-priced; `rejectPostOnly` wins. */
+  cancelPostOnly?: boolean;
 }
 
 export interface EditOrderRequest {
@@ -382,6 +384,7 @@ export class SimEngine {
         ...(req.origin !== undefined ? { origin: req.origin } : {}),
         ...(tif === 'good_til_day' ? { expiresAt: next0800(now) } : {}),
         ...(req.cancelOnPositionClose === true ? { cancelOnPositionClose: true } : {}),
+        ...(req.cancelPostOnly === true ? { cancelPostOnly: true } : {}),
       };
       if (trigger) {
         order.trigger = req.trigger ?? 'mark_price';
@@ -396,6 +399,10 @@ export class SimEngine {
       }
       if (order.postOnly && order.orderType === 'limit' && tif === 'good_til_cancelled') this.applyPostOnly(inst, order);
       this.orders.set(order.orderId, order);
+      if (order.state === 'cancelled') {
+        this.emitOrder(order);
+        return { order: { ...order }, trades: [] };
+      }
       const trades = this.activate(inst, order);
       // A fill moves the last price, which can fire last_price triggers; the book itself follows the mark.
       if (trades.length > 0) this.runPasses();
@@ -435,8 +442,10 @@ export class SimEngine {
           this.finish(order, 'filled');
         } else {
           if (order.postOnly) this.applyPostOnly(inst, order);
-          trades = this.take(inst, order, 'T');
-          this.settleAfterTake(order);
+          if (isResting(order.state)) {
+            trades = this.take(inst, order, 'T');
+            this.settleAfterTake(order);
+          }
         }
       }
       this.emitExecution(inst, order, trades);
@@ -644,6 +653,10 @@ export class SimEngine {
     const crosses = order.direction === 'buy' ? top.ask !== undefined && order.price.gte(top.ask) : top.bid !== undefined && order.price.lte(top.bid);
     if (!crosses) return;
     if (order.rejectPostOnly) throw new EngineRejection('post_only_reject', 'post_only', 'post_only_reject');
+    if (order.cancelPostOnly === true) {
+      this.finish(order, 'cancelled', 'post_only');
+      return;
+    }
     // Re-price one tick inside the spread, so the order rests as a maker.
     if (order.direction === 'buy' && top.ask !== undefined) order.price = top.ask.minus(inst.tickSize);
     if (order.direction === 'sell' && top.bid !== undefined) order.price = top.bid.plus(inst.tickSize);

@@ -107,7 +107,9 @@ export type CancelReason =
   /** The other leg of its OCO group triggered. */
   | 'oco_sibling'
   /** Tied to the position (OKX cxlOnClosePos, Bybit TP/SL): the position went flat. */
-  | 'position_closed';
+  | 'position_closed'
+  /** A post-only order that would have taken liquidity (OKX cancelSource 31, Bybit PostOnly). */
+  | 'post_only';
 /** Working states: the order is live on the book or waiting for its trigger. */
 export function isWorkingState(s: OrderState): boolean {
   return s === 'open' || s === 'partially_filled' || s === 'untriggered';
@@ -156,6 +158,8 @@ export interface SimOrder {
   ocoGroup?: string;
   /** Cancelled when the position in the instrument goes flat (OKX `cxlOnClosePos`, Bybit TP/SL). */
   cancelOnPositionClose?: boolean;
+  /** Post-only that would take: accepted, then cancelled (OKX, Bybit) instead of re-priced (Deribit) or refused (`rejectPostOnly`). */
+  cancelPostOnly?: boolean;
   creationTimestamp: number;
   lastUpdateTimestamp: number;
   replaced: boolean;
