@@ -10,7 +10,7 @@ import { dec } from '../../src/domain/decimal.js';
 import type { OrderType, Side } from '../../src/domain/order.js';
 import type { Venue } from '../../src/domain/ports.js';
 import type { SimEngine } from '../../src/sim/engine/index.js';
-import type { SimFaults, VenueErrorSpec } from '../../src/sim/faults.js';
+import type { NeutralRejection, SimFaults } from '../../src/sim/faults.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
 import { type DeribitHarness, startDeribitHarness } from '../support/deribit-harness.js';
 import { waitFor } from '../support/wait.js';
@@ -115,7 +115,8 @@ function engineKnobs(engine: SimEngine, faults: SimFaults, now: () => number) {
   };
 }
 
-const WOULD_TRIGGER: VenueErrorSpec = { code: 10034, message: 'trigger_price_too_high' };
+// Neutral: each venue answers with its own code (Deribit 10034, the memory venue the reason itself).
+const WOULD_TRIGGER: NeutralRejection = { reason: 'trigger_price_too_high' };
 
 /** The in-memory venue on the simulator's engine (no sockets). */
 export const memoryVenueFactory: ScenarioVenueFactory = {

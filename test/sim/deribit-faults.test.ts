@@ -77,6 +77,18 @@ describe('fault injection', () => {
     expect((await c.call('private/sell', stop)).error).toBeUndefined();
   });
 
+  it('answers a neutral rejection with Deribit’s own code for that reason', async () => {
+    sim = await startTestSim();
+    const c = await login(sim);
+    await c.result('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'market' });
+    sim.faults.rejectNextOrders(1, { type: 'stop_market' }, { reason: 'trigger_price_too_high' });
+    sim.faults.rejectNextOrders(1, { type: 'stop_market' }, { reason: 'venue_refused', message: 'busy' });
+    const stop = { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'stop_market', trigger: 'mark_price', trigger_price: 50000, reduce_only: true };
+    expect((await c.call('private/sell', stop)).error).toMatchObject({ code: 10034, message: 'trigger_price_too_high' });
+    expect((await c.call('private/sell', stop)).error).toMatchObject({ code: 10001, message: 'error' });
+    expect((await c.call('private/sell', stop)).error).toBeUndefined();
+  });
+
   it('answers the next requests with 10028 too_many_requests', async () => {
     sim = await startTestSim();
     const c = await login(sim);

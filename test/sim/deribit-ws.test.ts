@@ -286,6 +286,6 @@ describe('orders over WebSocket', () => {
       const o = s.engine.getOrder(String(placed.order['order_id']));
       return o?.state === 'cancelled' ? o : undefined;
     });
-    expect(order.cancelReason).toBe('cancel_on_disconnect');
+    expect(order.cancelReason).toBe('disconnect');
   });
 });
