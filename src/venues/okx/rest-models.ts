@@ -6,10 +6,16 @@
  */
 import { z } from 'zod';
 
-/** An optional string field: absent → `""`. */
-const s = z.string().default('');
+/** An optional string field: absent or `null` → `""` (OKX's own "not set"). */
+const s = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? '');
 /** Booleans come back as `"true"`/`"false"` strings in most responses, as real booleans in a few. */
-const boolish = z.union([z.boolean(), z.enum(['true', 'false', ''])]).default('');
+const boolish = z
+  .union([z.boolean(), z.enum(['true', 'false', ''])])
+  .nullish()
+  .transform((v) => v ?? '');
 
 /** True for `true` and `"true"`. */
 export function boolFromWire(value: boolean | 'true' | 'false' | ''): boolean {
@@ -193,7 +199,10 @@ export const OkxAlgoOrderSchema = z.object({
   triggerTime: s,
   failCode: s,
   ordId: s,
-  ordIdList: z.array(z.string()).default([]),
+  ordIdList: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
   tag: s,
   cTime: s,
   uTime: s,

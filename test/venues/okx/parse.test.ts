@@ -172,6 +172,15 @@ describe('okx orders', () => {
     expect(spawned?.order.reduceOnly).toBe(true);
   });
 
+  it('tolerates null where OKX normally sends "" (optional strings, booleans, lists)', () => {
+    const { updates, errors } = parseOrdersPush([swapOrder({ clOrdId: null, reqId: null, reduceOnly: null, cancelSource: null })], RECEIVED);
+    expect(errors).toEqual([]);
+    expect(updates[0]?.order.clientId).toBeUndefined();
+    expect(updates[0]?.order.reduceOnly).toBe(false);
+    const algo = parseAlgoOrder(validate(OkxAlgoOrderSchema, { instId: 'BTC-USDT-SWAP', algoId: '1', ordType: 'conditional', side: 'sell', state: 'live', slTriggerPx: '1', ordIdList: null }, 'a'), RECEIVED);
+    expect(algo.spawnedOrderIds).toEqual([]);
+  });
+
   it('one bad item is named; the others in the push still come through', () => {
     const { updates, errors } = parseOrdersPush([swapOrder({ accFillSz: 'x' }), swapOrder({ state: 'weird' }), { instId: 'X' }, swapOrder({ ordId: '2' })], RECEIVED);
     expect(updates.map((u) => u.order.venueOrderId)).toEqual(['2']);
