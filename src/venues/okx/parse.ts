@@ -208,6 +208,12 @@ export function parseInstrument(wire: OkxInstrument, path = 'instrument'): OkxIn
     const ctMult = wire.ctMult === '' ? Decimal.from(1) : decimalAt(wire.ctMult, `${path}.ctMult`);
     contractSize = ctVal.times(ctMult);
     if (!contractSize.isPositive()) throw new OkxParseError(`${path}.ctVal`, 'contract value must be positive');
+    // The sizing helpers assume: inverse swaps/futures are worth ctVal USD (the quote), linear
+    // contracts and options ctVal of the base coin. A record that says otherwise is not traded.
+    const expectedCcy = inverse && kind !== 'option' ? quote : base;
+    if (wire.ctValCcy !== '' && wire.ctValCcy !== expectedCcy) {
+      throw new OkxParseError(`${path}.ctValCcy`, `contract value is in ${wire.ctValCcy}, expected ${expectedCcy} for a ${inverse ? 'coin-margined' : 'linear'} ${kind}`);
+    }
   }
 
   let instrument: Instrument = {

@@ -1,8 +1,8 @@
 /**
  * OKX sizing (spec 10), exact Decimal only: contracts ↔ coin conversion through `ctVal × ctMult`,
  * rounding to `lotSz`/`tickSz` with the `minSz` check. SWAP/FUTURES/OPTION sizes are contracts;
- * SPOT sizes are base coin. Linear contracts are worth `contractSize` base coin; inverse ones
- * `contractSize` USD, so their coin value needs a price.
+ * SPOT sizes are base coin. Linear contracts (and options) are worth `contractSize` base coin;
+ * inverse swaps/futures `contractSize` USD, so their coin value needs a price.
  */
 import { Decimal } from '../../domain/decimal.js';
 import type { Instrument } from '../../domain/instrument.js';
@@ -13,6 +13,15 @@ import { OkxRequestError } from './errors.js';
 const DIV_SCALE = 18;
 
 /**
+ * True when one contract is worth `contractSize` of the quote currency (USD): inverse swaps and
+ * futures (`ctValCcy` USD). Linear contracts and options are worth `contractSize` of the base coin
+ * (`parseInstrument` checks `ctValCcy` against this rule and skips records that break it).
+ */
+export function isQuoteValued(instrument: Instrument): boolean {
+  return instrument.sizeUnit === 'contracts' && instrument.inverse && instrument.kind !== 'option';
+}
+
+/**
  * Base-coin quantity of `size` in the instrument's unit. Linear contracts: `size × contractSize`
  * (BTC-USDT-SWAP: 3 contracts × 0.01 = 0.03 BTC). Inverse contracts: `size × contractSize / price`
  * (BTC-USD-SWAP: 2 × 100 USD / 50000 = 0.004 BTC; needs a positive `price`). Spot: unchanged.
@@ -20,7 +29,7 @@ const DIV_SCALE = 18;
 export function contractsToBase(instrument: Instrument, size: Decimal, price?: Decimal): Decimal {
   if (instrument.sizeUnit !== 'contracts') return size;
   const value = size.times(instrument.contractSize);
-  if (!instrument.inverse) return value;
+  if (!isQuoteValued(instrument)) return value;
   if (price === undefined || !price.isPositive()) {
     throw new OkxRequestError('price', `converting ${instrument.symbol} contracts to coin needs a positive price (inverse contract worth ${instrument.contractSize.toString()} USD)`);
   }
@@ -34,7 +43,7 @@ export function contractsToBase(instrument: Instrument, size: Decimal, price?: D
 export function baseToContracts(instrument: Instrument, baseQty: Decimal, price?: Decimal, mode: 'floor' | 'ceil' | 'half-up' = 'floor'): Decimal {
   if (instrument.sizeUnit !== 'contracts') return baseQty.roundToStep(instrument.lotSize, mode);
   let contracts: Decimal;
-  if (instrument.inverse) {
+  if (isQuoteValued(instrument)) {
     if (price === undefined || !price.isPositive()) {
       throw new OkxRequestError('price', `converting coin to ${instrument.symbol} contracts needs a positive price`);
     }
@@ -47,7 +56,7 @@ export function baseToContracts(instrument: Instrument, baseQty: Decimal, price?
 
 /** Quote-currency notional of `size` at `price`: linear `size × contractSize × price`, inverse `size × contractSize` (USD), spot `size × price`. */
 export function notionalOf(instrument: Instrument, size: Decimal, price: Decimal): Decimal {
-  if (instrument.sizeUnit === 'contracts' && instrument.inverse) return size.times(instrument.contractSize);
+  if (isQuoteValued(instrument)) return size.times(instrument.contractSize);
   return contractsToBase(instrument, size, price).times(price);
 }
 

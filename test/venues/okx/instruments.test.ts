@@ -128,6 +128,37 @@ describe('okx contracts ↔ coin (exact)', () => {
   });
 });
 
+describe('okx instrument value currency', () => {
+  const records = okxFixtureData('http_get_public_instruments_swap_capture.json') as Record<string, unknown>[];
+  it('an option is valued in its coin even though it settles in it', () => {
+    const option = {
+      ...records[0],
+      instType: 'OPTION',
+      instId: 'BTC-USD-250328-60000-C',
+      ctType: '',
+      ctVal: '0.01',
+      ctValCcy: 'BTC',
+      lotSz: '1',
+      minSz: '1',
+      tickSz: '0.0005',
+      expTime: '1743148800000',
+      optType: 'C',
+      stk: '60000',
+    };
+    const { instruments, skipped } = parseInstruments([option]);
+    expect(skipped).toEqual([]);
+    const o = instruments[0]?.instrument as Instrument;
+    expect(o).toMatchObject({ kind: 'option', inverse: true, optionType: 'call', expiryMs: 1743148800000 });
+    expect(o.strike?.toString()).toBe('60000');
+    expect(contractsToBase(o, d('3')).toString()).toBe('0.03');
+  });
+
+  it('a record whose ctValCcy breaks the sizing rule is skipped, not mis-sized', () => {
+    const { skipped } = parseInstruments([{ ...records[2], ctValCcy: 'USDT' }]);
+    expect(skipped[0]?.reason).toMatch(/ctValCcy: contract value is in USDT, expected BTC/);
+  });
+});
+
 describe('okx rounding to lot and tick', () => {
   it('rounds sizes down to the lot and enforces minSz', () => {
     expect(roundContracts(BTC, d('1.239')).toString()).toBe('1.23');
