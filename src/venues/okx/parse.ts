@@ -17,6 +17,7 @@ import {
   instrumentKindFromVenue,
   isAlgoSpawned,
   isOneOf,
+  isTerminalOrderState,
   isTradableState,
   liquidityFromVenue,
   OKX_ORDER_STATES,
@@ -460,6 +461,20 @@ export function parseOrdersPush(
     }
   });
   return { updates, errors };
+}
+
+/**
+ * The keys by which the docs say repeated `orders` pushes are recognised (the same message may
+ * arrive more than once): a fill once per instrument and `tradeId`; a terminal state
+ * (filled / canceled / mmp_canceled) once per `ordId`; an amend result once per `reqId`. The
+ * adapter keeps a bounded set of seen keys; a key it has seen means "already processed".
+ */
+export function orderDedupKeys(update: OkxOrderUpdate): { readonly fill?: string; readonly terminal?: string; readonly amend?: string } {
+  let keys: { fill?: string; terminal?: string; amend?: string } = {};
+  if (update.fill !== undefined) keys = { ...keys, fill: `fill:${update.order.symbol}:${update.fill.tradeId}` };
+  if (isTerminalOrderState(update.state)) keys = { ...keys, terminal: `terminal:${update.order.venueOrderId}:${update.state}` };
+  if (update.reqId !== undefined && update.amendResult !== undefined) keys = { ...keys, amend: `amend:${update.reqId}` };
+  return keys;
 }
 
 /** Translates a `trade/fills` record. `fee` is negated (OKX: negative = charged; domain: positive = paid); `tsMs` = `fillTime`, else `ts`. */

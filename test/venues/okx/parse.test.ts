@@ -10,6 +10,7 @@ import {
   OkxFillSchema,
   OkxOrderSchema,
   OkxPositionSchema,
+  orderDedupKeys,
   parseAccountBalance,
   parseAccountConfigReply,
   parseAlgoAcks,
@@ -179,6 +180,15 @@ describe('okx orders', () => {
     expect(updates[0]?.order.reduceOnly).toBe(false);
     const algo = parseAlgoOrder(validate(OkxAlgoOrderSchema, { instId: 'BTC-USDT-SWAP', algoId: '1', ordType: 'conditional', side: 'sell', state: 'live', slTriggerPx: '1', ordIdList: null }, 'a'), RECEIVED);
     expect(algo.spawnedOrderIds).toEqual([]);
+  });
+
+  it('names the dedup keys of the docs: fill per instrument + tradeId, terminal per ordId, amend per reqId', () => {
+    const partial = parseOrdersPush([swapOrder()], RECEIVED).updates[0];
+    expect(partial && orderDedupKeys(partial)).toEqual({ fill: 'fill:BTC-USDT-SWAP:987654' });
+    const done = parseOrdersPush([swapOrder({ state: 'filled', accFillSz: '1', tradeId: '987655', fillSz: '0.6' })], RECEIVED).updates[0];
+    expect(done && orderDedupKeys(done)).toEqual({ fill: 'fill:BTC-USDT-SWAP:987655', terminal: 'terminal:1837000000000000001:filled' });
+    const amended = parseOrdersPush([swapOrder({ tradeId: '', reqId: 'r1', amendResult: '0' })], RECEIVED).updates[0];
+    expect(amended && orderDedupKeys(amended)).toEqual({ amend: 'amend:r1' });
   });
 
   it('one bad item is named; the others in the push still come through', () => {
