@@ -35,14 +35,10 @@ import {
 import { OKX_VENUE_ID, OkxApiError, OkxParseError } from './errors.js';
 import {
   boolFromWire,
-  OkxAccountBalanceSchema,
   OkxAccountConfigSchema,
   OkxAlgoAckSchema,
-  OkxAlgoOrderSchema,
-  OkxBalanceAndPositionSchema,
   OkxCancelAllAfterAckSchema,
   OkxClosePositionAckSchema,
-  OkxFillSchema,
   OkxInstrumentSchema,
   OkxOrderAckSchema,
   OkxOrderSchema,
@@ -917,16 +913,6 @@ export function parseList<S extends z.ZodType, R>(
   return { items, errors };
 }
 
-/** Schemas re-exported for `parseList` callers. */
-export {
-  OkxAccountBalanceSchema,
-  OkxAlgoOrderSchema,
-  OkxBalanceAndPositionSchema,
-  OkxFillSchema,
-  OkxInstrumentSchema,
-  OkxOrderSchema,
-  OkxPositionSchema,
-};
 
 /** Turns a WS `event:"error"` frame into the OkxApiError it stands for (`60011` before login, `64001` wrong URL…). */
 export function wsErrorToApiError(frame: { readonly code: string; readonly msg: string; readonly id?: string }): OkxApiError {

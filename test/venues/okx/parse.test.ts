@@ -1,15 +1,9 @@
 /** OKX parsers on every push and REST fixture: tickers (lazy), mark price, orders (+ fill), algo orders, positions, balance, fills, config, instruments, time, acks and sCode failures. */
 import { describe, expect, it } from 'vitest';
-import { Decimal } from '../../../src/domain/decimal.js';
 import { LazyTicker } from '../../../src/venues/shared/lazy-ticker.js';
 import { classify, errorFamily, isAuthError, OkxApiError, OkxParseError } from '../../../src/venues/okx/errors.js';
 import {
   expectOk,
-  OkxAccountBalanceSchema,
-  OkxAlgoOrderSchema,
-  OkxFillSchema,
-  OkxOrderSchema,
-  OkxPositionSchema,
   orderDedupKeys,
   parseAccountBalance,
   parseAccountConfigReply,
@@ -34,12 +28,18 @@ import {
   singleOrderAck,
   validate,
 } from '../../../src/venues/okx/parse.js';
-import { OkxBalanceAndPositionSchema } from '../../../src/venues/okx/rest-models.js';
+import {
+  OkxAccountBalanceSchema,
+  OkxAlgoOrderSchema,
+  OkxBalanceAndPositionSchema,
+  OkxFillSchema,
+  OkxOrderSchema,
+  OkxPositionSchema,
+} from '../../../src/venues/okx/rest-models.js';
 import { classifyText } from '../../../src/venues/okx/ws-messages.js';
 import { okxFixture, okxFixtureData } from './okx-fixtures.js';
 
 const RECEIVED = 1_800_000_000_000;
-const d = (v: string): Decimal => Decimal.from(v);
 
 function reply(name: string): ReturnType<typeof readRestEnvelope> {
   return readRestEnvelope(okxFixture(name));
