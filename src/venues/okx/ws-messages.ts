@@ -262,5 +262,31 @@ export function subscriptionFrame(op: 'subscribe' | 'unsubscribe', id: string, a
   return { id, op, args };
 }
 
+/** The public args for one instrument's market data: `tickers` (bid/ask/last) and `mark-price`. */
+export function marketDataArgs(instId: string): readonly OkxChannelArg[] {
+  return [
+    { channel: 'tickers', instId },
+    { channel: 'mark-price', instId },
+  ];
+}
+
+/**
+ * The private-socket args this daemon needs: `orders` (no snapshot: reconcile over REST after
+ * subscribing), `positions` (event-driven only: `updateInterval` `"0"`, sent as a JSON string inside
+ * the JSON) and `balance_and_position`. `instType` defaults to `SWAP` for orders, `ANY` for positions.
+ */
+export function privateChannelArgs(ordersInstType = 'SWAP', positionsInstType = 'ANY'): readonly OkxChannelArg[] {
+  return [
+    { channel: 'orders', instType: ordersInstType },
+    { channel: 'positions', instType: positionsInstType, extraParams: JSON.stringify({ updateInterval: '0' }) },
+    { channel: 'balance_and_position' },
+  ];
+}
+
+/** The business-socket args: `orders-algo` (stops and take-profits; no snapshot). */
+export function businessChannelArgs(instType = 'ANY'): readonly OkxChannelArg[] {
+  return [{ channel: 'orders-algo', instType }];
+}
+
 /** The keepalive text frame (not JSON, not an RFC 6455 ping). */
 export const PING_TEXT = 'ping';

@@ -1,12 +1,15 @@
 /** OKX WS frame classification on every ws_* fixture, the text pong, and malformed / truncated frames (named, counted, never thrown). */
 import { describe, expect, it } from 'vitest';
 import {
+  businessChannelArgs,
   channelKey,
   channelNeedsLogin,
   classifyFrame,
   classifyText,
   isPongText,
+  marketDataArgs,
   newMalformedCounts,
+  privateChannelArgs,
   socketForChannel,
   subscriptionFrame,
   type OkxInboundFrame,
@@ -24,6 +27,10 @@ describe('okx classifyText / classifyFrame on the fixtures', () => {
     expect(fromFixture('ws_login_ok.json')).toEqual({ kind: 'login', ok: true, code: '0', msg: '', connId: 'a4d3ae55' });
     expect(fromFixture('ws_login_ok_capture.json')).toEqual({ kind: 'login', ok: true, code: '0', msg: '', connId: 'f832919c' });
     expect(fromFixture('ws_login_ok_capture_no_connid.json')).toEqual({ kind: 'login', ok: true, code: '0', msg: '' });
+  });
+
+  it('a login event with a non-zero code is a failed login', () => {
+    expect(classifyText('{"event":"login","code":"60009","msg":"Login failed."}')).toEqual({ kind: 'login', ok: false, code: '60009', msg: 'Login failed.' });
   });
 
   it('login failures are error events', () => {
@@ -170,6 +177,16 @@ describe('okx channels and subscription frames', () => {
     expect(socketForChannel('candle1m')).toBe('business');
     expect(channelNeedsLogin('orders-algo')).toBe(true);
     expect(channelNeedsLogin('tickers')).toBe(false);
+  });
+
+  it('has the args the daemon subscribes, each on the right socket', () => {
+    expect(marketDataArgs('BTC-USDT-SWAP').map((a) => socketForChannel(a.channel))).toEqual(['public', 'public']);
+    const priv = privateChannelArgs();
+    expect(priv.map((a) => socketForChannel(a.channel))).toEqual(['private', 'private', 'private']);
+    expect(JSON.stringify(subscriptionFrame('subscribe', 'p1', priv))).toBe(
+      '{"id":"p1","op":"subscribe","args":[{"channel":"orders","instType":"SWAP"},{"channel":"positions","instType":"ANY","extraParams":"{\\"updateInterval\\":\\"0\\"}"},{"channel":"balance_and_position"}]}',
+    );
+    expect(businessChannelArgs()).toEqual([{ channel: 'orders-algo', instType: 'ANY' }]);
   });
 
   it('builds subscribe frames with an id and keys args stably', () => {
