@@ -1,8 +1,9 @@
-/** Every OKX fixture in ../shared/venues/fixtures/okx/ parses as JSON and is used by a parser test in this folder. */
+/** Every OKX fixture in ../shared/venues/fixtures/okx/ (read through the one loader) parses as JSON and is used by a parser test in this folder. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { OKX_FIXTURES_DIR, okxFixtureNames, okxFixtureText } from './okx-fixtures.js';
+import { fixtureDir } from '../../support/load-fixture.js';
+import { okxFixtureNames, okxFixtureText } from './okx-fixtures.js';
 
 const testDir = fileURLToPath(new URL('./', import.meta.url));
 const testSources = readdirSync(testDir)
@@ -14,7 +15,7 @@ const fixtures = okxFixtureNames();
 describe('okx fixtures', () => {
   it('are all present, with their README', () => {
     expect(fixtures.length).toBe(44);
-    expect(readdirSync(OKX_FIXTURES_DIR)).toContain('README.md');
+    expect(readdirSync(fixtureDir('okx'))).toContain('README.md');
   });
 
   it.each(fixtures)('%s is JSON and used by a parser test', (name) => {

@@ -1,30 +1,24 @@
-/** Loads the OKX payloads from ../shared/venues/fixtures/okx/ beside the repository (CI has ../shared beside the clone). */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/** OKX shorthands over the one fixture loader (test/support/load-fixture.ts), which reads ../shared/venues/fixtures/okx/. */
+import { fixtureNames, loadFixture, loadFixtureObject, loadFixtureText } from '../../support/load-fixture.js';
 
-/** The fixture folder: `<repo>/../shared/venues/fixtures/okx/`; `OKX_FIXTURES_DIR` overrides it. */
-export const OKX_FIXTURES_DIR = process.env.OKX_FIXTURES_DIR ?? fileURLToPath(new URL('../../../../shared/venues/fixtures/okx/', import.meta.url));
-
-/** The names of every `.json` fixture, sorted. */
+/** The names of every `.json` OKX fixture, sorted. */
 export function okxFixtureNames(): string[] {
-  return readdirSync(OKX_FIXTURES_DIR)
-    .filter((name) => name.endsWith('.json'))
-    .sort();
+  return fixtureNames('okx').filter((name) => name.endsWith('.json'));
 }
 
-/** The raw text of one fixture (captures are byte-exact one-liners). */
+/** The raw text of one OKX fixture (captures are byte-exact one-liners). */
 export function okxFixtureText(name: string): string {
-  return readFileSync(`${OKX_FIXTURES_DIR}${name}`, 'utf8');
+  return loadFixtureText('okx', name);
 }
 
-/** One fixture, JSON-parsed. */
+/** One OKX fixture, JSON-parsed. */
 export function okxFixture(name: string): unknown {
-  return JSON.parse(okxFixtureText(name)) as unknown;
+  return loadFixture('okx', name);
 }
 
-/** The `data` array of a push or reply fixture. */
+/** The `data` array of an OKX push or reply fixture. */
 export function okxFixtureData(name: string): unknown[] {
-  const parsed = okxFixture(name) as { data?: unknown };
-  if (!Array.isArray(parsed.data)) throw new Error(`${name} has no data array`);
-  return parsed.data as unknown[];
+  const data = loadFixtureObject('okx', name).data;
+  if (!Array.isArray(data)) throw new Error(`okx fixture ${name} has no data array`);
+  return data as unknown[];
 }
