@@ -343,6 +343,57 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' })).toHaveLength(1); // never re-placed
     });
 
+    it('a pass restores every missing stop before it looks up or re-places the take-profit of another trade', async () => {
+      const { fx, intent } = await venue();
+      const s = await services(fx);
+      const first = await s.orders.openTrade(intent());
+      if (first.status !== 'accepted') throw new Error('first entry not accepted');
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'first trade protected' });
+      const second = await s.orders.openTrade(intent());
+      if (second.status !== 'accepted') throw new Error('second entry not accepted');
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 4, { message: 'second trade protected' });
+      const firstTarget = `vd1${first.tradeId}T1`;
+      const secondStop = `vd1${second.tradeId}S1`;
+      // Every look-up and order the daemon sends from here on, in order.
+      const calls: string[] = [];
+      const v = fx.venue;
+      const realGetOrder = v.getOrder.bind(v);
+      const realSubmit = v.submitOrder.bind(v);
+      const patched = v as unknown as { getOrder: typeof v.getOrder; submitOrder: typeof v.submitOrder };
+      patched.getOrder = (ref) => {
+        calls.push(`get ${ref.clientId ?? ref.venueOrderId ?? '?'}`);
+        return realGetOrder(ref);
+      };
+      patched.submitOrder = (request) => {
+        calls.push(`submit ${request.clientId}`);
+        return realSubmit(request);
+      };
+
+      // While the session is down, the older trade loses its take-profit and the newer one its
+      // stop (the pushes are lost): the reconnect pass finds both.
+      await fx.whileDisconnected(() => {
+        fx.cancelOnVenue(s.store.getLeg(firstTarget)?.venueOrderId ?? '');
+        fx.cancelOnVenue(s.store.getLeg(secondStop)?.venueOrderId ?? '');
+      });
+      const newStop = `vd1${second.tradeId}S2`;
+      const newTarget = `vd1${first.tradeId}T2`;
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).filter((o) => o.clientId === newStop || o.clientId === newTarget).length === 2, {
+        timeoutMs: 5_000,
+        message: 'stop and take-profit both re-placed',
+      });
+      patched.getOrder = realGetOrder;
+      patched.submitOrder = realSubmit;
+
+      const stopAt = calls.indexOf(`submit ${newStop}`);
+      expect(stopAt).toBeGreaterThanOrEqual(0);
+      // The stop went out before the other trade's take-profit was even looked up, let alone re-placed.
+      expect(calls.indexOf(`get ${firstTarget}`)).toBeGreaterThan(stopAt);
+      expect(calls.indexOf(`submit ${newTarget}`)).toBeGreaterThan(stopAt);
+      expect(fx.positionSize(SYMBOL).toString()).toBe('2000');
+      expect(s.store.getLeg(newStop)?.state).toBe('untriggered');
+      expect(s.store.getLeg(newTarget)?.state).toBe('untriggered');
+    });
+
     it('a take-profit already through the market is refused once and not re-placed on every pass; it goes back once the mark is on its side again', async () => {
       const { fx, intent } = await venue();
       const s = await services(fx);
