@@ -388,7 +388,9 @@ export class DeribitVenue implements Venue {
     const axis = MATCHING_ENGINE.has(method) ? 'matching' : 'nonMatching';
     await this.limiter.acquire({ [axis]: 1 }, priority);
     try {
-      return await this.ws.call(method, params);
+      // Protective requests get a shorter deadline: a swallowed stop answer is looked up sooner.
+      const { requestTimeoutMs, protectiveRequestTimeoutMs } = this.deps.config;
+      return await this.ws.call(method, params, priority === 'protective' ? { timeoutMs: Math.min(requestTimeoutMs, protectiveRequestTimeoutMs) } : {});
     } catch (err) {
       // 10028: that pool (matching engine or not) is empty on the venue. Entries wait a while;
       // protective requests only for one request's refill. Other "back off" errors (settlement,
