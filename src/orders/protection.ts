@@ -41,6 +41,8 @@ interface PlaceResult {
   readonly placed: boolean;
   /** The venue said the stop would trigger at once. */
   readonly immediate: boolean;
+  /** The venue refused a stop and said the same request will not succeed again: no more attempts. */
+  readonly refusedForGood?: boolean;
   readonly lastError: string;
 }
 
@@ -210,7 +212,9 @@ export class Protection {
     if (result.placed) return true;
     const reason = result.immediate
       ? `the venue says the stop would trigger at once (${result.lastError})`
-      : `the stop could not be placed after ${config.stopRetryAttempts} attempts (last: ${result.lastError})`;
+      : result.refusedForGood
+        ? `the venue refused the stop and says retrying will not help (${result.lastError})`
+        : `the stop could not be placed after ${config.stopRetryAttempts} attempts (last: ${result.lastError})`;
     await this.emergencyCloseLocked(trade.id, reason);
     return false;
   }
@@ -276,6 +280,14 @@ export class Protection {
         // A stop through the market means an emergency close; a take-profit through it waits (see TakeProfitRefusal).
         if (isImmediateTriggerRejection(outcome)) {
           return { placed: false, immediate: true, lastError };
+        }
+        // A stop refused for a reason that does not pass (the venue says retrying will not help):
+        // sending it twice more only spends the order budget other naked positions need, while
+        // this one stays naked. Close it now instead.
+        if (kind === 'stop_loss' && !outcome.retryable && attempt < attempts) {
+          store.appendAudit(audit('stop_loss_refused_for_good', trade, { clientId, attempt, lastError, decided: 'no more attempts: close the position at market' }));
+          store.updateLeg(clientId, { state: 'rejected' }, clock.now(), audit('stop_loss_failed', trade, { clientId, attempts: attempt, lastError, decided: 'close the position at market' }));
+          return { placed: false, immediate: false, refusedForGood: true, lastError };
         }
       } else {
         lastUnknown = true;

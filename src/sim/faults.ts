@@ -14,6 +14,11 @@ export interface VenueErrorSpec {
   code: number;
   message: string;
   data?: unknown;
+  /**
+   * For the in-memory venue, which has no code table: its refusal says a retry may succeed
+   * (default false). Venue front-ends classify by their own codes and ignore it.
+   */
+  retryable?: boolean;
 }
 
 /**

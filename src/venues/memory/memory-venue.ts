@@ -223,7 +223,7 @@ export class MemoryVenue implements Venue {
     });
     if (rejection) {
       // A neutral fault answers like an engine refusal; a venue-specific one carries its code as-is.
-      if (!isNeutralRejection(rejection)) return { status: 'rejected', code: String(rejection.code), reason: rejection.message, retryable: false };
+      if (!isNeutralRejection(rejection)) return { status: 'rejected', code: String(rejection.code), reason: rejection.message, retryable: rejection.retryable ?? false };
       const immediate = wouldTriggerImmediately(rejection.reason);
       return { status: 'rejected', code: rejection.reason, reason: rejection.message ?? rejection.reason, retryable: false, ...(immediate ? { wouldTriggerImmediately: true } : {}) };
     }
