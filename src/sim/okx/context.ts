@@ -18,6 +18,8 @@ export interface FrontEndConfig {
   readonly maxConnsPerChannel: number;
   /** Multiplies the venue's timers (idle close, cancel-all-after) so tests need not wait 30 real seconds. */
   readonly timeScale: number;
+  /** login/subscribe/unsubscribe requests per connection per (scaled) hour. OKX: 480. */
+  readonly maxOpsPerHour: number;
   readonly uid: string;
 }
 
@@ -40,6 +42,8 @@ export interface SimState {
   readonly sessions: Map<string, WsSession>;
   readonly orderMeta: Map<string, OrderMeta>;
   readonly algoMeta: Map<string, AlgoMeta>;
+  /** Amends accepted over REST whose `orders` push is still to go: ordId → reqId. */
+  readonly pendingAmends: Map<string, string>;
   /** posId per instrument (stable while the sim runs). */
   readonly posIds: Map<string, string>;
   readonly requests: ReceivedRequest[];

@@ -337,6 +337,7 @@ export class Dispatcher {
         if (e instanceof PortRejection && (e.reason === 'not_open_order' || e.reason === 'order_not_found')) fail(itemErrors.amendFinished());
         throw e;
       }
+      this.state.pendingAmends.set(order.orderId, reqId);
       result = amendItem(order.orderId, metaOfOrder(this.state, order).clOrdId, reqId, this.now);
     } catch (e) {
       result = amendItem(ordId ?? '', clOrdId ?? '', reqId, this.now, this.itemErrorOf(e));

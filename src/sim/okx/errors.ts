@@ -112,6 +112,7 @@ export const wsErrors = {
   badRequest: (text: string) => ({ code: '60012', msg: `Invalid request: ${text}` }),
   badArgs: (detail: string) => ({ code: '60013', msg: `Invalid args: ${detail}` }),
   pleaseLogIn: () => ({ code: '60011', msg: 'Please log in' }),
+  tooFrequent: () => ({ code: '60014', msg: 'Requests too frequent' }),
   loginTimestampFormat: () => ({ code: '60004', msg: 'Invalid timestamp' }),
   loginInvalidKey: () => ({ code: '60005', msg: 'Invalid apiKey' }),
   loginExpired: () => ({ code: '60006', msg: 'Timestamp request expired' }),

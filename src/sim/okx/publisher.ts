@@ -94,13 +94,17 @@ export class Publisher {
   }
 
   private pushOrder(order: PortOrder, fill: PortFill | undefined): void {
+    // An amend is answered by the first push after it, whoever listens.
+    const reqId = this.state.pendingAmends.get(order.orderId);
+    this.state.pendingAmends.delete(order.orderId);
     const inst = this.state.engine.instrument(order.instrument);
     if (!inst) return;
     const subs = this.sessionsWith('orders').filter(({ sub }) => matchesInstrument(sub, order.instrument));
     if (subs.length === 0) return;
     const meta = metaOfOrder(this.state, order);
     const mark = this.state.engine.ticker(order.instrument, this.state.clock.now()).mark;
-    const data = orderRecordPush(order, meta, inst, this.state.engine.leverage(order.instrument), fill, mark);
+    const amend = reqId === undefined ? undefined : { reqId, amendResult: '0' as const };
+    const data = orderRecordPush(order, meta, inst, this.state.engine.leverage(order.instrument), fill, mark, amend);
     for (const { session, sub } of subs) session.send(pushFrame(this.argOf(sub), [data]));
   }
 
@@ -129,8 +133,27 @@ export class Publisher {
     }
   }
 
-  /** The snapshot sent right after a `positions` subscription: non-zero positions only. */
+  /**
+   * Periodic `positions` snapshots: every `updateInterval` ms from the arg's `extraParams`
+   * ("2000"/"3000"/"4000"; "0" = events only), about 5 s when omitted (okx.md §5); times scaled.
+   */
+  tickPeriodic(now: number): void {
+    for (const session of this.state.sessions.values()) {
+      if (!session.isOpen) continue;
+      for (const sub of session.subscriptions.values()) {
+        if (sub.channel !== 'positions') continue;
+        const period = positionsInterval(sub) * this.state.config.timeScale;
+        if (period <= 0) continue;
+        const last = session.snapshotAt.get(sub.key) ?? now;
+        if (!session.snapshotAt.has(sub.key)) session.snapshotAt.set(sub.key, now);
+        if (now - last >= period) this.sendPositionsSnapshot(session, sub, now);
+      }
+    }
+  }
+
+  /** The snapshot sent right after a `positions` subscription (and periodically): non-zero positions only. */
   sendPositionsSnapshot(session: WsSession, sub: Subscription, now: number): void {
+    session.snapshotAt.set(sub.key, now);
     const data: Json[] = [];
     for (const p of this.state.engine.positions()) {
       if (p.size.isZero() || !matchesInstrument(sub, p.instrument)) continue;
@@ -184,4 +207,19 @@ export class Publisher {
     };
     for (const { session, sub } of subs) session.send(pushFrame(this.argOf(sub), [data]));
   }
+}
+
+/** ms between periodic positions snapshots; 0 = none. */
+export function positionsInterval(sub: Subscription): number {
+  const raw = sub.arg.extraParams;
+  if (typeof raw !== 'string' || raw === '') return 5000;
+  try {
+    const parsed = JSON.parse(raw) as { updateInterval?: unknown };
+    const v = String(parsed.updateInterval ?? '');
+    if (v === '0') return 0;
+    if (v === '2000' || v === '3000' || v === '4000') return Number(v);
+  } catch {
+    return 5000;
+  }
+  return 5000;
 }

@@ -37,6 +37,8 @@ export interface OkxSimOptions {
   priceStepMs?: number;
   /** false disables rate limiting; specs replace the defaults. */
   rateLimits?: false | RateLimitSpecs;
+  /** login/subscribe/unsubscribe requests per connection per hour before `60014`. Default 480. */
+  maxWsOpsPerHour?: number;
   /** Connections per account per private channel. Default 30. */
   maxConnsPerChannel?: number;
   /** The engine behind the port. Default: the interim engine. */
@@ -84,6 +86,7 @@ export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> 
     idleTimeoutMs: 30_000,
     maxConnsPerChannel: options.maxConnsPerChannel ?? 30,
     timeScale: options.timeScale ?? 1,
+    maxOpsPerHour: options.maxWsOpsPerHour ?? 480,
     uid: options.uid ?? '44705892343619584',
   };
   const state: SimState = {
@@ -97,6 +100,7 @@ export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> 
     orderMeta: new Map(),
     algoMeta: new Map(),
     posIds: new Map(),
+    pendingAmends: new Map(),
     requests: [],
     requestLogLimit: options.requestLogLimit ?? 10_000,
   };
@@ -132,10 +136,19 @@ export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> 
         }, priceStepMs)
       : undefined;
 
+  const periodicTimer = setInterval(() => {
+    try {
+      publisher.tickPeriodic(clock.now());
+    } catch (e) {
+      onError(e);
+    }
+  }, 100);
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       if (stepTimer) clearInterval(stepTimer);
+      clearInterval(periodicTimer);
       unsubscribe();
       dispatcher.close();
       http.close();

@@ -10,6 +10,10 @@ export class WsSession {
   closed = false;
   /** Frames sent, for tests and the request log. */
   sentFrames = 0;
+  /** positions subscriptions: when the last snapshot went out (periodic snapshots). */
+  readonly snapshotAt = new Map<string, number>();
+  /** Times of login/subscribe/unsubscribe requests (480 per hour per connection). */
+  readonly opTimes: number[] = [];
   /** Called on every frame sent or received (the idle timer's reset). */
   onActivity: () => void = () => undefined;
 

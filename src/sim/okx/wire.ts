@@ -224,14 +224,20 @@ export function orderRecordRest(o: PortOrder, meta: OrderMeta, inst: PortInstrum
   };
 }
 
+/** An amend this push answers: the client's `reqId` and `amendResult` (`0` ok, `-1` failed). */
+export interface AmendAck {
+  readonly reqId: string;
+  readonly amendResult: '0' | '-1';
+}
+
 /** The `orders` channel record; `fill` describes this update's fill (only on fill updates). */
-export function orderRecordPush(o: PortOrder, meta: OrderMeta, inst: PortInstrument, lever: number, fill: PortFill | undefined, mark: Decimal): JsonObject {
+export function orderRecordPush(o: PortOrder, meta: OrderMeta, inst: PortInstrument, lever: number, fill: PortFill | undefined, mark: Decimal, amend?: AmendAck): JsonObject {
   const notional = o.amount.times(inst.contractSize).times(o.averagePrice ?? o.price ?? mark);
   return {
     accFillSz: num(o.filledAmount),
     algoClOrdId: meta.algoClOrdId,
     algoId: o.algoId ?? '',
-    amendResult: '',
+    amendResult: amend?.amendResult ?? '',
     amendSource: '',
     avgPx: o.averagePrice === undefined ? '0' : num(o.averagePrice),
     cancelSource: cancelSource(o.cancelReason, meta.ordType),
@@ -273,7 +279,7 @@ export function orderRecordPush(o: PortOrder, meta: OrderMeta, inst: PortInstrum
     rebate: '0',
     rebateCcy: inst.settleCurrency,
     reduceOnly: String(o.reduceOnly),
-    reqId: '',
+    reqId: amend?.reqId ?? '',
     side: o.side,
     attachAlgoClOrdId: '',
     slOrdPx: '',

@@ -95,6 +95,10 @@ export class WsTransport implements FaultTarget {
       fail(wsErrors.badRequest(text));
       return;
     }
+    if (!this.takeOp(session)) {
+      fail(wsErrors.tooFrequent());
+      return;
+    }
     switch (frame.op) {
       case 'login':
         this.login(session, frame.args, fail);
@@ -107,6 +111,16 @@ export class WsTransport implements FaultTarget {
         // WS order entry (`order`, `cancel-order`, ...) is not simulated: REST is the order path.
         fail(wsErrors.badRequest(text));
     }
+  }
+
+  /** 480 login/subscribe/unsubscribe requests per hour per connection (okx.md §3); the hour is scaled. */
+  private takeOp(session: WsSession): boolean {
+    const now = this.state.clock.now();
+    const windowMs = 3_600_000 * this.state.config.timeScale;
+    while (session.opTimes.length > 0 && (session.opTimes[0] ?? 0) <= now - windowMs) session.opTimes.shift();
+    if (session.opTimes.length >= this.state.config.maxOpsPerHour) return false;
+    session.opTimes.push(now);
+    return true;
   }
 
   private login(session: WsSession, args: unknown[], fail: (e: { code: string; msg: string }) => void): void {

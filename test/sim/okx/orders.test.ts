@@ -80,7 +80,7 @@ describe('OKX sim orders', () => {
 
     const amended = await rest(s, s.credentials, 'POST', '/api/v5/trade/amend-order', { instId: BTC, ordId, newPx: '59500', reqId: 'r1' });
     expect(amended.body).toMatchObject({ code: '0', data: [{ ordId, reqId: 'r1', sCode: '0' }] });
-    expect(pushData(await ws.next(isPush('orders')))).toMatchObject({ ordId, px: '59500', state: 'live' });
+    expect(pushData(await ws.next(isPush('orders')))).toMatchObject({ ordId, px: '59500', state: 'live', reqId: 'r1', amendResult: '0' });
 
     const cancelled = await rest(s, s.credentials, 'POST', '/api/v5/trade/cancel-order', { instId: BTC, clOrdId: 'rest1' });
     expect(shapeDiff(loadFixture('http_post_trade_cancel_order_ok.json'), cancelled.body)).toEqual([]);

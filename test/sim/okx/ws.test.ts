@@ -135,4 +135,26 @@ describe('OKX sim WS', () => {
     expect(shapeDiff(loadFixture('ws_channel_conn_count_error.json'), err)).toEqual([]);
     expect(s.subscriptionsOf(s.connectionIds()[1] ?? '')).toEqual([]);
   });
+
+  it('repeats positions snapshots at the extraParams updateInterval (scaled); "0" sends events only', async () => {
+    const s = (sim = await startTestSim({ timeScale: 0.01 }));
+    const c = await loggedIn(s, s.wsPrivateUrl);
+    clients.push(c);
+    c.send({ op: 'subscribe', args: [{ channel: 'positions', instType: 'SWAP', extraParams: '{"updateInterval":"2000"}' }, { channel: 'positions', instType: 'ANY', extraParams: '{"updateInterval":"0"}' }] });
+    const snapshot = (instType: string) => (m: Record<string, unknown>) => isPush('positions')(m) && m.eventType === 'snapshot' && (m.arg as { instType: string }).instType === instType;
+    await c.next(snapshot('SWAP'));
+    await c.next(snapshot('ANY'));
+    await c.next(snapshot('SWAP'), 2000);
+    await c.next(snapshot('SWAP'), 2000);
+    expect(c.frames.filter((m) => snapshot('ANY')(m as Record<string, unknown>))).toEqual([]);
+  });
+
+  it('answers login/subscribe requests over the per-connection budget with 60014', async () => {
+    const s = (sim = await startTestSim({ maxWsOpsPerHour: 2 }));
+    const c = await connect(s.wsPublicUrl);
+    c.send({ id: 'q1', op: 'subscribe', args: [{ channel: 'tickers', instId: 'BTC-USDT-SWAP' }] });
+    c.send({ id: 'q2', op: 'unsubscribe', args: [{ channel: 'tickers', instId: 'BTC-USDT-SWAP' }] });
+    c.send({ id: 'q3', op: 'subscribe', args: [{ channel: 'tickers', instId: 'BTC-USDT-SWAP' }] });
+    expect(await c.next((m) => m.id === 'q3')).toMatchObject({ event: 'error', code: '60014' });
+  });
 });
