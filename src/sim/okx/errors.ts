@@ -34,7 +34,6 @@ export const authErrors = {
 
 // ---- REST request errors ----
 export const requestErrors = {
-  notFound: () => new OkxError('50000', 'Body can not be empty.', 404),
   emptyBody: () => new OkxError('50000', 'Body can not be empty.', 400),
   badJson: () => new OkxError('50002', 'Json data format error', 400),
   paramEmpty: (name: string) => new OkxError('50014', `Parameter ${name} can not be empty.`, 400),

@@ -419,7 +419,7 @@ export class InterimOkxEngine implements OkxEnginePort {
       o.updatedAt = now;
       this.pending.push({ type: 'order', order: { ...o } });
       this.restingPass(b, now);
-      return { ...this.orders.get(o.orderId)! };
+      return { ...o };
     });
   }
 
@@ -493,13 +493,15 @@ export class InterimOkxEngine implements OkxEnginePort {
   private triggerPass(b: Book, now: number): void {
     for (const a of [...this.algos.values()]) {
       if (a.instrument !== b.inst.name || a.state !== 'untriggered') continue;
-      const hitTp = a.takeProfit && (a.side === 'buy' ? this.reference(b, a.takeProfit).lte(a.takeProfit.triggerPrice) : this.reference(b, a.takeProfit).gte(a.takeProfit.triggerPrice));
-      const hitSl = a.stopLoss && (a.side === 'buy' ? this.reference(b, a.stopLoss).gte(a.stopLoss.triggerPrice) : this.reference(b, a.stopLoss).lte(a.stopLoss.triggerPrice));
-      if (!hitTp && !hitSl) continue;
-      const leg = hitSl ? a.stopLoss! : a.takeProfit!;
+      const tp = a.takeProfit;
+      const sl = a.stopLoss;
+      const hitTp = tp !== undefined && (a.side === 'buy' ? this.reference(b, tp).lte(tp.triggerPrice) : this.reference(b, tp).gte(tp.triggerPrice));
+      const hitSl = sl !== undefined && (a.side === 'buy' ? this.reference(b, sl).gte(sl.triggerPrice) : this.reference(b, sl).lte(sl.triggerPrice));
+      const leg = hitSl ? sl : hitTp ? tp : undefined;
+      if (leg === undefined) continue;
       a.firedLeg = hitSl ? 'sl' : 'tp';
       a.firedAt = now;
-      const amount = a.closeWholePosition ? this.reducible(a.instrument, a.side) : a.amount!;
+      const amount = a.closeWholePosition || a.amount === undefined ? this.reducible(a.instrument, a.side) : a.amount;
       try {
         const child = this.placeChild(b, a, amount, leg, now);
         a.childOrderId = child.orderId;
