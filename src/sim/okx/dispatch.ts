@@ -19,10 +19,12 @@ import {
   amendItem,
   balanceRecord,
   cancelItem,
+  errorEnvelope,
   fillRecord,
   instrumentRecord,
   isOkxOrdType,
   itemsEnvelope,
+  micros,
   okEnvelope,
   orderRecordRest,
   placeItem,
@@ -64,6 +66,28 @@ function bool(v: unknown): boolean | undefined {
 function decimal(v: unknown): Decimal | undefined {
   if (typeof v !== 'string' || !/^-?\d+(\.\d+)?$/.test(v)) return undefined;
   return Decimal.from(v);
+}
+
+/** Internal marker on a WS op item whose `instIdCode` was missing or unknown (set by `wsOp`). */
+const WS_INST_ERROR = '\u0000instIdCodeError';
+
+function wsInstrumentCheck(it: Record<string, unknown>): void {
+  const problem = it[WS_INST_ERROR];
+  if (problem === 'missing') fail(itemErrors.paramEmpty('instIdCode'));
+  if (problem === 'unknown') fail(itemErrors.instrument());
+}
+
+/** WS trading ops and the REST route each runs (okx.md §6: same rules and budgets as REST). */
+const WS_OPS: Readonly<Record<string, { route: string; batch: boolean; max: number }>> = {
+  order: { route: 'trade/order', batch: false, max: 1 },
+  'batch-orders': { route: 'trade/batch-orders', batch: true, max: 20 },
+  'cancel-order': { route: 'trade/cancel-order', batch: false, max: 1 },
+  'batch-cancel-orders': { route: 'trade/cancel-batch-orders', batch: true, max: 20 },
+  'amend-order': { route: 'trade/amend-order', batch: false, max: 1 },
+};
+
+export function isWsTradeOp(op: string): boolean {
+  return op in WS_OPS;
 }
 
 class ItemFailure extends Error {
@@ -108,6 +132,37 @@ export class Dispatcher {
   /** The route for a request, or undefined (404). */
   route(method: string, route: string): Route | undefined {
     return this.routes.get(`${method} ${route}`);
+  }
+
+  /**
+   * A WS trading op (`order`, `batch-orders`, `cancel-order`, `batch-cancel-orders`, `amend-order`):
+   * items name the instrument by the integer `instIdCode` (required since 2026; an `instId` alone is
+   * `50014`), then run as the REST route. Reply `{id, op, code, msg, data, inTime, outTime}`.
+   */
+  wsOp(id: string, op: string, args: unknown[], ip: string, receivedAt: number): JsonObject {
+    const spec = WS_OPS[op];
+    const reply = (body: JsonObject): JsonObject => ({ id, op, code: body.code ?? '0', msg: body.msg ?? '', data: body.data ?? [], inTime: micros(receivedAt), outTime: micros(this.now) });
+    if (!spec || args.length === 0 || args.length > spec.max) return reply(errorEnvelope('60013', 'Invalid args'));
+    const items = args.map((raw) => {
+      const it = { ...(obj(raw) ?? {}) };
+      const code = it.instIdCode;
+      delete it.instId; // a sent instId is ignored (okx.md §6)
+      if (code === undefined || code === null || code === '') it[WS_INST_ERROR] = 'missing';
+      else {
+        const inst = typeof code === 'number' ? this.state.engine.instruments().find((i) => i.id === code) : undefined;
+        if (inst) it.instId = inst.name;
+        else it[WS_INST_ERROR] = 'unknown';
+      }
+      return it;
+    });
+    const route = this.route('POST', spec.route);
+    if (!route) return reply(errorEnvelope('60012', 'Invalid request'));
+    try {
+      return reply(route.handler({ method: 'POST', route: spec.route, query: new URLSearchParams(), body: spec.batch ? items : items[0], ip, receivedAt }));
+    } catch (e) {
+      if (e instanceof OkxError) return reply(errorEnvelope(e.code, e.msg));
+      throw e;
+    }
   }
 
   close(): void {
@@ -231,6 +286,7 @@ export class Dispatcher {
   }
 
   private placeOne(it: Record<string, unknown>, clOrdId: string, tag: string): PortOrder {
+    wsInstrumentCheck(it);
     const instId = str(it.instId);
     if (!instId) fail(itemErrors.paramEmpty('instId'));
     if (!this.state.engine.instrument(instId)) fail(itemErrors.instrument());
@@ -296,6 +352,7 @@ export class Dispatcher {
       const ordId = str(it.ordId);
       const clOrdId = str(it.clOrdId);
       try {
+        wsInstrumentCheck(it);
         const instId = str(it.instId);
         if (!instId) fail(itemErrors.paramEmpty('instId'));
         if (!this.state.engine.instrument(instId)) fail(itemErrors.instrument());
@@ -321,6 +378,7 @@ export class Dispatcher {
     const reqId = str(it.reqId) ?? '';
     let result: JsonObject;
     try {
+      wsInstrumentCheck(it);
       if (!instId) fail(itemErrors.paramEmpty('instId'));
       if (!this.state.engine.instrument(instId)) fail(itemErrors.instrument());
       if (!ordId && !clOrdId) fail(itemErrors.paramEmpty('ordId'));

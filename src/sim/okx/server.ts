@@ -107,7 +107,7 @@ export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> 
   const publisher = new Publisher(state);
   const unsubscribe = engine.onEvents((events) => publisher.onEngineEvents(events));
   const dispatcher = new Dispatcher(state);
-  const ws = new WsTransport(state, publisher);
+  const ws = new WsTransport(state, publisher, dispatcher);
   const http = new HttpTransport(state, dispatcher);
   faults.attach(ws);
 

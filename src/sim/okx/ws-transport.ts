@@ -12,6 +12,7 @@ import { verifyLogin } from './auth.js';
 import { CHANNELS, type Subscription, type WsKind, parseArg } from './channels.js';
 import { type SimState, logRequest } from './context.js';
 import { CLOSE_IDLE, wsErrors } from './errors.js';
+import { type Dispatcher, isWsTradeOp } from './dispatch.js';
 import type { Publisher } from './publisher.js';
 import { WsSession } from './session.js';
 import { type JsonObject, connCountEvent, errorEvent, loginOkEvent, subscribeEvent } from './wire.js';
@@ -31,6 +32,7 @@ export class WsTransport implements FaultTarget {
   constructor(
     private readonly state: SimState,
     private readonly publisher: Publisher,
+    private readonly dispatcher: Dispatcher,
   ) {}
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -95,6 +97,10 @@ export class WsTransport implements FaultTarget {
       fail(wsErrors.badRequest(text));
       return;
     }
+    if (isWsTradeOp(frame.op)) {
+      this.tradeOp(session, frame.op, frame.args, id, fail);
+      return;
+    }
     if (!this.takeOp(session)) {
       fail(wsErrors.tooFrequent());
       return;
@@ -108,9 +114,25 @@ export class WsTransport implements FaultTarget {
         this.subscribe(session, frame.op, frame.args, id);
         return;
       default:
-        // WS order entry (`order`, `cancel-order`, ...) is not simulated: REST is the order path.
         fail(wsErrors.badRequest(text));
     }
+  }
+
+  /** WS order entry on /private after login; `id` is required (okx.md §6). */
+  private tradeOp(session: WsSession, op: string, args: unknown[], id: string | undefined, fail: (e: { code: string; msg: string }) => void): void {
+    if (session.kind !== 'private') {
+      fail(wsErrors.wrongEndpoint(op));
+      return;
+    }
+    if (!session.loggedIn) {
+      fail(wsErrors.pleaseLogIn());
+      return;
+    }
+    if (id === undefined) {
+      fail(wsErrors.badArgs('id can not be empty'));
+      return;
+    }
+    session.send(this.dispatcher.wsOp(id, op, args, session.ip, this.state.clock.now()));
   }
 
   /** 480 login/subscribe/unsubscribe requests per hour per connection (okx.md §3); the hour is scaled. */

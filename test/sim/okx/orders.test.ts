@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dec } from '../../../src/domain/decimal.js';
 import { type OkxSim, defaultOkxRateLimits } from '../../../src/sim/okx/index.js';
-import { type WsClient, dataOf, fixtureItem, isPush, loadFixture, loggedIn, rest, shapeDiff, startTestSim } from './helpers.js';
+import { WsClient, dataOf, fixtureItem, isPush, loadFixture, loggedIn, rest, shapeDiff, startTestSim } from './helpers.js';
 
 let sim: OkxSim | undefined;
 const clients: WsClient[] = [];
@@ -233,5 +233,43 @@ describe('OKX sim algo orders', () => {
     const nowSec = Math.floor(s.clock.now() / 1000);
     expect(dataOf(armed)[0]).toMatchObject({ triggerTime: String(nowSec + 10), ts: String(nowSec) });
     expect(pushData(await ws.next((m) => isPush('orders')(m) && pushData(m).state === 'canceled', 3000))).toMatchObject({ cancelSource: '20' });
+  });
+});
+
+describe('OKX sim WS order entry', () => {
+  it('places by instIdCode over /private; instId alone is 50014; an unknown code 51001; before login 60011', async () => {
+    const s = (sim = await startTestSim());
+    const c = await privateSocket(s, [{ channel: 'orders', instType: 'SWAP' }]);
+    c.send({ id: '1512', op: 'order', args: [{ instIdCode: 10459, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1', clOrdId: 'ws1' }] });
+    const ok = await c.next((m) => m.id === '1512' && m.op === 'order');
+    expect(shapeDiff(loadFixture('ws_op_order_ok.json'), ok, '$', true)).toEqual([]);
+    expect(ok).toMatchObject({ code: '0', data: [{ sCode: '0', clOrdId: 'ws1' }] });
+    const ordId = String((ok.data as { ordId: string }[])[0]?.ordId);
+    expect(pushData(await c.next(isPush('orders')))).toMatchObject({ ordId, instId: BTC, state: 'live' });
+
+    c.send({ id: '1513', op: 'batch-orders', args: [
+      { instIdCode: 10459, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' },
+      { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' },
+      { instIdCode: 999, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' },
+    ] });
+    const partial = await c.next((m) => m.id === '1513');
+    expect(shapeDiff(loadFixture('ws_op_batch_orders_partial.json'), partial)).toEqual([]);
+    expect(partial.code).toBe('2');
+    expect((partial.data as { sCode: string }[]).map((d) => d.sCode)).toEqual(['0', '50014', '51001']);
+
+    c.send({ id: '1514', op: 'cancel-order', args: [{ instIdCode: 10459, ordId }] });
+    const cancelled = await c.next((m) => m.id === '1514');
+    expect(shapeDiff(loadFixture('ws_op_cancel_order_ok.json'), cancelled)).toEqual([]);
+    expect(cancelled).toMatchObject({ code: '0', data: [{ ordId, sCode: '0' }] });
+
+    c.send({ id: '1515', op: 'order', args: [] });
+    const format = await c.next((m) => m.id === '1515');
+    expect(shapeDiff(loadFixture('ws_op_order_format_error.json'), format)).toEqual([]);
+    expect(format).toMatchObject({ code: '60013', data: [] });
+
+    const raw = await WsClient.connect(s.wsPrivateUrl);
+    clients.push(raw);
+    raw.send({ id: '1516', op: 'order', args: [{ instIdCode: 10459, tdMode: 'cross', side: 'buy', ordType: 'market', sz: '1' }] });
+    expect(await raw.next((m) => m.id === '1516')).toMatchObject({ event: 'error', code: '60011' });
   });
 });
