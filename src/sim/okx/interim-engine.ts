@@ -166,7 +166,7 @@ export class InterimOkxEngine implements OkxEnginePort {
       high24h: b.high,
       low24h: b.low,
       volume24h: b.volume,
-      timestamp: Math.max(b.updatedAt, Math.min(now, b.updatedAt)),
+      timestamp: b.updatedAt,
     };
   }
 
