@@ -109,7 +109,8 @@ export class HttpTransport {
         throw e;
       }
     }
-    const plan = state.faults.planRequest(route);
+    // Fault rules name requests as `POST /api/v5/trade/order` (method and path, no query).
+    const plan = state.faults.planRequest(`${method} ${url.pathname}`);
     if (plan.error) {
       this.send(res, 429, errorEnvelope(String(plan.error.code), plan.error.message));
       return;
