@@ -89,6 +89,7 @@ export class Publisher {
     const data = markRecord(this.state.engine.ticker(name, now));
     for (const { session, sub } of this.sessionsWith('mark-price')) {
       if (sub.instId !== name || (only && session !== only)) continue;
+      session.snapshotAt.set(sub.key, now);
       session.send(pushFrame(this.argOf(sub), [data]));
     }
   }
@@ -134,13 +135,18 @@ export class Publisher {
   }
 
   /**
-   * Periodic `positions` snapshots: every `updateInterval` ms from the arg's `extraParams`
+   * Periodic pushes: the unchanged mark every 10 s, and `positions` snapshots every `updateInterval` ms from the arg's `extraParams`
    * ("2000"/"3000"/"4000"; "0" = events only), about 5 s when omitted (okx.md §5); times scaled.
    */
   tickPeriodic(now: number): void {
     for (const session of this.state.sessions.values()) {
       if (!session.isOpen) continue;
       for (const sub of session.subscriptions.values()) {
+        // mark-price: pushed on change, else every 10 s (okx.md §5).
+        if (sub.channel === 'mark-price' && sub.instId !== undefined && now - (session.snapshotAt.get(sub.key) ?? now) >= 10_000 * this.state.config.timeScale) {
+          this.pushMark(sub.instId, now, session);
+          continue;
+        }
         if (sub.channel !== 'positions') continue;
         const period = positionsInterval(sub) * this.state.config.timeScale;
         if (period <= 0) continue;

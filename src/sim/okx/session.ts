@@ -10,7 +10,7 @@ export class WsSession {
   closed = false;
   /** Frames sent, for tests and the request log. */
   sentFrames = 0;
-  /** positions subscriptions: when the last snapshot went out (periodic snapshots). */
+  /** positions and mark-price subscriptions: when the last snapshot / push went out (periodic pushes). */
   readonly snapshotAt = new Map<string, number>();
   /** Times of login/subscribe/unsubscribe requests (480 per hour per connection). */
   readonly opTimes: number[] = [];

@@ -157,4 +157,13 @@ describe('OKX sim WS', () => {
     c.send({ id: 'q3', op: 'subscribe', args: [{ channel: 'tickers', instId: 'BTC-USDT-SWAP' }] });
     expect(await c.next((m) => m.id === 'q3')).toMatchObject({ event: 'error', code: '60014' });
   });
+
+  it('pushes an unchanged mark every 10 s (scaled), which keeps a quiet public socket open', async () => {
+    const s = (sim = await startTestSim({ timeScale: 0.01 }));
+    const c = await connect(s.wsPublicUrl);
+    c.send({ op: 'subscribe', args: [{ channel: 'mark-price', instId: 'ETH-USDT-SWAP' }] });
+    await c.next(isPush('mark-price'));
+    for (let i = 0; i < 4; i++) expect((await c.next(isPush('mark-price'), 2000)).data).toEqual([expect.objectContaining({ markPx: '3000' })]);
+    expect(c.closed).toBeUndefined();
+  });
 });
