@@ -69,7 +69,8 @@ export interface Venue {
   cancelOrder(ref: OrderRef, priority?: 'protective' | 'normal'): Promise<CancelOutcome>;
   amendOrder(request: AmendRequest): Promise<CommandOutcome>;
   /** Look an order up by venue id or client id (used to settle unknown outcomes). */
-  getOrder(ref: OrderRef): Promise<OrderLookup>;
+  /** `protective`: the look-up decides whether a stop or close is sent again, so it gets the shorter protective deadline. */
+  getOrder(ref: OrderRef, priority?: 'protective' | 'normal'): Promise<OrderLookup>;
 
   openOrders(symbol?: string): Promise<readonly OrderSnapshot[]>;
   positions(): Promise<readonly Position[]>;

@@ -186,7 +186,7 @@ export class LegUpdates {
    * not answer the look-up: the caller must not send the same client id again then.
    */
   async adoptIfExists(trade: TradeRecord, clientId: string, attempt: number): Promise<'adopted' | 'absent' | 'unknown'> {
-    const lookup = await this.ctx.venueOf(trade).getOrder({ symbol: trade.symbol, clientId });
+    const lookup = await this.ctx.venueOf(trade).getOrder({ symbol: trade.symbol, clientId }, 'protective');
     this.ctx.store.appendAudit(this.ctx.audit('lookup_before_retry', trade, { clientId, attempt, result: lookup.status }));
     if (lookup.status === 'unknown') return 'unknown';
     if (lookup.status !== 'found') return 'absent';

@@ -34,4 +34,29 @@ describe('OrderManager on deribit: protective request timeout', () => {
       await h.close();
     }
   });
+
+  it('the look-up before the stop is sent again also waits only the protective timeout', async () => {
+    const h = await startDeribitHarness({ config: { requestTimeoutMs: 10_000, protectiveRequestTimeoutMs: 300 } });
+    const s = await startServices(h.venue);
+    try {
+      // The stop is swallowed and not placed; the first look-up by label is swallowed too.
+      h.sim.faults.neverAnswer(/^private\/sell$/, { times: 1, execute: false });
+      h.sim.faults.neverAnswer(/^private\/get_order_state_by_label$/, { times: 1, execute: false });
+      const result = await s.orders.openTrade(longIntent({ venue: h.venue.id }));
+      if (result.status !== 'accepted') throw new Error('entry not accepted');
+      const stop = `vd1${result.tradeId}S1`;
+      await waitFor(() => s.store.getLeg(stop)?.state === 'untriggered', { timeoutMs: 8_000, message: 'stop placed after the look-ups' });
+      const audit = s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).reverse();
+      const lookups = audit.filter((a) => a.action === 'lookup_before_retry').map((a) => (a.detail as { result?: string } | undefined)?.result);
+      expect(lookups).toEqual(['unknown', 'not_found']);
+      const filled = audit.find((a) => a.action === 'entry_filled')?.tsMs ?? 0;
+      const placed = audit.filter((a) => a.action === 'stop_loss_outcome').at(-1)?.tsMs ?? Number.POSITIVE_INFINITY;
+      // two protective deadlines (2 × 300 ms) and a few round trips; the 10 s default would be 20 s
+      expect(placed - filled).toBeLessThan(3_000);
+      expect(h.sim.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' })).toHaveLength(1);
+    } finally {
+      await s.stop();
+      await h.close();
+    }
+  });
 });

@@ -508,17 +508,19 @@ export class DeribitVenue implements Venue {
    * `trigger_order_id` pointing back): that order is returned instead, because its state and
    * `filled_amount` are what tell whether the stop or take-profit filled.
    */
-  async getOrder(ref: OrderRef): Promise<OrderLookup> {
+  async getOrder(ref: OrderRef, priority: 'protective' | 'normal' = 'normal'): Promise<OrderLookup> {
     try {
       const now = this.deps.clock.now();
+      const { requestTimeoutMs, protectiveRequestTimeoutMs } = this.deps.config;
+      const deadline = priority === 'protective' ? { timeoutMs: Math.min(requestTimeoutMs, protectiveRequestTimeoutMs) } : {};
       if (ref.venueOrderId) {
-        const raw = await this.rest.call('private/get_order_state', { order_id: ref.venueOrderId }, DeribitOrderSchema);
+        const raw = await this.rest.call('private/get_order_state', { order_id: ref.venueOrderId }, DeribitOrderSchema, deadline);
         const spawned = raw.order_state === 'triggered' ? await this.spawnedOrder(raw.order_id, raw) : undefined;
         return { status: 'found', order: parseOrder(spawned ?? raw, now, 'order', this.venueClock.offsetMs()) };
       }
       if (!ref.clientId) return { status: 'unknown', reason: 'lookup needs a venue order id or a client id' };
       const currency = this.requireInstrument(ref.symbol).base;
-      const list = await this.rest.call('private/get_order_state_by_label', { currency, label: ref.clientId }, z.array(DeribitOrderSchema));
+      const list = await this.rest.call('private/get_order_state_by_label', { currency, label: ref.clientId }, z.array(DeribitOrderSchema), deadline);
       const current = currentOrderOf(list.filter((o) => o.instrument_name === ref.symbol));
       return current ? { status: 'found', order: parseOrder(current, now, 'order', this.venueClock.offsetMs()) } : { status: 'not_found' };
     } catch (err) {
