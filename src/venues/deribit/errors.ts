@@ -1,5 +1,6 @@
 /** Deribit errors: the venue said no (DeribitApiError), our own parse/request failures, and classify(). */
 import { DaemonError, TransportError, VenueRejectedError } from '../../domain/errors.js';
+import { classifyTransportError, type ErrorClass } from '../shared/command-outcome.js';
 
 /** The venue id used in every domain object this adapter produces. */
 export const DERIBIT_VENUE_ID = 'deribit';
@@ -65,13 +66,8 @@ export class DeribitRequestError extends DaemonError {
   }
 }
 
-/**
- * - `rejected`: the venue definitely did nothing, and sending the same request again will not help.
- * - `retryable`: the venue definitely did nothing, and the same request may succeed later
- *   (after a backoff or a re-auth, see `DeribitErrorAction`).
- * - `unknown`: the request may have been executed; reconcile before sending it again.
- */
-export type DeribitErrorClass = 'rejected' | 'retryable' | 'unknown';
+/** The shared error class (see `ErrorClass`); `retryable` here means after a backoff or a re-auth, see `DeribitErrorAction`. */
+export type DeribitErrorClass = ErrorClass;
 
 /** What the caller should do about an error besides the classification. */
 export type DeribitErrorAction =
@@ -187,7 +183,7 @@ export function errorInfo(code: number): DeribitErrorInfo | undefined {
  */
 export function classify(error: unknown): DeribitErrorClass {
   if (error instanceof DeribitApiError) return errorInfo(error.rpcCode)?.classification ?? 'unknown';
-  if (error instanceof TransportError) return error.code === 'NOT_CONNECTED' ? 'retryable' : 'unknown';
+  if (error instanceof TransportError) return classifyTransportError(error);
   return 'unknown';
 }
 

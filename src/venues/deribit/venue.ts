@@ -5,17 +5,23 @@
  */
 import type { Logger } from 'pino';
 import type { CancelOutcome, CommandOutcome, OrderLookup } from '../../domain/commands.js';
-import { DaemonError } from '../../domain/errors.js';
 import type { ConnectionState, VenueEvent, VenueEventListener } from '../../domain/events.js';
 import type { Instrument } from '../../domain/instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot } from '../../domain/order.js';
 import type { Balance, Fill, Position } from '../../domain/position.js';
 import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
 import { bestSample, offsetSample, VenueClock } from '../shared/clock-offset.js';
+import { cancelOutcomeOf, commandOutcomeOf, errorMessage, invalidRequestOutcome, type VenueErrorFacts } from '../shared/command-outcome.js';
+import { GapResync } from '../shared/gap-resync.js';
+import { parseItems, RejectionCounter } from '../shared/parse-items.js';
+import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
 import { classify, DeribitApiError, isImmediateTrigger, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, DERIBIT_VENUE_ID } from './errors.js';
+
+/** Deribit's code table, as the shared outcome mapping reads it. */
+const DERIBIT_ERROR_FACTS: VenueErrorFacts = { classify, isOrderNotFound, wouldTriggerImmediately: isImmediateTrigger };
 import {
   buildEditParams,
   buildOrderParams,
@@ -40,7 +46,7 @@ import {
 } from './rest-models.js';
 import type { DeribitRestClient } from './rest-client.js';
 import { validateWire } from './rpc.js';
-import { LazySubscriptions } from './subscriptions.js';
+import { LazySubscriptions } from '../shared/lazy-subscriptions.js';
 import type { DeribitNotification, DeribitWsClient } from './ws-client.js';
 import {
   classifyChannel,
@@ -112,9 +118,6 @@ export function protectiveReserveOf(burst: number): number {
 /** Trades per `get_user_trades_by_currency` page (the venue's maximum). */
 const FILLS_PAGE_SIZE = 1000;
 
-/** Venue timestamps vs our clock: a resync reads fills from this long before the connection was lost. */
-const RESYNC_CLOCK_MARGIN_MS = 5_000;
-
 /**
  * `fillsSince` asks the venue from this long before the converted start time and keeps fills from
  * this long before it: the measured offset is good to about half a round trip and drifts between
@@ -148,7 +151,8 @@ export class DeribitVenue implements Venue {
   private readonly ws: DeribitWsClient;
   private readonly rest: DeribitRestClient;
   private readonly limiter: RateLimiter;
-  private readonly listeners = new Set<VenueEventListener>();
+  private readonly fanout: VenueEventFanout;
+  private readonly gap: GapResync;
   private readonly instruments = new Map<string, Instrument>();
   private readonly tickers: LazySubscriptions;
   /**
@@ -157,10 +161,6 @@ export class DeribitVenue implements Venue {
    */
   private readonly md: MarketDataConnection[] = [];
   private readonly privateChannels: string[];
-  private everReady = false;
-  private lastFillMs = 0;
-  /** Our clock when the last ready connection was lost and no resync has covered it yet. */
-  private gapStartMs: number | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private instrumentsTimer: NodeJS.Timeout | undefined;
   private started = false;
@@ -178,13 +178,24 @@ export class DeribitVenue implements Venue {
   /** The offset last warned about (undefined while within `clockSkewWarnMs`). */
   private warnedOffsetMs: number | undefined;
   /** Notifications dropped because their payload failed validation. */
-  private readonly rejected: { count: number; last: string | undefined } = { count: 0, last: undefined };
+  private readonly rejected = new RejectionCounter();
+  /** Single items of a push or a snapshot list that failed to parse and were skipped. */
+  private readonly skippedItems = new RejectionCounter();
 
   constructor(private readonly deps: DeribitVenueDeps) {
     const { config } = deps;
     this.log = deps.logger;
     this.rest = deps.rest;
     this.venueClock = deps.venueClock ?? new VenueClock(deps.clock);
+    this.fanout = new VenueEventFanout(this.log);
+    this.gap = new GapResync({
+      venue: DERIBIT_VENUE_ID,
+      logger: this.log,
+      clock: deps.clock,
+      enabled: deps.credentials !== undefined,
+      emit: (event) => this.emit(event),
+      reads: { openOrders: () => this.openOrders(), positions: () => this.positions(), fillsSince: (sinceMs) => this.fillsSince(sinceMs) },
+    });
     this.privateChannels = deps.credentials
       ? config.currencies.flatMap((c) => [`user.changes.any.${c}.raw`, `user.portfolio.${c}`])
       : [];
@@ -218,7 +229,7 @@ export class DeribitVenue implements Venue {
       },
     });
     this.ws.socket.on('state', ({ from, to, reason }) => {
-      if (from === 'ready' && to !== 'ready' && this.gapStartMs === undefined) this.gapStartMs = this.deps.clock.now();
+      this.gap.noteState(from, to);
       this.emit({ type: 'connection', venue: this.id, state: to, detail: reason });
       if (to === 'ready') {
         // Channels asked for while the restore was running, or whose batch failed, go out now.
@@ -337,8 +348,7 @@ export class DeribitVenue implements Venue {
   }
 
   subscribe(listener: VenueEventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.fanout.subscribe(listener);
   }
 
   /** Every WebSocket client: the trading connection first, then the extra market-data ones. */
@@ -347,13 +357,7 @@ export class DeribitVenue implements Venue {
   }
 
   private emit(event: VenueEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.log.error({ err, event: event.type }, 'a venue event listener threw; event delivered to the others');
-      }
-    }
+    this.fanout.emit(event);
   }
 
   // ---- instruments -----------------------------------------------------------------------------
@@ -412,7 +416,7 @@ export class DeribitVenue implements Venue {
     try {
       call = buildOrderParams(request, this.requireInstrument(request.symbol));
     } catch (err) {
-      return { status: 'rejected', code: 'INVALID_REQUEST', reason: (err as Error).message, retryable: false };
+      return invalidRequestOutcome(err);
     }
     try {
       const raw = await this.rpc(call.method, call.params, request.priority ?? 'normal');
@@ -428,19 +432,9 @@ export class DeribitVenue implements Venue {
   }
 
   private outcomeOf(err: unknown, method: string): CommandOutcome {
-    const kind = classify(err);
-    if (kind === 'unknown') {
-      this.log.warn({ err, method }, `deribit ${method}: outcome unknown; reconcile by label before any retry`);
-      return { status: 'unknown', reason: (err as Error).message };
-    }
-    const code = err instanceof DeribitApiError ? String(err.rpcCode) : err instanceof DaemonError ? err.code : 'ERROR';
-    return {
-      status: 'rejected',
-      code,
-      reason: (err as Error).message,
-      retryable: kind === 'retryable',
-      ...(isImmediateTrigger(err) ? { wouldTriggerImmediately: true } : {}),
-    };
+    const outcome = commandOutcomeOf(err, DERIBIT_ERROR_FACTS);
+    if (outcome.status === 'unknown') this.log.warn({ err, method }, `deribit ${method}: outcome unknown; reconcile by label before any retry`);
+    return outcome;
   }
 
   async cancelOrder(ref: OrderRef, priority: RatePriority = 'normal'): Promise<CancelOutcome> {
@@ -466,10 +460,7 @@ export class DeribitVenue implements Venue {
         ? { status: 'accepted' }
         : { status: 'rejected', code: '10004', reason: `no open order labelled ${ref.clientId}`, notFound: true };
     } catch (err) {
-      if (isOrderNotFound(err)) return { status: 'rejected', code: '10004', reason: (err as Error).message, notFound: true };
-      const kind = classify(err);
-      if (kind === 'unknown') return { status: 'unknown', reason: (err as Error).message };
-      return { status: 'rejected', code: err instanceof DeribitApiError ? String(err.rpcCode) : 'ERROR', reason: (err as Error).message, notFound: false };
+      return cancelOutcomeOf(err, DERIBIT_ERROR_FACTS);
     }
   }
 
@@ -489,7 +480,7 @@ export class DeribitVenue implements Venue {
         size: found.order.size,
       });
     } catch (err) {
-      return { status: 'rejected', code: 'INVALID_REQUEST', reason: (err as Error).message, retryable: false };
+      return invalidRequestOutcome(err);
     }
     try {
       const raw = await this.rpc(call.method, call.params, request.priority ?? 'normal');
@@ -521,7 +512,7 @@ export class DeribitVenue implements Venue {
       return current ? { status: 'found', order: parseOrder(current, now, 'order', this.venueClock.offsetMs()) } : { status: 'not_found' };
     } catch (err) {
       if (isOrderNotFound(err)) return { status: 'not_found' };
-      return { status: 'unknown', reason: (err as Error).message };
+      return { status: 'unknown', reason: errorMessage(err) };
     }
   }
 
@@ -541,12 +532,12 @@ export class DeribitVenue implements Venue {
     const now = this.deps.clock.now();
     if (symbol) {
       const list = await this.rest.call('private/get_open_orders_by_instrument', { instrument_name: symbol }, GetOpenOrdersResultSchema);
-      return this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${i}`, this.venueClock.offsetMs()));
+      return this.parseEach(list, 'open_orders', (o, path) => parseOrder(o, now, path, this.venueClock.offsetMs()));
     }
     const out: OrderSnapshot[] = [];
     for (const currency of this.deps.config.currencies) {
       const list = await this.rest.call('private/get_open_orders_by_currency', { currency }, GetOpenOrdersResultSchema);
-      out.push(...this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${currency}.${i}`, this.venueClock.offsetMs())));
+      out.push(...this.parseEach(list, `open_orders.${currency}`, (o, path) => parseOrder(o, now, path, this.venueClock.offsetMs())));
     }
     return out;
   }
@@ -556,7 +547,7 @@ export class DeribitVenue implements Venue {
     const out: Position[] = [];
     for (const currency of this.deps.config.currencies) {
       const list = await this.rest.call('private/get_positions', { currency }, GetPositionsResultSchema);
-      out.push(...this.parseEach(list, (p, i) => parsePosition(p, now, `positions.${currency}.${i}`)).filter((p) => !p.size.isZero()));
+      out.push(...this.parseEach(list, `positions.${currency}`, (p, path) => parsePosition(p, now, path)).filter((p) => !p.size.isZero()));
     }
     return out;
   }
@@ -594,7 +585,7 @@ export class DeribitVenue implements Venue {
         );
         const fresh = res.trades.filter((t) => !seen.has(t.trade_id));
         for (const t of fresh) seen.add(t.trade_id);
-        const fills = this.parseEach(fresh, (t, i) => parseTrade(t, now, `trades.${currency}.${page}.${i}`, offset));
+        const fills = this.parseEach(fresh, `trades.${currency}.${page}`, (t, path) => parseTrade(t, now, path, offset));
         out.push(...fills.filter((f) => f.tsMs >= keepFrom && (!symbol || f.symbol === symbol)));
         const last = res.trades.at(-1);
         if (res.has_more !== true || last === undefined) break;
@@ -611,17 +602,12 @@ export class DeribitVenue implements Venue {
     return out;
   }
 
-  /** Parse a list item by item: a bad item is logged and skipped, the rest still count. */
-  private parseEach<W, D>(list: readonly W[], parse: (item: W, index: number) => D): D[] {
-    const out: D[] = [];
-    list.forEach((item, i) => {
-      try {
-        out.push(parse(item, i));
-      } catch (err) {
-        this.log.error({ err }, 'a deribit record failed to parse and was skipped; reconciliation may see it as missing');
-      }
+  /** Parse a snapshot list item by item: a bad item is counted, logged and skipped, the rest still count. */
+  private parseEach<W, D>(list: readonly W[], prefix: string, parse: (item: W, path: string) => D): D[] {
+    return parseItems(list, prefix, parse, ({ path, error }) => {
+      this.skippedItems.note(error);
+      this.log.error({ err: error, item: path }, 'a deribit record failed to parse and was skipped; reconciliation may see it as missing');
     });
-    return out;
   }
 
   // ---- market data -----------------------------------------------------------------------------
@@ -811,7 +797,7 @@ export class DeribitVenue implements Venue {
   // ---- inbound ---------------------------------------------------------------------------------
 
   private noteFill(fill: Fill): void {
-    if (fill.tsMs > this.lastFillMs) this.lastFillMs = fill.tsMs;
+    this.gap.noteFill(fill);
   }
 
   private onNotification(n: DeribitNotification): void {
@@ -885,8 +871,7 @@ export class DeribitVenue implements Venue {
 
   /** A notification that failed validation: counted, named in the log, dropped; the connection carries on. */
   private rejectNotification(channel: string, err: unknown): void {
-    this.rejected.count += 1;
-    this.rejected.last = err instanceof Error ? err.message : String(err);
+    this.rejected.note(err);
     this.log.error({ err, channel }, 'deribit notification failed to parse; dropped, the next reconciliation pass catches up');
   }
 
@@ -899,6 +884,7 @@ export class DeribitVenue implements Venue {
     readonly unparseableFrames: number;
     readonly unrecognisedFrames: number;
     readonly rejectedNotifications: number;
+    readonly skippedItems: number;
     readonly lastRejection: string | undefined;
   } {
     let unparseableFrames = 0;
@@ -908,24 +894,23 @@ export class DeribitVenue implements Venue {
       unparseableFrames += p.unparseable;
       unrecognisedFrames += p.unrecognised;
     }
-    return { unparseableFrames, unrecognisedFrames, rejectedNotifications: this.rejected.count, lastRejection: this.rejected.last };
+    return {
+      unparseableFrames,
+      unrecognisedFrames,
+      rejectedNotifications: this.rejected.count,
+      skippedItems: this.skippedItems.count,
+      lastRejection: this.rejected.last ?? this.skippedItems.last,
+    };
   }
 
-  /** Parses the items of one push one by one; a bad item is logged (naming it) and skipped, the others still count. */
+  /** Parses the items of one push one by one; a bad item is counted, logged (naming it) and skipped, the others still count. */
   private parseItems<D>(items: readonly unknown[], channel: string, field: string, parse: (wire: unknown, path: string) => D): D[] {
-    const out: D[] = [];
-    items.forEach((item, i) => {
-      const path = `${channel}.${field}.${i}`;
-      try {
-        out.push(parse(item, path));
-      } catch (err) {
-        this.log.error({ err, channel, item: path }, 'a deribit push item failed to parse and was skipped; the rest of the push was delivered, reconciliation catches up');
-      }
+    return parseItems(items, `${channel}.${field}`, parse, ({ path, error }) => {
+      this.skippedItems.note(error);
+      this.log.error({ err: error, channel, item: path }, 'a deribit push item failed to parse and was skipped; the rest of the push was delivered, reconciliation catches up');
     });
-    return out;
   }
 
-  /** After every reconnect: re-read orders, fills and positions over REST, because pushes in the gap are lost. */
   /**
    * Load the instrument catalogue; never throws. Until one load has succeeded a failure is retried
    * with backoff (1 s doubling up to 60 s); after that, the periodic refresh tries again.
@@ -973,36 +958,12 @@ export class DeribitVenue implements Venue {
     if (!this.catalogueLoaded) void this.reloadInstruments('connection ready without instruments');
     // With credentials the clock was measured before the login; a public session measures now.
     if (!this.deps.credentials) void this.syncClock('connection ready');
-    if (!this.everReady) {
-      this.everReady = true;
-      return;
-    }
-    if (!this.deps.credentials) return;
-    void this.resync().catch((err: unknown) => {
-      this.log.error({ err }, 'deribit resync after reconnect failed; the position monitor pass will reconcile');
-    });
+    this.gap.afterReady();
   }
 
-  async resync(): Promise<void> {
-    const venue = this.id;
-    // From the last fill we saw or from when the connection was lost, whichever is earlier: fills
-    // pushed while the restore was running move lastFillMs past the gap, and with no fill seen yet
-    // lastFillMs is 0 (which would read the account's oldest trades instead of the gap).
-    const gap = this.gapStartMs;
-    const starts: number[] = [];
-    if (this.lastFillMs > 0) starts.push(this.lastFillMs - 1_000);
-    if (gap !== undefined) starts.push(gap - RESYNC_CLOCK_MARGIN_MS);
-    const since = Math.max(0, starts.length > 0 ? Math.min(...starts) : 0);
-    const [orders, positions, fills] = await Promise.all([this.openOrders(), this.positions(), this.fillsSince(since)]);
-    if (this.gapStartMs === gap) this.gapStartMs = undefined;
-    for (const order of orders) this.emit({ type: 'order', venue, order });
-    for (const fill of fills) {
-      this.noteFill(fill);
-      this.emit({ type: 'fill', venue, fill });
-    }
-    for (const position of positions) this.emit({ type: 'position', venue, position });
-    this.log.info({ orders: orders.length, positions: positions.length, fills: fills.length }, 'deribit resynced after reconnect');
-    this.emit({ type: 'resynced', venue, atMs: this.deps.clock.now() });
+  /** After a reconnect: re-read orders, fills and positions over REST, because pushes in the gap are lost. */
+  resync(): Promise<void> {
+    return this.gap.run();
   }
 }
 
