@@ -1,6 +1,7 @@
 /** Deribit errors: the venue said no (DeribitApiError), our own parse/request failures, and classify(). */
 import { DaemonError, TransportError, VenueRejectedError } from '../../domain/errors.js';
 import { classifyTransportError, type ErrorClass } from '../shared/command-outcome.js';
+import { WirePayloadError } from '../shared/parse-helpers.js';
 
 /** The venue id used in every domain object this adapter produces. */
 export const DERIBIT_VENUE_ID = 'deribit';
@@ -46,13 +47,10 @@ export class DeribitApiError extends VenueRejectedError {
   }
 }
 
-/** A venue payload did not have the shape or values we rely on; `field` is the path, e.g. `order.filled_amount`. */
-export class DeribitParseError extends DaemonError {
-  constructor(
-    readonly field: string,
-    detail: string,
-  ) {
-    super('VENUE_PAYLOAD_INVALID', `${DERIBIT_VENUE_ID}: ${field}: ${detail}`);
+/** A Deribit payload did not have the shape or values we rely on; `field` is the path, e.g. `order.filled_amount`. */
+export class DeribitParseError extends WirePayloadError {
+  constructor(field: string, detail: string) {
+    super(DERIBIT_VENUE_ID, field, detail);
   }
 }
 

@@ -24,27 +24,19 @@ import {
 } from './enums.js';
 import { DERIBIT_VENUE_ID, DeribitParseError, DeribitRequestError } from './errors.js';
 import { validateLabel } from './instrument-name.js';
-import { isWireDecimal, LazyGreeks, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
+import { LazyGreeks, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
+import { describeWire } from '../shared/parse-helpers.js';
 import type { DeribitAccountSummary, DeribitInstrument, DeribitOrder, DeribitPosition, DeribitTicker, DeribitTrade } from './rest-models.js';
-import type { WireNumber } from './rpc.js';
+import { deribitWire } from './wire-fields.js';
 import type { UserChangesData } from './ws-messages.js';
 
 // ---- field helpers --------------------------------------------------------------------------
 
 /** Parses a required decimal; throws a DeribitParseError naming `field` when absent or not numeric. */
-export function decimalAt(value: WireNumber | null | undefined, field: string): Decimal {
-  if (value === undefined || value === null) throw new DeribitParseError(field, 'missing');
-  try {
-    return Decimal.from(value);
-  } catch {
-    throw new DeribitParseError(field, `not a number: ${JSON.stringify(value)}`);
-  }
-}
+const decimalAt: (value: unknown, field: string) => Decimal = deribitWire.decimal;
 
 /** Parses an optional decimal: null/undefined → undefined; anything non-numeric throws, naming `field`. */
-export function optionalDecimalAt(value: WireNumber | null | undefined, field: string): Decimal | undefined {
-  return value === undefined || value === null ? undefined : decimalAt(value, field);
-}
+const optionalDecimalAt: (value: unknown, field: string) => Decimal | undefined = deribitWire.optionalDecimal;
 
 function nonEmpty(value: string | null | undefined): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : value;
@@ -294,29 +286,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * An optional wire decimal: null/undefined → undefined; anything but a number or decimal string
- * throws, naming the field. Takes the value, not the record and key, so that callers read each
- * field with a named (monomorphic) property load rather than a keyed one.
- */
-function optionalWire(value: unknown, path: string, key: string): WireDecimal | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (isWireDecimal(value)) return value;
-  throw new DeribitParseError(`${path}.${key}`, `not a number: ${describeWire(value)}`);
-}
-
-function requiredWire(value: unknown, path: string, key: string): WireDecimal {
-  const checked = optionalWire(value, path, key);
-  if (checked === undefined) throw new DeribitParseError(`${path}.${key}`, 'missing');
-  return checked;
-}
-
-/** A short, bounded description of a bad wire value for error messages (an oversized value must not flood the log). */
-function describeWire(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value === 'object' ? (Array.isArray(value) ? 'an array' : 'an object') : String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
-
 /** A book side's price, left out when the side is empty (price absent, or amount 0). */
 function bookSide(price: WireDecimal | undefined, amount: WireDecimal | undefined): WireDecimal | undefined {
   return amount !== undefined && Number(amount) === 0 ? undefined : price;
@@ -358,28 +327,25 @@ interface WireGreeksShape {
 export function readTicker(data: unknown, receivedAtMs: number, path = 'ticker', offsetMs = 0): Ticker {
   if (!isRecord(data)) throw new DeribitParseError(path, `expected an object, got ${describeWire(data)}`);
   const d = data as WireTickerShape;
-  const symbol = d.instrument_name;
-  if (typeof symbol !== 'string' || symbol === '') throw new DeribitParseError(`${path}.instrument_name`, `expected a name, got ${describeWire(symbol)}`);
-  const rawTs = d.timestamp;
-  const ts = typeof rawTs === 'number' ? rawTs : typeof rawTs === 'string' && /^-?\d{1,16}$/.test(rawTs) ? Number(rawTs) : NaN;
-  if (!Number.isInteger(ts)) throw new DeribitParseError(`${path}.timestamp`, `expected an integer, got ${describeWire(rawTs)}`);
-  const bid = bookSide(optionalWire(d.best_bid_price, path, 'best_bid_price'), optionalWire(d.best_bid_amount, path, 'best_bid_amount'));
-  const ask = bookSide(optionalWire(d.best_ask_price, path, 'best_ask_price'), optionalWire(d.best_ask_amount, path, 'best_ask_amount'));
-  const last = optionalWire(d.last_price, path, 'last_price');
-  const mark = optionalWire(d.mark_price, path, 'mark_price');
-  const index = optionalWire(d.index_price, path, 'index_price');
-  const markIv = optionalWire(d.mark_iv, path, 'mark_iv');
+  const symbol = deribitWire.stringAt(d.instrument_name, path, 'instrument_name');
+  const ts = deribitWire.millisAt(d.timestamp, path, 'timestamp');
+  const bid = bookSide(deribitWire.optionalWireDecimalAt(d.best_bid_price, path, 'best_bid_price'), deribitWire.optionalWireDecimalAt(d.best_bid_amount, path, 'best_bid_amount'));
+  const ask = bookSide(deribitWire.optionalWireDecimalAt(d.best_ask_price, path, 'best_ask_price'), deribitWire.optionalWireDecimalAt(d.best_ask_amount, path, 'best_ask_amount'));
+  const last = deribitWire.optionalWireDecimalAt(d.last_price, path, 'last_price');
+  const mark = deribitWire.optionalWireDecimalAt(d.mark_price, path, 'mark_price');
+  const index = deribitWire.optionalWireDecimalAt(d.index_price, path, 'index_price');
+  const markIv = deribitWire.optionalWireDecimalAt(d.mark_iv, path, 'mark_iv');
   let greeks: Greeks | undefined;
   const g = d.greeks;
   if (g !== undefined && g !== null) {
     if (!isRecord(g)) throw new DeribitParseError(`${path}.greeks`, `expected an object, got ${describeWire(g)}`);
     const w = g as WireGreeksShape;
     greeks = new LazyGreeks(
-      requiredWire(w.delta, path, 'greeks.delta'),
-      requiredWire(w.gamma, path, 'greeks.gamma'),
-      requiredWire(w.vega, path, 'greeks.vega'),
-      requiredWire(w.theta, path, 'greeks.theta'),
-      optionalWire(w.rho, path, 'greeks.rho'),
+      deribitWire.wireDecimalAt(w.delta, path, 'greeks.delta'),
+      deribitWire.wireDecimalAt(w.gamma, path, 'greeks.gamma'),
+      deribitWire.wireDecimalAt(w.vega, path, 'greeks.vega'),
+      deribitWire.wireDecimalAt(w.theta, path, 'greeks.theta'),
+      deribitWire.optionalWireDecimalAt(w.rho, path, 'greeks.rho'),
     );
   }
   return new LazyTicker(DERIBIT_VENUE_ID, symbol, ts - offsetMs, bid, ask, last, mark, index, markIv, greeks);
