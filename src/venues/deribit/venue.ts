@@ -14,6 +14,7 @@ import { bestSample, offsetSample, VenueClock } from '../shared/clock-offset.js'
 import { cancelOutcomeOf, commandOutcomeOf, errorMessage, invalidRequestOutcome, type VenueErrorFacts } from '../shared/command-outcome.js';
 import { GapResync } from '../shared/gap-resync.js';
 import { parseItems, RejectionCounter } from '../shared/parse-items.js';
+import { SocketGroup, type GroupHealth, type MemberState } from '../shared/socket-group.js';
 import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import type { DeribitConfig } from './config.js';
@@ -97,10 +98,15 @@ export interface DeribitVenueDeps {
 interface MarketDataConnection {
   /** 0 = the trading connection. */
   readonly index: number;
+  /** Its key in the socket group and its name in log lines: `deribit.ws`, `deribit.md1`, … */
+  readonly name: string;
   readonly client: DeribitWsClient;
   readonly subs: LazySubscriptions;
   readonly cap: number;
 }
+
+/** The trading connection's name in the socket group (the extra market-data ones are `deribit.md1`, …). */
+const TRADING_SOCKET = 'deribit.ws';
 
 /** After a 10028, new entries on that pool wait this long (protective requests only for one refill). */
 const RATE_LIMIT_HOLD_MS = 1_000;
@@ -160,6 +166,8 @@ export class DeribitVenue implements Venue {
    * channels), then extra market-data connections opened when the others are full.
    */
   private readonly md: MarketDataConnection[] = [];
+  /** Every socket: the trading connection (essential) and the market-data ones (auxiliary). */
+  private readonly sockets: SocketGroup;
   private readonly privateChannels: string[];
   private expiryTimer: NodeJS.Timeout | undefined;
   private instrumentsTimer: NodeJS.Timeout | undefined;
@@ -217,7 +225,9 @@ export class DeribitVenue implements Venue {
       subscribe: (channels) => this.ws.subscribe(channels),
       unsubscribe: (channels) => this.ws.unsubscribe(channels),
     });
-    this.md.push({ index: 0, client: this.ws, subs: this.tickers, cap: primaryCap });
+    this.md.push({ index: 0, name: TRADING_SOCKET, client: this.ws, subs: this.tickers, cap: primaryCap });
+    this.sockets = new SocketGroup(DERIBIT_VENUE_ID, this.log);
+    this.sockets.add(TRADING_SOCKET, this.ws, 'essential');
     const rl = config.rateLimit;
     this.subscribeCost = Math.min(rl.nonMatchingEngineBurst, Math.ceil(rl.nonMatchingEngineRatePerSec / rl.subscribeRatePerSec));
     this.limiter = new RateLimiter({
@@ -228,7 +238,7 @@ export class DeribitVenue implements Venue {
         nonMatching: { kind: 'bucket', capacity: rl.nonMatchingEngineBurst, refillPerSecond: rl.nonMatchingEngineRatePerSec },
       },
     });
-    this.ws.socket.on('state', ({ from, to, reason }) => {
+    this.sockets.on('state', ({ from, to, reason }) => {
       this.gap.noteState(from, to);
       this.emit({ type: 'connection', venue: this.id, state: to, detail: reason });
       if (to === 'ready') {
@@ -245,8 +255,7 @@ export class DeribitVenue implements Venue {
     if (!this.started) {
       this.started = true;
       await this.reloadInstruments('start-up');
-      this.ws.start();
-      for (const conn of this.md.slice(1)) conn.client.start();
+      this.sockets.start();
       this.expiryTimer = setInterval(() => void this.pruneExpired(), this.deps.expiryCheckIntervalMs ?? 60_000);
       this.expiryTimer.unref();
       // New option expiries are listed every day: refresh the catalogue now and then.
@@ -255,7 +264,7 @@ export class DeribitVenue implements Venue {
       this.clockTimer = setInterval(() => void this.syncClock('periodic refresh'), this.deps.clockSyncIntervalMs ?? this.deps.config.clockSyncIntervalSecs * 1_000);
       this.clockTimer.unref();
     }
-    await this.ws.socket.whenReady({ timeoutMs: this.deps.connectTimeoutMs ?? 15_000 });
+    await this.sockets.whenReady({ timeoutMs: this.deps.connectTimeoutMs ?? 15_000 });
   }
 
   async disconnect(): Promise<void> {
@@ -271,15 +280,20 @@ export class DeribitVenue implements Venue {
     this.limiter.close('deribit venue disconnected');
     for (const conn of this.md) conn.subs.close();
     // The extra market-data connections keep their channels: a later connect() restores them.
-    await Promise.all(this.md.map((conn) => conn.client.stop()));
+    await this.sockets.stop();
   }
 
   connectionState(): ConnectionState {
-    return this.ws.socket.state;
+    return this.sockets.state();
   }
 
   isReady(): boolean {
-    return this.ws.socket.isReady();
+    return this.sockets.isReady();
+  }
+
+  /** Every socket's state and what they add up to (degraded while a market-data connection is down), for health detail. */
+  socketHealth(): { readonly health: GroupHealth; readonly members: readonly MemberState[] } {
+    return { health: this.sockets.health(), members: this.sockets.members() };
   }
 
   /** Deribit keeps one net position per instrument. */
@@ -698,8 +712,8 @@ export class DeribitVenue implements Venue {
       this.md.splice(this.md.indexOf(conn), 1);
       conn.subs.close();
     }
-    this.log.info({ closed: empty.map((c) => `deribit.md${c.index}`), connections: this.md.length }, `closing ${empty.length} deribit market-data connection(s) that carry no channel any more`);
-    await Promise.all(empty.map((conn) => conn.client.stop()));
+    this.log.info({ closed: empty.map((c) => c.name), connections: this.md.length }, `closing ${empty.length} deribit market-data connection(s) that carry no channel any more`);
+    await Promise.all(empty.map((conn) => this.sockets.remove(conn.name)));
   }
 
   /**
@@ -743,8 +757,9 @@ export class DeribitVenue implements Venue {
       // Channels asked for while its restore was running, or whose batch failed, go out now.
       if (to === 'ready') void own.resume();
     });
-    const conn: MarketDataConnection = { index, client, subs, cap: config.maxChannelsPerConnection };
+    const conn: MarketDataConnection = { index, name, client, subs, cap: config.maxChannelsPerConnection };
     this.md.push(conn);
+    this.sockets.add(name, client, 'auxiliary');
     this.log.info(
       { connection: name, cap: conn.cap, connections: this.md.length },
       `every deribit market-data connection is at its cap of channels (maxChannelsPerConnection); opening ${name}`,
