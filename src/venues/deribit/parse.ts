@@ -27,8 +27,10 @@ import { validateLabel } from './instrument-name.js';
 import { LazyGreeks, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
 import { describeWire } from '../shared/parse-helpers.js';
 import type { DeribitAccountSummary, DeribitInstrument, DeribitOrder, DeribitPosition, DeribitTicker, DeribitTrade } from './rest-models.js';
+import { DeribitOrderSchema, DeribitPositionSchema, DeribitTradeSchema } from './rest-models.js';
+import { validateWire } from './rpc.js';
+import { parseItems, type SkippedItem } from '../shared/parse-items.js';
 import { deribitWire } from './wire-fields.js';
-import type { UserChangesData } from './ws-messages.js';
 
 // ---- field helpers --------------------------------------------------------------------------
 
@@ -351,16 +353,67 @@ export function readTicker(data: unknown, receivedAtMs: number, path = 'ticker',
   return new LazyTicker(DERIBIT_VENUE_ID, symbol, ts - offsetMs, bid, ask, last, mark, index, markIv, greeks);
 }
 
-/** Translates a `user.changes` payload into its orders, fills and positions. */
-export function parseUserChanges(
-  data: UserChangesData,
-  receivedAtMs: number,
-): { readonly orders: readonly OrderSnapshot[]; readonly fills: readonly Fill[]; readonly positions: readonly Position[] } {
-  return {
-    orders: data.orders.map((o, i) => parseOrder(o, receivedAtMs, `changes.orders.${i}`)),
-    fills: data.trades.map((t, i) => parseTrade(t, receivedAtMs, `changes.trades.${i}`)),
-    positions: data.positions.map((p, i) => parsePosition(p, receivedAtMs, `changes.positions.${i}`)),
+// ---- private pushes, item by item ------------------------------------------------------------
+
+/** What a private push yielded: every item that parsed, and the ones skipped (path and error). */
+export interface PrivatePush {
+  readonly orders: readonly OrderSnapshot[];
+  readonly fills: readonly Fill[];
+  readonly positions: readonly Position[];
+  readonly skipped: readonly SkippedItem[];
+}
+
+/** The `user.changes` envelope with its items not yet validated (`UserChangesEnvelopeSchema`). */
+export interface UserChangesItems {
+  readonly orders: readonly unknown[];
+  readonly trades: readonly unknown[];
+  readonly positions: readonly unknown[];
+}
+
+const parseOrderItem = (receivedAtMs: number, offsetMs: number) => (wire: unknown, path: string): OrderSnapshot =>
+  parseOrder(validateWire(DeribitOrderSchema, wire, path), receivedAtMs, path, offsetMs);
+const parseTradeItem = (receivedAtMs: number, offsetMs: number) => (wire: unknown, path: string): Fill =>
+  parseTrade(validateWire(DeribitTradeSchema, wire, path), receivedAtMs, path, offsetMs);
+
+/**
+ * Translates a `user.changes` payload item by item: each order, trade and position is validated
+ * and parsed on its own, so one bad item (an operator's trailing stop, a new state) is skipped and
+ * named (`<path>.orders.0`) without taking the fills and positions of the same push with it.
+ */
+export function parseUserChanges(data: UserChangesItems, receivedAtMs: number, path = 'changes', offsetMs = 0): PrivatePush {
+  const skipped: SkippedItem[] = [];
+  const skip = (item: SkippedItem): void => {
+    skipped.push(item);
   };
+  return {
+    orders: parseItems(data.orders, `${path}.orders`, parseOrderItem(receivedAtMs, offsetMs), skip),
+    fills: parseItems(data.trades, `${path}.trades`, parseTradeItem(receivedAtMs, offsetMs), skip),
+    positions: parseItems(
+      data.positions,
+      `${path}.positions`,
+      (wire, itemPath) => parsePosition(validateWire(DeribitPositionSchema, wire, itemPath), receivedAtMs, itemPath),
+      skip,
+    ),
+    skipped,
+  };
+}
+
+/** Translates the items of a `user.orders` push one by one (see `parseUserChanges`). */
+export function parseUserOrders(items: readonly unknown[], receivedAtMs: number, path = 'orders', offsetMs = 0): PrivatePush {
+  const skipped: SkippedItem[] = [];
+  const orders = parseItems(items, `${path}.orders`, parseOrderItem(receivedAtMs, offsetMs), (item) => {
+    skipped.push(item);
+  });
+  return { orders, fills: [], positions: [], skipped };
+}
+
+/** Translates the items of a `user.trades` push one by one (see `parseUserChanges`). */
+export function parseUserTrades(items: readonly unknown[], receivedAtMs: number, path = 'trades', offsetMs = 0): PrivatePush {
+  const skipped: SkippedItem[] = [];
+  const fills = parseItems(items, `${path}.trades`, parseTradeItem(receivedAtMs, offsetMs), (item) => {
+    skipped.push(item);
+  });
+  return { orders: [], fills, positions: [], skipped };
 }
 
 // ---- outbound -------------------------------------------------------------------------------

@@ -31,14 +31,16 @@ import {
   parsePortfolio,
   parsePosition,
   parseTrade,
+  parseUserChanges,
+  parseUserOrders,
+  parseUserTrades,
   readTicker,
+  type PrivatePush,
 } from './parse.js';
 import {
   DeribitAccountSummarySchema,
   DeribitOrderResultSchema,
   DeribitOrderSchema,
-  DeribitPositionSchema,
-  DeribitTradeSchema,
   GetInstrumentsResultSchema,
   GetOpenOrdersResultSchema,
   GetPositionsResultSchema,
@@ -841,33 +843,17 @@ export class DeribitVenue implements Venue {
           // Item by item: an order we cannot parse (an operator's trailing stop, a new state)
           // must not take the fills and positions of the same push down with it.
           const data = validateWire(UserChangesEnvelopeSchema, n.data, n.channel);
-          const at = n.receivedAtMs;
-          const orders = this.parseItems(data.orders, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), at, p, offset));
-          const fills = this.parseItems(data.trades, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), at, p, offset));
-          const positions = this.parseItems(data.positions, n.channel, 'positions', (w, p) =>
-            parsePosition(validateWire(DeribitPositionSchema, w, p), at, p),
-          );
-          for (const order of orders) this.emit({ type: 'order', venue, order });
-          for (const fill of fills) {
-            this.noteFill(fill);
-            this.emit({ type: 'fill', venue, fill });
-          }
-          for (const position of positions) this.emit({ type: 'position', venue, position });
+          this.deliverPush(n.channel, parseUserChanges(data, n.receivedAtMs, n.channel, offset));
           return;
         }
         case 'user.orders': {
           const items = validateWire(UserOrdersEnvelopeSchema, n.data, n.channel);
-          for (const order of this.parseItems(items, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), n.receivedAtMs, p, offset))) {
-            this.emit({ type: 'order', venue, order });
-          }
+          this.deliverPush(n.channel, parseUserOrders(items, n.receivedAtMs, n.channel, offset));
           return;
         }
         case 'user.trades': {
           const items = validateWire(UserTradesEnvelopeSchema, n.data, n.channel);
-          for (const fill of this.parseItems(items, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), n.receivedAtMs, p, offset))) {
-            this.noteFill(fill);
-            this.emit({ type: 'fill', venue, fill });
-          }
+          this.deliverPush(n.channel, parseUserTrades(items, n.receivedAtMs, n.channel, offset));
           return;
         }
         case 'user.portfolio': {
@@ -918,12 +904,19 @@ export class DeribitVenue implements Venue {
     };
   }
 
-  /** Parses the items of one push one by one; a bad item is counted, logged (naming it) and skipped, the others still count. */
-  private parseItems<D>(items: readonly unknown[], channel: string, field: string, parse: (wire: unknown, path: string) => D): D[] {
-    return parseItems(items, `${channel}.${field}`, parse, ({ path, error }) => {
+  /** Hands on what a private push yielded (orders, then fills, then positions); a skipped item is counted and named in the log. */
+  private deliverPush(channel: string, push: PrivatePush): void {
+    const venue = this.id;
+    for (const { path, error } of push.skipped) {
       this.skippedItems.note(error);
       this.log.error({ err: error, channel, item: path }, 'a deribit push item failed to parse and was skipped; the rest of the push was delivered, reconciliation catches up');
-    });
+    }
+    for (const order of push.orders) this.emit({ type: 'order', venue, order });
+    for (const fill of push.fills) {
+      this.noteFill(fill);
+      this.emit({ type: 'fill', venue, fill });
+    }
+    for (const position of push.positions) this.emit({ type: 'position', venue, position });
   }
 
   /**
