@@ -93,8 +93,8 @@ function where(url: string | URL): string {
 }
 
 /**
- * Sends one request and returns status + parsed body. Never retries (compose with withRetries and
- * `classifyHttpError` for idempotent calls). Throws TransportError:
+ * Sends one request and returns status + parsed body. Never retries: a caller that retries an
+ * idempotent read decides so itself, and reconciles a write whose outcome is unknown. Throws TransportError:
  * - 'NETWORK' when the request failed to go out or the connection broke (cause attached),
  * - 'TIMEOUT' when `timeoutMs` passed first,
  * - HttpStatusError 'HTTP_5XX' for status >= 500, 'RATE_LIMITED' for 429.
