@@ -1,6 +1,6 @@
 /** Deribit errors: the venue said no (DeribitApiError), our own parse/request failures, and classify(). */
 import { DaemonError, TransportError, VenueRejectedError } from '../../domain/errors.js';
-import { classifyTransportError, type ErrorClass } from '../shared/command-outcome.js';
+import { classifyTransportError, type ErrorClass, type VenueErrorFacts } from '../shared/command-outcome.js';
 import { WirePayloadError } from '../shared/parse-helpers.js';
 
 /** The venue id used in every domain object this adapter produces. */
@@ -261,3 +261,6 @@ export function isImmediateTrigger(error: unknown): boolean {
   const code = codeOf(error);
   return code === 10034 || code === 10035;
 }
+
+/** Deribit's code table as the shared error-class → outcome mapping (`commandOutcomeOf`, `cancelOutcomeOf`) reads it. */
+export const DERIBIT_ERROR_FACTS: VenueErrorFacts = { classify, isOrderNotFound, wouldTriggerImmediately: isImmediateTrigger };

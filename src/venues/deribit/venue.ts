@@ -11,7 +11,7 @@ import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot } from '../../
 import type { Balance, Fill, Position } from '../../domain/position.js';
 import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
 import { bestSample, offsetSample, VenueClock } from '../shared/clock-offset.js';
-import { cancelOutcomeOf, commandOutcomeOf, errorMessage, invalidRequestOutcome, type VenueErrorFacts } from '../shared/command-outcome.js';
+import { cancelOutcomeOf, commandOutcomeOf, errorMessage, invalidRequestOutcome } from '../shared/command-outcome.js';
 import { GapResync } from '../shared/gap-resync.js';
 import { parseItems, RejectionCounter } from '../shared/parse-items.js';
 import { SocketGroup, type GroupHealth, type MemberState } from '../shared/socket-group.js';
@@ -19,10 +19,7 @@ import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
-import { classify, DeribitApiError, isImmediateTrigger, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, DERIBIT_VENUE_ID } from './errors.js';
-
-/** Deribit's code table, as the shared outcome mapping reads it. */
-const DERIBIT_ERROR_FACTS: VenueErrorFacts = { classify, isOrderNotFound, wouldTriggerImmediately: isImmediateTrigger };
+import { DERIBIT_ERROR_FACTS, DeribitApiError, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, DERIBIT_VENUE_ID } from './errors.js';
 import {
   buildEditParams,
   buildOrderParams,
