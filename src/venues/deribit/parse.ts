@@ -25,7 +25,7 @@ import {
 import { DERIBIT_VENUE_ID, DeribitParseError, DeribitRequestError } from './errors.js';
 import { validateLabel } from './instrument-name.js';
 import { LazyGreeks, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
-import { describeWire } from '../shared/parse-helpers.js';
+import { describeWire, readOptionalWireDecimal, readWireDecimal } from '../shared/parse-helpers.js';
 import type { DeribitAccountSummary, DeribitInstrument, DeribitOrder, DeribitPosition, DeribitTicker, DeribitTrade } from './rest-models.js';
 import { DeribitOrderSchema, DeribitPositionSchema, DeribitTradeSchema } from './rest-models.js';
 import { validateWire } from './rpc.js';
@@ -35,10 +35,10 @@ import { deribitWire } from './wire-fields.js';
 // ---- field helpers --------------------------------------------------------------------------
 
 /** Parses a required decimal; throws a DeribitParseError naming `field` when absent or not numeric. */
-const decimalAt: (value: unknown, field: string) => Decimal = deribitWire.decimal;
+const decimalAt = (value: unknown, field: string): Decimal => deribitWire.decimal(value, field);
 
 /** Parses an optional decimal: null/undefined → undefined; anything non-numeric throws, naming `field`. */
-const optionalDecimalAt: (value: unknown, field: string) => Decimal | undefined = deribitWire.optionalDecimal;
+const optionalDecimalAt = (value: unknown, field: string): Decimal | undefined => deribitWire.optionalDecimal(value, field);
 
 function nonEmpty(value: string | null | undefined): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : value;
@@ -331,23 +331,23 @@ export function readTicker(data: unknown, receivedAtMs: number, path = 'ticker',
   const d = data as WireTickerShape;
   const symbol = deribitWire.stringAt(d.instrument_name, path, 'instrument_name');
   const ts = deribitWire.millisAt(d.timestamp, path, 'timestamp');
-  const bid = bookSide(deribitWire.optionalWireDecimalAt(d.best_bid_price, path, 'best_bid_price'), deribitWire.optionalWireDecimalAt(d.best_bid_amount, path, 'best_bid_amount'));
-  const ask = bookSide(deribitWire.optionalWireDecimalAt(d.best_ask_price, path, 'best_ask_price'), deribitWire.optionalWireDecimalAt(d.best_ask_amount, path, 'best_ask_amount'));
-  const last = deribitWire.optionalWireDecimalAt(d.last_price, path, 'last_price');
-  const mark = deribitWire.optionalWireDecimalAt(d.mark_price, path, 'mark_price');
-  const index = deribitWire.optionalWireDecimalAt(d.index_price, path, 'index_price');
-  const markIv = deribitWire.optionalWireDecimalAt(d.mark_iv, path, 'mark_iv');
+  const bid = bookSide(readOptionalWireDecimal(deribitWire, d.best_bid_price, path, 'best_bid_price'), readOptionalWireDecimal(deribitWire, d.best_bid_amount, path, 'best_bid_amount'));
+  const ask = bookSide(readOptionalWireDecimal(deribitWire, d.best_ask_price, path, 'best_ask_price'), readOptionalWireDecimal(deribitWire, d.best_ask_amount, path, 'best_ask_amount'));
+  const last = readOptionalWireDecimal(deribitWire, d.last_price, path, 'last_price');
+  const mark = readOptionalWireDecimal(deribitWire, d.mark_price, path, 'mark_price');
+  const index = readOptionalWireDecimal(deribitWire, d.index_price, path, 'index_price');
+  const markIv = readOptionalWireDecimal(deribitWire, d.mark_iv, path, 'mark_iv');
   let greeks: Greeks | undefined;
   const g = d.greeks;
   if (g !== undefined && g !== null) {
     if (!isRecord(g)) throw new DeribitParseError(`${path}.greeks`, `expected an object, got ${describeWire(g)}`);
     const w = g as WireGreeksShape;
     greeks = new LazyGreeks(
-      deribitWire.wireDecimalAt(w.delta, path, 'greeks.delta'),
-      deribitWire.wireDecimalAt(w.gamma, path, 'greeks.gamma'),
-      deribitWire.wireDecimalAt(w.vega, path, 'greeks.vega'),
-      deribitWire.wireDecimalAt(w.theta, path, 'greeks.theta'),
-      deribitWire.optionalWireDecimalAt(w.rho, path, 'greeks.rho'),
+      readWireDecimal(deribitWire, w.delta, path, 'greeks.delta'),
+      readWireDecimal(deribitWire, w.gamma, path, 'greeks.gamma'),
+      readWireDecimal(deribitWire, w.vega, path, 'greeks.vega'),
+      readWireDecimal(deribitWire, w.theta, path, 'greeks.theta'),
+      readOptionalWireDecimal(deribitWire, w.rho, path, 'greeks.rho'),
     );
   }
   return new LazyTicker(DERIBIT_VENUE_ID, symbol, ts - offsetMs, bid, ask, last, mark, index, markIv, greeks);

@@ -1,7 +1,7 @@
 /** The shared wire readers: exact decimals, unparsed hot-path decimals, epoch ms, strings, schemas; failures name the field with one error code. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createWireReader, PAYLOAD_INVALID, WirePayloadError } from '../../../src/venues/shared/parse-helpers.js';
+import { createWireReader, PAYLOAD_INVALID, readOptionalWireDecimal, readWireDecimal, WirePayloadError } from '../../../src/venues/shared/parse-helpers.js';
 
 const okx = createWireReader({ venue: 'okx', emptyStringIsAbsent: true });
 const strict = createWireReader({ venue: 'deribit' });
@@ -35,6 +35,11 @@ describe('wire readers', () => {
     expect(okx.optionalWireDecimalAt('', 'tickers', 'bidPx')).toBeUndefined();
     expect(() => okx.wireDecimalAt(undefined, 'tickers', 'last')).toThrow(/tickers\.last: missing/);
     expect(() => okx.wireDecimalAt('9'.repeat(1000), 'tickers', 'last')).toThrow(/tickers\.last: not a number: "9{40}…"/);
+    // the hot-path forms agree with the reader
+    expect(readWireDecimal(okx, 5, 'tickers', 'last')).toBe(5);
+    expect(readOptionalWireDecimal(okx, '', 'tickers', 'bidPx')).toBeUndefined();
+    expect(() => readOptionalWireDecimal(strict, '', 'ticker', 'mark_price')).toThrow(/deribit: ticker\.mark_price: not a number/);
+    expect(() => readWireDecimal(okx, null, 'tickers', 'last')).toThrow(/tickers\.last: missing/);
   });
 
   it('millisAt accepts integer numbers and strings; stringAt wants a non-empty string', () => {
