@@ -1,9 +1,11 @@
 /**
- * Lazy market-data subscriptions: a channel is subscribed only when something asks for it,
- * requests made in the same tick are sent together in batches (50 by default), a channel is never
- * requested twice, instruments past expiry are unsubscribed, and the per-connection cap holds.
- * One instance per connection: the venue spreads channels over connections (see
- * `DeribitVenue.requestTickers`) so that no instance is asked past its cap.
+ * Lazy market-data subscriptions for one connection (venue-neutral): a channel is subscribed only
+ * when something asks for it, requests made in the same tick are sent together in batches (Deribit
+ * 50), a channel is never requested twice, instruments past expiry are unsubscribed, and the
+ * per-connection cap holds. A channel is whatever string the venue adapter keys it by (Deribit
+ * `ticker.BTC-PERPETUAL.100ms`, OKX `tickers:BTC-USDT-SWAP`, Bybit `tickers.BTCUSDT`). One instance
+ * per connection: the adapter spreads channels over connections (see `DeribitVenue.requestTickers`)
+ * so that no instance is asked past its cap.
  */
 import type { Logger } from 'pino';
 import { DaemonError } from '../../domain/errors.js';
