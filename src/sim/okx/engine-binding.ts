@@ -259,7 +259,8 @@ export class OkxEngineBinding implements OkxEnginePort {
       );
     }
     this.orderMoney.set(order.orderId, money);
-    if (order.state !== 'filled') this.pending.push({ type: 'order', order: { ...final, fee: money.fee, pnl: money.pnl } });
+    // The order ended otherwise than its last fill left it (a market/IOC remainder cancelled): one more push.
+    if (order.state !== trades[trades.length - 1]?.state) this.pending.push({ type: 'order', order: { ...final, fee: money.fee, pnl: money.pnl } });
   }
 
   /** Books a trade's money on its order and position (fees and the last trade id). */
