@@ -152,6 +152,17 @@ describe('OKX sim on the shared engine: fills and money', () => {
     expect(dataOf(await rest(s, s.credentials, 'GET', '/api/v5/account/positions'))[0]).toMatchObject({ pos: '0.4' });
   });
 
+  it('post_only that would take is accepted, then cancelled with cancelSource 31; one that rests is live', async () => {
+    const s = (sim = await startTestSim());
+    const orders = await subscribed(s, s.wsPrivateUrl, 'orders');
+    const taking = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'post_only', px: '60000.1', sz: '1' });
+    const takingId = String(dataOf(taking)[0]?.ordId);
+    expect(dataOf(taking)[0]).toMatchObject({ sCode: '0' });
+    expect(pushData(await orders.next(isPush('orders')))).toMatchObject({ ordId: takingId, ordType: 'post_only', state: 'canceled', cancelSource: '31', accFillSz: '0' });
+    const resting = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'post_only', px: '59999.9', sz: '1' });
+    expect(pushData(await orders.next(isPush('orders')))).toMatchObject({ ordId: dataOf(resting)[0]?.ordId, state: 'live', px: '59999.9' });
+  });
+
   it('a linear swap round trip: P&L and fees in USDT, exact', async () => {
     const s = (sim = await startTestSim());
     const orders = await subscribed(s, s.wsPrivateUrl, 'orders');
