@@ -48,17 +48,20 @@ describe('OKX sim on the shared engine: algos', () => {
     expect(algoId).toMatch(/^\d{19}$/);
     expect(pushData(await algos.next(isPush('orders-algo')))).toMatchObject({ algoId, state: 'live', ordType: 'conditional', closeFraction: '1', sz: '', ordId: '' });
 
+    // The position grows after the algo was placed: closeFraction 1 closes what is there when it fires.
+    await market(s, 'buy', '1');
+    await orders.next((m) => isPush('orders')(m) && pushData(m).state === 'filled');
     s.engine.setMarkPrice(BTC, dec('59100'), s.clock.now()); // above the trigger: nothing
     s.engine.setMarkPrice(BTC, dec('58990'), s.clock.now());
     const fired = pushData(await algos.next(isPush('orders-algo')));
-    expect(fired).toMatchObject({ algoId, state: 'effective', actualSide: 'sl', actualSz: '2', failCode: '' });
+    expect(fired).toMatchObject({ algoId, state: 'effective', actualSide: 'sl', actualSz: '3', failCode: '' });
     const childId = String(fired.ordId);
     expect(childId).toMatch(/^\d{19}$/);
     expect(fired.ordIdList).toEqual([childId]);
 
     const child = pushData(await orders.next((m) => isPush('orders')(m) && pushData(m).ordId === childId && pushData(m).state === 'filled'));
     // The mark sits on a tick, so the best bid is the mark itself.
-    expect(child).toMatchObject({ algoId, algoClOrdId: 'stop1', source: '7', side: 'sell', ordType: 'market', reduceOnly: 'true', sz: '2', accFillSz: '2', avgPx: '58990', execType: 'T' });
+    expect(child).toMatchObject({ algoId, algoClOrdId: 'stop1', source: '7', side: 'sell', ordType: 'market', reduceOnly: 'true', sz: '3', accFillSz: '3', avgPx: '58990', execType: 'T' });
     expect(child.tradeId).toMatch(/^\d+$/);
     expect(dataOf(await rest(s, s.credentials, 'GET', '/api/v5/account/positions'))).toEqual([]);
     expect(dataOf(await rest(s, s.credentials, 'GET', '/api/v5/trade/orders-algo-pending?ordType=conditional'))).toEqual([]);
