@@ -473,7 +473,7 @@ export class OkxEngineBinding implements OkxEnginePort {
         firedAt: fired.lastUpdateTimestamp,
         childOrderId: childId,
         childAmount: child?.filledAmount,
-        childPrice: child && child.filledAmount.isPositive() ? child.averagePrice : child?.price,
+        childPrice: child && child.filledAmount.isPositive() ? child.averagePrice : child?.orderType === 'limit' ? child.price : undefined,
         failReason: failed ? (child.rejectReason ?? 'venue_refused') : undefined,
         cancelReason: undefined,
         updatedAt: Math.max(fired.lastUpdateTimestamp, child?.lastUpdateTimestamp ?? 0),
