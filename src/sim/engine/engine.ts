@@ -89,6 +89,8 @@ export interface PlaceOrderRequest {
   cancelOnPositionClose?: boolean;
   /** A post-only order that would take is accepted and cancelled (reason post_only) rather than re-priced; `rejectPostOnly` wins. */
   cancelPostOnly?: boolean;
+  /** Trigger orders: when fired, the spawned order takes the whole position at that moment instead of `amount` (OKX `closeFraction: "1"`). */
+  closePosition?: boolean;
 }
 
 export interface EditOrderRequest {
@@ -392,6 +394,7 @@ export class SimEngine {
         order.triggered = false;
         order.triggerDirection = triggerDirection;
         if (req.ocoGroup !== undefined) order.ocoGroup = req.ocoGroup;
+        if (req.closePosition === true) order.closePosition = true;
         this.orders.set(order.orderId, order);
         this.live.add(order.orderId);
         this.emitOrder(order);
@@ -910,6 +913,7 @@ export class SimEngine {
       }
     }
     const market = parent.orderType === 'stop_market' || parent.orderType === 'take_market';
+    const wholePosition = parent.closePosition === true ? reducibleAmount(this.positionsMap.get(inst.name) ?? FLAT, parent.direction) : Decimal.ZERO;
     const child: SimOrder = {
       orderId: this.nextOrderId(inst),
       instrumentName: inst.name,
@@ -917,7 +921,7 @@ export class SimEngine {
       kind: inst.kind,
       direction: parent.direction,
       orderType: market ? 'market' : 'limit',
-      amount: parent.amount,
+      amount: wholePosition.isPositive() ? wholePosition : parent.amount,
       filledAmount: Decimal.ZERO,
       averagePrice: Decimal.ZERO,
       filledNotional: Decimal.ZERO,

@@ -160,6 +160,8 @@ export interface SimOrder {
   cancelOnPositionClose?: boolean;
   /** Post-only that would take: accepted, then cancelled (OKX, Bybit) instead of re-priced (Deribit) or refused (`rejectPostOnly`). */
   cancelPostOnly?: boolean;
+  /** Trigger orders: the spawned order's amount is the whole position when it fires (OKX `closeFraction: "1"`), not `amount`. */
+  closePosition?: boolean;
   creationTimestamp: number;
   lastUpdateTimestamp: number;
   replaced: boolean;

@@ -3,11 +3,10 @@
  * `sCode`/`sMsg` results inside a 200, rate limits per UID+instId, and the engine-port calls.
  */
 import { Decimal } from '../../domain/decimal.js';
-import { isNeutralRejection } from '../faults.js';
 import type { SimState } from './context.js';
 import { posIdOf } from './context.js';
 import { type PortAlgoLeg, type PortOrder, PortRejection, type PortTimeInForce } from './engine-port.js';
-import { type ItemError, OkxError, itemError, itemErrors, rejectionToItem, requestErrors } from './errors.js';
+import { type ItemError, OkxError, injectedToItem, itemError, itemErrors, rejectionToItem, requestErrors } from './errors.js';
 import { failCodeOf, metaOfAlgo, metaOfOrder } from './orders-meta.js';
 import type { LimitName } from './rate-limit.js';
 import {
@@ -316,7 +315,7 @@ export class Dispatcher {
     if (tag !== '' && !TAG.test(tag)) fail(itemErrors.param('tag'));
     if (clOrdId !== '' && this.pendingByClOrdId(clOrdId)) fail(itemErrors.duplicateClOrdId());
     const injected = this.state.faults.takeOrderRejection({ type: ordType, instrumentName: instId, direction: side, reduceOnly, label: clOrdId });
-    if (injected) fail(isNeutralRejection(injected) ? itemError('51000', injected.message ?? injected.reason) : itemError(String(injected.code), injected.message));
+    if (injected) fail(injectedToItem(injected));
     const tif: PortTimeInForce = ordType === 'post_only' ? 'post_only' : ordType === 'fok' ? 'fok' : ordType === 'ioc' ? 'ioc' : 'gtc';
     const order = this.state.engine.placeOrder({ instrument: instId, side, type: ordType === 'market' ? 'market' : 'limit', timeInForce: tif, amount: sz, price: px, reduceOnly }, this.now);
     this.state.orderMeta.set(order.orderId, { clOrdId, tag, tdMode, ordType: ordType as OkxOrdType, algoClOrdId: '', source: '' });
@@ -497,7 +496,7 @@ export class Dispatcher {
       // `conditional` with both legs honours only the SL (okx.md §6, pitfall 12).
       if (ordType === 'conditional' && tp && sl) tp = undefined;
       const injected = this.state.faults.takeOrderRejection({ type: ordType, instrumentName: instId, direction: side, reduceOnly, label: algoClOrdId });
-      if (injected) fail(isNeutralRejection(injected) ? itemError('51000', injected.message ?? injected.reason) : itemError(String(injected.code), injected.message));
+      if (injected) fail(injectedToItem(injected));
       const algo = this.state.engine.placeAlgo(
         { instrument: instId, side, amount, closeWholePosition: closeFraction === '1', reduceOnly, cancelOnPositionClose: cxlOnClosePos, takeProfit: tp, stopLoss: sl },
         this.now,

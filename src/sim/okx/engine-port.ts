@@ -1,9 +1,10 @@
 /**
  * The engine port of the OKX front-end: exactly what it needs from a matching engine, in
  * venue-neutral terms (amounts in contracts of `contractSize` coin, prices and money in USDT).
- * The binding to the shared neutral engine implements it; `interim-engine.ts` stands in until then.
+ * `engine-binding.ts` implements it on the shared neutral engine (`SimEngine` on the OKX catalogue).
  */
 import type { Decimal } from '../../domain/decimal.js';
+import type { CancelReason, RejectReason } from '../engine/types.js';
 
 export type PortSide = 'buy' | 'sell';
 
@@ -52,42 +53,14 @@ export type PortOrderType = 'market' | 'limit';
 export type PortTimeInForce = 'gtc' | 'ioc' | 'fok' | 'post_only';
 /** Neutral order states (the shared engine's names). */
 export type PortOrderState = 'open' | 'partially_filled' | 'filled' | 'cancelled' | 'rejected';
-/** Why an order ended cancelled (the shared engine's names). */
-export type PortCancelReason =
-  | 'user_request'
-  /** Dead-man switch or cancel-on-disconnect. */
-  | 'disconnect'
-  | 'reduce_only'
-  | 'unfilled_remainder'
-  | 'post_only'
-  | 'position_closed';
+/** Why an order ended cancelled: the shared engine's `CancelReason` (wire.ts maps it to `cancelSource`). */
+export type PortCancelReason = CancelReason;
 
-/** Why the engine refuses a request; the front-end maps each to an OKX code (errors.ts). */
-export type PortRejectReason =
-  | 'instrument_not_found'
-  | 'invalid_amount'
-  | 'amount_not_multiple'
-  | 'qty_too_low'
-  | 'qty_too_high'
-  | 'invalid_price'
-  | 'price_wrong_tick'
-  | 'post_only_reject'
-  | 'reduce_only_would_increase'
-  | 'no_position'
-  | 'not_enough_funds'
-  | 'order_not_found'
-  | 'not_open_order'
-  | 'trigger_wrong_side';
+/** Why the engine refuses a request: the shared engine's `RejectReason`; errors.ts maps each to an OKX code. */
+export type PortRejectReason = RejectReason;
 
-export class PortRejection extends Error {
-  constructor(
-    readonly reason: PortRejectReason,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'PortRejection';
-  }
-}
+/** A refusal: the shared engine's `EngineRejection` (neutral reason, parameter, detail). */
+export { EngineRejection as PortRejection } from '../engine/types.js';
 
 export interface PortOrder {
   readonly orderId: string;

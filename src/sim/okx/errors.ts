@@ -1,8 +1,9 @@
 /**
  * OKX error codes and messages the simulator answers with (okx.md §2, §4, §5, §9, §11), their HTTP
- * statuses, and the mapping from the engine port's neutral rejection reasons to OKX `sCode`s.
+ * statuses, and the mapping from the shared engine's neutral rejection reasons to OKX `sCode`s.
  */
-import type { PortRejectReason } from './engine-port.js';
+import type { RejectReason } from '../engine/types.js';
+import { type OrderRejection, type VenueErrorSpec, isNeutralRejection } from '../faults.js';
 
 /** A top-level failure: the whole request is answered with `code`/`msg` (and HTTP `status`). */
 export class OkxError extends Error {
@@ -72,27 +73,42 @@ export const itemErrors = {
   noPosition: () => itemError('51023', 'Position does not exist.'),
 } as const;
 
-/** OKX code and message per neutral rejection (okx.md §6, §11). */
-export function rejectionToItem(reason: PortRejectReason, detail: string): ItemError {
+/**
+ * OKX code and message per neutral engine rejection (okx.md §6, §11). An exhaustive switch: a reason
+ * added to the engine's `RejectReason` does not compile until it is mapped here.
+ */
+export function rejectionToItem(reason: RejectReason, detail: string): ItemError {
   switch (reason) {
     case 'instrument_not_found':
+    case 'instrument_not_open':
       return itemErrors.instrument();
     case 'invalid_amount':
       return itemErrors.param('sz');
     case 'amount_not_multiple':
       return itemError('51121', 'Order quantity must be a multiple of the lot size.');
     case 'qty_too_low':
+    case 'notional_too_low':
       return itemError('51020', 'Order quantity is less than the minimum.');
     case 'qty_too_high':
       return itemError('51202', 'Market order amount exceeds the maximum amount.');
     case 'invalid_price':
-      return itemErrors.param('px');
     case 'price_wrong_tick':
-      return itemError('51000', 'Parameter px error');
+      return itemErrors.param('px');
+    case 'trigger_price_wrong_tick':
+      return itemErrors.param('triggerPx');
+    case 'missing_price':
+      return itemErrors.paramEmpty('px');
+    case 'missing_trigger':
+      return itemErrors.paramEmpty('triggerPx');
+    // A trigger on the wrong side of its reference price (okx.md §6: 51046–51053; the sim answers 51053).
+    case 'trigger_price_too_high':
+      return itemError('51053', `The trigger price must be lower than the current price. ${detail}`.trim());
+    case 'trigger_price_too_low':
+      return itemError('51053', `The trigger price must be higher than the current price. ${detail}`.trim());
     case 'post_only_reject':
-      return itemError('51000', 'Parameter ordType error');
+      return itemErrors.param('ordType');
+    // Reduce-only with nothing to reduce in that direction (flat, or the position is on the same side).
     case 'reduce_only_would_increase':
-      return itemError('51205', 'Reduce Only is not available');
     case 'no_position':
       return itemError('51169', "Order failed because you don't have any positions in this direction for this contract to reduce or close.");
     case 'not_enough_funds':
@@ -101,9 +117,21 @@ export function rejectionToItem(reason: PortRejectReason, detail: string): ItemE
       return itemError('51603', 'Order does not exist');
     case 'not_open_order':
       return itemErrors.cancelFinished();
-    case 'trigger_wrong_side':
-      return itemError('51053', detail);
+    case 'invalid_edit':
+      return itemErrors.param('newPx');
+    // Fault injection: a refusal of the venue's own (a neutral rejection without a more specific code).
+    case 'venue_refused':
+      return itemError('51000', detail === '' ? 'Parameter error' : detail);
   }
+}
+
+/** The fault injector's rate-limit answer on OKX (`SimFaults.rateLimitNext`). */
+export const OKX_RATE_LIMIT_ERROR: VenueErrorSpec = { code: 50011, message: 'Too Many Requests' };
+
+/** An injected order refusal (`SimFaults.rejectNextOrders`) as an `sCode`: a venue error as-is, a neutral reason through `rejectionToItem`. */
+export function injectedToItem(rejection: OrderRejection): ItemError {
+  if (isNeutralRejection(rejection)) return rejectionToItem(rejection.reason, rejection.message ?? '');
+  return itemError(String(rejection.code), rejection.message);
 }
 
 // ---- WebSocket (event frames `{"event":"error","code","msg","connId"}`) ----

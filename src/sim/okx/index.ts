@@ -3,6 +3,7 @@ export { startOkxSim } from './server.js';
 export type { OkxSim, OkxSimOptions } from './server.js';
 export type { OkxCredentials } from './auth.js';
 export type { OkxEnginePort } from './engine-port.js';
-export { InterimOkxEngine } from './interim-engine.js';
+export { OkxEngineBinding } from './engine-binding.js';
+export type { OkxEngineBindingOptions } from './engine-binding.js';
 export { defaultOkxRateLimits } from './rate-limit.js';
 export type { RateLimitSpecs } from './rate-limit.js';

@@ -1,7 +1,7 @@
 /**
  * Starts a simulated OKX (API v5) on loopback: REST under /api/v5, WebSockets at /ws/v5/public,
- * /ws/v5/private and /ws/v5/business, backed by an `OkxEnginePort` (the interim engine until the
- * shared neutral engine is bound), with fault knobs and a movable clock.
+ * /ws/v5/private and /ws/v5/business, backed by an `OkxEnginePort` (by default the shared neutral
+ * engine through `engine-binding.ts`), with fault knobs and a movable clock.
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,9 +10,10 @@ import { SimFaults } from '../faults.js';
 import { type OkxCredentials, randomCredentials } from './auth.js';
 import type { FrontEndConfig, ReceivedRequest, SimState } from './context.js';
 import { Dispatcher } from './dispatch.js';
+import { OkxEngineBinding } from './engine-binding.js';
 import type { OkxEnginePort } from './engine-port.js';
+import { OKX_RATE_LIMIT_ERROR } from './errors.js';
 import { HttpTransport } from './http-transport.js';
-import { InterimOkxEngine } from './interim-engine.js';
 import { Publisher } from './publisher.js';
 import { RateLimiter, type RateLimitSpecs, defaultOkxRateLimits } from './rate-limit.js';
 import type { WsSession } from './session.js';
@@ -41,7 +42,7 @@ export interface OkxSimOptions {
   maxWsOpsPerHour?: number;
   /** Connections per account per private channel. Default 30. */
   maxConnsPerChannel?: number;
-  /** The engine behind the port. Default: the interim engine. */
+  /** The engine behind the port. Default: the shared engine on the OKX catalogue (`OkxEngineBinding`). */
   engine?: OkxEnginePort;
   /** Account uid in pushes and account/config. */
   uid?: string;
@@ -77,8 +78,8 @@ export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> 
     secretKey: options.credentials?.secretKey ?? random.secretKey,
     passphrase: options.credentials?.passphrase ?? random.passphrase,
   };
-  const faults = new SimFaults({ code: 50011, message: 'Too Many Requests' });
-  const engine = options.engine ?? new InterimOkxEngine({ startTime: clock.now(), seed: options.seed ?? 1 });
+  const faults = new SimFaults(OKX_RATE_LIMIT_ERROR);
+  const engine = options.engine ?? new OkxEngineBinding({ startTime: clock.now(), seed: options.seed ?? 1, fillHooks: faults });
   const demo = options.demo ?? true;
   const config: FrontEndConfig = {
     skewMs: 30_000,

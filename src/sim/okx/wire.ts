@@ -80,7 +80,11 @@ export function cancelSource(reason: PortCancelReason | undefined, ordType: OkxO
       return '31';
     case 'position_closed':
       return '21';
+    // Not on an OKX order: OCO siblings, expiries and settlement only touch algo legs or dated contracts.
     case 'reduce_only':
+    case 'oco_sibling':
+    case 'settlement':
+    case 'expired':
       return '0';
   }
 }

@@ -1,15 +1,13 @@
 /** Helpers of the OKX simulator tests: fixtures, shape comparison, a hand-written signed REST client and a WS client that queues frames. */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { type OkxSim, type OkxSimOptions, startOkxSim } from '../../../src/sim/okx/index.js';
+import { loadFixtureObject } from '../../support/load-fixture.js';
 import { parseMessage } from '../../support/wait.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/okx/', import.meta.url));
-
+/** An OKX fixture envelope, through the project's one loader (../shared/venues/fixtures/okx/). */
 export function loadFixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(`${FIXTURES}${name}`, 'utf8')) as Record<string, unknown>;
+  return loadFixtureObject('okx', name);
 }
 
 /** First data item of a fixture envelope or push. */

@@ -107,7 +107,8 @@ describe('OKX sim orders', () => {
       { instId: 'BTC-USDT-SWAPX', tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' },
       { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1', clOrdId: 'has-dash' },
       { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000.05', sz: '1' },
-      { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '5000' },
+      // 50000 contracts x 0.01 BTC x 50000 = 25M USDT: 250000 USDT of margin at the catalogue's 100x, over the 100000 held.
+      { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '50000' },
       { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'market', sz: '12000.01' },
     ]);
     expect(batch.status).toBe(200);
@@ -148,7 +149,8 @@ describe('OKX sim orders', () => {
     const pos = await ws.next((m) => isPush('positions')(m) && m.eventType === 'event_update');
     const posFx = loadFixture('ws_push_positions.json');
     expect(shapeDiff({ ...posFx, data: [{ ...fixtureItem('ws_push_positions.json'), closeOrderAlgo: [] }] }, pos)).toEqual([]);
-    expect(pushData(pos)).toMatchObject({ instId: BTC, pos: '-3', posSide: 'net', avgPx: '59999.9' });
+    // The engine's book: with the mark on a tick the best bid is the mark (60000), the ask one tick above.
+    expect(pushData(pos)).toMatchObject({ instId: BTC, pos: '-3', posSide: 'net', avgPx: '60000' });
     const bp = await ws.next(isPush('balance_and_position'));
     expect(shapeDiff(loadFixture('ws_push_balance_and_position.json'), bp)).toEqual([]);
     expect(pushData(bp)).toMatchObject({ eventType: 'filled', posData: [{ instId: BTC, pos: '-3' }] });
