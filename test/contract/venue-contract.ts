@@ -4,7 +4,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Decimal } from '../../src/domain/decimal.js';
-import { dec } from '../../src/domain/decimal.js';
 import type { VenueEvent } from '../../src/domain/events.js';
 import type { Venue } from '../../src/domain/ports.js';
 import { waitFor } from '../support/wait.js';

@@ -710,7 +710,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
     try {
       text = encode(frame);
     } catch (err) {
-      throw new TypeError(`${this.options.name}: frame could not be JSON-encoded: ${asError(err).message}`);
+      throw new TypeError(`${this.options.name}: frame could not be JSON-encoded: ${asError(err).message}`, { cause: err });
     }
     try {
       conn.ws.send(text, (err) => {
