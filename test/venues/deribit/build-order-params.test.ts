@@ -1,3 +1,4 @@
+/** Deribit order and edit params built from domain requests: methods, types, rounding, labels, reduce-only. */
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../../src/domain/decimal.js';
 import type { Instrument } from '../../../src/domain/instrument.js';

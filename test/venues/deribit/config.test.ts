@@ -1,3 +1,4 @@
+/** The venues.deribit config section: defaults, live opt-in, URL resolution per environment. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/domain/errors.js';
 import { DeribitConfigSchema } from '../../../src/venues/deribit/config.js';

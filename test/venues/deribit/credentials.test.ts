@@ -1,3 +1,4 @@
+/** Deribit credentials: env var names, the signatures of the spec's worked examples, secrets that never serialize. */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/domain/errors.js';

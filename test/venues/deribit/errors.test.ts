@@ -1,3 +1,4 @@
+/** The Deribit error table and classify(): rejected, retryable or unknown, and what the adapter does for each. */
 import { describe, expect, it } from 'vitest';
 import { DaemonError, TransportError, VenueRejectedError } from '../../../src/domain/errors.js';
 import type { DeribitErrorAction, DeribitErrorClass } from '../../../src/venues/deribit/errors.js';

@@ -1,3 +1,4 @@
+/** Every Deribit fixture (../shared/venues/fixtures/deribit) parsed by the adapter's pure parsers. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+/** Deribit instrument names: perpetuals, futures, options and their expiry codes, parsed and rejected. */
 import { describe, expect, it } from 'vitest';
 import { DeribitParseError, DeribitRequestError } from '../../../src/venues/deribit/errors.js';
 import {

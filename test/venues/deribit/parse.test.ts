@@ -1,3 +1,4 @@
+/** Deribit wire → domain parsers: instruments, orders, fills, positions, tickers, with exact decimals and named field paths. */
 import { describe, expect, it } from 'vitest';
 import type { Decimal } from '../../../src/domain/decimal.js';
 import { DeribitParseError } from '../../../src/venues/deribit/errors.js';

@@ -1,3 +1,4 @@
+/** readTicker, the hand-written ticker check on the hot path: good frames, lazy decimals, every malformed field caught. */
 import { describe, expect, it } from 'vitest';
 import { DeribitParseError } from '../../../src/venues/deribit/errors.js';
 import { readTicker } from '../../../src/venues/deribit/parse.js';

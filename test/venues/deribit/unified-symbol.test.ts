@@ -1,3 +1,4 @@
+/** The unified symbol form (BTC/USD:BTC) ↔ Deribit instrument names. */
 import { describe, expect, it } from 'vitest';
 import { deribitToUnified, isUnifiedSymbol, unifiedToDeribit } from '../../../src/venues/deribit/unified-symbol.js';
 

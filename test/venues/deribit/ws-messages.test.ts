@@ -1,3 +1,4 @@
+/** Deribit frame classification before any schema: replies, notifications, heartbeats, channels, malformed frames. */
 import { describe, expect, it } from 'vitest';
 import { DeribitParseError } from '../../../src/venues/deribit/errors.js';
 import {

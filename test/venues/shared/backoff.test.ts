@@ -1,3 +1,4 @@
+/** Exponential backoff with jitter for reconnects: growth, cap, reset. */
 import { describe, expect, it } from 'vitest';
 import { Backoff } from '../../../src/venues/shared/backoff.js';
 

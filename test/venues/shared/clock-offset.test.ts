@@ -1,3 +1,4 @@
+/** The venue clock offset, measured NTP-style from request and reply times. */
 import { describe, expect, it } from 'vitest';
 import { bestSample, offsetSample, VenueClock } from '../../../src/venues/shared/clock-offset.js';
 

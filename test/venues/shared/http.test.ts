@@ -1,3 +1,4 @@
+/** httpRequest: timeouts, bodies, status codes and transport errors over a real local server. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+/** LazyTicker and wire decimals: venue strings kept until read, parsed exactly once, bad values caught. */
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../../src/domain/decimal.js';
 import { isWireDecimal, LazyGreeks, LazyTicker } from '../../../src/venues/shared/lazy-ticker.js';

@@ -1,3 +1,4 @@
+/** RateLimiter: buckets and windows per axis, protective requests ahead of entries, reserves and aborts. */
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, type AxisSpec, type RatePriority } from '../../../src/venues/shared/rate-limit.js';
 import { FakeTimers, flushMicrotasks } from '../../support/fake-timers.js';

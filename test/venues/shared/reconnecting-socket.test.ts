@@ -1,3 +1,4 @@
+/** ReconnectingSocket over real sockets: keepalive from open, login gate, reconnect with backoff, resubscribe, timers. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransportError } from '../../../src/domain/errors.js';
 import {

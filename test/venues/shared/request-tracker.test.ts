@@ -1,3 +1,4 @@
+/** RequestTracker: numeric and string ids, timeouts, late answers dropped, everything rejected at once on disconnect. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransportError } from '../../../src/domain/errors.js';
 import { ReconnectingSocket } from '../../../src/venues/shared/reconnecting-socket.js';
