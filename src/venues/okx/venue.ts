@@ -210,6 +210,11 @@ export class OkxVenue implements Venue {
     return { health: this.sockets.health(), members: this.sockets.members() };
   }
 
+  /** The reconnecting socket of one kind (public, private, business), for health detail and tests; undefined without credentials for the private ones. */
+  socket(kind: 'public' | 'private' | 'business'): OkxWsClient['socket'] | undefined {
+    return this.sockets.socket(kind);
+  }
+
   /** OKX in net mode (the only mode this adapter accepts) keeps one signed position per instrument. */
   netsPositions(_symbol: string): boolean {
     return true;
