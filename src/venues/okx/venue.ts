@@ -376,7 +376,7 @@ export class OkxVenue implements Venue {
   }
 
   private outcomeOf(err: unknown, what: string): CommandOutcome {
-    if (err instanceof OkxApiError && isRateLimited(err)) this.limiter.holdUntil(this.deps.clock.now() + this.deps.config.rateLimit.holdAfterRateLimitMs);
+    // A 50011-style answer was already noted on its axis (noteThrottle).
     const outcome = commandOutcomeOf(err, OKX_ERROR_FACTS);
     if (outcome.status === 'unknown') this.log.warn({ err, what }, `okx ${what}: outcome unknown; look the order up by client id before any retry`);
     return outcome;
@@ -491,7 +491,6 @@ export class OkxVenue implements Venue {
         return await this.cancelAlgo(r, found, priority);
       }
     } catch (err) {
-      if (err instanceof OkxApiError && isRateLimited(err)) this.limiter.holdUntil(this.deps.clock.now() + this.deps.config.rateLimit.holdAfterRateLimitMs);
       if (err instanceof OkxRequestError) return { status: 'rejected', code: err.code, reason: err.message, notFound: false };
       return cancelOutcomeOf(err, OKX_ERROR_FACTS);
     }
