@@ -24,6 +24,8 @@ export interface OkxHarness {
 
 export interface OkxHarnessOptions {
   readonly sim?: OkxSimOptions;
+  /** Connect to this running simulator instead of starting one (`close()` then leaves it running). */
+  readonly existingSim?: OkxSim;
   readonly config?: Record<string, unknown>;
   /** Replace the key the adapter logs in with (bad-login tests). */
   readonly credentials?: (sim: OkxSim) => OkxCredentials | undefined;
@@ -36,7 +38,7 @@ export interface OkxHarnessOptions {
 
 /** A simulated OKX on port 0 (idle close scaled to 300 ms, prices frozen) and the real adapter pointed at it. */
 export async function startOkxHarness(options: OkxHarnessOptions = {}): Promise<OkxHarness> {
-  const sim = await startOkxSim({ priceStepMs: 0, timeScale: 0.01, demo: false, ...options.sim });
+  const sim = options.existingSim ?? (await startOkxSim({ priceStepMs: 0, timeScale: 0.01, demo: false, ...options.sim }));
   const log = captureLogger('debug');
   const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
   const config: OkxConfig = OkxConfigSchema.parse({
@@ -74,7 +76,7 @@ export async function startOkxHarness(options: OkxHarnessOptions = {}): Promise<
     event: (predicate, timeoutMs = 3_000) => waitFor(() => events.find(predicate), { timeoutMs, message: 'venue event' }) as Promise<never>,
     async close() {
       await venue.disconnect();
-      await sim.close();
+      if (!options.existingSim) await sim.close();
     },
   };
 }

@@ -11,7 +11,7 @@ import type { CancelOutcome, CommandOutcome, OrderLookup } from '../../domain/co
 import { Decimal } from '../../domain/decimal.js';
 import type { ConnectionState, VenueEvent, VenueEventListener } from '../../domain/events.js';
 import type { Instrument } from '../../domain/instrument.js';
-import { isTriggerType, type AmendRequest, type OrderRef, type OrderRequest, type OrderSnapshot } from '../../domain/order.js';
+import { isTerminal, isTriggerType, type AmendRequest, type OrderRef, type OrderRequest, type OrderSnapshot } from '../../domain/order.js';
 import type { Balance, Fill, Position } from '../../domain/position.js';
 import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
 import { bestSample, offsetSample, VenueClock } from '../shared/clock-offset.js';
@@ -481,8 +481,11 @@ export class OkxVenue implements Venue {
       }
       try {
         const reply = await this.post(OKX_PATHS.cancelOrder, buildCancelOrder(r), symbol, priority);
-        singleOrderAck(reply, reply.context);
-        return { status: 'accepted' };
+        const ack = singleOrderAck(reply, reply.context);
+        // The ack is not the outcome: read the order back, and hand it on only once it is final
+        // (with what filled before the cancel, accFillSz); otherwise its push will tell.
+        const after = await this.readOrder(symbol, ack.ordId !== '' ? { ordId: ack.ordId } : buildCancelOrder(r), priority).catch(() => undefined);
+        return after !== undefined && isTerminal(after.order.status) ? { status: 'accepted', order: after.order } : { status: 'accepted' };
       } catch (err) {
         if (!isOrderNotFound(err) && !(r.venueOrderId === undefined && isOrderAlreadyClosed(err))) throw err;
         // Not an order-book order: maybe an algo we have not seen (after a restart).
