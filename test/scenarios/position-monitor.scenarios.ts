@@ -130,9 +130,9 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
         {
           id: tradeId, venue: fx.venue.id, symbol: SYMBOL, side: 'buy', size: Decimal.from(Q(1000)), entryType: 'market',
           stopPrice: Decimal.from(59000), takeProfitPrice: Decimal.from(61000), state: 'open', source: 'test',
-          filledSize: Decimal.from(1000), avgEntryPrice: sent.order.avgFillPrice ?? Decimal.from(60000), createdAtMs: now, updatedAtMs: now,
+          filledSize: Decimal.from(Q(1000)), avgEntryPrice: sent.order.avgFillPrice ?? Decimal.from(60000), createdAtMs: now, updatedAtMs: now,
         },
-        [{ tradeId, kind: 'entry', clientId: entryId, venueOrderId: sent.order.venueOrderId, state: 'filled', side: 'buy', type: 'market', size: Decimal.from(Q(1000)), filledSize: Decimal.from(1000), avgFillPrice: sent.order.avgFillPrice, createdAtMs: now, updatedAtMs: now }],
+        [{ tradeId, kind: 'entry', clientId: entryId, venueOrderId: sent.order.venueOrderId, state: 'filled', side: 'buy', type: 'market', size: Decimal.from(Q(1000)), filledSize: Decimal.from(Q(1000)), avgFillPrice: sent.order.avgFillPrice, createdAtMs: now, updatedAtMs: now }],
       );
       if (variant !== 'not_sent') {
         crashed.upsertLeg({ tradeId, kind: 'stop_loss', clientId: stopId, state: 'pending', side: 'sell', type: 'stop_market', size: Decimal.from(Q(1000)), filledSize: Decimal.ZERO, triggerPrice: Decimal.from(59000), createdAtMs: now, updatedAtMs: now });

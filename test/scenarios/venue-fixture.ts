@@ -338,6 +338,11 @@ export const okxVenueFactory: ScenarioVenueFactory = {
         flush();
       },
       cancelOnVenue(venueOrderId) {
+        // Our stops and take-profits are algos on OKX (their id is the algoId, not an engine order id).
+        if (port.algo(venueOrderId) !== undefined) {
+          port.cancelAlgo(venueOrderId, sim.clock.now());
+          return;
+        }
         knobs.cancelOnVenue(venueOrderId);
         flush();
       },

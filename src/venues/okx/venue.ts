@@ -560,7 +560,16 @@ export class OkxVenue implements Venue {
       const query = r.venueOrderId ? { ordId: r.venueOrderId } : r.clientId ? { clOrdId: r.clientId } : undefined;
       if (!query) return { status: 'unknown', reason: 'lookup needs a venue order id or a client id' };
       const found = await this.readOrder(symbol, query, priority);
-      return found ? { status: 'found', order: found.order } : { status: 'not_found' };
+      if (found) return { status: 'found', order: found.order };
+      // A venue id OKX does not know as an order may be one of our algos from before a restart.
+      if (r.venueOrderId !== undefined) {
+        const finished = await this.algoHistory(symbol, r.venueOrderId, priority).catch(() => undefined);
+        if (finished) {
+          this.noteAlgo(finished);
+          return await this.lookupAlgo(r, r.venueOrderId, priority);
+        }
+      }
+      return { status: 'not_found' };
     } catch (err) {
       if (isOrderNotFound(err)) return { status: 'not_found' };
       return { status: 'unknown', reason: errorMessage(err) };
@@ -571,31 +580,33 @@ export class OkxVenue implements Venue {
     const pending = await this.pendingAlgos(ref.symbol, priority, algoId);
     const live = pending.find((a) => a.algoId === algoId);
     if (live) return { status: 'found', order: live.order };
-    // No longer pending: fired (follow it), or cancelled.
-    const info = this.algosById.get(algoId);
+    // No longer pending: fired (follow it to the order it placed), cancelled, or failed.
+    const finished = await this.algoHistory(ref.symbol, algoId, priority).catch((err: unknown) => {
+      this.log.debug({ err, algoId }, 'okx orders-algo-history unavailable; following the algo from what this process saw');
+      return undefined;
+    });
+    const info = finished ? this.noteAlgo(finished) : this.algosById.get(algoId);
+    const clientId = info?.clientId ?? ref.clientId;
     for (const ordId of [...(info?.spawned ?? [])].reverse()) {
       const child = await this.readOrder(ref.symbol, { ordId }, priority);
-      if (child) return { status: 'found', order: this.asAlgoChild(child.order, info?.clientId, algoId) };
+      if (child) return { status: 'found', order: this.asAlgoChild(child.order, clientId, algoId) };
     }
-    if (info?.lastState !== undefined) {
-      return {
-        status: 'found',
-        order: {
-          venue: OKX_VENUE_ID,
-          venueOrderId: algoId,
-          ...(info.clientId === undefined ? {} : { clientId: info.clientId }),
-          symbol: ref.symbol,
-          side: 'sell',
-          type: 'stop_market',
-          status: info.lastState === 'canceled' ? 'cancelled' : info.lastState === 'order_failed' ? 'rejected' : 'triggered',
-          size: Decimal.ZERO,
-          filledSize: Decimal.ZERO,
-          reduceOnly: true,
-          updatedAtMs: this.deps.clock.now(),
-        },
-      };
+    if (finished) return { status: 'found', order: clientId === undefined ? finished.order : { ...finished.order, clientId } };
+    if (info?.lastState === 'canceled' || info?.lastState === 'effective' || info?.lastState === 'order_failed') {
+      const status = info.lastState === 'canceled' ? 'cancelled' : info.lastState === 'order_failed' ? 'rejected' : 'triggered';
+      return { status: 'unknown', reason: `okx algo ${algoId} is no longer pending (last seen ${status}) and its history could not be read; try again` };
     }
     return { status: 'not_found' };
+  }
+
+  /** A finished algo from `orders-algo-history` by its algoId; undefined when OKX lists none. */
+  private async algoHistory(instId: string, algoId: string, priority: RatePriority): Promise<OkxAlgoUpdate | undefined> {
+    const reply = await this.get(OKX_PATHS.algosHistory, { ordType: 'conditional', algoId, instType: 'SWAP', instId }, priority);
+    const now = this.deps.clock.now();
+    const [first] = this.parseEach(expectOk(reply, reply.context), 'orders-algo-history', (raw, path) =>
+      parseAlgoOrder(validate(OkxAlgoOrderSchema, raw, path), now, path, this.venueClock.offsetMs()),
+    );
+    return first?.algoId === algoId ? first : undefined;
   }
 
   /** `GET trade/order`; undefined when OKX does not know it (`51603`). */
