@@ -61,6 +61,8 @@ export const OKX_ERROR_FACTS: VenueErrorFacts = {
   wouldTriggerImmediately: isImmediateTrigger,
 };
 
+/** A clock measurement younger than this is not repeated before a login. */
+const CLOCK_FRESH_MS = 10_000;
 /** `public/time` samples per clock measurement (the one with the smallest round trip wins). */
 const CLOCK_SAMPLES = 3;
 /** Fills are asked for from this long before the converted start (the offset is an estimate). */
@@ -154,7 +156,13 @@ export class OkxVenue implements Venue {
     });
     this.sockets = new SocketGroup(OKX_VENUE_ID, this.log);
     const onPush = (push: OkxPush, receivedAtMs: number): void => this.onPush(push, receivedAtMs);
-    const beforeLogin = (): Promise<void> => this.syncClock('before login').then(() => undefined);
+    // Both logged-in sockets sign with the venue clock: measure it before a login unless a
+    // measurement is fresh (public/time allows 10 calls / 2 s per IP; a reconnect logs in twice).
+    const beforeLogin = async (): Promise<void> => {
+      const last = this.venueClock.offset();
+      if (last !== undefined && deps.clock.now() - last.measuredAtMs < CLOCK_FRESH_MS) return;
+      await this.syncClock('before login');
+    };
     this.publicWs = deps.ws({ kind: 'public', argsToRestore: () => [...this.watched.values()].flat(), onPush });
     const authed = deps.credentials !== undefined;
     this.sockets.add('public', this.publicWs, authed ? 'auxiliary' : 'essential');
