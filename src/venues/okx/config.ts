@@ -38,8 +38,6 @@ export const OkxConfigSchema = z
     subscribeAckTimeoutMs: z.number().int().positive().default(10_000),
     /** Instruments whose ticker the daemon watches from start-up (default BTC-USDT-SWAP). */
     watchSymbols: z.array(z.string().min(1)).default(['BTC-USDT-SWAP']),
-    /** Instrument types whose catalogue is loaded (default SWAP). */
-    instTypes: z.array(z.enum(['SWAP', 'FUTURES'])).min(1).default(['SWAP']),
     /** Warn when OKX's clock and this host's differ by more than this many ms (default 1,000). */
     clockSkewWarnMs: z.number().int().positive().default(1_000),
     /** How often the clock offset is measured again with `public/time` (default 300 s). */

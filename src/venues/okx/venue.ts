@@ -61,6 +61,8 @@ export const OKX_ERROR_FACTS: VenueErrorFacts = {
   wouldTriggerImmediately: isImmediateTrigger,
 };
 
+/** The instrument type this adapter trades (perpetual swaps, sized in contracts). */
+const INST_TYPE = 'SWAP';
 /** A clock measurement younger than this is not repeated before a login. */
 const CLOCK_FRESH_MS = 10_000;
 /** `public/time` samples per clock measurement (the one with the smallest round trip wins). */
@@ -72,6 +74,8 @@ const FILLS_PAGE = 100;
 const FILLS_MAX_PAGES = 20;
 /** Dedup keys of `orders` pushes kept (the venue may repeat a push). */
 const DEDUP_KEEP = 5_000;
+/** Spawned orders held until their algo is known. */
+const UNATTRIBUTED_KEEP = 200;
 /** Algo ids and the orders they spawned, remembered to follow a triggered stop. */
 const ALGO_KEEP = 10_000;
 
@@ -122,6 +126,8 @@ export class OkxVenue implements Venue {
   /** Spawned order id → the algo that placed it. */
   private readonly algoBySpawned = new Map<string, string>();
   private readonly seenPushKeys = new Set<string>();
+  /** Pushes of algo-spawned orders whose algo is not known yet, by ordId. */
+  private readonly unattributed = new Map<string, OkxOrderUpdate[]>();
   private readonly rejected = new RejectionCounter();
   private readonly skippedItems = new RejectionCounter();
   private started = false;
@@ -167,8 +173,8 @@ export class OkxVenue implements Venue {
     const authed = deps.credentials !== undefined;
     this.sockets.add('public', this.publicWs, authed ? 'auxiliary' : 'essential');
     if (authed) {
-      this.privateWs = deps.ws({ kind: 'private', argsToRestore: () => privateChannelArgs('SWAP', 'SWAP'), onPush, beforeLogin });
-      this.businessWs = deps.ws({ kind: 'business', argsToRestore: () => businessChannelArgs('SWAP'), onPush, beforeLogin });
+      this.privateWs = deps.ws({ kind: 'private', argsToRestore: () => privateChannelArgs(INST_TYPE, INST_TYPE), onPush, beforeLogin });
+      this.businessWs = deps.ws({ kind: 'business', argsToRestore: () => businessChannelArgs(INST_TYPE), onPush, beforeLogin });
       this.sockets.add('private', this.privateWs, 'essential');
       this.sockets.add('business', this.businessWs, 'essential');
     }
@@ -316,12 +322,11 @@ export class OkxVenue implements Venue {
   // ---- instruments -----------------------------------------------------------------------------
 
   async loadInstruments(): Promise<readonly Instrument[]> {
-    for (const instType of this.deps.config.instTypes) {
-      const reply = await this.get(OKX_PATHS.instruments, { instType }, 'normal', false);
-      const { instruments, skipped } = parseInstruments(expectOk(reply, reply.context));
-      for (const info of instruments) this.instruments.set(info.instrument.symbol, info.instrument);
-      if (skipped.length > 0) this.log.debug({ instType, skipped: skipped.length }, 'okx instruments skipped (unsupported records)');
-    }
+    // Perpetual swaps only: the channels and REST reads below ask for instType SWAP.
+    const reply = await this.get(OKX_PATHS.instruments, { instType: INST_TYPE }, 'normal', false);
+    const { instruments, skipped } = parseInstruments(expectOk(reply, reply.context));
+    for (const info of instruments) this.instruments.set(info.instrument.symbol, info.instrument);
+    if (skipped.length > 0) this.log.debug({ instType: INST_TYPE, skipped: skipped.length }, 'okx instruments skipped (unsupported records)');
     this.catalogueLoaded = true;
     this.log.info({ count: this.instruments.size }, 'okx instruments loaded');
     return [...this.instruments.values()];
@@ -346,7 +351,7 @@ export class OkxVenue implements Venue {
   private requireInstrument(symbol: string): Instrument {
     const instrument = this.instruments.get(symbol);
     if (!instrument) {
-      throw new OkxRequestError('symbol', `unknown okx instrument ${symbol} (${this.instruments.size} loaded for ${this.deps.config.instTypes.join(', ')}); use a name such as BTC-USDT-SWAP or BTC/USDT:USDT`);
+      throw new OkxRequestError('symbol', `unknown okx instrument ${symbol} (${this.instruments.size} swaps loaded); use a name such as BTC-USDT-SWAP or BTC/USDT:USDT`);
     }
     return instrument;
   }
@@ -483,10 +488,8 @@ export class OkxVenue implements Venue {
     const r: OrderRef = { ...ref, symbol };
     const algo = this.algoOf(r);
     try {
-      if (algo !== undefined || !this.isKnownPlainRef(r)) {
-        // One of our stops/takes (or an unknown reference: try it as an algo if the order book has no such order).
-        if (algo !== undefined) return await this.cancelAlgo(r, algo, priority);
-      }
+      // One of our stops/takes; anything else is tried as an order-book order first, then as an algo.
+      if (algo !== undefined) return await this.cancelAlgo(r, algo, priority);
       try {
         const reply = await this.post(OKX_PATHS.cancelOrder, buildCancelOrder(r), symbol, priority);
         const ack = singleOrderAck(reply, reply.context);
@@ -609,7 +612,7 @@ export class OkxVenue implements Venue {
 
   /** A finished algo from `orders-algo-history` by its algoId; undefined when OKX lists none. */
   private async algoHistory(instId: string, algoId: string, priority: RatePriority): Promise<OkxAlgoUpdate | undefined> {
-    const reply = await this.get(OKX_PATHS.algosHistory, { ordType: 'conditional', algoId, instType: 'SWAP', instId }, priority);
+    const reply = await this.get(OKX_PATHS.algosHistory, { ordType: 'conditional', algoId, instType: INST_TYPE, instId }, priority);
     const now = this.deps.clock.now();
     const [first] = this.parseEach(expectOk(reply, reply.context), 'orders-algo-history', (raw, path) =>
       parseAlgoOrder(validate(OkxAlgoOrderSchema, raw, path), now, path, this.venueClock.offsetMs()),
@@ -634,7 +637,7 @@ export class OkxVenue implements Venue {
   }
 
   private async pendingAlgos(instId: string | undefined, priority: RatePriority = 'normal', algoId?: string): Promise<OkxAlgoUpdate[]> {
-    const reply = await this.get(OKX_PATHS.algosPending, { ordType: 'conditional,oco', instType: 'SWAP', instId, algoId }, priority);
+    const reply = await this.get(OKX_PATHS.algosPending, { ordType: 'conditional,oco', instType: INST_TYPE, instId, algoId }, priority);
     const now = this.deps.clock.now();
     const updates = this.parseEach(expectOk(reply, reply.context), 'orders-algo-pending', (raw, path) =>
       parseAlgoOrder(validate(OkxAlgoOrderSchema, raw, path), now, path, this.venueClock.offsetMs()),
@@ -654,10 +657,6 @@ export class OkxVenue implements Venue {
     if (ref.venueOrderId !== undefined && this.algosById.has(ref.venueOrderId)) return ref.venueOrderId;
     if (ref.clientId !== undefined) return this.algoIdByClientId.get(ref.clientId);
     return undefined;
-  }
-
-  private isKnownPlainRef(ref: OrderRef): boolean {
-    return ref.venueOrderId !== undefined && !this.algosById.has(ref.venueOrderId);
   }
 
   private rememberAlgo(algoId: string, clientId: string | undefined, symbol: string): AlgoInfo {
@@ -683,8 +682,25 @@ export class OkxVenue implements Venue {
     for (const ordId of update.spawnedOrderIds) {
       if (!info.spawned.includes(ordId)) info.spawned.push(ordId);
       this.algoBySpawned.set(ordId, update.algoId);
+      this.replayUnattributed(ordId);
     }
     return info;
+  }
+
+  /**
+   * Pushes of an order a fired algo placed can arrive (private socket) before the algo's own push
+   * naming it (business socket). Until then they are kept; once the algo is known they are handed
+   * on again under its client id, so the stop's fill reaches the leg that owns it.
+   */
+  private replayUnattributed(ordId: string): void {
+    const held = this.unattributed.get(ordId);
+    if (!held) return;
+    this.unattributed.delete(ordId);
+    for (const raw of held) {
+      const update = this.withAlgoIdentity(raw);
+      this.emit({ type: 'order', venue: this.id, order: update.order });
+      if (update.fill) this.emit({ type: 'fill', venue: this.id, fill: update.fill });
+    }
   }
 
   /** An order a triggered algo spawned carries the algo's client id (the leg the daemon knows). */
@@ -711,7 +727,7 @@ export class OkxVenue implements Venue {
 
   async openOrders(symbol?: string): Promise<readonly OrderSnapshot[]> {
     const instId = symbol === undefined ? undefined : this.nativeSymbol(symbol);
-    const reply = await this.get(OKX_PATHS.ordersPending, { instType: 'SWAP', instId });
+    const reply = await this.get(OKX_PATHS.ordersPending, { instType: INST_TYPE, instId });
     const now = this.deps.clock.now();
     const orders = this.parseEach(expectOk(reply, reply.context), 'orders-pending', (raw, path) =>
       this.withAlgoIdentity(parseOrder(validate(OkxOrderSchema, raw, path), now, path, this.venueClock.offsetMs())).order,
@@ -721,7 +737,7 @@ export class OkxVenue implements Venue {
   }
 
   async positions(): Promise<readonly Position[]> {
-    const reply = await this.get(OKX_PATHS.positions, { instType: 'SWAP' });
+    const reply = await this.get(OKX_PATHS.positions, { instType: INST_TYPE });
     const now = this.deps.clock.now();
     return this.parseEach(expectOk(reply, reply.context), 'positions', (raw, path) => parsePosition(validate(OkxPositionSchema, raw, path), now, path, this.venueClock.offsetMs()).position).filter(
       (p) => !p.size.isZero(),
@@ -749,7 +765,7 @@ export class OkxVenue implements Venue {
     const seen = new Set<string>();
     let after: string | undefined;
     for (let page = 0; page < FILLS_MAX_PAGES; page += 1) {
-      const reply = await this.get(OKX_PATHS.fills, { instType: 'SWAP', instId, begin, after, limit: String(FILLS_PAGE) });
+      const reply = await this.get(OKX_PATHS.fills, { instType: INST_TYPE, instId, begin, after, limit: String(FILLS_PAGE) });
       const raw = expectOk(reply, reply.context);
       const parsed = this.parseEach(raw, `fills.${page}`, (item, path) => {
         const wire = validate(OkxFillSchema, item, path);
@@ -873,6 +889,8 @@ export class OkxVenue implements Venue {
       const freshTerminal = this.firstTime(keys.terminal);
       // A repeated push (same fill, same terminal state) is already processed.
       if (!fresh && !freshTerminal && (keys.fill !== undefined || keys.terminal !== undefined)) continue;
+      // Placed by an algo we cannot name yet: handed on again once its orders-algo push names it.
+      if (update.spawnedByAlgo && update.order.clientId === undefined) this.holdUnattributed(fresh ? update : withoutFill(update));
       this.emit({ type: 'order', venue: this.id, order: update.order });
       if (update.fill && fresh) {
         this.gap.noteFill(update.fill);
@@ -889,6 +907,17 @@ export class OkxVenue implements Venue {
         this.log.error({ algoId: update.algoId, clientId: update.algoClOrdId, failCode: update.failCode }, `okx algo ${update.algoClOrdId ?? update.algoId} fired but could not place its order (failCode ${update.failCode}); the position may be unprotected — the order manager reconciles`);
       }
       this.emit({ type: 'order', venue: this.id, order: update.order });
+    }
+  }
+
+  private holdUnattributed(update: OkxOrderUpdate): void {
+    const id = update.order.venueOrderId;
+    const held = this.unattributed.get(id) ?? [];
+    held.push(update);
+    this.unattributed.set(id, held);
+    if (this.unattributed.size > UNATTRIBUTED_KEEP) {
+      const oldest = this.unattributed.keys().next().value;
+      if (oldest !== undefined) this.unattributed.delete(oldest);
     }
   }
 
@@ -931,6 +960,12 @@ export class OkxVenue implements Venue {
     }
     return { malformedFrames, errorEvents, rejectedPushes: this.rejected.count, skippedItems: this.skippedItems.count, lastRejection: this.rejected.last ?? this.skippedItems.last ?? last };
   }
+}
+
+/** The update without its fill (a fill already handed on must not be replayed twice). */
+function withoutFill(update: OkxOrderUpdate): OkxOrderUpdate {
+  const { fill: _fill, ...rest } = update;
+  return rest;
 }
 
 /** One side of the book as sent, or undefined when it is empty (`""` or size `0`). */

@@ -141,6 +141,32 @@ describe('okx adapter trading', () => {
     expect(dashed).toMatchObject({ status: 'rejected', code: 'INVALID_REQUEST' });
   });
 
+  it('a stop’s spawned order pushed before the algo names it is handed on again under the stop’s client id', async () => {
+    h = await startOkxHarness();
+    const conn = (channel: string): string => h!.sim.connectionIds().find((id) => h!.sim.subscriptionsOf(id).some((k) => k.startsWith(`${channel}|`)))!;
+    const now = String(Date.now());
+    // private: the child order of an algo, filled, without any algo identity on it (source 7)
+    h.sim.faults.sendMalformedFrame(
+      conn('orders'),
+      JSON.stringify({
+        arg: { channel: 'orders', instType: 'SWAP' },
+        data: [{ instId: SYMBOL, ordId: '777001', clOrdId: '', side: 'sell', ordType: 'market', sz: '1', px: '', state: 'filled', accFillSz: '1', avgPx: '59000', fillSz: '1', fillPx: '59000', tradeId: 'T777', fillTime: now, fillFee: '-0.1', fillFeeCcy: 'USDT', execType: 'T', reduceOnly: 'true', source: '7', cTime: now, uTime: now }],
+      }),
+    );
+    await waitFor(() => h!.events.some((e) => e.type === 'order' && e.order.venueOrderId === '777001'), { message: 'the anonymous child pushed' });
+    expect(h.events.some((e) => e.type === 'fill' && e.fill.clientId === 'vd1ooo1S1')).toBe(false);
+    // business: the algo, fired, naming its child
+    h.sim.faults.sendMalformedFrame(
+      conn('orders-algo'),
+      JSON.stringify({
+        arg: { channel: 'orders-algo', instType: 'SWAP' },
+        data: [{ instId: SYMBOL, algoId: 'A777', algoClOrdId: 'vd1ooo1S1', ordType: 'conditional', side: 'sell', sz: '1', state: 'effective', reduceOnly: 'true', slTriggerPx: '59000', slOrdPx: '-1', slTriggerPxType: 'mark', actualSide: 'sl', ordIdList: ['777001'], cTime: now, uTime: now }],
+      }),
+    );
+    await waitFor(() => h!.events.some((e) => e.type === 'fill' && e.fill.clientId === 'vd1ooo1S1' && e.fill.tradeId === 'T777'), { message: 'the child fill under the stop’s client id' });
+    expect(h.events.some((e) => e.type === 'order' && e.order.clientId === 'vd1ooo1S1' && e.order.status === 'filled')).toBe(true);
+  });
+
   it('the unified symbol maps to the swap', async () => {
     h = await startOkxHarness();
     expect(h.venue.nativeSymbol('BTC/USDT:USDT')).toBe(SYMBOL);
