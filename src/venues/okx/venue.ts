@@ -24,7 +24,7 @@ import { SocketGroup, type GroupHealth, type MemberState } from '../shared/socke
 import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import type { OkxConfig } from './config.js';
 import type { OkxCredentials } from './credentials.js';
-import { classify, isImmediateTrigger, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, OKX_VENUE_ID, OkxApiError, OkxRequestError } from './errors.js';
+import { classify, isAuthError, isImmediateTrigger, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, OKX_VENUE_ID, OkxApiError, OkxRequestError } from './errors.js';
 import {
   expectOk,
   orderDedupKeys,
@@ -267,7 +267,7 @@ export class OkxVenue implements Venue {
     try {
       setup = parseAccountConfigReply(await this.get(OKX_PATHS.accountConfig, {}), { method: 'GET /api/v5/account/config' });
     } catch (err) {
-      if (err instanceof OkxApiError) {
+      if (err instanceof OkxApiError && isAuthError(err)) {
         throw new OkxRequestError('account/config', `reading the OKX account configuration failed (${err.message}): check OKX_API_KEY / OKX_API_SECRET / OKX_API_PASSPHRASE and the environment (demo keys only work on demo)`);
       }
       this.log.warn({ err }, 'could not read the okx account configuration (position mode) at start-up; trading carries on, it is checked again at the next connect');
