@@ -7,18 +7,6 @@ import { z } from 'zod';
 import { defineVenue } from './registry-entry.js';
 import { requireLiveOptIn, venueBaseShape } from './section-schema.js';
 
-export const okxPlannedEntry = defineVenue({
-  name: 'okx',
-  title: 'OKX',
-  configSchema: z
-    .strictObject({
-      ...venueBaseShape,
-      environment: z.enum(['sim', 'demo', 'live']).default('sim'),
-    })
-    .superRefine(requireLiveOptIn('okx')),
-  secretEnv: { apiKey: 'OKX_API_KEY', apiSecret: 'OKX_API_SECRET', passphrase: 'OKX_API_PASSPHRASE' },
-});
-
 export const bybitPlannedEntry = defineVenue({
   name: 'bybit',
   title: 'Bybit',

@@ -3,10 +3,11 @@
  * handling and the composition root loop over this list; adding a venue is adding its entry here.
  */
 import { deribitEntry } from './deribit/index.js';
-import { bybitPlannedEntry, okxPlannedEntry } from './planned.js';
+import { okxEntry } from './okx/index.js';
+import { bybitPlannedEntry } from './planned.js';
 import type { AnyVenueEntry } from './registry-entry.js';
 
-export const VENUE_REGISTRY = [deribitEntry, okxPlannedEntry, bybitPlannedEntry] as const satisfies readonly AnyVenueEntry[];
+export const VENUE_REGISTRY = [deribitEntry, okxEntry, bybitPlannedEntry] as const satisfies readonly AnyVenueEntry[];
 
 /** Any entry of the registry, with its literal name and secret keys. */
 export type RegisteredVenue = (typeof VENUE_REGISTRY)[number];

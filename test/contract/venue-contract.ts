@@ -50,34 +50,34 @@ export function runVenueContract(name: string, setup: () => Promise<ContractHarn
 
     it('a market order fills, opens a position and pushes a fill with our client id', async () => {
       const { venue, symbol, size, events } = await start();
-      const out = await venue.submitOrder({ clientId: 'vd1-ct1-e', symbol, side: 'buy', type: 'market', size, reduceOnly: false });
+      const out = await venue.submitOrder({ clientId: 'vd1ct1e', symbol, side: 'buy', type: 'market', size, reduceOnly: false });
       expect(out.status).toBe('accepted');
-      await waitFor(() => events.some((e) => e.type === 'fill' && e.fill.clientId === 'vd1-ct1-e'));
+      await waitFor(() => events.some((e) => e.type === 'fill' && e.fill.clientId === 'vd1ct1e'));
       const positions = await venue.positions();
       expect(positions.find((p) => p.symbol === symbol)?.size.eq(size)).toBe(true);
     });
 
     it('a resting limit order is listed, found by client id, and cancelled', async () => {
       const { venue, symbol, size, farBelowPrice } = await start();
-      const out = await venue.submitOrder({ clientId: 'vd1-ct2-e', symbol, side: 'buy', type: 'limit', price: farBelowPrice, size, reduceOnly: false });
+      const out = await venue.submitOrder({ clientId: 'vd1ct2e', symbol, side: 'buy', type: 'limit', price: farBelowPrice, size, reduceOnly: false });
       expect(out.status === 'accepted' && out.order.status).toBe('open');
-      expect((await venue.openOrders()).map((o) => o.clientId)).toContain('vd1-ct2-e');
-      const found = await venue.getOrder({ symbol, clientId: 'vd1-ct2-e' });
+      expect((await venue.openOrders()).map((o) => o.clientId)).toContain('vd1ct2e');
+      const found = await venue.getOrder({ symbol, clientId: 'vd1ct2e' });
       expect(found.status).toBe('found');
-      expect(await venue.cancelOrder({ symbol, clientId: 'vd1-ct2-e' })).toMatchObject({ status: 'accepted' });
-      expect((await venue.openOrders()).map((o) => o.clientId)).not.toContain('vd1-ct2-e');
-      expect(await venue.getOrder({ symbol, clientId: 'vd1-ct-never' })).toEqual({ status: 'not_found' });
+      expect(await venue.cancelOrder({ symbol, clientId: 'vd1ct2e' })).toMatchObject({ status: 'accepted' });
+      expect((await venue.openOrders()).map((o) => o.clientId)).not.toContain('vd1ct2e');
+      expect(await venue.getOrder({ symbol, clientId: 'vd1ctnever' })).toEqual({ status: 'not_found' });
     });
 
     it('a reduce-only stop rests untriggered, fires on the price, and flattens', async () => {
       const { venue, symbol, size, events } = await start();
-      await venue.submitOrder({ clientId: 'vd1-ct3-e', symbol, side: 'buy', type: 'market', size, reduceOnly: false });
+      await venue.submitOrder({ clientId: 'vd1ct3e', symbol, side: 'buy', type: 'market', size, reduceOnly: false });
       const px = h!.currentPrice();
       const stopPx = px.times('0.95').roundToStep(venue.instrument(symbol)!.tickSize);
-      const stop = await venue.submitOrder({ clientId: 'vd1-ct3-sl', symbol, side: 'sell', type: 'stop_market', triggerPrice: stopPx, trigger: 'mark', size, reduceOnly: true });
+      const stop = await venue.submitOrder({ clientId: 'vd1ct3sl', symbol, side: 'sell', type: 'stop_market', triggerPrice: stopPx, trigger: 'mark', size, reduceOnly: true });
       expect(stop.status === 'accepted' && stop.order.status).toBe('untriggered');
       h!.setPrice(px.times('0.9').roundToStep(venue.instrument(symbol)!.tickSize));
-      await waitFor(() => events.some((e) => e.type === 'order' && e.order.clientId === 'vd1-ct3-sl' && e.order.status === 'filled'), { timeoutMs: 5_000 });
+      await waitFor(() => events.some((e) => e.type === 'order' && e.order.clientId === 'vd1ct3sl' && e.order.status === 'filled'), { timeoutMs: 5_000 });
       await waitFor(async () => (await venue.positions()).length === 0);
     });
 
@@ -86,7 +86,7 @@ export function runVenueContract(name: string, setup: () => Promise<ContractHarn
       h!.partialFillNext(0.5);
       const px = h!.currentPrice().times('1.01').roundToStep(venue.instrument(symbol)!.tickSize);
       const big = size.times(2);
-      const out = await venue.submitOrder({ clientId: 'vd1-ct4-e', symbol, side: 'buy', type: 'limit', price: px, size: big, reduceOnly: false });
+      const out = await venue.submitOrder({ clientId: 'vd1ct4e', symbol, side: 'buy', type: 'limit', price: px, size: big, reduceOnly: false });
       expect(out.status === 'accepted' && out.order.filledSize.eq(size)).toBe(true);
       expect(out.status === 'accepted' && out.order.status).toBe('partially_filled');
     });

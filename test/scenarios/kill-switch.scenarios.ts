@@ -5,13 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait.js';
-import { SYMBOL, ourOpenOrders } from '../orders/harness.js';
-import type { ScenarioVenueFactory } from './venue-fixture.js';
+import { ourOpenOrders } from '../orders/harness.js';
+import { scenarioSymbols, type ScenarioVenueFactory } from './venue-fixture.js';
 import { useScenarioWorld } from './world.js';
 
 const ACTIVE = ['open', 'pending', 'entry_working', 'closing'] as const;
 
 export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
+  // The instruments this venue's scenarios trade (Deribit's BTC-PERPETUAL by default).
+  const { symbol: SYMBOL, unified: UNIFIED, other: OTHER, Q } = scenarioSymbols(factory);
   describe(`KillSwitch and RiskManager scenarios on ${factory.name}`, () => {
     const { venue, services, storeFile } = useScenarioWorld(factory);
 
@@ -20,11 +22,11 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
       const { fx, intent } = await venue();
       const s = await services(fx, { storePath: path });
       const a = await s.orders.openTrade(intent());
-      const b = await s.orders.openTrade(intent({ size: { unit: 'venue', value: '500' } }));
+      const b = await s.orders.openTrade(intent({ size: { unit: 'venue', value: Q('500') } }));
       const c = await s.orders.openTrade(intent({ entry: { type: 'limit', price: '59000.5' }, stopLossPrice: '58000', takeProfitPrice: '60000' }));
       expect([a.status, b.status, c.status]).toEqual(['accepted', 'accepted', 'accepted']);
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 5); // 2 x (stop, target) + working limit entry
-      expect(fx.positionSize(SYMBOL).toString()).toBe('1500');
+      expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1500'));
 
       const report = await s.killSwitch.activate('operator /kill', 'telegram');
       expect(report.flat).toBe(true);
@@ -72,11 +74,11 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
       const report = await s.killSwitch.activate('operator /kill', 'telegram');
       expect(report.flat).toBe(false);
       expect(report.failedTrades.map((f) => f.tradeId)).toEqual(a.status === 'accepted' ? [a.tradeId] : []);
-      expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+      expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
       // the position is not left naked: a daemon stop still rests on the venue
       const stops = (await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market' && o.reduceOnly);
       expect(stops).toHaveLength(1);
-      expect(stops[0]?.size.toString()).toBe('1000');
+      expect(stops[0]?.size.toString()).toBe(Q('1000'));
       expect(s.alerter.critical().some((al) => /NOT verified flat/.test(al.text))).toBe(true);
     });
 
@@ -88,7 +90,7 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
       s.killSwitch.pause('telegram');
       expect(await s.orders.openTrade(intent())).toMatchObject({ status: 'refused', code: 'ENTRIES_PAUSED' });
-      expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+      expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
       expect(await ourOpenOrders(fx.venue)).toHaveLength(2);
       expect(fx.engine.allOrders({ predicate: (o) => !o.reduceOnly })).toHaveLength(1);
       expect(s.killSwitch.isActive()).toBe(false);
@@ -100,11 +102,11 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
     it('refuses entries over the open-trade, size and loss-at-stop limits with a clear reason', async () => {
       const { fx, intent } = await venue();
       const s = await services(fx, {
-        risk: { maxOpenTrades: 1, maxSizePerTrade: [{ venue: fx.venue.id, symbol: SYMBOL, maxSize: '2000' }], maxLossAtStopUsd: 50 },
+        risk: { maxOpenTrades: 1, maxSizePerTrade: [{ venue: fx.venue.id, symbol: SYMBOL, maxSize: Q('2000') }], maxLossAtStopUsd: 50 },
       });
-      expect(await s.orders.openTrade(intent({ size: { unit: 'venue', value: '3000' } }))).toMatchObject({ status: 'refused', code: 'RISK_MAX_SIZE' });
+      expect(await s.orders.openTrade(intent({ size: { unit: 'venue', value: Q('3000') } }))).toMatchObject({ status: 'refused', code: 'RISK_MAX_SIZE' });
       // 2000 USD with a 2000 USD stop distance at 60 000: ~66.7 USD at risk > 50.
-      expect(await s.orders.openTrade(intent({ size: { unit: 'venue', value: '2000' }, stopLossPrice: '58000' }))).toMatchObject({
+      expect(await s.orders.openTrade(intent({ size: { unit: 'venue', value: Q('2000') }, stopLossPrice: '58000' }))).toMatchObject({
         status: 'refused',
         code: 'RISK_MAX_LOSS_AT_STOP',
       });
@@ -121,16 +123,16 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
     it('activates the kill switch, which flattens, when the daily loss limit is breached', async () => {
       const { fx, intent } = await venue();
       const s = await services(fx, { risk: { maxDailyLossUsd: 20, maxLossAtStopUsd: 100 } });
-      const losing = await s.orders.openTrade(intent({ size: { unit: 'venue', value: '2000' }, stopLossPrice: '59000', takeProfitPrice: '62000' }));
+      const losing = await s.orders.openTrade(intent({ size: { unit: 'venue', value: Q('2000') }, stopLossPrice: '59000', takeProfitPrice: '62000' }));
       const other = await s.orders.openTrade(
-        intent({ symbol: 'ETH-PERPETUAL', size: { unit: 'venue', value: '100' }, entry: { type: 'market', referencePrice: '3000' }, stopLossPrice: '2900', takeProfitPrice: '3100' }),
+        intent({ symbol: OTHER, size: { unit: 'venue', value: Q('100') }, entry: { type: 'market', referencePrice: '3000' }, stopLossPrice: '2900', takeProfitPrice: '3100' }),
       );
       expect([losing.status, other.status]).toEqual(['accepted', 'accepted']);
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 4);
 
       fx.setMarkPrice(SYMBOL, '58900'); // stop fills: ~ -37 USD, over the 20 USD daily limit
       await waitFor(() => s.killSwitch.isActive(), { message: 'kill switch on after the daily loss' });
-      await waitFor(() => fx.positionSize('ETH-PERPETUAL').isZero(), { message: 'the other position flattened' });
+      await waitFor(() => fx.positionSize(OTHER).isZero(), { message: 'the other position flattened' });
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 0);
       expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
       expect(s.killSwitch.state().reason).toMatch(/daily loss/);

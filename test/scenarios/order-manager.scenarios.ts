@@ -10,10 +10,12 @@ import type { OrderContext } from '../../src/orders/context.js';
 import type { OrderManager } from '../../src/orders/order-manager.js';
 import type { TradeIntent } from '../../src/orders/validation.js';
 import { waitFor } from '../support/wait.js';
-import { SYMBOL, type ServiceOptions, type Services, auditActions, longIntent, ourOpenOrders, startServices } from '../orders/harness.js';
-import type { ScenarioVenue, ScenarioVenueFactory } from './venue-fixture.js';
+import { type ServiceOptions, type Services, auditActions, longIntent, ourOpenOrders, startServices } from '../orders/harness.js';
+import { scenarioSymbols, type ScenarioVenue, type ScenarioVenueFactory } from './venue-fixture.js';
 
 export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
+  // The instruments this venue's scenarios trade (Deribit's BTC-PERPETUAL by default).
+  const { symbol: SYMBOL, unified: UNIFIED, other: OTHER, Q } = scenarioSymbols(factory);
   describe(`OrderManager scenarios on ${factory.name}`, () => {
     let fx: ScenarioVenue | undefined;
     let services: Services | undefined;
@@ -28,7 +30,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
       const venue = await factory.create();
       fx = venue;
       services = await startServices(venue.venue, options);
-      return { fx: venue, s: services, intent: (o = {}) => longIntent({ venue: venue.venue.id, ...o }) };
+      return { fx: venue, s: services, intent: (o = {}) => longIntent({ venue: venue.venue.id, symbol: SYMBOL, size: { unit: 'venue', value: Q('1000') }, ...o }) };
     }
 
     /** The OrderManager's process-lifetime bookkeeping (expected cancels, "not found" counts, trades being settled). */
@@ -47,13 +49,13 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
     describe('entry and protection', () => {
       it('takes the unified symbol form (BTC/USD:BTC) and books the trade under the venue\'s own name, protected', async () => {
         const { fx, s, intent } = await start();
-        const result = await s.orders.openTrade(intent({ symbol: 'BTC/USD:BTC' }));
+        const result = await s.orders.openTrade(intent({ symbol: UNIFIED }));
         expect(result.status).toBe('accepted');
         if (result.status !== 'accepted') return;
         expect(s.store.getTrade(result.tradeId)?.symbol).toBe(SYMBOL);
         await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'stop and target resting' });
         expect((await stopOf(fx))?.symbol).toBe(SYMBOL);
-        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
         const unknown = await s.orders.openTrade(intent({ symbol: 'BTC/USD:ETH' }));
         expect(unknown).toMatchObject({ status: 'refused', code: 'UNKNOWN_INSTRUMENT' });
       });
@@ -67,14 +69,14 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
 
         // Venue: position long 1000, a sell stop_market at 59000 and a take_market at 61000, both reduce-only, for 1000.
         await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'stop and target resting' });
-        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
         const stop = await stopOf(fx);
         const target = await targetOf(fx);
         expect(stop).toMatchObject({ side: 'sell', reduceOnly: true, status: 'untriggered' });
-        expect(stop?.size.toString()).toBe('1000');
+        expect(stop?.size.toString()).toBe(Q('1000'));
         expect(stop?.triggerPrice?.toString()).toBe('59000');
         expect(target).toMatchObject({ side: 'sell', reduceOnly: true, status: 'untriggered' });
-        expect(target?.size.toString()).toBe('1000');
+        expect(target?.size.toString()).toBe(Q('1000'));
         expect(target?.triggerPrice?.toString()).toBe('61000');
         expect(stop?.clientId).toBe(`vd1${tradeId}S1`);
         expect(target?.clientId).toBe(`vd1${tradeId}T1`);
@@ -84,7 +86,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         // Store: trade open, filled 1000; legs recorded with venue ids.
         const trade = s.store.getTrade(tradeId);
         expect(trade?.state).toBe('open');
-        expect(trade?.filledSize.toString()).toBe('1000');
+        expect(trade?.filledSize.toString()).toBe(Q('1000'));
         const legs = s.store.legsOf(tradeId);
         expect(legs.map((l) => [l.kind, l.state])).toEqual([
           ['entry', 'filled'],
@@ -113,29 +115,31 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(await stopOf(fx)).toBeUndefined();
 
         // First fill: 300 of 1000.
-        fx.partialFillNext('300');
+        fx.partialFillNext(Q('300'));
         fx.setMarkPrice(SYMBOL, '59850');
-        await waitFor(async () => (await stopOf(fx))?.size.eq(300), { message: 'stop for 300' });
-        await waitFor(async () => (await targetOf(fx))?.size.eq(300), { message: 'target for 300' });
-        expect(fx.positionSize(SYMBOL).toString()).toBe('300');
-        expect(s.store.getTrade(result.tradeId)?.filledSize.toString()).toBe('300');
+        await waitFor(async () => (await stopOf(fx))?.size.eq(Q(300)), { message: 'stop for 300' });
+        await waitFor(async () => (await targetOf(fx))?.size.eq(Q(300)), { message: 'target for 300' });
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('300'));
+        expect(s.store.getTrade(result.tradeId)?.filledSize.toString()).toBe(Q('300'));
 
         // The rest fills: the same stop is amended to 1000.
         fx.setMarkPrice(SYMBOL, '59800');
-        await waitFor(async () => (await stopOf(fx))?.size.eq(1000), { message: 'stop resized to 1000' });
-        await waitFor(async () => (await targetOf(fx))?.size.eq(1000), { message: 'target resized' });
-        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        await waitFor(async () => (await stopOf(fx))?.size.eq(Q(1000)), { message: 'stop resized to 1000' });
+        await waitFor(async () => (await targetOf(fx))?.size.eq(Q(1000)), { message: 'target resized' });
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
         const open = await ourOpenOrders(fx.venue);
-        expect(open.filter((o) => o.type === 'stop_market').map((o) => o.clientId)).toEqual([`vd1${result.tradeId}S1`]);
+        // Resized in place where the venue can (the same S1); replaced by S2 where it cannot (OKX algo orders).
+        const amends = factory.amendsProtectiveOrders ?? true;
+        expect(open.filter((o) => o.type === 'stop_market').map((o) => o.clientId)).toEqual([`vd1${result.tradeId}${amends ? 'S1' : 'S2'}`]);
         const trade = s.store.getTrade(result.tradeId);
-        expect(trade?.filledSize.toString()).toBe('1000');
+        expect(trade?.filledSize.toString()).toBe(Q('1000'));
         expect(trade?.state).toBe('open');
         const stopLegs = s.store.legsOf(result.tradeId).filter((l) => l.kind === 'stop_loss' && l.state === 'untriggered');
         expect(stopLegs).toHaveLength(1);
-        expect(stopLegs[0]?.size.toString()).toBe('1000');
+        expect(stopLegs[0]?.size.toString()).toBe(Q('1000'));
         const actions = auditActions(s.store, result.tradeId);
-        expect(actions).toContain('stop_loss_resized');
-        expect(actions).toContain('take_profit_resized');
+        expect(actions).toContain(amends ? 'stop_loss_resized' : 'stop_loss_resize_outcome');
+        expect(actions).toContain(amends ? 'take_profit_resized' : 'take_profit_resize_outcome');
         expect(actions.filter((a) => a === 'entry_filled')).toHaveLength(2);
       });
 
@@ -143,21 +147,21 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         const { fx, s, intent } = await start();
         const result = await s.orders.openTrade(intent({ entry: { type: 'limit', price: '59900' } }));
         if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
-        fx.partialFillNext('300');
+        fx.partialFillNext(Q('300'));
         fx.setMarkPrice(SYMBOL, '59850');
-        await waitFor(async () => (await stopOf(fx))?.size.eq(300), { message: 'stop for 300' });
+        await waitFor(async () => (await stopOf(fx))?.size.eq(Q(300)), { message: 'stop for 300' });
 
         expect(await s.orders.cancelEntry(result.tradeId)).toBe(true);
         fx.setMarkPrice(SYMBOL, '59800'); // would have filled the rest
         await waitFor(() => s.store.legsOf(result.tradeId).find((l) => l.kind === 'entry')?.state === 'cancelled');
 
-        expect(fx.positionSize(SYMBOL).toString()).toBe('300');
-        expect((await stopOf(fx))?.size.toString()).toBe('300');
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('300'));
+        expect((await stopOf(fx))?.size.toString()).toBe(Q('300'));
         const entryOnVenue = fx.engine.allOrders({ label: `vd1${result.tradeId}E1` });
-        expect(entryOnVenue.map((o) => [o.state, o.filledAmount.toString()])).toEqual([['cancelled', '300']]);
+        expect(entryOnVenue.map((o) => [o.state, o.filledAmount.toString()])).toEqual([['cancelled', Q('300')]]);
         const trade = s.store.getTrade(result.tradeId);
         expect(trade?.state).toBe('open');
-        expect(trade?.filledSize.toString()).toBe('300');
+        expect(trade?.filledSize.toString()).toBe(Q('300'));
         expect(auditActions(s.store, result.tradeId)).toContain('entry_done');
       });
     });
@@ -186,7 +190,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(actions).toContain('trade_closed');
         const close = s.store.legsOf(result.tradeId).find((l) => l.kind === 'close');
         expect(close?.state).toBe('filled');
-        expect(close?.filledSize.toString()).toBe('1000');
+        expect(close?.filledSize.toString()).toBe(Q('1000'));
         expect(s.store.legsOf(result.tradeId).find((l) => l.kind === 'stop_loss')?.state).toBe('rejected');
         // The take-profit was never left behind.
         expect(s.store.legsOf(result.tradeId).some((l) => l.kind === 'take_profit' && l.state === 'untriggered')).toBe(false);
@@ -233,7 +237,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         const result = await s.orders.openTrade(intent());
         if (result.status !== 'accepted') throw new Error('entry not accepted');
         await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
-        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
         expect((await stopOf(fx))?.clientId).toBe(`vd1${result.tradeId}S1`);
         expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' })).toHaveLength(1);
         expect(s.store.getLeg(`vd1${result.tradeId}S1`)?.state).toBe('untriggered');
@@ -280,7 +284,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         else expect(auditActions(s.store, result.tradeId)).toContain('stop_would_trigger');
         const close = s.store.legsOf(result.tradeId).find((l) => l.kind === 'close');
         expect(close).toMatchObject({ state: 'filled' });
-        expect(close?.filledSize.toString()).toBe('1000');
+        expect(close?.filledSize.toString()).toBe(Q('1000'));
       });
 
       it('treats a take-profit failure as an alert, not a reason to close', async () => {
@@ -289,7 +293,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         const result = await s.orders.openTrade(intent());
         if (result.status !== 'accepted') throw new Error('entry not accepted');
         await waitFor(async () => (await stopOf(fx)) !== undefined && s.alerter.alerts.some((a) => a.kind === 'take_profit_failed'));
-        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
         expect(await targetOf(fx)).toBeUndefined();
         expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
         expect(s.alerter.critical()).toHaveLength(0);
@@ -317,7 +321,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(trade?.realizedPnl?.isNegative()).toBe(true);
         const legs = s.store.legsOf(result.tradeId);
         expect(legs.find((l) => l.kind === 'stop_loss')?.state).toBe('filled');
-        expect(legs.find((l) => l.kind === 'stop_loss')?.filledSize.toString()).toBe('1000');
+        expect(legs.find((l) => l.kind === 'stop_loss')?.filledSize.toString()).toBe(Q('1000'));
         expect(legs.find((l) => l.kind === 'take_profit')?.state).toBe('cancelled');
         await waitFor(() => auditActions(s.store, result.tradeId).includes('sibling_cancelled'));
         expect(auditActions(s.store, result.tradeId)).toContain('trade_closed');
@@ -359,7 +363,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         // The mark gaps through the trigger and below the limit: the spawned sell limit rests unfilled.
         fx.setMarkPrice(SYMBOL, '58600');
         await waitFor(async () => (await ourOpenOrders(fx.venue)).some((o) => o.clientId === stopId && o.status === 'open'), { message: 'the stop fired; its limit rests' });
-        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
 
         const closed = await s.orders.closeTrade(result.tradeId, 'operator /close');
         expect(closed).toMatchObject({ flat: true, failedCancels: [] });
@@ -393,8 +397,8 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
 
         const entries = fx.engine.allOrders({ predicate: (o) => !o.reduceOnly });
         expect(entries.map((o) => o.label)).toEqual([`vd1${result.tradeId}E1`]);
-        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
-        expect((await stopOf(fx))?.size.toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
+        expect((await stopOf(fx))?.size.toString()).toBe(Q('1000'));
         expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
         expect(s.store.legsOf(result.tradeId).find((l) => l.kind === 'entry')?.state).toBe('filled');
         const actions = auditActions(s.store, result.tradeId);
@@ -418,8 +422,8 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         });
         expect(answered).toBe(false);
         expect(stop).toMatchObject({ direction: 'sell', reduceOnly: true, state: 'untriggered' });
-        expect(stop.amount.toString()).toBe('1000');
-        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect(stop.amount.toString()).toBe(Q('1000'));
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
 
         // The late answer (or the unknown outcome) merges harmlessly: nothing moves backwards, nothing is sent twice.
         const result = await pending;
@@ -429,11 +433,11 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         await s.monitor.runPass('test');
         expect(fx.engine.allOrders({ predicate: (o) => !o.reduceOnly }).map((o) => o.label)).toEqual([`vd1${result.tradeId}E1`]);
         expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' }).map((o) => o.label)).toEqual([`vd1${result.tradeId}S1`]);
-        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
-        expect((await stopOf(fx))?.size.toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
+        expect((await stopOf(fx))?.size.toString()).toBe(Q('1000'));
         const trade = s.store.getTrade(result.tradeId);
         expect(trade?.state).toBe('open');
-        expect(trade?.filledSize.toString()).toBe('1000');
+        expect(trade?.filledSize.toString()).toBe(Q('1000'));
         expect(s.store.legsOf(result.tradeId).map((l) => [l.kind, l.state])).toEqual([
           ['entry', 'filled'],
           ['stop_loss', 'untriggered'],
@@ -511,12 +515,12 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         // The venue nets positions: a short would cancel the long out and its reduce-only stop could not be placed.
         expect(await s.orders.openTrade(short())).toMatchObject({ status: 'refused', code: 'OPPOSITE_TRADE_OPEN' });
         await s.monitor.runPass('test');
-        expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
         expect((await ourOpenOrders(fx.venue)).map((o) => o.clientId).sort()).toEqual([`vd1${long.tradeId}S1`, `vd1${long.tradeId}T1`]);
         expect(s.store.listTrades().map((t) => [t.side, t.state])).toEqual([['buy', 'open']]);
         expect(s.alerter.alerts.filter((a) => a.kind === 'closed_outside' || a.severity === 'critical')).toEqual([]);
         // Another long on the same instrument adds to the same side: allowed.
-        expect((await s.orders.openTrade(intent({ size: { unit: 'venue', value: '100' } }))).status).toBe('accepted');
+        expect((await s.orders.openTrade(intent({ size: { unit: 'venue', value: Q('100') } }))).status).toBe('accepted');
 
         // Flat again, two opposite entries at once: the check and the insert are one step, so only one passes.
         for (const t of s.orders.activeTrades()) expect((await s.orders.closeTrade(t.trade.id, 'test')).flat).toBe(true);
@@ -525,7 +529,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(both.find((r) => r.status === 'refused')).toMatchObject({ code: 'OPPOSITE_TRADE_OPEN' });
         expect(s.orders.activeTrades()).toHaveLength(1);
         await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'the one that went is protected' });
-        expect(fx.positionSize(SYMBOL).abs().toString()).toBe('1000');
+        expect(fx.positionSize(SYMBOL).abs().toString()).toBe(Q('1000'));
       });
 
       it('never books a trade closed from an opposite trade that nets it out (a pair that predates the refusal)', async () => {
@@ -556,7 +560,8 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(s.alerter.alerts.some((a) => a.kind === 'position_ambiguous')).toBe(true);
       });
 
-      it('rounds sizes and prices to the instrument grid before anything is sent (BTC-PERPETUAL: USD lots of 10, tick 0.5)', async () => {
+      // The grid below is BTC-PERPETUAL's; each adapter's own tests cover its venue's rounding (OKX: test/venues/okx/trading.test.ts).
+      it.skipIf(SYMBOL !== 'BTC-PERPETUAL')('rounds sizes and prices to the instrument grid before anything is sent (BTC-PERPETUAL: USD lots of 10, tick 0.5)', async () => {
         const { fx, s, intent } = await start();
         const result = await s.orders.openTrade(intent({ size: { unit: 'venue', value: '1005' }, stopLossPrice: '59000.3', takeProfitPrice: '61000.2' }));
         if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
@@ -567,7 +572,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
           ['stop_market', '1000', '59000.5'],
           ['take_market', '1000', '61000'],
         ]);
-        expect(s.store.getTrade(result.tradeId)?.size.toString()).toBe('1000');
+        expect(s.store.getTrade(result.tradeId)?.size.toString()).toBe(Q('1000'));
         expect(s.store.getTrade(result.tradeId)?.stopPrice.toString()).toBe('59000.5');
       });
 
@@ -579,7 +584,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
 
         const closed = await s.orders.closeTrade(result.tradeId, 'operator /close');
         expect(closed.flat).toBe(true);
-        expect(closed.closedSize.toString()).toBe('1000');
+        expect(closed.closedSize.toString()).toBe(Q('1000'));
         expect(closed.cancelled).toHaveLength(2);
         expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
         expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
@@ -598,14 +603,14 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         if (result.status !== 'accepted') throw new Error('entry not accepted');
         await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
 
-        fx.partialFillNext('400'); // the reduce-only market close only gets 400 of the 1000
+        fx.partialFillNext(Q('400')); // the reduce-only market close only gets 400 of the 1000
         const closed = await s.orders.closeTrade(result.tradeId, 'operator /close');
         expect(closed.flat).toBe(false);
-        expect(fx.positionSize(SYMBOL).toString()).toBe('600');
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('600'));
         expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
         // No pass has run: the 600 still held must already be under a reduce-only stop on the venue.
         const stop = await stopOf(fx);
-        expect(stop?.size.toString()).toBe('600');
+        expect(stop?.size.toString()).toBe(Q('600'));
         expect(stop?.reduceOnly).toBe(true);
         expect(auditActions(s.store, result.tradeId)).toContain('close_failed');
       });
@@ -614,8 +619,8 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
     describe('trades whose exits filled the whole entry (no zombies)', () => {
       it('books an emergency-closed trade closed from its own legs even when the account holds more (an operator position), and entries stay allowed', async () => {
         const { fx, s, intent } = await start({ risk: { maxOpenTrades: 1 } });
-        fx.placeManualOrder({ symbol: SYMBOL, side: 'buy', type: 'market', size: 500 }); // the operator's own position
-        await waitFor(() => fx.positionSize(SYMBOL).eq(500), { message: 'operator position' });
+        fx.placeManualOrder({ symbol: SYMBOL, side: 'buy', type: 'market', size: Q(500) }); // the operator's own position
+        await waitFor(() => fx.positionSize(SYMBOL).eq(Q(500)), { message: 'operator position' });
         fx.rejectNextOrders(3, 'stop_market', 'error');
         const result = await s.orders.openTrade(intent());
         if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
@@ -627,8 +632,8 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(trade?.state).toBe('closed');
         expect(trade?.closeReason).toMatch(/^emergency: /);
         expect(trade?.realizedPnl).toBeInstanceOf(Decimal);
-        expect(s.store.legsOf(result.tradeId).find((l) => l.kind === 'close')?.filledSize.toString()).toBe('1000');
-        expect(fx.positionSize(SYMBOL).toString()).toBe('500'); // the operator's position, untouched
+        expect(s.store.legsOf(result.tradeId).find((l) => l.kind === 'close')?.filledSize.toString()).toBe(Q('1000'));
+        expect(fx.positionSize(SYMBOL).toString()).toBe(Q('500')); // the operator's position, untouched
         expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
         // It no longer counts as open: the next entry (limit 1 open trade) goes.
         await s.monitor.runPass('test');
@@ -638,7 +643,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
 
       it('entries at once on one instrument emergency-close while other trades\' targets fill: all are booked closed, none is left open, entries are not blocked', async () => {
         const { fx, s, intent } = await start({ risk: { maxOpenTrades: 5 } });
-        const small = (o: Partial<TradeIntent> = {}): TradeIntent => intent({ size: { unit: 'venue', value: '100' }, ...o });
+        const small = (o: Partial<TradeIntent> = {}): TradeIntent => intent({ size: { unit: 'venue', value: Q('100') }, ...o });
         // Two trades open and protected, their targets at 61000.
         const targets: string[] = [];
         for (let i = 0; i < 2; i += 1) {
@@ -673,7 +678,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(targets.map((id) => s.store.getTrade(id)?.closeReason)).toEqual(['take-profit filled', 'take-profit filled']);
         for (const id of emergencies) {
           expect(s.store.getTrade(id)?.closeReason).toMatch(/^emergency: /);
-          expect(s.store.legsOf(id).find((l) => l.kind === 'close')?.filledSize.toString()).toBe('100');
+          expect(s.store.legsOf(id).find((l) => l.kind === 'close')?.filledSize.toString()).toBe(Q('100'));
         }
         expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
         expect(await ourOpenOrders(fx.venue)).toHaveLength(0);

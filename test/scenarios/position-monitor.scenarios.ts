@@ -8,11 +8,13 @@ import { Decimal } from '../../src/domain/decimal.js';
 import { clientIdFor, newTradeId } from '../../src/domain/client-ids.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { waitFor } from '../support/wait.js';
-import { SYMBOL, type Services, auditActions, ourOpenOrders } from '../orders/harness.js';
-import type { ScenarioVenueFactory } from './venue-fixture.js';
+import { type Services, auditActions, ourOpenOrders } from '../orders/harness.js';
+import { scenarioSymbols, type ScenarioVenueFactory } from './venue-fixture.js';
 import { useScenarioWorld } from './world.js';
 
 export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void {
+  // The instruments this venue's scenarios trade (Deribit's BTC-PERPETUAL by default).
+  const { symbol: SYMBOL, unified: UNIFIED, other: OTHER, Q } = scenarioSymbols(factory);
   describe(`PositionMonitor scenarios on ${factory.name}`, () => {
     const { venue, services, storeFile } = useScenarioWorld(factory);
 
@@ -80,15 +82,15 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       if (result.status !== 'accepted') throw new Error('entry not accepted');
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
 
-      fx.placeManualOrder({ symbol: SYMBOL, side: 'sell', type: 'market', size: 700 });
-      expect(fx.positionSize(SYMBOL).toString()).toBe('300');
+      fx.placeManualOrder({ symbol: SYMBOL, side: 'sell', type: 'market', size: Q(700) });
+      expect(fx.positionSize(SYMBOL).toString()).toBe(Q('300'));
       fx.setMarkPrice(SYMBOL, '58900'); // the stop for 1000 fires; reduce-only lets it sell the 300 left
 
       await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed', { message: 'trade booked closed without waiting for a pass' });
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 0, { message: 'the target cancelled' });
       expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
       const stopLeg = s.store.getLeg(`vd1${result.tradeId}S1`);
-      expect(stopLeg?.filledSize.toString()).toBe('300');
+      expect(stopLeg?.filledSize.toString()).toBe(Q('300'));
       expect(stopLeg?.state).toBe('cancelled');
       expect(s.store.getLeg(`vd1${result.tradeId}T1`)?.state).toBe('cancelled');
       const trade = s.store.getTrade(result.tradeId);
@@ -116,24 +118,24 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       const tradeId = newTradeId(Date.now());
       const entryId = clientIdFor(tradeId, 'entry');
       const stopId = clientIdFor(tradeId, 'stop_loss');
-      const sent = await fx.venue.submitOrder({ clientId: entryId, symbol: SYMBOL, side: 'buy', type: 'market', size: Decimal.from(1000), reduceOnly: false });
+      const sent = await fx.venue.submitOrder({ clientId: entryId, symbol: SYMBOL, side: 'buy', type: 'market', size: Decimal.from(Q(1000)), reduceOnly: false });
       if (sent.status !== 'accepted') throw new Error('setup entry not accepted');
       if (variant === 'executed_unanswered') {
-        const placed = await fx.venue.submitOrder({ clientId: stopId, symbol: SYMBOL, side: 'sell', type: 'stop_market', size: Decimal.from(1000), triggerPrice: Decimal.from(59000), trigger: 'mark', reduceOnly: true });
+        const placed = await fx.venue.submitOrder({ clientId: stopId, symbol: SYMBOL, side: 'sell', type: 'stop_market', size: Decimal.from(Q(1000)), triggerPrice: Decimal.from(59000), trigger: 'mark', reduceOnly: true });
         if (placed.status !== 'accepted') throw new Error('setup stop not accepted');
       }
       const crashed = new SqliteStore({ path });
       const now = Date.now();
       crashed.createTrade(
         {
-          id: tradeId, venue: fx.venue.id, symbol: SYMBOL, side: 'buy', size: Decimal.from(1000), entryType: 'market',
+          id: tradeId, venue: fx.venue.id, symbol: SYMBOL, side: 'buy', size: Decimal.from(Q(1000)), entryType: 'market',
           stopPrice: Decimal.from(59000), takeProfitPrice: Decimal.from(61000), state: 'open', source: 'test',
-          filledSize: Decimal.from(1000), avgEntryPrice: sent.order.avgFillPrice ?? Decimal.from(60000), createdAtMs: now, updatedAtMs: now,
+          filledSize: Decimal.from(Q(1000)), avgEntryPrice: sent.order.avgFillPrice ?? Decimal.from(60000), createdAtMs: now, updatedAtMs: now,
         },
-        [{ tradeId, kind: 'entry', clientId: entryId, venueOrderId: sent.order.venueOrderId, state: 'filled', side: 'buy', type: 'market', size: Decimal.from(1000), filledSize: Decimal.from(1000), avgFillPrice: sent.order.avgFillPrice, createdAtMs: now, updatedAtMs: now }],
+        [{ tradeId, kind: 'entry', clientId: entryId, venueOrderId: sent.order.venueOrderId, state: 'filled', side: 'buy', type: 'market', size: Decimal.from(Q(1000)), filledSize: Decimal.from(Q(1000)), avgFillPrice: sent.order.avgFillPrice, createdAtMs: now, updatedAtMs: now }],
       );
       if (variant !== 'not_sent') {
-        crashed.upsertLeg({ tradeId, kind: 'stop_loss', clientId: stopId, state: 'pending', side: 'sell', type: 'stop_market', size: Decimal.from(1000), filledSize: Decimal.ZERO, triggerPrice: Decimal.from(59000), createdAtMs: now, updatedAtMs: now });
+        crashed.upsertLeg({ tradeId, kind: 'stop_loss', clientId: stopId, state: 'pending', side: 'sell', type: 'stop_market', size: Decimal.from(Q(1000)), filledSize: Decimal.ZERO, triggerPrice: Decimal.from(59000), createdAtMs: now, updatedAtMs: now });
       }
       crashed.close();
       await fx.restartVenue(); // the process is gone, and its connection with it
@@ -155,7 +157,7 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(secondEntryIdx).toBeGreaterThan(stopIdx);
       // Exactly one stop protects it, for the whole position.
       const stops = (await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market' && o.clientId?.includes(tradeId));
-      expect(stops.map((o) => [o.clientId, o.size.toString()])).toEqual([[expectedStop, '1000']]);
+      expect(stops.map((o) => [o.clientId, o.size.toString()])).toEqual([[expectedStop, Q('1000')]]);
       expect(s.store.getLeg(expectedStop)?.state).toBe('untriggered');
       if (variant === 'lost_in_flight') expect(s.store.getLeg(stopId)?.state).toBe('lost');
       expect(s.store.getTrade(tradeId)?.state).toBe('open');
@@ -188,7 +190,7 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       const crashed = new SqliteStore({ path });
       crashed.updateTrade(tradeId, { state: 'closing', closeReason: 'operator /close' }, Date.now());
       crashed.close();
-      expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+      expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
       expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
 
       const s = await services(fx, { storePath: path }); // start-up pass done
@@ -202,7 +204,7 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
     it('a trade left open with its whole entry exited (by an older daemon) is booked closed by the next pass, and stops blocking entries', async () => {
       const { fx, intent } = await venue();
       const s = await services(fx, { risk: { maxOpenTrades: 1 } });
-      fx.placeManualOrder({ symbol: SYMBOL, side: 'buy', type: 'market', size: 500 }); // the operator's own position
+      fx.placeManualOrder({ symbol: SYMBOL, side: 'buy', type: 'market', size: Q(500) }); // the operator's own position
       const result = await s.orders.openTrade(intent());
       if (result.status !== 'accepted') throw new Error('entry not accepted');
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
@@ -217,18 +219,18 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(trade?.state).toBe('closed');
       expect(trade?.realizedPnl).toBeInstanceOf(Decimal);
       expect(auditActions(s.store, result.tradeId)).toContain('exits_filled_whole_entry');
-      expect(fx.positionSize(SYMBOL).toString()).toBe('500'); // the operator's position, untouched
+      expect(fx.positionSize(SYMBOL).toString()).toBe(Q('500')); // the operator's position, untouched
       expect((await s.orders.openTrade(intent())).status).toBe('accepted');
     });
 
     it('never cancels an operator order, even during a flatten, and cancels our own orders the store does not know', async () => {
       const { fx, intent } = await venue();
       const s = await services(fx);
-      const manualLimit = fx.placeManualOrder({ symbol: SYMBOL, side: 'buy', type: 'limit', size: 100, price: 50000, label: 'my-own-order' });
-      const manualNoLabel = fx.placeManualOrder({ symbol: SYMBOL, side: 'sell', type: 'limit', size: 100, price: 70000 });
+      const manualLimit = fx.placeManualOrder({ symbol: SYMBOL, side: 'buy', type: 'limit', size: Q(100), price: 50000, label: 'my-own-order' });
+      const manualNoLabel = fx.placeManualOrder({ symbol: SYMBOL, side: 'sell', type: 'limit', size: Q(100), price: 70000 });
       // An order with our prefix that the store knows nothing about (say, sent just before a crash of an older build).
       const strayId = clientIdFor(newTradeId(Date.now()), 'take_profit');
-      const stray = await fx.venue.submitOrder({ clientId: strayId, symbol: SYMBOL, side: 'buy', type: 'limit', size: Decimal.from(100), price: Decimal.from(50500), reduceOnly: false });
+      const stray = await fx.venue.submitOrder({ clientId: strayId, symbol: SYMBOL, side: 'buy', type: 'limit', size: Decimal.from(Q(100)), price: Decimal.from(50500), reduceOnly: false });
       expect(stray.status).toBe('accepted');
 
       await s.monitor.runPass('test');
@@ -270,8 +272,8 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
         timeoutMs: 5_000,
         message: 'stop re-placed after the reconnect pass',
       });
-      expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
-      expect((await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market').map((o) => o.size.toString())).toEqual(['1000']);
+      expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
+      expect((await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market').map((o) => o.size.toString())).toEqual([Q('1000')]);
       expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
       expect(s.store.legsOf(result.tradeId).find((l) => l.clientId === firstStop)?.state).toBe('cancelled');
       expect(s.store.legsOf(result.tradeId).find((l) => l.clientId === `vd1${result.tradeId}S2`)?.state).toBe('untriggered');
@@ -316,9 +318,9 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       patched.positions = realPositions;
       patched.openOrders = realOpenOrders;
 
-      expect(fx.positionSize(SYMBOL).toString()).toBe('1000');
+      expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
       const stops = (await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market');
-      expect(stops.map((o) => [o.clientId, o.size.toString()])).toEqual([[secondStop, '1000']]);
+      expect(stops.map((o) => [o.clientId, o.size.toString()])).toEqual([[secondStop, Q('1000')]]);
       expect(s.store.getLeg(secondStop)?.state).toBe('untriggered');
       expect(s.store.audit({ limit: 10_000 }).some((a) => a.action === 'orphan_cancelled' && (a.detail as { clientId?: string }).clientId === secondStop)).toBe(false);
     });
@@ -389,7 +391,7 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       // The stop went out before the other trade's take-profit was even looked up, let alone re-placed.
       expect(calls.indexOf(`get ${firstTarget}`)).toBeGreaterThan(stopAt);
       expect(calls.indexOf(`submit ${newTarget}`)).toBeGreaterThan(stopAt);
-      expect(fx.positionSize(SYMBOL).toString()).toBe('2000');
+      expect(fx.positionSize(SYMBOL).toString()).toBe(Q('2000'));
       expect(s.store.getLeg(newStop)?.state).toBe('untriggered');
       expect(s.store.getLeg(newTarget)?.state).toBe('untriggered');
     });
@@ -423,7 +425,7 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).filter((a) => a.action === 'take_profit_outcome')).toHaveLength(outcomesBefore);
       expect(s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).filter((a) => a.action === 'take_profit_deferred')).toHaveLength(1);
       expect(s.alerter.alerts.filter((a) => a.kind === 'take_profit_failed')).toHaveLength(1);
-      expect((await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market').map((o) => o.size.toString())).toEqual(['1000']);
+      expect((await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market').map((o) => o.size.toString())).toEqual([Q('1000')]);
       expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
 
       // The market comes back below the target: the next pass places it again.
@@ -436,7 +438,7 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
         },
         { timeoutMs: 5_000, intervalMs: 50, message: 'take-profit placed again once the mark is below it' },
       );
-      expect((await ourOpenOrders(fx.venue)).filter((o) => o.clientId === placedAgain).map((o) => o.size.toString())).toEqual(['1000']);
+      expect((await ourOpenOrders(fx.venue)).filter((o) => o.clientId === placedAgain).map((o) => o.size.toString())).toEqual([Q('1000')]);
     });
 
     it('books a trade whose stop filled while the daemon was down, with the P&L from the venue', async () => {
@@ -458,7 +460,7 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(await ourOpenOrders(fx.venue)).toHaveLength(0); // the target went too
       const stopLeg = s.store.legsOf(result.tradeId).find((l) => l.kind === 'stop_loss');
       expect(stopLeg?.state).toBe('filled');
-      expect(stopLeg?.filledSize.toString()).toBe('1000');
+      expect(stopLeg?.filledSize.toString()).toBe(Q('1000'));
       expect(stopLeg?.avgFillPrice?.lt(59000)).toBe(true);
       expect(s.store.legsOf(result.tradeId).find((l) => l.kind === 'take_profit')?.state).toBe('cancelled');
       expect(auditActions(s.store, result.tradeId)).toContain('trade_closed');

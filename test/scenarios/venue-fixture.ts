@@ -10,9 +10,13 @@ import { dec } from '../../src/domain/decimal.js';
 import type { OrderType, Side } from '../../src/domain/order.js';
 import type { Venue } from '../../src/domain/ports.js';
 import type { SimEngine } from '../../src/sim/engine/index.js';
+import type { OrderFilter } from '../../src/sim/engine/engine.js';
+import type { SimOrder } from '../../src/sim/engine/types.js';
 import type { NeutralRejection, SimFaults } from '../../src/sim/faults.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
 import { type DeribitHarness, startDeribitHarness } from '../support/deribit-harness.js';
+import { type OkxHarness, startOkxHarness } from '../support/okx-harness.js';
+import type { OkxEngineBinding } from '../../src/sim/okx/engine-binding.js';
 import { waitFor } from '../support/wait.js';
 import { silentLogger } from '../orders/harness.js';
 
@@ -83,7 +87,41 @@ export interface ScenarioVenue {
 
 export interface ScenarioVenueFactory {
   readonly name: string;
+  /** The instrument the scenarios trade (default BTC-PERPETUAL), sized in its venue unit (USD on Deribit, contracts on OKX). */
+  readonly symbol?: string;
+  /** The same instrument in the unified form (default BTC/USD:BTC). */
+  readonly unifiedSymbol?: string;
+  /** A second instrument of another coin (default ETH-PERPETUAL). */
+  readonly otherSymbol?: string;
+  /**
+   * The scenarios write sizes as Deribit USD (1 000 = a 1 000 USD BTC-PERPETUAL trade); this is
+   * what one such unit is in the venue's own unit (default 1; OKX: 0.002 contracts of 0.01 BTC, so
+   * 1 000 → 2 contracts, about the same risk at the scenarios' prices).
+   */
+  readonly sizeScale?: string;
+  /**
+   * Whether a resting stop or take-profit can be resized in place (default true). OKX stops are
+   * algo orders, which the adapter replaces (a new one, then the old cancelled) instead.
+   */
+  readonly amendsProtectiveOrders?: boolean;
   create(): Promise<ScenarioVenue>;
+}
+
+/** The scenario instruments of a factory, defaults filled in. */
+export function scenarioSymbols(factory: ScenarioVenueFactory): {
+  readonly symbol: string;
+  readonly unified: string;
+  readonly other: string;
+  /** A scenario size (Deribit USD) in the venue's unit, as the venue writes it (`1000` → `'2'` on OKX). */
+  readonly Q: (size: string | number) => string;
+} {
+  const scale = factory.sizeScale ?? '1';
+  return {
+    symbol: factory.symbol ?? 'BTC-PERPETUAL',
+    unified: factory.unifiedSymbol ?? 'BTC/USD:BTC',
+    other: factory.otherSymbol ?? 'ETH-PERPETUAL',
+    Q: (size) => dec(size).times(scale).toString(),
+  };
 }
 
 function manualOrderOn(engine: SimEngine, order: ManualOrder, now: number): string {
@@ -213,6 +251,131 @@ export const deribitVenueFactory: ScenarioVenueFactory = {
         await waitFor(() => sim.connections === 0, { message: 'the old connection is gone' });
         whileDown?.();
         h = await startDeribitHarness({ config, existingSim: sim });
+      },
+      async close() {
+        await h.venue.disconnect();
+        await sim.close();
+      },
+    };
+  },
+};
+
+/** OKX algo orders carry our client id as `algoClOrdId`: stops end in S<n>, take-profits in T<n>. */
+function okxOrderMatcher(type: OrderType): { type?: string; label?: RegExp } {
+  if (type === 'stop_market' || type === 'stop_limit') return { type: 'conditional', label: /S\d+$/ };
+  if (type === 'take_market' || type === 'take_limit') return { type: 'conditional', label: /T\d+$/ };
+  return { type };
+}
+
+/** Order entry on OKX: plain orders and algo orders (stops, take-profits), both over REST. */
+const OKX_ORDER_ENTRY = /^POST \/api\/v5\/trade\/order(-algo)?$/;
+
+/**
+ * The real OKX adapter against the simulated OKX over real sockets (signed REST order entry,
+ * pushes on the private and business sockets). BTC-USDT-SWAP sized in contracts (0.01 BTC each):
+ * the scenarios' sizes are contracts here, their prices USDT.
+ */
+export const okxVenueFactory: ScenarioVenueFactory = {
+  name: 'okx',
+  symbol: 'BTC-USDT-SWAP',
+  unifiedSymbol: 'BTC/USDT:USDT',
+  otherSymbol: 'ETH-USDT-SWAP',
+  sizeScale: '0.002',
+  amendsProtectiveOrders: false,
+  async create() {
+    const config = { requestTimeoutMs: 1_000, loginTimeoutMs: 1_000 };
+    const first = await startOkxHarness({ config, sim: { timeScale: 0.1 }, keepaliveIntervalMs: 1_000 });
+    const { sim } = first;
+    const port = sim.engine;
+    const engine = (port as OkxEngineBinding).engine;
+    let h: OkxHarness = first;
+    // OKX keeps clOrdId / algoClOrdId in its front-end, not as an engine label: learn them from the
+    // adapter's own order events (ordId = engine order id; an algo's legs carry ocoGroup = algoId).
+    const clientIdOf = new Map<string, string>();
+    const learn = (venue: Venue): void =>
+      void venue.subscribe((e) => {
+        if (e.type === 'order' && e.order.clientId !== undefined) clientIdOf.set(e.order.venueOrderId, e.order.clientId);
+      });
+    learn(first.venue);
+    const labelOf = (o: SimOrder): string => {
+      if (o.label !== '') return o.label;
+      const own = clientIdOf.get(o.orderId) ?? (o.ocoGroup !== undefined ? clientIdOf.get(o.ocoGroup) : undefined);
+      if (own !== undefined) return own;
+      const parent = o.triggerOrderId !== undefined ? engine.allOrders({ predicate: (p) => p.orderId === o.triggerOrderId })[0] : undefined;
+      return parent ? labelOf(parent) : '';
+    };
+    const labelled = (orders: readonly SimOrder[], filter: OrderFilter): SimOrder[] =>
+      orders.map((o) => ({ ...o, label: labelOf(o) })).filter((o) => (filter.label === undefined || o.label === filter.label) && (filter.predicate?.(o) ?? true));
+    const view = new Proxy(engine, {
+      get(target, prop) {
+        if (prop === 'allOrders') return (filter: OrderFilter = {}) => labelled(target.allOrders({ ...filter, label: undefined, predicate: undefined }), filter);
+        if (prop === 'openOrders') return (filter: OrderFilter = {}) => labelled(target.openOrders({ ...filter, label: undefined, predicate: undefined }), filter);
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    // Engine calls made behind the front-end's back are published when the port next runs: nudge it.
+    const flush = (): void => {
+      const now = sim.clock.now();
+      port.setMarkPrice('BTC-USDT-SWAP', port.ticker('BTC-USDT-SWAP', now).mark, now);
+    };
+    const knobs = engineKnobs(engine, sim.faults, () => sim.clock.now());
+    return {
+      name: 'okx',
+      get venue() {
+        return h.venue;
+      },
+      ...knobs,
+      engine: view,
+      setMarkPrice: (symbol, price) => port.setMarkPrice(symbol, dec(price), sim.clock.now()),
+      placeManualOrder(order) {
+        const id = knobs.placeManualOrder(order);
+        flush();
+        return id;
+      },
+      closePositionByHand(symbol) {
+        knobs.closePositionByHand(symbol);
+        flush();
+      },
+      cancelOnVenue(venueOrderId) {
+        // Our stops and take-profits are algos on OKX (their id is the algoId, not an engine order id).
+        if (port.algo(venueOrderId) !== undefined) {
+          port.cancelAlgo(venueOrderId, sim.clock.now());
+          return;
+        }
+        knobs.cancelOnVenue(venueOrderId);
+        flush();
+      },
+      rejectNextOrders(count, type, kind) {
+        // 50013 system busy: the venue did nothing and a retry may pass. 51008 insufficient margin:
+        // a definite refusal the same request meets again. Both as an sCode inside a 200.
+        sim.faults.rejectNextOrders(
+          count,
+          okxOrderMatcher(type),
+          kind === 'would_trigger' ? WOULD_TRIGGER : kind === 'error' ? { code: 50013, message: 'Systems are busy. Please try again later.' } : { code: 51008, message: 'Order failed. Insufficient USDT margin in account' },
+        );
+      },
+      neverAnswerNextOrder({ execute }) {
+        sim.faults.neverAnswer(OKX_ORDER_ENTRY, { times: 1, execute });
+      },
+      delayNextOrderAnswer(ms) {
+        sim.faults.delayResponses(OKX_ORDER_ENTRY, ms, { times: 1 });
+      },
+      async whileDisconnected(action) {
+        // Cut every socket and act on the venue in the same tick: nobody is connected to hear it.
+        // Then wait for the adapter's resync after its reconnect (re-login, resubscribe, REST reads).
+        const resyncs = (): number => h.events.filter((e) => e.type === 'resynced').length;
+        const before = resyncs();
+        sim.faults.dropConnections();
+        action();
+        await waitFor(() => resyncs() > before && h.venue.isReady(), { timeoutMs: 5_000, message: 'adapter ready and resynced again' });
+      },
+      async restartVenue(whileDown) {
+        await h.venue.disconnect();
+        await waitFor(() => sim.connections === 0, { message: 'the old connections are gone' });
+        whileDown?.();
+        h = await startOkxHarness({ config, existingSim: sim, keepaliveIntervalMs: 1_000 });
+        learn(h.venue);
       },
       async close() {
         await h.venue.disconnect();

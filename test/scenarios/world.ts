@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { TradeIntent } from '../../src/orders/validation.js';
 import { type ServiceOptions, type Services, longIntent, scratchDir, startServices } from '../orders/harness.js';
-import type { ScenarioVenue, ScenarioVenueFactory } from './venue-fixture.js';
+import { scenarioSymbols, type ScenarioVenue, type ScenarioVenueFactory } from './venue-fixture.js';
 
 export interface ScenarioWorld {
   /** A fresh venue, and intents aimed at it. */
@@ -32,7 +32,7 @@ export function useScenarioWorld(factory: ScenarioVenueFactory): ScenarioWorld {
     async venue() {
       const f = await factory.create();
       fx = f;
-      return { fx: f, intent: (o = {}) => longIntent({ venue: f.venue.id, ...o }) };
+      return { fx: f, intent: (o = {}) => longIntent({ venue: f.venue.id, symbol: scenarioSymbols(factory).symbol, size: { unit: 'venue', value: scenarioSymbols(factory).Q('1000') }, ...o }) };
     },
     async services(f, options = {}) {
       const s = await startServices(f.venue, options);

@@ -125,6 +125,7 @@ export class Dispatcher {
     r('POST', 'trade/cancel-all-after', true, (q) => this.cancelAllAfter(q));
     r('GET', 'trade/orders-pending', true, (q) => this.ordersPending(q));
     r('GET', 'trade/orders-algo-pending', true, (q) => this.algosPending(q));
+    r('GET', 'trade/orders-algo-history', true, (q) => this.algosHistory(q));
     r('GET', 'trade/order', true, (q) => this.getOrder(q));
     r('GET', 'trade/fills', true, (q) => this.fills(q));
   }
@@ -609,6 +610,32 @@ export class Dispatcher {
       if (!types.includes(meta.ordType) || (algoId && a.algoId !== algoId)) continue;
       const t = this.state.engine.ticker(a.instrument, this.now);
       out.push(algoRecordRest(a, meta, this.state.engine.leverage(a.instrument), t.last ?? t.mark, failCodeOf(a)));
+    }
+    return okEnvelope(out);
+  }
+
+  /** `orders-algo-history`: finished algos (effective, canceled, order_failed), by `algoId` or by `state`; `ordType` required (okx.md §8). */
+  private algosHistory(req: RestRequest): JsonObject {
+    this.limit('readAlgos', this.uidAxis());
+    const ordType = req.query.get('ordType');
+    if (!ordType) throw requestErrors.paramEmpty('ordType');
+    const types = ordType.split(',');
+    const algoId = req.query.get('algoId');
+    const state = req.query.get('state');
+    if (!algoId && !state) throw requestErrors.paramEmpty('state');
+    const instId = req.query.get('instId');
+    const open = new Set(this.state.engine.openAlgos().map((a) => a.algoId));
+    const out: Json[] = [];
+    for (const id of [...this.state.algoMeta.keys()].reverse()) {
+      if ((algoId && id !== algoId) || open.has(id)) continue;
+      const a = this.state.engine.algo(id);
+      if (!a || (instId && a.instrument !== instId)) continue;
+      const meta = metaOfAlgo(this.state, id);
+      if (!types.includes(meta.ordType)) continue;
+      const t = this.state.engine.ticker(a.instrument, this.now);
+      const record = algoRecordRest(a, meta, this.state.engine.leverage(a.instrument), t.last ?? t.mark, failCodeOf(a));
+      if (state && record.state !== state) continue;
+      out.push(record);
     }
     return okEnvelope(out);
   }

@@ -27,6 +27,7 @@ export const OKX_PATHS = {
   getOrder: '/api/v5/trade/order',
   ordersPending: '/api/v5/trade/orders-pending',
   algosPending: '/api/v5/trade/orders-algo-pending',
+  algosHistory: '/api/v5/trade/orders-algo-history',
   fills: '/api/v5/trade/fills',
   positions: '/api/v5/account/positions',
   balance: '/api/v5/account/balance',

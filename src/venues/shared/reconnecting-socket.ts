@@ -309,6 +309,17 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
     return closed;
   }
 
+  /**
+   * Drops the live connection as unusable (a venue error event that leaves it deaf, an upgrade
+   * notice): 'close' follows and the socket reconnects with backoff, logs in and resubscribes. A
+   * no-op when there is no connection or the socket is stopped.
+   */
+  reconnect(reason: string): void {
+    const conn = this.current;
+    if (!conn || this.stopped) return;
+    this.kill(conn, reason);
+  }
+
   /** Alias of `close()`. */
   stop(): Promise<void> {
     return this.close();

@@ -255,6 +255,30 @@ describe('ReconnectingSocket', () => {
     expect(subscribes.every((f) => f.authed)).toBe(true);
   });
 
+  it('reconnect(reason) drops a live connection the venue made deaf, then logs in and resubscribes on a new one', async () => {
+    const server = await startServer();
+    const readyCalls: number[] = [];
+    const { socket, log } = makeSocket(server, {
+      auth: bybitStyleAuth,
+      onReady: async (ctx) => {
+        readyCalls.push(ctx.connectionId);
+        const ack = ctx.nextMessage((f) => isJson(f, 'subscribe'));
+        ctx.send({ op: 'subscribe', args: ['order'] });
+        await ack;
+      },
+    });
+    socket.start();
+    await socket.whenReady();
+    socket.reconnect('error event 60011');
+    await waitFor(() => socket.isReady() && socket.connectionId === 2, { message: 'ready on connection 2' });
+    expect(readyCalls).toEqual([1, 2]);
+    expect(server.framesWithOp('subscribe').every((f) => f.authed)).toBe(true);
+    expect(log.lines.some((l) => l.reason === 'error event 60011')).toBe(true);
+    await socket.close();
+    socket.reconnect('after close'); // a no-op once stopped
+    expect(socket.state).toBe('stopped');
+  });
+
   it('reconnects when the resubscribe hook fails', async () => {
     const server = await startServer();
     let calls = 0;
