@@ -7,11 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs, USAGE } from './cli.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { maskSecrets, secretValues } from './config/secrets.js';
-import { VENUE_NAMES, type VenueName } from './config/schema.js';
 import { ConfigError, DaemonError } from './domain/errors.js';
 import { systemClock, type Store } from './domain/ports.js';
-import { startDeribitSim } from './sim/deribit/server.js';
-import { createDeribitVenue, DeribitCredentials } from './venues/deribit/index.js';
 import { PositionMonitor } from './monitor/position-monitor.js';
 import { OrderManager } from './orders/order-manager.js';
 import { KillSwitch } from './risk/kill-switch.js';
@@ -21,12 +18,13 @@ import { createRootLogger, type Logger, type RootLogger } from './runtime/logger
 import { checkDir, checkWritableFile } from './runtime/paths.js';
 import { reconciliationProbe, venueProbe } from './runtime/probes.js';
 import { Shutdown } from './runtime/shutdown.js';
-import { startVenues, type RunningVenue, type VenueFactory } from './runtime/venues.js';
+import { registryFactories, startVenues, type RunningVenue } from './runtime/venues.js';
 import { acquireInstanceLock, type InstanceLock } from './store/instance-lock.js';
 import { checkStorePath, SqliteStore } from './store/sqlite-store.js';
 import { buildStrategies } from './strategies/registry.js';
 import { StrategyRunner } from './strategies/runner.js';
 import { createTelegram } from './telegram/index.js';
+import { VENUE_ENTRIES, VENUE_NAMES } from './venues/registry.js';
 import { WebhookServer } from './webhook/server.js';
 import { statusLine } from './runtime/status-line.js';
 
@@ -61,41 +59,6 @@ function installCrashHandlers(root: RootLogger, logger: Logger): void {
   };
   process.on('uncaughtException', die('uncaught exception'));
   process.on('unhandledRejection', die('unhandled promise rejection'));
-}
-
-/**
- * The adapter behind each venue name. In `sim` mode the venue's simulator starts in-process on
- * loopback and the real adapter is pointed at it.
- */
-function venueFactories(loaded: LoadedConfig): Record<VenueName, VenueFactory | undefined> {
-  const { config, secrets } = loaded;
-  return {
-    deribit: async (_name, log) => {
-      const deribitConfig = config.venues.deribit;
-      let credentials: DeribitCredentials | undefined;
-      let endpoints: { restUrl: string; wsUrl: string } | undefined;
-      let stopSim: (() => Promise<void>) | undefined;
-      if (deribitConfig.environment === 'sim') {
-        const vol = config.sim.annualVolatility;
-        const sim = await startDeribitSim({
-          host: '127.0.0.1',
-          port: 0,
-          seed: config.sim.seed ?? Math.floor(Math.random() * 2 ** 31),
-          engine: { volatility: { BTC: vol, ETH: vol } },
-        });
-        credentials = new DeribitCredentials(sim.credentials.clientId, sim.credentials.clientSecret);
-        endpoints = { restUrl: sim.restUrl, wsUrl: sim.wsUrl };
-        stopSim = () => sim.close();
-        log.info({ rest: sim.restUrl, ws: sim.wsUrl }, 'deribit simulator started in-process (sim mode: no real venue, no real money)');
-      } else if (secrets.deribit.clientId && secrets.deribit.clientSecret) {
-        credentials = new DeribitCredentials(secrets.deribit.clientId, secrets.deribit.clientSecret);
-      }
-      const venue = createDeribitVenue({ config: deribitConfig, logger: log, clock: systemClock, credentials, endpoints });
-      return { venue, stopSim };
-    },
-    okx: undefined,
-    bybit: undefined,
-  };
 }
 
 /**
@@ -258,7 +221,7 @@ async function main(): Promise<void> {
   try {
     venues = await startVenues({
       sections: config.venues,
-      factories: venueFactories(loaded),
+      factories: registryFactories({ entries: VENUE_ENTRIES, sections: config.venues, secrets, sim: config.sim, clock: systemClock }),
       logger,
       stopping: () => shutdown.started,
     });

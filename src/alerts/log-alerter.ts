@@ -1,3 +1,4 @@
+/** The log-only alerter: alerts become log lines when no Telegram bot token is configured. */
 import type { Logger } from 'pino';
 import type { Alerter } from '../domain/ports.js';
 import type { AlertSeverity } from '../domain/trade.js';

@@ -223,6 +223,7 @@ class ChaosRun {
           restUrl: this.sim.restUrl,
           wsUrl: this.sim.wsUrl,
           requestTimeoutMs: 1_000,
+          protectiveRequestTimeoutMs: 500,
           reconnectInitialDelayMs: 100,
           reconnectMaxDelayMs: 1_000,
           watchSymbols: this.instruments.map((i) => i.name),

@@ -1,9 +1,15 @@
+/**
+ * Config loading: default.json + local.json, .env and the environment, validated once with zod into
+ * a frozen Config and the secrets; every problem is one line naming the key and the fix.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import type { z } from 'zod';
 import { ConfigError } from '../domain/errors.js';
-import { configSchema, VENUE_NAMES, type Config, type VenueName } from './schema.js';
+import { VENUE_ENTRIES } from '../venues/registry.js';
+import type { VenueSectionBase } from '../venues/registry-entry.js';
+import { configSchema, type Config } from './schema.js';
 import { readSecrets, type Secrets } from './secrets.js';
 
 export interface LoadedConfig {
@@ -114,12 +120,6 @@ export function formatConfigIssues(error: z.ZodError, input: unknown): string[] 
   return lines;
 }
 
-const CREDENTIAL_VARS: Record<VenueName, readonly string[]> = {
-  deribit: ['DERIBIT_CLIENT_ID', 'DERIBIT_CLIENT_SECRET'],
-  okx: ['OKX_API_KEY', 'OKX_API_SECRET', 'OKX_API_PASSPHRASE'],
-  bybit: ['BYBIT_API_KEY', 'BYBIT_API_SECRET'],
-};
-
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -194,10 +194,12 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const config = result.data;
   const secrets = readSecrets(env);
 
-  for (const venue of VENUE_NAMES) {
-    const vc = config.venues[venue];
-    if (!vc.enabled || vc.environment === 'sim') continue;
-    const missing = CREDENTIAL_VARS[venue].filter((name) => !env[name]?.trim());
+  const sections: Readonly<Record<string, VenueSectionBase>> = config.venues;
+  for (const entry of VENUE_ENTRIES) {
+    const venue = entry.name;
+    const vc = sections[venue];
+    if (!vc?.enabled || vc.environment === 'sim') continue;
+    const missing = Object.values(entry.secretEnv).filter((name) => !env[name]?.trim());
     if (missing.length > 0) {
       problems.push(
         `venues.${venue}: enabled for "${vc.environment}" but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set — put the API credentials in .env, or set venues.${venue}.environment to "sim"`,

@@ -1,48 +1,17 @@
+/**
+ * The whole non-secret configuration, one strict zod schema (unknown keys are rejected).
+ * Units are in key names. Each default is written here and nowhere else.
+ * Venue sections come from the venue registry (src/venues/registry.ts).
+ * Secrets never live here: they come from the environment (see secrets.ts).
+ */
 import { z } from 'zod';
 import { MonitorConfigSchema } from '../monitor/config.js';
 import { OrdersConfigSchema } from '../orders/config.js';
 import { RiskConfigSchema } from '../risk/config.js';
 import { StrategiesConfigSchema } from '../strategies/registry.js';
-import { DeribitConfigSchema } from '../venues/deribit/config.js';
+import { VENUE_ENTRIES, type RegisteredVenue } from '../venues/registry.js';
 
-/**
- * The whole non-secret configuration, one strict zod schema (unknown keys are rejected).
- * Units are in key names. Each default is written here and nowhere else.
- * Secrets never live here: they come from the environment (see secrets.ts).
- */
-
-export const environmentSchema = z.enum(['sim', 'testnet', 'demo', 'live']);
-export type VenueEnvironment = z.infer<typeof environmentSchema>;
-
-const urlSchema = z.url({ protocol: /^(https?|wss?)$/ });
-
-/** Fields every venue section has. */
-export const venueBaseShape = {
-  enabled: z.boolean().default(false),
-  /** sim: in-process simulator; testnet/demo: the venue's test environment; live: real money. */
-  environment: environmentSchema.default('sim'),
-  /** Live trading needs this explicit opt-in as well as environment "live". */
-  liveOptIn: z.boolean().default(false),
-  restUrl: urlSchema.optional(),
-  wsUrl: urlSchema.optional(),
-  requestTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
-  loginTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
-  keepaliveIntervalMs: z.number().int().min(1_000).max(120_000).optional(),
-  reconnectInitialDelayMs: z.number().int().min(10).default(500),
-  reconnectMaxDelayMs: z.number().int().min(100).default(30_000),
-};
-
-function requireLiveOptIn(venue: string) {
-  return (value: { environment: VenueEnvironment; liveOptIn: boolean }, ctx: z.RefinementCtx): void => {
-    if (value.environment === 'live' && !value.liveOptIn) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['liveOptIn'],
-        message: `environment is "live" but live trading was not opted in — set venues.${venue}.liveOptIn to true to trade real money, or use "testnet"/"demo"/"sim"`,
-      });
-    }
-  };
-}
+export { environmentSchema, venueBaseShape, type VenueEnvironment } from '../venues/section-schema.js';
 
 /**
  * A venue whose adapter has not landed cannot be enabled: refusing it here makes the daemon and
@@ -60,23 +29,18 @@ function requireAdapter(venue: string, title: string) {
   };
 }
 
-export const deribitVenueSchema = DeribitConfigSchema;
+/** One `venues.<name>` key per registry entry, each filled with its defaults when absent. */
+type VenuesShape = { [E in RegisteredVenue as E['name']]: z.ZodPrefault<E['configSchema']> };
 
-export const okxVenueSchema = z
-  .strictObject({
-    ...venueBaseShape,
-    environment: z.enum(['sim', 'demo', 'live']).default('sim'),
-  })
-  .superRefine(requireLiveOptIn('okx'))
-  .superRefine(requireAdapter('okx', 'OKX'));
-
-export const bybitVenueSchema = z
-  .strictObject({
-    ...venueBaseShape,
-    environment: z.enum(['sim', 'testnet', 'demo', 'live']).default('sim'),
-  })
-  .superRefine(requireLiveOptIn('bybit'))
-  .superRefine(requireAdapter('bybit', 'Bybit'));
+function venuesShape(): VenuesShape {
+  const shape: Record<string, z.ZodType> = {};
+  for (const entry of VENUE_ENTRIES) {
+    const schema = entry.adapter ? entry.configSchema : entry.configSchema.superRefine(requireAdapter(entry.name, entry.title));
+    shape[entry.name] = schema.prefault({});
+  }
+  // Built from the same list the type is mapped from, so every key and schema matches.
+  return shape as VenuesShape;
+}
 
 const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -165,15 +129,8 @@ export const configSchema = z.strictObject({
   orders: OrdersConfigSchema.prefault({}),
   monitor: MonitorConfigSchema.prefault({}),
   risk: RiskConfigSchema.prefault({}),
-  venues: z
-    .strictObject({
-      deribit: deribitVenueSchema.prefault({}),
-      okx: okxVenueSchema.prefault({}),
-      bybit: bybitVenueSchema.prefault({}),
-    })
-    .prefault({}),
+  venues: z.strictObject(venuesShape()).prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
-export type VenueName = keyof Config['venues'];
-export const VENUE_NAMES: readonly VenueName[] = ['deribit', 'okx', 'bybit'];
+export { VENUE_NAMES, type VenueName } from '../venues/registry.js';

@@ -1,27 +1,34 @@
 /**
  * Secrets come only from the environment (.env via dotenv). They are kept out of the Config
- * object so that printing or logging the config can never leak them.
+ * object so that printing or logging the config can never leak them. Each venue's secret keys
+ * and env var names come from its registry entry.
  */
-export interface Secrets {
-  readonly deribit: { readonly clientId?: string; readonly clientSecret?: string };
-  readonly okx: { readonly apiKey?: string; readonly apiSecret?: string; readonly passphrase?: string };
-  readonly bybit: { readonly apiKey?: string; readonly apiSecret?: string };
+import { VENUE_ENTRIES, type RegisteredVenue } from '../venues/registry.js';
+import type { SecretGroup } from '../venues/registry-entry.js';
+
+/** One secret group per registry entry (`secrets.deribit.clientId`, `secrets.okx.apiKey`, …). */
+export type VenueSecrets = { readonly [E in RegisteredVenue as E['name']]: SecretGroup<Extract<keyof E['secretEnv'], string>> };
+
+export type Secrets = VenueSecrets & {
   readonly telegram: { readonly botToken?: string };
   readonly webhook: { readonly secret?: string };
+};
+
+/** The secrets that belong to no venue: group → key → environment variable. */
+const DAEMON_SECRET_ENV: Readonly<Record<'telegram' | 'webhook', Readonly<Record<string, string>>>> = {
+  telegram: { botToken: 'TELEGRAM_BOT_TOKEN' },
+  webhook: { secret: 'WEBHOOK_SECRET' },
+};
+
+/** Every secret group in output order: the venues (registry order), then Telegram and the webhook. */
+function secretGroups(): Array<readonly [group: string, env: Readonly<Record<string, string>>]> {
+  return [...VENUE_ENTRIES.map((e) => [e.name, e.secretEnv] as const), ...Object.entries(DAEMON_SECRET_ENV)];
 }
 
 /** Every environment variable that holds a secret, with the path it fills. */
-export const SECRET_ENV_VARS = {
-  DERIBIT_CLIENT_ID: ['deribit', 'clientId'],
-  DERIBIT_CLIENT_SECRET: ['deribit', 'clientSecret'],
-  OKX_API_KEY: ['okx', 'apiKey'],
-  OKX_API_SECRET: ['okx', 'apiSecret'],
-  OKX_API_PASSPHRASE: ['okx', 'passphrase'],
-  BYBIT_API_KEY: ['bybit', 'apiKey'],
-  BYBIT_API_SECRET: ['bybit', 'apiSecret'],
-  TELEGRAM_BOT_TOKEN: ['telegram', 'botToken'],
-  WEBHOOK_SECRET: ['webhook', 'secret'],
-} as const;
+export const SECRET_ENV_VARS: Readonly<Record<string, readonly [group: string, key: string]>> = Object.fromEntries(
+  secretGroups().flatMap(([group, env]) => Object.entries(env).map(([key, name]) => [name, [group, key] as const])),
+);
 
 function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -29,17 +36,12 @@ function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
 }
 
 export function readSecrets(env: NodeJS.ProcessEnv): Secrets {
-  return {
-    deribit: { clientId: read(env, 'DERIBIT_CLIENT_ID'), clientSecret: read(env, 'DERIBIT_CLIENT_SECRET') },
-    okx: {
-      apiKey: read(env, 'OKX_API_KEY'),
-      apiSecret: read(env, 'OKX_API_SECRET'),
-      passphrase: read(env, 'OKX_API_PASSPHRASE'),
-    },
-    bybit: { apiKey: read(env, 'BYBIT_API_KEY'), apiSecret: read(env, 'BYBIT_API_SECRET') },
-    telegram: { botToken: read(env, 'TELEGRAM_BOT_TOKEN') },
-    webhook: { secret: read(env, 'WEBHOOK_SECRET') },
-  };
+  const out: Record<string, Record<string, string | undefined>> = {};
+  for (const [group, vars] of secretGroups()) {
+    out[group] = Object.fromEntries(Object.entries(vars).map(([key, name]) => [key, read(env, name)]));
+  }
+  // Built from the same groups the type is mapped from.
+  return out as Secrets;
 }
 
 /** All secret values that are set, for the log scrubber's safety net. */

@@ -1,3 +1,7 @@
+/**
+ * What came of a command sent to a venue (order placed, cancelled, looked up): accepted, rejected,
+ * or unknown.
+ */
 import type { OrderSnapshot } from './order.js';
 
 /**

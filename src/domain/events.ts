@@ -1,3 +1,7 @@
+/**
+ * The normalized events a venue emits (ticker, order update, fill, position, connection state) and
+ * the connection states.
+ */
 import type { OrderSnapshot } from './order.js';
 import type { Balance, Fill, Position, Ticker } from './position.js';
 

@@ -1,3 +1,7 @@
+/**
+ * Instruments: kind, size unit, tick and lot grids, and the pure rounding and size-unit
+ * conversions sent orders go through.
+ */
 import { Decimal } from './decimal.js';
 
 export type InstrumentKind = 'perpetual' | 'future' | 'option' | 'spot';

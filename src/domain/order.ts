@@ -1,3 +1,7 @@
+/**
+ * Orders, venue-neutral: sides, types, lifecycle states, the request to send and the snapshot a
+ * venue reports.
+ */
 import type { Decimal } from './decimal.js';
 
 export type Side = 'buy' | 'sell';

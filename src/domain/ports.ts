@@ -1,3 +1,7 @@
+/**
+ * The ports the trading core depends on: the clock, the Venue interface every adapter implements,
+ * and the durable Store.
+ */
 import type { CancelOutcome, CommandOutcome, OrderLookup } from './commands.js';
 import type { ConnectionState, VenueEventListener } from './events.js';
 import type { Instrument } from './instrument.js';
@@ -65,7 +69,8 @@ export interface Venue {
   cancelOrder(ref: OrderRef, priority?: 'protective' | 'normal'): Promise<CancelOutcome>;
   amendOrder(request: AmendRequest): Promise<CommandOutcome>;
   /** Look an order up by venue id or client id (used to settle unknown outcomes). */
-  getOrder(ref: OrderRef): Promise<OrderLookup>;
+  /** `protective`: the look-up decides whether a stop or close is sent again, so it gets the shorter protective deadline. */
+  getOrder(ref: OrderRef, priority?: 'protective' | 'normal'): Promise<OrderLookup>;
 
   openOrders(symbol?: string): Promise<readonly OrderSnapshot[]>;
   positions(): Promise<readonly Position[]>;

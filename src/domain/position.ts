@@ -1,3 +1,4 @@
+/** Fills, positions, balances and tickers as the venues report them, venue-neutral. */
 import type { Decimal } from './decimal.js';
 import type { Side } from './order.js';
 

@@ -1,3 +1,7 @@
+/**
+ * Trades and their legs as the store keeps them (states, client ids, quantities, prices), plus
+ * fills, audit entries, outbox alerts and the kill-switch state.
+ */
 import type { Decimal } from './decimal.js';
 import type { OrderStatus, OrderType, Side } from './order.js';
 
@@ -10,6 +14,9 @@ export type TradeState =
   | 'closed'
   | 'cancelled' // entry never filled
   | 'failed';
+
+/** Trade states in which the daemon may still have orders or a position on the venue. */
+export const ACTIVE_TRADE_STATES: readonly TradeState[] = ['pending', 'entry_working', 'open', 'closing'];
 
 export type LegKind = 'entry' | 'stop_loss' | 'take_profit' | 'close';
 

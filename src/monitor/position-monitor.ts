@@ -9,12 +9,19 @@
 import type { Logger } from 'pino';
 import type { VenueEvent } from '../domain/events.js';
 import type { Alerter, Clock, Store, Venue } from '../domain/ports.js';
-import { parseClientId } from '../orders/client-ids.js';
+import { parseClientId } from '../domain/client-ids.js';
 import type { OrderManager, TradeEvent } from '../orders/order-manager.js';
 import { type Correction, type LocalTrade, type VenueSnapshot, reconcile } from '../orders/reconcile.js';
 import { type MonitorConfig, MonitorConfigSchema, type MonitorConfigInput } from './config.js';
 
 const COMPONENT = 'monitor';
+
+/** Order of work within a pass (lower first): restore stops, settle legs, book closed trades, repair take-profits, cancel orphans. */
+const RANK_STOP = 0;
+const RANK_SETTLE = 1;
+const RANK_BOOK = 2;
+const RANK_TAKE_PROFIT = 3;
+const RANK_ORPHAN = 4;
 
 export interface PositionMonitorOptions {
   readonly orders: OrderManager;
@@ -257,23 +264,35 @@ export class PositionMonitor {
     try {
       // After a restart, first book the fills the killed process never got pushed.
       if (reason === 'startup') await this.orders.bookGapFills(venue.id);
-      // Phase 1: settle legs whose venue state differs or is unknown, then compare again.
-      let result = await this.compare(venue);
-      const settle = result.corrections.filter((c) => c.kind === 'refresh_leg' || c.kind === 'apply_snapshot');
-      if (settle.length > 0) {
-        for (const c of settle) await this.apply(venue, c, errors);
-        result = await this.compare(venue);
-      }
-      // Phase 2: everything else (refreshes still outstanding count towards "lost").
-      for (const c of result.corrections) await this.apply(venue, c, errors);
-      const kinds = [...settle, ...result.corrections].map((c) => c.kind);
+      // Under a short order budget every request can wait seconds, so the order of work matters:
+      // Phase 1: restore stops first, across all trades: missing or short stops, interrupted
+      // closes, and the look-ups of stop legs the venue no longer lists (a lost stop is re-placed
+      // by its look-up). Then settle the other legs whose venue state differs or is unknown, and
+      // compare again.
+      let result = this.withoutHeldTakeProfits(await this.compare(venue));
+      const first = [...result.corrections].sort((a, b) => this.rank(a) - this.rank(b));
+      const urgent = first.filter((c) => this.rank(c) === RANK_STOP);
+      const settle = first.filter((c) => this.rank(c) === RANK_SETTLE);
+      for (const c of urgent) await this.apply(venue, c, errors);
+      for (const c of settle) await this.apply(venue, c, errors);
+      if (urgent.length + settle.length > 0) result = this.withoutHeldTakeProfits(await this.compare(venue));
+      // Phase 2: everything else, stops still first, then bookings, take-profit repairs and orphan
+      // cleanup (refreshes still outstanding count towards "lost"). A stop or a close already
+      // tried in phase 1 is not tried twice in one pass.
+      const triedFirst = new Set(urgent.filter((c) => c.kind === 'ensure_stop' || c.kind === 'resume_close').map((c) => `${c.kind}|${'tradeId' in c ? c.tradeId : ''}`));
+      const rest = [...result.corrections]
+        .filter((c) => !triedFirst.has(`${c.kind}|${'tradeId' in c ? c.tradeId : ''}`))
+        .sort((a, b) => this.rank(a) - this.rank(b));
+      for (const c of rest) await this.apply(venue, c, errors);
+      const applied = [...urgent, ...settle, ...rest];
+      const kinds = applied.map((c) => c.kind);
       if (kinds.length > 0 || errors.length > 0) {
         this.store.appendAudit({
           tsMs: this.clock.now(),
           component: COMPONENT,
           action: 'reconcile_pass',
           venue: venue.id,
-          detail: { reason, corrections: [...settle, ...result.corrections].map(describeCorrection), foreignOrders: result.foreignOrders, errors },
+          detail: { reason, corrections: applied.map(describeCorrection), foreignOrders: result.foreignOrders, errors },
         });
         this.logger.info({ venue: venue.id, reason, corrections: kinds, errors }, 'reconciliation pass applied corrections');
       }
@@ -283,6 +302,35 @@ export class PositionMonitor {
       this.logger.error({ err, venue: venue.id, reason }, 'reconciliation pass failed on this venue; retried on the next pass');
       return { venue: venue.id, corrections: [], foreignOrders: 0, errors: [...errors, text] };
     }
+  }
+
+  /** Where a correction goes in a pass: lower first (see passVenue). */
+  private rank(c: Correction): number {
+    switch (c.kind) {
+      case 'ensure_stop':
+      case 'resume_close':
+        return RANK_STOP;
+      case 'refresh_leg':
+      case 'apply_snapshot':
+        return parseClientId(c.clientId, this.orders.config.clientIdPrefix)?.kind === 'stop_loss' ? RANK_STOP : RANK_SETTLE;
+      case 'position_gone':
+      case 'settle_exited':
+      case 'position_mismatch':
+        return RANK_BOOK;
+      case 'ensure_take_profit':
+        return RANK_TAKE_PROFIT;
+      case 'cancel_orphan':
+        return RANK_ORPHAN;
+    }
+  }
+
+  /**
+   * Drops the take-profit repairs the OrderManager holds back (refused as through the market, not
+   * due again yet): they would send nothing, and would otherwise be audited on every pass.
+   */
+  private withoutHeldTakeProfits(result: { corrections: readonly Correction[]; foreignOrders: number }): { corrections: readonly Correction[]; foreignOrders: number } {
+    const corrections = result.corrections.filter((c) => c.kind !== 'ensure_take_profit' || !this.orders.takeProfitOnHold(c.tradeId));
+    return corrections.length === result.corrections.length ? result : { corrections, foreignOrders: result.foreignOrders };
   }
 
   private async apply(venue: Venue, c: Correction, errors: string[]): Promise<void> {
@@ -307,7 +355,8 @@ export class PositionMonitor {
             kind: 'missing_stop',
             text: `${venue.id} trade ${c.tradeId}: stop ${c.reason} (covers ${c.coveredQty.toString()} of ${c.openQty.toString()}); ${this.config.onMissingStop === 'replace' ? 'placing it again' : 'closing the position'}.`,
           });
-          await this.orders.ensureStop(c.tradeId, this.config.onMissingStop, `reconcile: stop ${c.reason}`);
+          // The stop alone: this trade's take-profit is repaired later in the pass, after every stop.
+          await this.orders.ensureStop(c.tradeId, this.config.onMissingStop, `reconcile: stop ${c.reason}`, { stopOnly: true });
           return;
         case 'ensure_take_profit':
           await this.orders.ensureStop(c.tradeId, 'replace', 'reconcile: take-profit missing');

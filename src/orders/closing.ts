@@ -9,7 +9,7 @@ import { type OrderSnapshot, type OrderStatus, isTerminal } from '../domain/orde
 import type { Venue } from '../domain/ports.js';
 import type { LegRecord, TradeRecord } from '../domain/trade.js';
 import { describeOutcome, describeRequest, errorText, outcomeError } from './audit-format.js';
-import { clientIdFor, parseClientId } from './client-ids.js';
+import { clientIdFor, parseClientId } from '../domain/client-ids.js';
 import { COMPONENT, type OrderContext, type OrderPeers } from './context.js';
 import { backoffMs, isProtectiveKind, nextSeq, retryDelayMs } from './leg-rules.js';
 import { averagePrice, realizedPnl } from './pnl.js';

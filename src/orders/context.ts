@@ -14,7 +14,8 @@ import type { LegUpdates } from './leg-updates.js';
 import { MarkBook } from './marks.js';
 import type { PositionGone } from './position-gone.js';
 import type { Protection } from './protection.js';
-import { ACTIVE_TRADE_STATES, type LocalTrade } from './reconcile.js';
+import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
+import type { LocalTrade } from './reconcile.js';
 import type { OrderManagerOptions, TradeEvent, TradeEventListener } from './types.js';
 
 export const COMPONENT = 'orders';

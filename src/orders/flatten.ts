@@ -3,9 +3,9 @@
  * daemon's prefix, verify over the API that nothing of the daemon's remains, and retry what failed
  * for up to `flattenRounds` rounds. Never touches orders without the prefix.
  */
-import type { FlattenReport } from '../risk/kill-switch.js';
+import type { FlattenReport } from '../domain/flatten.js';
 import { errorText } from './audit-format.js';
-import { parseClientId } from './client-ids.js';
+import { parseClientId } from '../domain/client-ids.js';
 import type { Closing } from './closing.js';
 import { COMPONENT, type OrderContext, activeTradesOf } from './context.js';
 

@@ -6,7 +6,7 @@ import type { CommandOutcome } from '../domain/commands.js';
 import { Decimal } from '../domain/decimal.js';
 import { type OrderSnapshot, type OrderStatus, isTerminal } from '../domain/order.js';
 import type { LegKind, LegRecord, LegState, TradeRecord, TradeState } from '../domain/trade.js';
-import { parseClientId } from './client-ids.js';
+import { parseClientId } from '../domain/client-ids.js';
 import { IN_FLIGHT_LEG_STATES, isLiveLeg } from './reconcile.js';
 
 /**

@@ -9,7 +9,7 @@ import { type OrderSnapshot, type OrderStatus, isTerminal } from '../domain/orde
 import type { Venue } from '../domain/ports.js';
 import type { Fill } from '../domain/position.js';
 import type { LegRecord, LegState, TradeRecord } from '../domain/trade.js';
-import { parseClientId } from './client-ids.js';
+import { parseClientId } from '../domain/client-ids.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { entryStep, exitCloseReason, isProtectiveKind, mergeLeg, notFoundStep } from './leg-rules.js';
 import { IN_FLIGHT_LEG_STATES, isLiveLeg, openQuantity } from './reconcile.js';
@@ -186,7 +186,7 @@ export class LegUpdates {
    * not answer the look-up: the caller must not send the same client id again then.
    */
   async adoptIfExists(trade: TradeRecord, clientId: string, attempt: number): Promise<'adopted' | 'absent' | 'unknown'> {
-    const lookup = await this.ctx.venueOf(trade).getOrder({ symbol: trade.symbol, clientId });
+    const lookup = await this.ctx.venueOf(trade).getOrder({ symbol: trade.symbol, clientId }, 'protective');
     this.ctx.store.appendAudit(this.ctx.audit('lookup_before_retry', trade, { clientId, attempt, result: lookup.status }));
     if (lookup.status === 'unknown') return 'unknown';
     if (lookup.status !== 'found') return 'absent';

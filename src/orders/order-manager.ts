@@ -16,7 +16,7 @@
  */
 import type { OrderSnapshot } from '../domain/order.js';
 import type { LegRecord } from '../domain/trade.js';
-import type { FlattenReport, Flattener } from '../risk/kill-switch.js';
+import type { FlattenReport, Flattener } from '../domain/flatten.js';
 import { Closing } from './closing.js';
 import type { OrdersConfig } from './config.js';
 import { type OrderContext, type OrderPeers, activeTradesOf, createOrderContext } from './context.js';
@@ -163,9 +163,17 @@ export class OrderManager implements Flattener {
 
   // ------------------------------------------------------------------ protection
 
-  /** Places a missing stop, resizes an undersized one (from the monitor); or closes the position when `mode` is 'close'. */
-  async ensureStop(tradeId: string, mode: 'replace' | 'close', reason: string): Promise<void> {
-    return this.protection.ensureStop(tradeId, mode, reason);
+  /**
+   * Places a missing stop, resizes an undersized one (from the monitor); or closes the position when
+   * `mode` is 'close'. With `stopOnly` the take-profit is left alone (the monitor repairs it later in the pass).
+   */
+  async ensureStop(tradeId: string, mode: 'replace' | 'close', reason: string, options: { readonly stopOnly?: boolean } = {}): Promise<void> {
+    return this.protection.ensureStop(tradeId, mode, reason, options);
+  }
+
+  /** True while a take-profit refused as already through the market waits for the mark (or a growing delay) before it is sent again. */
+  takeProfitOnHold(tradeId: string): boolean {
+    return this.protection.takeProfitOnHold(tradeId);
   }
 
   // ------------------------------------------------------------------ closing

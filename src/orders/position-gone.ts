@@ -7,7 +7,8 @@
 import { Decimal } from '../domain/decimal.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { averagePrice, realizedPnl } from './pnl.js';
-import { ACTIVE_TRADE_STATES, isActiveTrade, isLiveLeg } from './reconcile.js';
+import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
+import { isActiveTrade, isLiveLeg } from './reconcile.js';
 import { attributeFills, entryExecutions, oppositeActiveTrade, outsideExits } from './settlement.js';
 
 export class PositionGone {

@@ -7,31 +7,59 @@
 import { Decimal } from '../domain/decimal.js';
 import type { LegKind, TradeRecord } from '../domain/trade.js';
 import { describeOutcome, describeRequest } from './audit-format.js';
-import { clientIdFor } from './client-ids.js';
+import { clientIdFor } from '../domain/client-ids.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { backoffMs, isProtectiveKind, mergeLeg, nextSeq, retryDelayMs, unfilledSize } from './leg-rules.js';
-import { ACTIVE_TRADE_STATES, IN_FLIGHT_LEG_STATES, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
+import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
+import { IN_FLIGHT_LEG_STATES, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
 import { exitLeg, protectiveRequest } from './requests.js';
 import { oppositeActiveTrade } from './settlement.js';
 import { isImmediateTriggerRejection, stopWouldTrigger } from './validation.js';
 
 type ProtectiveKind = 'stop_loss' | 'take_profit';
 
+/**
+ * A take-profit the venue refused because its price is already through the market: it is not sent
+ * again on every pass (each try spends the order budget the stops need), only once the mark is back
+ * on its side, or after a delay that doubles with every refusal.
+ */
+interface TakeProfitRefusal {
+  readonly count: number;
+  readonly atMs: number;
+  /** Earliest retry whatever the mark says. */
+  readonly retryAtMs: number;
+}
+
+/** Shortest pause after a refused take-profit, even with the mark back on its side (ms). */
+const TP_REFUSAL_MIN_PAUSE_MS = 1_000;
+/** First retry delay while the mark is unknown or still through the target; doubles per refusal (ms). */
+const TP_REFUSAL_BASE_DELAY_MS = 5_000;
+/** Ceiling of that delay (ms). */
+const TP_REFUSAL_MAX_DELAY_MS = 300_000;
+
 interface PlaceResult {
   readonly placed: boolean;
   /** The venue said the stop would trigger at once. */
   readonly immediate: boolean;
+  /** The venue refused a stop and said the same request will not succeed again: no more attempts. */
+  readonly refusedForGood?: boolean;
   readonly lastError: string;
 }
 
 export class Protection {
+  private readonly takeProfitRefusals = new Map<string, TakeProfitRefusal>();
+
   constructor(
     private readonly ctx: OrderContext,
     private readonly peers: OrderPeers,
   ) {}
 
-  /** Places a missing stop, resizes an undersized one (from the monitor); or closes the position when `mode` is 'close'. */
-  async ensureStop(tradeId: string, mode: 'replace' | 'close', reason: string): Promise<void> {
+  /**
+   * Places a missing stop, resizes an undersized one (from the monitor); or closes the position when
+   * `mode` is 'close'. With `stopOnly` the take-profit is left for later (the monitor repairs
+   * take-profits only after every stop of the pass).
+   */
+  async ensureStop(tradeId: string, mode: 'replace' | 'close', reason: string, options: { readonly stopOnly?: boolean } = {}): Promise<void> {
     await this.ctx.withLock(tradeId, async () => {
       const trade = this.ctx.store.getTrade(tradeId);
       if (!trade || trade.state !== 'open') return;
@@ -40,8 +68,27 @@ export class Protection {
         await this.peers.closing.closeTradeLocked(tradeId, `stop missing: ${reason}`);
         return;
       }
-      await this.ensureProtectionLocked(tradeId, reason);
+      await this.ensureProtectionLocked(tradeId, reason, options);
     });
+  }
+
+  /**
+   * True while a take-profit of the trade that the venue refused as already through the market
+   * waits for its retry (the mark is not back on its side and the growing delay has not passed).
+   */
+  takeProfitOnHold(tradeId: string): boolean {
+    const refusal = this.takeProfitRefusals.get(tradeId);
+    if (!refusal) return false;
+    const trade = this.ctx.store.getTrade(tradeId);
+    if (!trade || trade.state !== 'open' || trade.takeProfitPrice === undefined) {
+      this.takeProfitRefusals.delete(tradeId);
+      return false;
+    }
+    const now = this.ctx.clock.now();
+    if (now >= refusal.retryAtMs) return false;
+    if (now - refusal.atMs < TP_REFUSAL_MIN_PAUSE_MS) return true;
+    const mark = this.ctx.marks.get(trade.venue, trade.symbol);
+    return mark === undefined || targetThrough(trade.side, trade.takeProfitPrice, mark);
   }
 
   /** The venue's signed position in the trade's symbol, or undefined when it cannot be read. */
@@ -99,13 +146,14 @@ export class Protection {
   }
 
   /** Settles protective legs left in flight, then makes the stop (and take-profit) cover the open quantity. */
-  async ensureProtectionLocked(tradeId: string, why: string): Promise<void> {
+  async ensureProtectionLocked(tradeId: string, why: string, options: { readonly stopOnly?: boolean } = {}): Promise<void> {
     const { store } = this.ctx;
     let trade = store.getTrade(tradeId);
     if (!trade || trade.state !== 'open') return;
+    const stopOnly = options.stopOnly === true;
     // Settle protective legs left in flight (a crash between persisting and the venue's answer).
     for (const leg of store.legsOf(tradeId)) {
-      if (isProtectiveKind(leg.kind) && IN_FLIGHT_LEG_STATES.includes(leg.state)) {
+      if ((stopOnly ? leg.kind === 'stop_loss' : isProtectiveKind(leg.kind)) && IN_FLIGHT_LEG_STATES.includes(leg.state)) {
         await this.peers.legs.refreshLegLocked(leg.clientId, 1);
       }
     }
@@ -115,7 +163,7 @@ export class Protection {
     if (!qty.isPositive()) return;
     const stopOk = await this.ensureLegLocked(trade, 'stop_loss', qty, why);
     if (!stopOk) return;
-    if (trade.takeProfitPrice !== undefined) await this.ensureLegLocked(trade, 'take_profit', qty, why);
+    if (trade.takeProfitPrice !== undefined && !stopOnly) await this.ensureLegLocked(trade, 'take_profit', qty, why);
     this.ctx.emit({ type: 'protected', tradeId, stopSize: qty });
   }
 
@@ -124,6 +172,10 @@ export class Protection {
     const { store, audit, clock, logger } = this.ctx;
     const legs = store.legsOf(trade.id).filter((l) => l.kind === kind && isLiveLeg(l.state));
     if (unfilledSize(legs).gte(qty)) return true;
+    if (kind === 'take_profit' && this.takeProfitOnHold(trade.id)) {
+      logger.debug({ tradeId: trade.id }, 'take-profit refused as through the market earlier; not sent again yet (the stop protects)');
+      return false;
+    }
     const venue = this.ctx.venueOf(trade);
     const current = legs.at(-1);
     if (current && legs.length === 1 && current.venueOrderId !== undefined && current.filledSize.isZero()) {
@@ -160,14 +212,23 @@ export class Protection {
     if (result.placed) return true;
     const reason = result.immediate
       ? `the venue says the stop would trigger at once (${result.lastError})`
-      : `the stop could not be placed after ${config.stopRetryAttempts} attempts (last: ${result.lastError})`;
+      : result.refusedForGood
+        ? `the venue refused the stop and says retrying will not help (${result.lastError})`
+        : `the stop could not be placed after ${config.stopRetryAttempts} attempts (last: ${result.lastError})`;
     await this.emergencyCloseLocked(trade.id, reason);
     return false;
   }
 
   private async placeTakeProfitLocked(trade: TradeRecord, qty: Decimal, why: string): Promise<boolean> {
     const result = await this.placeProtectiveLocked(trade, 'take_profit', qty, why, this.ctx.config.takeProfitRetryAttempts);
-    if (result.placed) return true;
+    if (result.placed) {
+      this.takeProfitRefusals.delete(trade.id);
+      return true;
+    }
+    if (result.immediate) {
+      this.noteTakeProfitRefusal(trade, result.lastError);
+      return false;
+    }
     this.ctx.logger.error({ tradeId: trade.id, lastError: result.lastError }, 'take-profit could not be placed; the position stays protected by its stop; operator alerted');
     this.ctx.alerter.send({
       severity: 'warning',
@@ -216,8 +277,17 @@ export class Protection {
         lastUnknown = false;
         lastError = `${outcome.code} ${outcome.reason}`;
         store.updateLeg(clientId, { state: 'rejected' }, clock.now());
-        if (kind === 'stop_loss' && isImmediateTriggerRejection(outcome)) {
+        // A stop through the market means an emergency close; a take-profit through it waits (see TakeProfitRefusal).
+        if (isImmediateTriggerRejection(outcome)) {
           return { placed: false, immediate: true, lastError };
+        }
+        // A stop refused for a reason that does not pass (the venue says retrying will not help):
+        // sending it twice more only spends the order budget other naked positions need, while
+        // this one stays naked. Close it now instead.
+        if (kind === 'stop_loss' && !outcome.retryable && attempt < attempts) {
+          store.appendAudit(audit('stop_loss_refused_for_good', trade, { clientId, attempt, lastError, decided: 'no more attempts: close the position at market' }));
+          store.updateLeg(clientId, { state: 'rejected' }, clock.now(), audit('stop_loss_failed', trade, { clientId, attempts: attempt, lastError, decided: 'close the position at market' }));
+          return { placed: false, immediate: false, refusedForGood: true, lastError };
         }
       } else {
         lastUnknown = true;
@@ -239,6 +309,41 @@ export class Protection {
       audit(`${kind}_failed`, trade, { clientId, attempts, lastError, decided: kind === 'stop_loss' ? 'close the position at market' : 'alert; the stop still protects' }),
     );
     return { placed: false, immediate: false, lastError };
+  }
+
+  /**
+   * Remembers a take-profit refused as already through the market and when to try again. The
+   * decision is audited, logged and alerted once per run of refusals, not on every pass.
+   */
+  private noteTakeProfitRefusal(trade: TradeRecord, lastError: string): void {
+    const now = this.ctx.clock.now();
+    const previous = this.takeProfitRefusals.get(trade.id);
+    const count = (previous?.count ?? 0) + 1;
+    const delayMs = Math.min(TP_REFUSAL_MAX_DELAY_MS, backoffMs(TP_REFUSAL_BASE_DELAY_MS, count));
+    for (const id of this.takeProfitRefusals.keys()) {
+      const other = this.ctx.store.getTrade(id);
+      if (!other || other.state !== 'open') this.takeProfitRefusals.delete(id);
+    }
+    this.takeProfitRefusals.set(trade.id, { count, atMs: now, retryAtMs: now + delayMs });
+    if (previous) {
+      this.ctx.logger.debug({ tradeId: trade.id, refusals: count, retryInMs: delayMs, lastError }, 'take-profit still through the market; trying again later');
+      return;
+    }
+    const target = trade.takeProfitPrice?.toString() ?? '?';
+    this.ctx.store.appendAudit(
+      this.ctx.audit('take_profit_deferred', trade, {
+        takeProfitPrice: target,
+        lastError,
+        retryInMs: delayMs,
+        decided: 'not sent again until the mark is back on its side (or after a growing delay); the stop protects the position',
+      }),
+    );
+    this.ctx.logger.warn({ tradeId: trade.id, takeProfitPrice: target, lastError, retryInMs: delayMs }, 'take-profit refused: already through the market; the stop protects; placed again once the mark is back on its side');
+    this.ctx.alerter.send({
+      severity: 'warning',
+      kind: 'take_profit_failed',
+      text: `${trade.venue} ${trade.symbol} trade ${trade.id}: take-profit at ${target} is already through the market (${lastError}); not placed. The stop is in place; the take-profit is placed again once the market is back on its side.`,
+    });
   }
 
   /** No stop can protect the position: alert, close it at market, and alert again if it is not confirmed flat. */
@@ -276,4 +381,9 @@ export class Protection {
       });
     }
   }
+}
+
+/** True when a take-profit at `target` for a position on `side` would fill at once against `mark`. */
+function targetThrough(side: TradeRecord['side'], target: Decimal, mark: Decimal): boolean {
+  return side === 'buy' ? target.lte(mark) : target.gte(mark);
 }

@@ -6,11 +6,9 @@
 import { Decimal } from '../domain/decimal.js';
 import type { OrderSnapshot, OrderStatus } from '../domain/order.js';
 import type { Position } from '../domain/position.js';
-import type { LegKind, LegRecord, LegState, TradeRecord, TradeState } from '../domain/trade.js';
-import { parseClientId } from './client-ids.js';
+import { ACTIVE_TRADE_STATES, type LegKind, type LegRecord, type LegState, type TradeRecord, type TradeState } from '../domain/trade.js';
+import { parseClientId } from '../domain/client-ids.js';
 
-/** Trade states in which the daemon may still have orders or a position on the venue. */
-export const ACTIVE_TRADE_STATES: readonly TradeState[] = ['pending', 'entry_working', 'open', 'closing'];
 /** Leg states in which the order may still be working on the venue (or its outcome is not known yet). */
 export const LIVE_LEG_STATES: readonly LegState[] = ['pending', 'unknown', 'open', 'partially_filled', 'untriggered', 'triggered'];
 /** Leg states of an order that was sent but whose venue answer is not known yet. */

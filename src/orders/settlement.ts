@@ -8,7 +8,7 @@ import { type Instrument, roundSize } from '../domain/instrument.js';
 import type { Side } from '../domain/order.js';
 import type { Fill } from '../domain/position.js';
 import type { FillRecord, LegRecord, TradeRecord } from '../domain/trade.js';
-import { parseClientId } from './client-ids.js';
+import { parseClientId } from '../domain/client-ids.js';
 import type { Execution } from './pnl.js';
 import { type LocalTrade, isActiveTrade, openQuantity } from './reconcile.js';
 

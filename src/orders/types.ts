@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Decimal } from '../domain/decimal.js';
 import type { Alerter, Clock, Store, Venue } from '../domain/ports.js';
 import type { LegKind, TradeRecord } from '../domain/trade.js';
-import type { EntryGuard } from '../risk/risk.js';
+import type { EntryGuard } from '../domain/entry-checks.js';
 import type { OrdersConfigInput } from './config.js';
 import type { Refusal } from './validation.js';
 

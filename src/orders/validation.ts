@@ -6,6 +6,9 @@ import type { CommandOutcome } from '../domain/commands.js';
 import { Decimal } from '../domain/decimal.js';
 import { type Instrument, notionalToSize, roundPrice, roundSize, sizeToBase } from '../domain/instrument.js';
 import type { Side } from '../domain/order.js';
+import type { Refusal, ValidatedIntent } from '../domain/entry-checks.js';
+
+export type { Refusal, ValidatedIntent } from '../domain/entry-checks.js';
 
 type DecimalInput = Decimal | string | number;
 
@@ -29,33 +32,6 @@ export interface TradeIntent {
   readonly stopLossPrice: DecimalInput;
   readonly takeProfitPrice?: DecimalInput;
   /** Who asked: 'webhook', 'telegram', a strategy name. */
-  readonly source: string;
-  readonly label?: string;
-}
-
-/** A refusal: a stable code and a sentence an operator can act on. */
-export interface Refusal {
-  readonly code: string;
-  readonly reason: string;
-}
-
-/** An intent after validation: every figure rounded to the instrument's grid. */
-export interface ValidatedIntent {
-  readonly venue: string;
-  readonly symbol: string;
-  readonly side: Side;
-  /** In the instrument's venue unit, rounded down to the lot. */
-  readonly size: Decimal;
-  readonly entryType: 'market' | 'limit';
-  readonly entryPrice?: Decimal;
-  /** The price risk is measured from: the limit price, or the market reference. */
-  readonly referencePrice: Decimal;
-  readonly stopPrice: Decimal;
-  readonly takeProfitPrice?: Decimal;
-  /** Notional in the quote currency at the reference price. */
-  readonly notional: Decimal;
-  /** Loss in the quote currency if the stop fills at its price. */
-  readonly lossAtStop: Decimal;
   readonly source: string;
   readonly label?: string;
 }

@@ -7,10 +7,12 @@ import type { Logger } from 'pino';
 import { Decimal } from '../domain/decimal.js';
 import type { Clock, Store } from '../domain/ports.js';
 import type { TradeRecord } from '../domain/trade.js';
-import type { Refusal, ValidatedIntent } from '../orders/validation.js';
-import { ACTIVE_TRADE_STATES } from '../orders/reconcile.js';
+import type { EntryGuard, Refusal, ValidatedIntent } from '../domain/entry-checks.js';
+import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
 import { type RiskConfig, RiskConfigSchema, type RiskConfigInput } from './config.js';
 import type { KillSwitch } from './kill-switch.js';
+
+export type { EntryGuard } from '../domain/entry-checks.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -79,12 +81,6 @@ export function checkEntryLimits(intent: ValidatedIntent, ctx: RiskContext, conf
     };
   }
   return undefined;
-}
-
-/** Gate the OrderManager asks before every entry. */
-export interface EntryGuard {
-  /** Returns why the entry must be refused, or undefined. Called after validation, before anything is persisted. */
-  checkEntry(intent: ValidatedIntent): Refusal | undefined;
 }
 
 export interface RiskManagerOptions {

@@ -1,3 +1,7 @@
+/**
+ * The /healthz endpoint: 200 only while every probe (venues ready, reconciliation succeeding) is
+ * ok and the event loop ticks.
+ */
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { listen } from './listen.js';

@@ -1,3 +1,4 @@
+/** A promise around `server.listen`, for the health and webhook servers. */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

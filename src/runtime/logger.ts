@@ -1,3 +1,7 @@
+/**
+ * The pino root logger: JSON to stdout and a rotating file, secrets redacted by path and scrubbed
+ * by value, optional pretty output.
+ */
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { createRequire } from 'node:module';
 import { RotatingFile, type LogSink } from './rotating-file.js';

@@ -1,3 +1,4 @@
+/** A size-rotated log file destination for pino (daemon.log, daemon.log.1, ...). */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';

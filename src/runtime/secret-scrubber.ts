@@ -1,3 +1,4 @@
+/** The log safety net: replaces any configured secret value that reaches a serialized log line. */
 import type { LogSink } from './rotating-file.js';
 
 const MASK = '[REDACTED]';

@@ -1,3 +1,4 @@
+/** The ordered, time-bounded stop on SIGTERM/SIGINT. */
 import type { Logger } from 'pino';
 
 export interface StopStep {

@@ -1,19 +1,15 @@
 /**
- * Starting the enabled venues: build each one with its factory, connect in the background, and
- * watch the tickers its config section asks for. Venue-neutral: which adapter serves which venue
- * is decided by the factories the composition root (main.ts) passes in.
+ * Starting the enabled venues: a factory per venue registry entry (its simulator in sim mode, else
+ * its credentials), then build each enabled venue, connect in the background, and watch the
+ * tickers its own config section asks for. Venue-neutral: no venue is named here.
  */
 import type { Logger } from 'pino';
-import type { Venue } from '../domain/ports.js';
+import type { Clock, Venue } from '../domain/ports.js';
+import type { AnyVenueEntry, SecretGroup, VenueSectionBase } from '../venues/registry-entry.js';
 import { StartupError } from './paths.js';
 
 /** The part of a `venues.<venue>` config section this module reads. */
-export interface VenueSection {
-  readonly enabled: boolean;
-  readonly environment: string;
-  /** Instruments whose ticker is watched from start-up (only venues whose config has the key). */
-  readonly watchSymbols?: readonly string[];
-}
+export type VenueSection = VenueSectionBase;
 
 /** What a factory returns: the venue, and how to stop its in-process simulator (sim mode). */
 export interface BuiltVenue {
@@ -27,6 +23,50 @@ export interface RunningVenue {
   readonly venue: Venue;
   readonly environment: string;
   readonly stopSim?: () => Promise<void>;
+}
+
+export interface RegistryFactoriesOptions {
+  /** The venue registry (src/venues/registry.ts). */
+  readonly entries: readonly AnyVenueEntry[];
+  /** `config.venues`: one section per venue name. */
+  readonly sections: Readonly<Record<string, VenueSection>>;
+  /** The secrets read from the environment: one group per venue name. */
+  readonly secrets: Readonly<Record<string, SecretGroup<string>>>;
+  /** The `sim` config section; an unset seed is drawn at random per simulator start. */
+  readonly sim: { readonly annualVolatility: number; readonly seed?: number };
+  readonly clock: Clock;
+}
+
+/**
+ * The factory of every registry entry whose adapter has landed. In `sim` mode the venue's
+ * simulator starts in-process on loopback and the real adapter is pointed at it.
+ */
+export function registryFactories(options: RegistryFactoriesOptions): Record<string, VenueFactory | undefined> {
+  const out: Record<string, VenueFactory | undefined> = {};
+  for (const entry of options.entries) {
+    const adapter = entry.adapter;
+    const section = options.sections[entry.name];
+    if (!adapter || !section) {
+      out[entry.name] = undefined;
+      continue;
+    }
+    out[entry.name] = async (name, log) => {
+      let credentials = adapter.readCredentials(options.secrets[entry.name] ?? {});
+      let endpoints: unknown;
+      let stopSim: (() => Promise<void>) | undefined;
+      if (section.environment === 'sim') {
+        const seed = options.sim.seed ?? Math.floor(Math.random() * 2 ** 31);
+        const sim = await adapter.startSim({ seed, annualVolatility: options.sim.annualVolatility }, log);
+        credentials = sim.credentials;
+        endpoints = sim.endpoints;
+        stopSim = () => sim.close();
+        log.info(sim.logFields, `${name} simulator started in-process (sim mode: no real venue, no real money)`);
+      }
+      const venue = adapter.create({ config: section, logger: log, clock: options.clock, credentials, endpoints });
+      return { venue, stopSim };
+    };
+  }
+  return out;
 }
 
 export interface StartVenuesOptions {

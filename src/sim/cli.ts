@@ -1,9 +1,10 @@
 /**
- * The standalone simulator: parses `--venues deribit [--port N] [--seed N] [--price-step-ms N]
+ * The standalone simulator: parses `--venues deribit[,okx] [--port N] [--seed N] [--price-step-ms N]
  * [--me-tier 1-4] [--no-rate-limit-disconnect]`, starts the venues on
  * 127.0.0.1, prints one JSON line of endpoints and credentials per venue, and stops on SIGINT/SIGTERM.
  */
 import { type DeribitSim, startDeribitSim } from './deribit/index.js';
+import { type OkxSim, startOkxSim } from './okx/index.js';
 
 export interface SimCliArgs {
   venues: string[];
@@ -20,7 +21,7 @@ export interface SimCliArgs {
   rateLimitDisconnect: boolean;
 }
 
-export interface VenueEndpoint {
+export interface DeribitEndpoint {
   venue: string;
   rest: string;
   ws: string;
@@ -28,13 +29,28 @@ export interface VenueEndpoint {
   clientSecret: string;
 }
 
-export const BUILT_VENUES = ['deribit'] as const;
-const PLANNED_VENUES = ['okx', 'bybit'];
+/** OKX: REST base (append /api/v5/...), the three WS URLs, and the demo key it accepts (`x-simulated-trading: 1` when `demo`). */
+export interface OkxEndpoint {
+  venue: 'okx';
+  rest: string;
+  wsPublic: string;
+  wsPrivate: string;
+  wsBusiness: string;
+  apiKey: string;
+  secretKey: string;
+  passphrase: string;
+  demo: boolean;
+}
+
+export type VenueEndpoint = DeribitEndpoint | OkxEndpoint;
+
+export const BUILT_VENUES = ['deribit', 'okx'] as const;
+const PLANNED_VENUES = ['bybit'];
 
 export class CliError extends Error {}
 
 const USAGE =
-  'usage: sim --venues deribit[,okx,bybit] [--port N] [--seed N] [--client-id ID] [--client-secret SECRET] [--price-step-ms N] [--me-tier 1|2|3|4] [--no-rate-limit-disconnect]';
+  'usage: sim --venues deribit[,okx] [--port N] [--seed N] [--client-id ID] [--client-secret SECRET] [--price-step-ms N] [--me-tier 1|2|3|4] [--no-rate-limit-disconnect]';
 
 function intArg(flag: string, value: string | undefined): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new CliError(`${flag} needs a non-negative integer, got ${JSON.stringify(value)}\n${USAGE}`);
@@ -112,7 +128,7 @@ export interface RunningSims {
 
 /** Starts every requested venue; on failure stops the ones already started. */
 export async function startSims(args: SimCliArgs): Promise<RunningSims> {
-  const started: DeribitSim[] = [];
+  const started: (DeribitSim | OkxSim)[] = [];
   const endpoints: VenueEndpoint[] = [];
   try {
     for (const [i, venue] of args.venues.entries()) {
@@ -128,6 +144,11 @@ export async function startSims(args: SimCliArgs): Promise<RunningSims> {
         });
         started.push(sim);
         endpoints.push({ venue, rest: sim.restUrl, ws: sim.wsUrl, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret });
+      } else if (venue === 'okx') {
+        const sim = await startOkxSim({ port, ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.priceStepMs !== undefined ? { priceStepMs: args.priceStepMs } : {}) });
+        started.push(sim);
+        const { apiKey, secretKey, passphrase } = sim.credentials;
+        endpoints.push({ venue, rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl, wsBusiness: sim.wsBusinessUrl, apiKey, secretKey, passphrase, demo: sim.demo });
       }
     }
   } catch (e) {

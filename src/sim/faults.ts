@@ -4,7 +4,7 @@
  * Venue-neutral: each front-end consults it and supplies the socket actions through `attach`.
  */
 import { type Decimal, dec } from '../domain/decimal.js';
-import type { FillHooks, SimOrder } from './engine/types.js';
+import type { FillHooks, RejectReason, SimOrder } from './engine/types.js';
 
 /** Matches a method (or channel) name: exact string, regular expression, or predicate. */
 export type NameMatcher = string | RegExp | ((name: string) => boolean);
@@ -14,6 +14,28 @@ export interface VenueErrorSpec {
   code: number;
   message: string;
   data?: unknown;
+  /**
+   * For the in-memory venue, which has no code table: its refusal says a retry may succeed
+   * (default false). Venue front-ends classify by their own codes and ignore it.
+   */
+  retryable?: boolean;
+}
+
+/**
+ * A venue-neutral order refusal: each front-end answers with its own code for `reason` (Deribit
+ * `trigger_price_too_high` → 10034, the in-memory venue the reason itself). Prefer it to a
+ * VenueErrorSpec in tests that run against several venues.
+ */
+export interface NeutralRejection {
+  reason: RejectReason;
+  message?: string;
+}
+
+/** What `rejectNextOrders` answers with: a venue's own error as-is, or a neutral reason. */
+export type OrderRejection = VenueErrorSpec | NeutralRejection;
+
+export function isNeutralRejection(r: OrderRejection): r is NeutralRejection {
+  return 'reason' in r;
 }
 
 /** Which orders a rejection applies to; omitted fields match anything. */
@@ -74,7 +96,7 @@ interface NeverRule extends MethodRule {
 interface RejectRule {
   matcher: OrderMatcher;
   remaining: number;
-  error: VenueErrorSpec;
+  error: OrderRejection;
 }
 
 interface RateRule extends MethodRule {
@@ -92,8 +114,11 @@ interface SubscriptionRule {
   remaining: number;
 }
 
-/** Default error for `rateLimitNext`: Deribit's 10028; other venues pass their own. */
-export const DERIBIT_RATE_LIMIT_ERROR: VenueErrorSpec = { code: 10028, message: 'too_many_requests' };
+/**
+ * Default error for `rateLimitNext` when a venue gives none (the in-memory venue): HTTP 429's number.
+ * Each protocol front-end passes its own (Deribit 10028, see `deribit/errors.ts`).
+ */
+export const NEUTRAL_RATE_LIMIT_ERROR: VenueErrorSpec = { code: 429, message: 'too_many_requests' };
 
 export function matchName(matcher: NameMatcher, name: string): boolean {
   if (typeof matcher === 'string') return matcher === name;
@@ -116,7 +141,7 @@ export class SimFaults implements FillHooks {
   /** Order ids already given a partial-fill cap (the cap applies to their first matching pass only). */
   private readonly partialSeen = new Map<string, Decimal>();
 
-  constructor(private readonly defaultRateLimitError: VenueErrorSpec = DERIBIT_RATE_LIMIT_ERROR) {}
+  constructor(private readonly defaultRateLimitError: VenueErrorSpec = NEUTRAL_RATE_LIMIT_ERROR) {}
 
   /** Called by the front-end that owns the sockets. */
   attach(target: FaultTarget): void {
@@ -148,8 +173,8 @@ export class SimFaults implements FillHooks {
     this.nevers.push({ matcher: method, remaining: options.times ?? Infinity, execute: options.execute ?? true });
   }
 
-  /** Rejects the next `count` orders matching `matcher` with `error` (e.g. next 3 stop_market). */
-  rejectNextOrders(count: number, matcher: OrderMatcher, error: VenueErrorSpec): void {
+  /** Rejects the next `count` orders matching `matcher` with `error`, a venue error or a neutral reason (e.g. next 3 stop_market). */
+  rejectNextOrders(count: number, matcher: OrderMatcher, error: OrderRejection): void {
     this.rejects.push({ matcher, remaining: count, error });
   }
 
@@ -200,7 +225,7 @@ export class SimFaults implements FillHooks {
   }
 
   /** The error to reject this order with, if a rejection rule matches (consumed). */
-  takeOrderRejection(order: OrderDescriptor): VenueErrorSpec | undefined {
+  takeOrderRejection(order: OrderDescriptor): OrderRejection | undefined {
     return take(this.rejects, (r) => orderMatches(r.matcher, order))?.error;
   }
 

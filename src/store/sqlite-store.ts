@@ -1,3 +1,7 @@
+/**
+ * The Store on better-sqlite3 (WAL, numbered migrations, group commit): trades, legs, fills, audit,
+ * outbox, kill switch; plus the pre-flight check of store.path.
+ */
 import { closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';

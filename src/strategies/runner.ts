@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Clock, Store, Venue } from '../domain/ports.js';
 import type { Ticker } from '../domain/position.js';
 import type { TradeRecord } from '../domain/trade.js';
-import { ACTIVE_TRADE_STATES } from '../orders/reconcile.js';
+import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
 import type { OpenTradeResult, TradeEvent, TradeEventListener } from '../orders/types.js';
 import type { TradeIntent } from '../orders/validation.js';
 import { type Strategy, strategySource } from './strategy.js';

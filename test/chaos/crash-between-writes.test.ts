@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
-import { clientIdFor } from '../../src/orders/client-ids.js';
+import { clientIdFor } from '../../src/domain/client-ids.js';
 import { reconcile } from '../../src/orders/reconcile.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { MemoryVenue } from '../../src/venues/memory/memory-venue.js';

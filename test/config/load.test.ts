@@ -1,3 +1,7 @@
+/**
+ * The config loader (defaults, one line per problem, secrets from .env) and `npm start -- --check-
+ * config`.
+ */
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,7 @@
+/**
+ * Config rules of the webhook entry source: WEBHOOK_SECRET required and long enough, never
+ * printed.
+ */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';

@@ -1,3 +1,4 @@
+/** The Venue contract suite on the Deribit adapter against the simulated Deribit. */
 import { dec } from '../../src/domain/decimal.js';
 import { startDeribitHarness } from '../support/deribit-harness.js';
 import { runVenueContract } from './venue-contract.js';

@@ -1,3 +1,4 @@
+/** Decimal parsing on the venue-price fast path (no regex, no BigInt arithmetic). */
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
 

@@ -1,3 +1,4 @@
+/** Decimal arithmetic, and instrument rounding and size-unit conversion. */
 import { describe, expect, it } from 'vitest';
 import { Decimal, dec } from '../../src/domain/decimal.js';
 import { notionalToSize, roundPrice, roundSize, sizeToBase, type Instrument } from '../../src/domain/instrument.js';

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDeribitSim, type DeribitSim } from '../../src/sim/deribit/index.js';
-import { clientIdFor } from '../../src/orders/client-ids.js';
+import { clientIdFor } from '../../src/domain/client-ids.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { REPO_ROOT, type RunningProcess, startProcess, withDeadline } from '../support/daemon-process.js';
 import { waitFor } from '../support/wait.js';

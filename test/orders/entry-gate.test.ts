@@ -1,3 +1,4 @@
+/** The entry gate: a failed start-up reconciliation keeps entries blocked, without an unhandled rejection. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { longIntent, newVenue, startServices, type Services } from './harness.js';
 

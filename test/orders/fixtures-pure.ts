@@ -3,7 +3,7 @@ import { Decimal } from '../../src/domain/decimal.js';
 import type { Instrument } from '../../src/domain/instrument.js';
 import type { Fill } from '../../src/domain/position.js';
 import type { LegRecord, TradeRecord } from '../../src/domain/trade.js';
-import { clientIdFor } from '../../src/orders/client-ids.js';
+import { clientIdFor } from '../../src/domain/client-ids.js';
 
 export const T = 'aaaaaaaaaaaaaaaa';
 export const d = (v: string | number): Decimal => Decimal.from(v);

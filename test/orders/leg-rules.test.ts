@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { OrderSnapshot } from '../../src/domain/order.js';
-import { clientIdFor } from '../../src/orders/client-ids.js';
+import { clientIdFor } from '../../src/domain/client-ids.js';
 import { backoffMs, entryStep, exitCloseReason, mergeLeg, nextSeq, notFoundStep, notFoundThreshold, retryDelayMs, unfilledSize } from '../../src/orders/leg-rules.js';
 import { mergeLeg as mergeLegFromFacade } from '../../src/orders/order-manager.js';
 import { T, d, leg, trade } from './fixtures-pure.js';

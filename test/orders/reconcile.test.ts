@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { OrderSnapshot } from '../../src/domain/order.js';
 import type { LegRecord, TradeRecord } from '../../src/domain/trade.js';
-import { clientIdFor } from '../../src/orders/client-ids.js';
+import { clientIdFor } from '../../src/domain/client-ids.js';
 import { openQuantity, reconcile } from '../../src/orders/reconcile.js';
 
 const T = 'aaaaaaaaaaaaaaaa';

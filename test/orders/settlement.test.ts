@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { FillRecord } from '../../src/domain/trade.js';
-import { clientIdFor } from '../../src/orders/client-ids.js';
+import { clientIdFor } from '../../src/domain/client-ids.js';
 import { attributeFills, closeQuantity, entryExecutions, legExecutions, netOpenQuantity, oppositeActiveTrade, outsideExits } from '../../src/orders/settlement.js';
 import { d, fill, leg, perp, trade } from './fixtures-pure.js';
 

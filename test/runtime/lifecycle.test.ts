@@ -1,3 +1,4 @@
+/** The daemon process lifecycle (start, health, signals, ordered stop) and the HealthServer. */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+/** The root logger: JSON lines, secrets redacted and scrubbed, size-rotated files. */
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';

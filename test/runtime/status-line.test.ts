@@ -1,3 +1,4 @@
+/** The periodic status line: what it says about venues, trades, reconciliation and alerts. */
 import { describe, expect, it } from 'vitest';
 import { statusLine } from '../../src/runtime/status-line.js';
 

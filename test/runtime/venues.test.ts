@@ -1,3 +1,7 @@
+/**
+ * startVenues: enabled venues only, each watching its own section's symbols, refusing a venue
+ * without an adapter.
+ */
 import { describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import { startVenues, type VenueFactory, type VenueSection } from '../../src/runtime/venues.js';

@@ -207,19 +207,24 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(actions.filter((a) => a === 'close_outcome').length).toBeGreaterThanOrEqual(5);
       });
 
-      it('goes from the fill to the emergency close without backoff when the venue definitely rejects every stop', async () => {
-        // The shipped retry delay (config/default.json): a definite rejection must not wait on it.
+      it('closes after one attempt, without waiting, when the venue refuses the stop for good', async () => {
+        // The shipped retry delay (config/default.json): a refusal for good must not wait on it, nor
+        // spend two more requests of the order budget that other naked positions may need.
         const { fx, s, intent } = await start({ orders: { stopRetryBaseDelayMs: 200 } });
-        fx.rejectNextOrders(3, 'stop_market', 'error');
+        fx.rejectNextOrders(3, 'stop_market', 'refused');
         const result = await s.orders.openTrade(intent());
         if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
         await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed', { message: 'trade closed by the emergency close' });
         expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
+        expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' })).toHaveLength(0);
         const audit = s.store.audit({ tradeId: result.tradeId, limit: 1_000 }).reverse();
         const at = (action: string): number => audit.find((a) => a.action === action)?.tsMs ?? Number.NaN;
-        expect(audit.filter((a) => a.action === 'stop_loss_outcome')).toHaveLength(3);
-        // Fill to the reduce-only close on the wire: three round trips, no sleeping in between.
-        expect(at('close_submit') - at('entry_filled')).toBeLessThan(400); // 600 ms of backoff alone before
+        expect(audit.filter((a) => a.action === 'stop_loss_outcome')).toHaveLength(1);
+        expect(audit.map((a) => a.action)).toContain('stop_loss_refused_for_good');
+        expect(s.store.getTrade(result.tradeId)?.closeReason).toMatch(/^emergency: the venue refused the stop and says retrying will not help/);
+        expect(s.alerter.critical().some((a) => a.kind === 'emergency_close')).toBe(true);
+        // Fill to the reduce-only close on the wire: one round trip, no sleeping.
+        expect(at('close_submit') - at('entry_filled')).toBeLessThan(400);
       });
 
       it('retries a rejected stop with the same client id and keeps the position when a retry succeeds', async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
-import { clientIdFor, newTradeId } from '../../src/orders/client-ids.js';
+import { clientIdFor, newTradeId } from '../../src/domain/client-ids.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { waitFor } from '../support/wait.js';
 import { SYMBOL, type Services, auditActions, ourOpenOrders } from '../orders/harness.js';
@@ -341,6 +341,102 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(s.alerter.critical().some((a) => a.kind === 'missing_stop')).toBe(true);
       expect(auditActions(s.store, result.tradeId)).toContain('stop_missing');
       expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' })).toHaveLength(1); // never re-placed
+    });
+
+    it('a pass restores every missing stop before it looks up or re-places the take-profit of another trade', async () => {
+      const { fx, intent } = await venue();
+      const s = await services(fx);
+      const first = await s.orders.openTrade(intent());
+      if (first.status !== 'accepted') throw new Error('first entry not accepted');
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'first trade protected' });
+      const second = await s.orders.openTrade(intent());
+      if (second.status !== 'accepted') throw new Error('second entry not accepted');
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 4, { message: 'second trade protected' });
+      const firstTarget = `vd1${first.tradeId}T1`;
+      const secondStop = `vd1${second.tradeId}S1`;
+      // Every look-up and order the daemon sends from here on, in order.
+      const calls: string[] = [];
+      const v = fx.venue;
+      const realGetOrder = v.getOrder.bind(v);
+      const realSubmit = v.submitOrder.bind(v);
+      const patched = v as unknown as { getOrder: typeof v.getOrder; submitOrder: typeof v.submitOrder };
+      patched.getOrder = (ref) => {
+        calls.push(`get ${ref.clientId ?? ref.venueOrderId ?? '?'}`);
+        return realGetOrder(ref);
+      };
+      patched.submitOrder = (request) => {
+        calls.push(`submit ${request.clientId}`);
+        return realSubmit(request);
+      };
+
+      // While the session is down, the older trade loses its take-profit and the newer one its
+      // stop (the pushes are lost): the reconnect pass finds both.
+      await fx.whileDisconnected(() => {
+        fx.cancelOnVenue(s.store.getLeg(firstTarget)?.venueOrderId ?? '');
+        fx.cancelOnVenue(s.store.getLeg(secondStop)?.venueOrderId ?? '');
+      });
+      const newStop = `vd1${second.tradeId}S2`;
+      const newTarget = `vd1${first.tradeId}T2`;
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).filter((o) => o.clientId === newStop || o.clientId === newTarget).length === 2, {
+        timeoutMs: 5_000,
+        message: 'stop and take-profit both re-placed',
+      });
+      patched.getOrder = realGetOrder;
+      patched.submitOrder = realSubmit;
+
+      const stopAt = calls.indexOf(`submit ${newStop}`);
+      expect(stopAt).toBeGreaterThanOrEqual(0);
+      // The stop went out before the other trade's take-profit was even looked up, let alone re-placed.
+      expect(calls.indexOf(`get ${firstTarget}`)).toBeGreaterThan(stopAt);
+      expect(calls.indexOf(`submit ${newTarget}`)).toBeGreaterThan(stopAt);
+      expect(fx.positionSize(SYMBOL).toString()).toBe('2000');
+      expect(s.store.getLeg(newStop)?.state).toBe('untriggered');
+      expect(s.store.getLeg(newTarget)?.state).toBe('untriggered');
+    });
+
+    it('a take-profit already through the market is refused once and not re-placed on every pass; it goes back once the mark is on its side again', async () => {
+      const { fx, intent } = await venue();
+      const s = await services(fx);
+      const result = await s.orders.openTrade(intent());
+      if (result.status !== 'accepted') throw new Error('entry not accepted');
+      await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'trade protected' });
+      const firstTarget = `vd1${result.tradeId}T1`;
+      const targetLegs = (): string[] => s.store.legsOf(result.tradeId).filter((l) => l.kind === 'take_profit').map((l) => `${l.clientId}:${l.state}`);
+
+      // While the session is down the take-profit (61 000) disappears and the market rises above it:
+      // a new take-profit would fill at once, the venue refuses it. The stop (59 000) still rests.
+      await fx.whileDisconnected(() => {
+        fx.cancelOnVenue(s.store.getLeg(firstTarget)?.venueOrderId ?? '');
+        fx.setMarkPrice(SYMBOL, '61500');
+      });
+      const refused = `vd1${result.tradeId}T2`;
+      await waitFor(() => s.store.getLeg(refused)?.state === 'rejected', { timeoutMs: 5_000, message: 'take-profit refused by the venue' });
+      await s.monitor.runPass('settle');
+      const afterRefusal = targetLegs();
+      expect(afterRefusal).toEqual([`${firstTarget}:cancelled`, `${refused}:rejected`]);
+      const outcomesBefore = s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).filter((a) => a.action === 'take_profit_outcome').length;
+
+      for (let i = 0; i < 3; i += 1) await s.monitor.runPass(`pass ${i}`);
+
+      // Nothing sent again, and the decision was written and alerted once.
+      expect(targetLegs()).toEqual(afterRefusal);
+      expect(s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).filter((a) => a.action === 'take_profit_outcome')).toHaveLength(outcomesBefore);
+      expect(s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).filter((a) => a.action === 'take_profit_deferred')).toHaveLength(1);
+      expect(s.alerter.alerts.filter((a) => a.kind === 'take_profit_failed')).toHaveLength(1);
+      expect((await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market').map((o) => o.size.toString())).toEqual(['1000']);
+      expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
+
+      // The market comes back below the target: the next pass places it again.
+      fx.setMarkPrice(SYMBOL, '60500');
+      const placedAgain = `vd1${result.tradeId}T3`;
+      await waitFor(
+        async () => {
+          await s.monitor.runPass('mark back');
+          return s.store.getLeg(placedAgain)?.state === 'untriggered';
+        },
+        { timeoutMs: 5_000, intervalMs: 50, message: 'take-profit placed again once the mark is below it' },
+      );
+      expect((await ourOpenOrders(fx.venue)).filter((o) => o.clientId === placedAgain).map((o) => o.size.toString())).toEqual(['1000']);
     });
 
     it('books a trade whose stop filled while the daemon was down, with the P&L from the venue', async () => {

@@ -10,7 +10,7 @@ import { dec } from '../../src/domain/decimal.js';
 import type { OrderType, Side } from '../../src/domain/order.js';
 import type { Venue } from '../../src/domain/ports.js';
 import type { SimEngine } from '../../src/sim/engine/index.js';
-import type { SimFaults, VenueErrorSpec } from '../../src/sim/faults.js';
+import type { NeutralRejection, SimFaults } from '../../src/sim/faults.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
 import { type DeribitHarness, startDeribitHarness } from '../support/deribit-harness.js';
 import { waitFor } from '../support/wait.js';
@@ -29,8 +29,10 @@ export interface ManualOrder {
 
 /** How a venue refuses an order in the scenarios. */
 export type RejectionKind =
-  /** A definite venue error that a retry may get past. */
+  /** A definite venue error that a retry may get past (the venue says: try again). */
   | 'error'
+  /** A definite refusal that the same request will meet again (the venue says so by its code). */
+  | 'refused'
   /** The trigger is already through the market (Deribit 10034 trigger_price_too_high). */
   | 'would_trigger';
 
@@ -115,7 +117,8 @@ function engineKnobs(engine: SimEngine, faults: SimFaults, now: () => number) {
   };
 }
 
-const WOULD_TRIGGER: VenueErrorSpec = { code: 10034, message: 'trigger_price_too_high' };
+// Neutral: each venue answers with its own code (Deribit 10034, the memory venue the reason itself).
+const WOULD_TRIGGER: NeutralRejection = { reason: 'trigger_price_too_high' };
 
 /** The in-memory venue on the simulator's engine (no sockets). */
 export const memoryVenueFactory: ScenarioVenueFactory = {
@@ -131,7 +134,11 @@ export const memoryVenueFactory: ScenarioVenueFactory = {
       },
       ...engineKnobs(engine, faults, () => Date.now()),
       rejectNextOrders(count, type, kind) {
-        faults.rejectNextOrders(count, { type }, kind === 'would_trigger' ? WOULD_TRIGGER : { code: 11030, message: 'other_reject' });
+        faults.rejectNextOrders(
+          count,
+          { type },
+          kind === 'would_trigger' ? WOULD_TRIGGER : kind === 'error' ? { code: 10040, message: 'retry', retryable: true } : { code: 11030, message: 'other_reject' },
+        );
       },
       neverAnswerNextOrder({ execute }) {
         faults.neverAnswer('submitOrder', { times: 1, execute });
@@ -177,8 +184,13 @@ export const deribitVenueFactory: ScenarioVenueFactory = {
       },
       ...engineKnobs(sim.engine, sim.faults, () => sim.clock.now()),
       rejectNextOrders(count, type, kind) {
-        // 11035 no_more_triggers (too many trigger orders): a definite refusal, nothing placed.
-        sim.faults.rejectNextOrders(count, { type }, kind === 'would_trigger' ? WOULD_TRIGGER : { code: 11035, message: 'no_more_triggers' });
+        // 10040 retry: the venue did nothing and asks to try again. 11035 no_more_triggers (too many
+        // trigger orders): a definite refusal that the same request meets again.
+        sim.faults.rejectNextOrders(
+          count,
+          { type },
+          kind === 'would_trigger' ? WOULD_TRIGGER : kind === 'error' ? { code: 10040, message: 'retry' } : { code: 11035, message: 'no_more_triggers' },
+        );
       },
       neverAnswerNextOrder({ execute }) {
         sim.faults.neverAnswer(/^private\/(buy|sell)$/, { times: 1, execute });

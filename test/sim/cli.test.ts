@@ -1,3 +1,4 @@
+/** The simulator's command line (`npm run sim`). */
 import { describe, expect, it } from 'vitest';
 import { CliError, parseSimArgs, runSimCli } from '../../src/sim/cli.js';
 import { waitFor } from '../support/wait.js';
@@ -19,7 +20,6 @@ describe('sim command line', () => {
   it.each([
     [['--venues', 'deribit', '--me-tier', '5'], /--me-tier/],
     [['--venues', 'deribit', '--price-step-ms', '-1'], /--price-step-ms/],
-    [['--venues', 'okx'], /not simulated yet/],
     [['--venues', 'bybit'], /not simulated yet/],
     [['--venues', 'kraken'], /unknown venue/],
     [[], /no venue/],
@@ -32,9 +32,9 @@ describe('sim command line', () => {
 
   it('exits 2 with a clear message for a venue not built yet', async () => {
     const err: string[] = [];
-    const code = await runSimCli(['--venues', 'okx'], { stdout: () => undefined, stderr: (l) => err.push(l), onStopSignal: () => undefined });
+    const code = await runSimCli(['--venues', 'bybit'], { stdout: () => undefined, stderr: (l) => err.push(l), onStopSignal: () => undefined });
     expect(code).toBe(2);
-    expect(err.join('\n')).toMatch(/okx/);
+    expect(err.join('\n')).toMatch(/bybit/);
   });
 
   it('prints one JSON line per venue, serves it, and stops on the signal', async () => {
@@ -57,5 +57,26 @@ describe('sim command line', () => {
     stop?.();
     expect(await done).toBe(0);
     await expect(fetch(`${ep.rest}/public/get_time`)).rejects.toThrow();
+  });
+
+  it('prints the OKX line: REST, the three WS URLs, key, secret and passphrase', async () => {
+    const out: string[] = [];
+    let stop: (() => void) | undefined;
+    const done = runSimCli(['--venues', 'okx', '--port', '0', '--price-step-ms', '0'], {
+      stdout: (l) => out.push(l),
+      stderr: () => undefined,
+      onStopSignal: (h) => {
+        stop = h;
+      },
+    });
+    const line = await waitFor(() => out[0]);
+    const ep = JSON.parse(line) as Record<string, unknown>;
+    expect(Object.keys(ep)).toEqual(['venue', 'rest', 'wsPublic', 'wsPrivate', 'wsBusiness', 'apiKey', 'secretKey', 'passphrase', 'demo']);
+    expect(ep.venue).toBe('okx');
+    expect(ep.wsPrivate).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/v5\/private$/);
+    const res = await fetch(`${String(ep.rest)}/api/v5/public/time`);
+    expect(((await res.json()) as { code: string }).code).toBe('0');
+    stop?.();
+    expect(await done).toBe(0);
   });
 });

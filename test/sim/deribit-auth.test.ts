@@ -1,8 +1,10 @@
+/** The simulated Deribit's authentication: public/auth over WebSocket and signed REST requests. */
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeribitSim } from '../../src/sim/deribit/index.js';
 import { RpcWsClient } from '../support/rpc-ws-client.js';
-import { loadFixture, loggedInClient, shapeDiff, startTestSim } from './deribit-helpers.js';
+import { loadFixtureObject } from '../support/load-fixture.js';
+import { loggedInClient, shapeDiff, startTestSim } from './deribit-helpers.js';
 
 const EXAMPLE = { clientId: 'EXAMPLE_ID', clientSecret: 'c2VjcmV0LWZvci1kb2NzLW9ubHk' };
 const EXAMPLE_TS = 1735689600000;
@@ -32,7 +34,7 @@ describe('public/auth over WebSocket', () => {
     const c = await connect(sim);
     const frame = await c.call('public/auth', { grant_type: 'client_credentials', client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret });
     expect(frame.error).toBeUndefined();
-    expect(shapeDiff(loadFixture('ws_public_auth_response.json'), frame)).toEqual([]);
+    expect(shapeDiff(loadFixtureObject('deribit', 'ws_public_auth_response.json'), frame)).toEqual([]);
     const result = frame.result as Record<string, unknown>;
     expect(result['token_type']).toBe('bearer');
     expect(result['expires_in']).toBe(31536000);

@@ -1,3 +1,7 @@
+/**
+ * Fault injection on the simulated Deribit (drops, delays, rejections, rate limits, partial
+ * fills).
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeribitSim } from '../../src/sim/deribit/index.js';
 import type { RpcWsClient } from '../support/rpc-ws-client.js';
@@ -70,6 +74,18 @@ describe('fault injection', () => {
     expect((await c.call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 })).error).toBeUndefined();
     expect((await c.call('private/sell', stop)).error).toEqual({ code: 10040, message: 'retry' });
     expect((await c.call('private/sell', stop)).error?.code).toBe(10040);
+    expect((await c.call('private/sell', stop)).error).toBeUndefined();
+  });
+
+  it('answers a neutral rejection with Deribit’s own code for that reason', async () => {
+    sim = await startTestSim();
+    const c = await login(sim);
+    await c.result('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'market' });
+    sim.faults.rejectNextOrders(1, { type: 'stop_market' }, { reason: 'trigger_price_too_high' });
+    sim.faults.rejectNextOrders(1, { type: 'stop_market' }, { reason: 'venue_refused', message: 'busy' });
+    const stop = { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'stop_market', trigger: 'mark_price', trigger_price: 50000, reduce_only: true };
+    expect((await c.call('private/sell', stop)).error).toMatchObject({ code: 10034, message: 'trigger_price_too_high' });
+    expect((await c.call('private/sell', stop)).error).toMatchObject({ code: 10001, message: 'error' });
     expect((await c.call('private/sell', stop)).error).toBeUndefined();
   });
 

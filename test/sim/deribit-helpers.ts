@@ -1,14 +1,6 @@
-/** Shared helpers of the Deribit simulator tests: fixtures, shape comparison, logged-in clients. */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/** Shared helpers of the Deribit simulator tests: shape comparison against fixtures, logged-in clients. */
 import { type DeribitSim, type DeribitSimOptions, startDeribitSim } from '../../src/sim/deribit/index.js';
 import { RpcWsClient } from '../support/rpc-ws-client.js';
-
-const FIXTURES = fileURLToPath(new URL('./fixtures/deribit/', import.meta.url));
-
-export function loadFixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(`${FIXTURES}${name}`, 'utf8')) as Record<string, unknown>;
-}
 
 /** Fields of old docs examples that current payloads no longer carry. */
 export const DEPRECATED_FIELDS = new Set(['max_show', 'is_rebalance', 'estimated_liquidation_ratio', 'estimated_liquidation_ratio_map']);

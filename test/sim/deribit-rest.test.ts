@@ -1,3 +1,4 @@
+/** The simulated Deribit's HTTP transport. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeribitSim } from '../../src/sim/deribit/index.js';
 import { startTestSim } from './deribit-helpers.js';

@@ -1,8 +1,13 @@
+/**
+ * The simulated Deribit over WebSocket: framing, heartbeat, subscriptions and orders, shapes
+ * checked against the fixtures.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeribitSim } from '../../src/sim/deribit/index.js';
 import { type RpcFrame, RpcWsClient } from '../support/rpc-ws-client.js';
 import { waitFor } from '../support/wait.js';
-import { DEPRECATED_FIELDS, loadFixture, loggedInClient, shapeDiff, startTestSim } from './deribit-helpers.js';
+import { loadFixtureObject } from '../support/load-fixture.js';
+import { DEPRECATED_FIELDS, loggedInClient, shapeDiff, startTestSim } from './deribit-helpers.js';
 
 let sim: DeribitSim | undefined;
 const clients: RpcWsClient[] = [];
@@ -30,11 +35,11 @@ function dataOf(frame: RpcFrame): Record<string, unknown> {
 }
 
 function fixtureResult(name: string): unknown {
-  return loadFixture(name)['result'];
+  return loadFixtureObject('deribit', name)['result'];
 }
 
 function fixtureData(name: string): unknown {
-  return (loadFixture(name)['params'] as Record<string, unknown>)['data'];
+  return (loadFixtureObject('deribit', name)['params'] as Record<string, unknown>)['data'];
 }
 
 describe('framing', () => {
@@ -78,7 +83,7 @@ describe('heartbeat', () => {
     const beat = await c.waitForFrame((f) => f.method === 'heartbeat' && f.params?.type === 'heartbeat');
     expect(beat).toEqual({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'heartbeat' } });
     const test = await c.waitForFrame((f) => f.method === 'heartbeat' && f.params?.type === 'test_request');
-    expect(shapeDiff(loadFixture('ws_notification_heartbeat_test_request.json'), test)).toEqual([]);
+    expect(shapeDiff(loadFixtureObject('deribit', 'ws_notification_heartbeat_test_request.json'), test)).toEqual([]);
     const closed = await c.waitForClose();
     expect(closed.reason).toBe('test_request not answered');
     expect(sim.connections).toBe(0);
@@ -281,6 +286,6 @@ describe('orders over WebSocket', () => {
       const o = s.engine.getOrder(String(placed.order['order_id']));
       return o?.state === 'cancelled' ? o : undefined;
     });
-    expect(order.cancelReason).toBe('cancel_on_disconnect');
+    expect(order.cancelReason).toBe('disconnect');
   });
 });

@@ -1,5 +1,10 @@
+/**
+ * The simulator's matching engine: catalogue, market/limit/trigger orders, reduce-only, partial
+ * fills, events and price paths.
+ */
 import { describe, expect, it } from 'vitest';
 import { Decimal, dec } from '../../src/domain/decimal.js';
+import { DERIBIT_IDS } from '../../src/sim/deribit/ids.js';
 import { SimEngine } from '../../src/sim/engine/engine.js';
 import { EngineRejection, type EngineEvent, type FillHooks, type SimOrder } from '../../src/sim/engine/types.js';
 
@@ -7,7 +12,8 @@ import { EngineRejection, type EngineEvent, type FillHooks, type SimOrder } from
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 
 function engine(extra: { fillHooks?: FillHooks; seed?: number } = {}): SimEngine {
-  return new SimEngine({ startTime: T0, initialIndex: { BTC: 50000, ETH: 2500 }, ...extra });
+  // Deribit's catalogue with the Deribit front-end's id scheme.
+  return new SimEngine({ startTime: T0, initialIndex: { BTC: 50000, ETH: 2500 }, ids: DERIBIT_IDS, ...extra });
 }
 
 function rejection(fn: () => unknown): EngineRejection {
@@ -234,7 +240,7 @@ describe('reduce-only', () => {
     e.setMarkPrice('BTC-PERPETUAL', 48000, T0 + 2);
     const child = e.allOrders().find((o) => o.triggerOrderId === stop.orderId);
     expect(child?.state).toBe('rejected');
-    expect(child?.rejectReason).toBe('reduce_direction');
+    expect(child?.rejectReason).toBe('reduce_only_would_increase');
     expect(e.position('BTC-PERPETUAL').size.toString()).toBe('0');
   });
 
@@ -261,11 +267,13 @@ describe('partial fills', () => {
     }
   }
 
-  it('leaves a capped marketable limit open with filled_amount and the right average', () => {
+  it('leaves a capped marketable limit partially filled (working) with filled_amount and the right average', () => {
     const e = engine({ fillHooks: new CapOnce(dec(30)) });
     const { order, trades } = e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(100), type: 'limit', price: dec(50100) }, T0);
     expect(trades).toHaveLength(1);
-    expect(order.state).toBe('open');
+    expect(order.state).toBe('partially_filled');
+    expect(trades[0]?.state).toBe('partially_filled');
+    expect(e.openOrders().map((o) => o.orderId)).toEqual([order.orderId]);
     expect(order.filledAmount.toString()).toBe('30');
     expect(order.averagePrice.toString()).toBe('50000.5');
     // the next matching pass (a price move) fills the rest

@@ -1,3 +1,4 @@
+/** The signal ledger that makes entry sources idempotent. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

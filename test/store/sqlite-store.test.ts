@@ -1,3 +1,4 @@
+/** SqliteStore: trades, legs, fills, audit and migrations, and opening a bad store file. */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

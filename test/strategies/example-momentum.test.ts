@@ -1,3 +1,4 @@
+/** The example momentum strategy's signals. */
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { Ticker } from '../../src/domain/position.js';

@@ -1,3 +1,7 @@
+/**
+ * Test helpers that run the built daemon as a child process in a scratch folder (config, env,
+ * output, exit).
+ */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

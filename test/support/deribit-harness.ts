@@ -1,3 +1,7 @@
+/**
+ * Test harness: a simulated Deribit on port 0 and the real Deribit adapter pointed at it, with
+ * fast timings.
+ */
 import type { Logger } from 'pino';
 import type { VenueEvent } from '../../src/domain/events.js';
 import type { Clock } from '../../src/domain/ports.js';

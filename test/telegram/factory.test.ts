@@ -1,3 +1,4 @@
+/** createTelegram: alerts to the log only without a token or an allowed chat; sending, daily report and command answers with them. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogAlerter } from '../../src/alerts/log-alerter.js';
 import { configSchema } from '../../src/config/schema.js';

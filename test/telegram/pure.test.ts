@@ -1,3 +1,7 @@
+/**
+ * The pure Telegram parts: command parsing, message formats, alert limits, daily report, error
+ * classes, help.
+ */
 import { NetworkError, TelegramApiError, TimeoutError } from 'node-telegram-bot-api';
 import { describe, expect, it } from 'vitest';
 import { AlertLimiter } from '../../src/alerts/alert-limits.js';

@@ -1,3 +1,4 @@
+/** TelegramAlerter over a real socket to a fake Telegram: queueing, retries, outages. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

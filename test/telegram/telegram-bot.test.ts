@@ -1,3 +1,4 @@
+/** Telegram commands end to end against a fake Telegram and the in-memory venue. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { createTelegram, type Telegram } from '../../src/telegram/index.js';

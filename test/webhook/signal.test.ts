@@ -1,3 +1,4 @@
+/** Parsing and authenticating webhook entry signals. */
 import { describe, expect, it } from 'vitest';
 import { acceptsContentType, parseSignalBody, presentedSecret, secretMatches, signalToIntent } from '../../src/webhook/signal.js';
 

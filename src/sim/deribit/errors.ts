@@ -1,5 +1,6 @@
-/** Deribit error replies (codes and messages from the venue's error table) and the engine-rejection mapping. */
+/** Deribit error replies (codes and messages from the venue's error table) and the neutral engine-rejection mapping. */
 import type { EngineRejection } from '../engine/types.js';
+import type { VenueErrorSpec } from '../faults.js';
 import { RpcError } from './rpc.js';
 
 export const errors = {
@@ -25,6 +26,9 @@ export const errors = {
   unsupported: (param: string, value: string): RpcError => new RpcError(-32602, 'Invalid params', { param, reason: `${value} is not supported by the simulator` }),
 };
 
+/** The fault injector's rate-limit answer on Deribit (`SimFaults.rateLimitNext`). */
+export const DERIBIT_RATE_LIMIT_ERROR: VenueErrorSpec = { code: 10028, message: 'too_many_requests' };
+
 /** Maps an engine refusal to the reply Deribit sends for it. */
 export function fromEngineRejection(e: EngineRejection): RpcError {
   const param = e.param ?? 'params';
@@ -39,7 +43,10 @@ export function fromEngineRejection(e: EngineRejection): RpcError {
       // Non-multiple USD amounts on inverse futures: -32602 naming the param (the venue also uses 10027).
       return errors.invalidParams('amount', e.message);
     case 'qty_too_low':
+    case 'notional_too_low':
       return new RpcError(10002, 'qty_too_low', { param: 'amount', reason: e.message });
+    case 'qty_too_high':
+      return new RpcError(10021, 'invalid_amount', { param: 'amount', reason: e.message });
     case 'invalid_price':
       return new RpcError(10023, 'invalid_price', { param, reason: e.message });
     case 'price_wrong_tick':
@@ -66,5 +73,7 @@ export function fromEngineRejection(e: EngineRejection): RpcError {
       return errors.notOpenOrder();
     case 'invalid_edit':
       return errors.invalidParams(param, e.message);
+    case 'venue_refused':
+      return new RpcError(10001, 'error', { reason: e.message });
   }
 }

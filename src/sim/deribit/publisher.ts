@@ -90,7 +90,7 @@ export class Publisher {
         tape.push(fillAsPublic(e.trade));
       } else if (e.type === 'public_trade') tape.push(e.trade);
       else if (e.type === 'position') positions.push(e.position);
-      else if (e.type === 'portfolio') portfolios.add(e.currency);
+      else if (e.type === 'portfolio' && e.currency !== 'USDT') portfolios.add(e.currency);
     }
     if (orders.length + trades.length + positions.length + portfolios.size + tape.length === 0) return;
     for (const session of this.state.sessions.values()) {

@@ -9,6 +9,8 @@ import { SimClock } from '../clock.js';
 import { type EngineOptions, SimEngine } from '../engine/engine.js';
 import { SimFaults } from '../faults.js';
 import { AuthService, type Credentials } from './auth.js';
+import { DERIBIT_RATE_LIMIT_ERROR } from './errors.js';
+import { DERIBIT_IDS } from './ids.js';
 import type { FrontEndConfig, ReceivedRequest, SimState } from './context.js';
 import { HttpTransport } from './http-transport.js';
 import { Publisher } from './publisher.js';
@@ -108,8 +110,15 @@ export async function startDeribitSim(options: DeribitSimOptions = {}): Promise<
     clientId: options.credentials?.clientId ?? `sim_${randomBytes(4).toString('hex')}`,
     clientSecret: options.credentials?.clientSecret ?? randomBytes(24).toString('base64url'),
   };
-  const faults = new SimFaults();
-  const engine = new SimEngine({ ...options.engine, startTime: options.engine?.startTime ?? clock.now(), seed: options.seed ?? options.engine?.seed ?? 1, fillHooks: faults });
+  const faults = new SimFaults(DERIBIT_RATE_LIMIT_ERROR);
+  const engine = new SimEngine({
+    ids: DERIBIT_IDS,
+    ...options.engine,
+    venue: 'deribit',
+    startTime: options.engine?.startTime ?? clock.now(),
+    seed: options.seed ?? options.engine?.seed ?? 1,
+    fillHooks: faults,
+  });
   const config: FrontEndConfig = {
     testnet: options.testnet ?? true,
     version: '1.2.26',

@@ -5,6 +5,9 @@
  */
 import type { Decimal } from '../../domain/decimal.js';
 import {
+  type CancelReason,
+  type OrderState,
+  type RejectReason,
   type SimAccountSummary,
   type SimInstrument,
   type SimOrder,
@@ -21,6 +24,34 @@ export const USER_ID = 100_001;
 type Json = Record<string, unknown>;
 
 const num = (d: Decimal): number => d.toNumber();
+
+/** Deribit's order_state: a partly filled working order is still `open`. */
+export function orderStateToWire(state: OrderState): string {
+  return state === 'partially_filled' ? 'open' : state;
+}
+
+/** Deribit's cancel_reason for a neutral one; reasons Deribit does not report are left out (as before). */
+export function cancelReasonToWire(reason: CancelReason): string | undefined {
+  switch (reason) {
+    case 'user_request':
+    case 'reduce_only':
+    case 'settlement':
+      return reason;
+    case 'disconnect':
+      return 'cancel_on_disconnect';
+    case 'unfilled_remainder':
+    case 'expired':
+    case 'oco_sibling':
+    case 'position_closed':
+    case 'post_only':
+      return undefined;
+  }
+}
+
+/** Deribit's reject_reason of a spawned order. */
+export function rejectReasonToWire(reason: RejectReason): string {
+  return reason === 'reduce_only_would_increase' ? 'reduce_direction' : reason;
+}
 const numOrNull = (d: Decimal | undefined): number | null => (d === undefined ? null : d.toNumber());
 
 export function orderToWire(o: SimOrder, inst: SimInstrument | undefined): Json {
@@ -38,7 +69,7 @@ export function orderToWire(o: SimOrder, inst: SimInstrument | undefined): Json 
     post_only: o.postOnly,
     reject_post_only: o.rejectPostOnly,
     order_type: o.orderType,
-    order_state: o.state,
+    order_state: orderStateToWire(o.state),
     order_id: o.orderId,
     last_update_timestamp: o.lastUpdateTimestamp,
     label: o.label,
@@ -61,8 +92,9 @@ export function orderToWire(o: SimOrder, inst: SimInstrument | undefined): Json 
     out['triggered'] = o.triggered === true;
   }
   if (o.triggerOrderId !== undefined) out['trigger_order_id'] = o.triggerOrderId;
-  if (o.state === 'cancelled' && o.cancelReason !== undefined) out['cancel_reason'] = o.cancelReason;
-  if (o.state === 'rejected' && o.rejectReason !== undefined) out['reject_reason'] = o.rejectReason;
+  const cancelReason = o.state === 'cancelled' && o.cancelReason !== undefined ? cancelReasonToWire(o.cancelReason) : undefined;
+  if (cancelReason !== undefined) out['cancel_reason'] = cancelReason;
+  if (o.state === 'rejected' && o.rejectReason !== undefined) out['reject_reason'] = rejectReasonToWire(o.rejectReason);
   return out;
 }
 
@@ -91,7 +123,7 @@ export function tradeToWire(t: SimTrade, inst: SimInstrument | undefined): Json 
     trade_id: t.tradeId,
     timestamp: t.timestamp,
     tick_direction: t.tickDirection,
-    state: t.state,
+    state: orderStateToWire(t.state),
     reduce_only: t.reduceOnly,
     price: num(t.price),
     post_only: t.postOnly,

@@ -99,7 +99,7 @@ export class WsTransport implements FaultTarget {
     if (session.idleTimer) clearTimeout(session.idleTimer);
     this.state.sessions.delete(session.id);
     if (session.cancelOnDisconnect) {
-      this.state.engine.cancelWhere({ predicate: (o) => o.origin === session.id }, this.state.clock.now(), 'cancel_on_disconnect');
+      this.state.engine.cancelWhere({ predicate: (o) => o.origin === session.id }, this.state.clock.now(), 'disconnect');
     }
     this.state.auth.revokeConnection(session.id);
   }

@@ -1,9 +1,11 @@
 /**
- * Pure position and P&L arithmetic. Inverse futures (USD-sized, coin-settled) use harmonic
- * average prices and coin P&L `size * (1/avg - 1/price)`; inverse options are priced in coin, so
- * their P&L is linear: `size * (price - avg)`.
+ * Pure position and P&L arithmetic, in the settle currency. Inverse futures (USD notional, coin-settled)
+ * use harmonic average prices and coin P&L `usd * (1/avg - 1/price)`; linear futures (coin quantity,
+ * USDT-settled) value-weighted averages and P&L `coin * (price - avg)`; inverse options are priced in
+ * coin, so their P&L is linear: `size * (price - avg)`. `usd` / `coin` = amount x unitValue.
  */
 import { Decimal } from '../../domain/decimal.js';
+import { unitValue } from './instruments.js';
 import type { Direction, SimInstrument } from './types.js';
 
 /** Decimal places kept for coin amounts (fees, P&L, balances). */
@@ -25,12 +27,41 @@ function signed(direction: Direction, amount: Decimal): Decimal {
   return direction === 'buy' ? amount : amount.neg();
 }
 
-/** Coin P&L of `size` (signed) opened at `entry` and valued at `price`. */
+/** True when P&L and averages are linear in price: options (coin-priced) and linear futures. */
+function linearInPrice(instrument: SimInstrument): boolean {
+  return instrument.kind === 'option' || instrument.contractType === 'linear';
+}
+
+/**
+ * Futures: the amount in the contract's denomination — USD notional for inverse, coin quantity for
+ * linear — i.e. `amount x unitValue` (Deribit's USD amounts and Bybit's coin amounts are 1:1).
+ */
+export function contractQuantity(instrument: SimInstrument, amount: Decimal): Decimal {
+  return amount.times(unitValue(instrument));
+}
+
+/** P&L in the settle currency of `size` (signed, amount unit) opened at `entry` and valued at `price`. */
 export function pnlOf(instrument: SimInstrument, size: Decimal, entry: Decimal, price: Decimal): Decimal {
   if (size.isZero() || entry.isZero() || price.isZero()) return Decimal.ZERO;
   if (instrument.kind === 'option') return size.times(price.minus(entry)).roundToStep('1e-9', 'half-up');
+  const qty = contractQuantity(instrument, size);
+  if (instrument.contractType === 'linear') return qty.times(price.minus(entry)).roundToStep('1e-9', 'half-up');
   const perUsd = Decimal.from(1).div(entry, 18).minus(Decimal.from(1).div(price, 18));
-  return size.times(perUsd).roundToStep('1e-9', 'half-up');
+  return qty.times(perUsd).roundToStep('1e-9', 'half-up');
+}
+
+/** Absolute value of `amount` at `price` in the settle currency (futures): coin for inverse, USDT for linear. */
+export function notionalOf(instrument: SimInstrument, amount: Decimal, price: Decimal): Decimal {
+  const qty = contractQuantity(instrument, amount.abs());
+  if (instrument.contractType === 'linear') return qty.times(price);
+  return price.isPositive() ? qty.div(price, COIN_SCALE) : Decimal.ZERO;
+}
+
+/** Futures: signed size in the underlying coin (inverse: at `price`). */
+export function coinSizeOf(instrument: SimInstrument, size: Decimal, price: Decimal): Decimal {
+  const qty = contractQuantity(instrument, size);
+  if (instrument.contractType === 'linear') return qty;
+  return price.isPositive() ? qty.div(price, COIN_SCALE) : Decimal.ZERO;
 }
 
 /** Amount (unsigned) that an order in `direction` could take off the position. */
@@ -68,7 +99,8 @@ export function applyFill(state: PositionState, instrument: SimInstrument, direc
 function averageAfterAdd(instrument: SimInstrument, oldQty: Decimal, oldAvg: Decimal, addQty: Decimal, price: Decimal): Decimal {
   if (oldQty.isZero()) return price;
   const total = oldQty.plus(addQty);
-  if (instrument.kind === 'option') {
+  if (linearInPrice(instrument)) {
+    // Value-weighted: sum(q * p) / sum(q) (the unit value cancels out).
     return oldQty.times(oldAvg).plus(addQty.times(price)).div(total, AVG_SCALE);
   }
   // Inverse: the average that keeps coin value consistent is harmonic.
@@ -76,7 +108,10 @@ function averageAfterAdd(instrument: SimInstrument, oldQty: Decimal, oldAvg: Dec
   return total.div(coin, AVG_SCALE);
 }
 
-/** Fee in coin for a fill. Options: per-contract rate capped at 12.5 % of the premium. */
+/**
+ * Fee for a fill in the settle currency. Futures: rate x notional (inverse: USD / price in coin;
+ * linear: coin x price in USDT). Options: per-contract rate capped at 12.5 % of the premium.
+ */
 export function feeFor(instrument: SimInstrument, amount: Decimal, price: Decimal, liquidity: 'M' | 'T'): Decimal {
   const rate = liquidity === 'M' ? instrument.makerCommission : instrument.takerCommission;
   if (instrument.kind === 'option') {
@@ -84,12 +119,14 @@ export function feeFor(instrument: SimInstrument, amount: Decimal, price: Decima
     const cap = amount.times(price).times('0.125');
     return Decimal.min(fee, cap).roundToStep('1e-8', 'half-up');
   }
-  return amount.div(price, 18).times(rate).roundToStep('1e-8', 'half-up');
+  const qty = contractQuantity(instrument, amount);
+  if (instrument.contractType === 'linear') return qty.times(price).times(rate).roundToStep('1e-8', 'half-up');
+  return qty.div(price, 18).times(rate).roundToStep('1e-8', 'half-up');
 }
 
-/** Initial margin rate for futures (1 / max leverage) and maintenance as a share of it. */
-export function futuresMargins(instrument: SimInstrument, sizeCurrencyAbs: Decimal): { initial: Decimal; maintenance: Decimal } {
-  const initial = sizeCurrencyAbs.div(instrument.maxLeverage, COIN_SCALE);
+/** Futures margins from the absolute notional in the settle currency: initial 1 / max leverage, maintenance 70 % of it. */
+export function futuresMargins(instrument: SimInstrument, notionalAbs: Decimal): { initial: Decimal; maintenance: Decimal } {
+  const initial = notionalAbs.div(instrument.maxLeverage, COIN_SCALE);
   return { initial, maintenance: initial.times('0.7').roundToStep('1e-9', 'half-up') };
 }
 

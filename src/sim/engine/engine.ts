@@ -1,32 +1,45 @@
 /**
- * The simulator's pure matching engine: one account trading against a synthetic book around the
- * mark. No I/O and no clock reads: every operation takes `now` (ms). After each operation the
- * engine hands the events it produced (orders, trades, positions, tickers, portfolio) to its listeners.
+ * The simulator's pure, venue-neutral matching engine: one account trading against a synthetic book
+ * around the mark, on one venue's catalogue (inverse and linear contracts). No I/O and no clock reads:
+ * every operation takes `now` (ms). After each operation the engine hands the events it produced
+ * (orders, trades, positions, tickers, portfolio) to its listeners. Refusals are EngineRejections
+ * with a neutral RejectReason; front-ends map states, reasons and ids to their wire forms.
  */
 import { Decimal, dec } from '../../domain/decimal.js';
-import { FLAT, type PositionState, applyFill, feeFor, futuresMargins, optionMargins, pnlOf, reducibleAmount } from './accounting.js';
+import { FLAT, type PositionState, applyFill, contractQuantity, feeFor, futuresMargins, optionMargins, pnlOf, reducibleAmount } from './accounting.js';
+import { venueCatalogue } from './catalogues.js';
 import { type Balance, EMPTY_BALANCE, buildTicker, summarize, valuePosition } from './valuation.js';
-import { type CatalogueOptions, buildCatalogue, next0800, onTick } from './instruments.js';
+import { type CatalogueOptions, next0800, onTick } from './instruments.js';
 import { type CrowdTrade, Market, type MarketOptions } from './market.js';
 import {
   type BookLevel,
+  type CancelReason,
   type Currency,
   type Direction,
   type EngineEvent,
   type EngineListener,
   EngineRejection,
   type FillHooks,
+  type IdScheme,
+  SEQUENCE_IDS,
+  type OrderState,
   type OrderType,
+  type SettleCurrency,
   type SimAccountSummary,
   type SimInstrument,
   type SimOrder,
   type SimPosition,
   type SimTicker,
   type SimTrade,
+  type SimVenue,
   type TimeInForce,
+  type TriggerDirection,
   type TriggerType,
   isTriggerType,
 } from './types.js';
+
+/** Starting balances per settle currency unless EngineOptions.balances says otherwise. */
+const DEFAULT_BALANCES: Record<SettleCurrency, number> = { BTC: 10, ETH: 100, USDT: 100_000 };
 
 export interface EngineOptions {
   /** Time (ms) the engine starts at; the options chain is listed relative to it. */
@@ -35,8 +48,10 @@ export interface EngineOptions {
   seed?: number;
   /** Starting index prices. Default BTC 60000, ETH 3000. */
   initialIndex?: Partial<Record<Currency, string | number>>;
-  /** Starting balances in coin. Default BTC 10, ETH 100. */
-  balances?: Partial<Record<Currency, string | number>>;
+  /** The venue whose catalogue is listed (default deribit); ignored when `instruments` is given. */
+  venue?: SimVenue;
+  /** Starting balances per settle currency. Default BTC 10, ETH 100, USDT 100000. */
+  balances?: Partial<Record<SettleCurrency, string | number>>;
   /** Annual volatility of the walk and base option IV. Default BTC 0.6, ETH 0.7. */
   volatility?: Partial<Record<Currency, number>>;
   /** Trades per second the simulated crowd prints while the walk runs; see MarketOptions.tradeRates. */
@@ -48,6 +63,8 @@ export interface EngineOptions {
   instruments?: readonly SimInstrument[];
   /** Per-order fill caps (fault injection). */
   fillHooks?: FillHooks;
+  /** Order and trade id scheme of the front-end's venue (default: sequence numbers). */
+  ids?: IdScheme;
 }
 
 export interface PlaceOrderRequest {
@@ -64,6 +81,16 @@ export interface PlaceOrderRequest {
   reduceOnly?: boolean;
   label?: string;
   origin?: string;
+  /** Trigger orders: which way the reference must move to fire. Default: stop buys and take sells rise, the others fall. */
+  triggerDirection?: TriggerDirection;
+  /** Trigger orders: when one order of the group fires, the others are cancelled (OKX `oco`). */
+  ocoGroup?: string;
+  /** Cancel this order when the instrument's position goes flat (OKX `cxlOnClosePos`, Bybit TP/SL). */
+  cancelOnPositionClose?: boolean;
+  /** A post-only order that would take is accepted and cancelled (reason post_only) rather than re-priced; `rejectPostOnly` wins. */
+  cancelPostOnly?: boolean;
+  /** Trigger orders: when fired, the spawned order takes the whole position at that moment instead of `amount` (OKX `closeFraction: "1"`). */
+  closePosition?: boolean;
 }
 
 export interface EditOrderRequest {
@@ -98,7 +125,11 @@ export class SimEngine {
   private readonly live = new Set<string>();
   private readonly tradeLog: SimTrade[] = [];
   private readonly positionsMap = new Map<string, PositionState>();
-  private readonly balances = new Map<Currency, Balance>();
+  private readonly balances = new Map<SettleCurrency, Balance>();
+  /** Settle currencies of the catalogue, in listing order (portfolio events on each price step). */
+  private readonly settleCurrencies: SettleCurrency[] = [];
+  /** Instruments whose position a fill just took to flat (orders tied to the position get cancelled). */
+  private readonly flattened = new Set<string>();
   private readonly tradeSeqByInstrument = new Map<string, number>();
   private readonly settled = new Set<string>();
   private readonly listeners = new Set<EngineListener>();
@@ -111,16 +142,21 @@ export class SimEngine {
   /** Fill caps from the hooks, in force for the rest of the operation that asked for them (total filled amount). */
   private readonly fillCaps = new Map<string, Decimal>();
   fillHooks: FillHooks | undefined;
+  private readonly ids: IdScheme;
 
   constructor(options: EngineOptions) {
     this.now = options.startTime;
+    this.ids = options.ids ?? SEQUENCE_IDS;
     this.fillHooks = options.fillHooks;
     const index: Record<Currency, Decimal> = {
       BTC: dec(options.initialIndex?.BTC ?? 60000),
       ETH: dec(options.initialIndex?.ETH ?? 3000),
     };
-    const instruments = options.instruments ?? buildCatalogue(options.startTime, index, options.catalogue);
-    for (const inst of instruments) this.instrumentMap.set(inst.name, inst);
+    const instruments = options.instruments ?? venueCatalogue(options.venue ?? 'deribit', options.startTime, index, options.catalogue);
+    for (const inst of instruments) {
+      this.instrumentMap.set(inst.name, inst);
+      if (!this.settleCurrencies.includes(inst.settleCurrency)) this.settleCurrencies.push(inst.settleCurrency);
+    }
     this.market = new Market(this.instrumentMap, {
       seed: options.seed ?? 1,
       startTime: options.startTime,
@@ -134,8 +170,8 @@ export class SimEngine {
       priceBandFraction: options.book?.priceBandFraction ?? 0.015,
       tradeRates: { perpetual: options.tradeRates?.perpetual ?? 3, future: options.tradeRates?.future ?? 0.5, option: options.tradeRates?.option ?? 0.01 },
     });
-    for (const ccy of ['BTC', 'ETH'] as const) {
-      const initial = dec(options.balances?.[ccy] ?? (ccy === 'BTC' ? 10 : 100));
+    for (const ccy of ['BTC', 'ETH', 'USDT'] as const) {
+      const initial = dec(options.balances?.[ccy] ?? DEFAULT_BALANCES[ccy]);
       this.balances.set(ccy, { initial, fees: Decimal.ZERO, realizedFutures: Decimal.ZERO, realizedOptions: Decimal.ZERO });
     }
   }
@@ -173,6 +209,11 @@ export class SimEngine {
 
   // ---------------------------------------------------------------- instruments and prices
 
+  /** The settle currencies of the listed instruments (BTC, ETH on Deribit; USDT on OKX and Bybit). */
+  settlementCurrencies(): readonly SettleCurrency[] {
+    return this.settleCurrencies;
+  }
+
   instruments(): SimInstrument[] {
     return [...this.instrumentMap.values()];
   }
@@ -208,7 +249,7 @@ export class SimEngine {
   setIndexPrice(currency: Currency, price: Decimal | string | number, now: number): void {
     this.run(now, () => {
       this.emitTickers(this.market.setIndex(currency, dec(price), now));
-      this.pending.push({ type: 'portfolio', currency });
+      this.pushPortfolios(this.settleCurrenciesOf(currency));
       this.runPasses();
     });
   }
@@ -218,7 +259,7 @@ export class SimEngine {
     const inst = this.requireInstrument(name);
     this.run(now, () => {
       this.emitTickers(this.market.setMark(inst, dec(price), now));
-      this.pending.push({ type: 'portfolio', currency: inst.currency });
+      this.pushPortfolios(this.settleCurrenciesOf(inst.currency));
       this.runPasses();
     });
   }
@@ -247,7 +288,7 @@ export class SimEngine {
       const { changed, trades } = this.market.step(now);
       this.emitTickers(changed);
       for (const t of trades) if (this.isActive(t.instrument.name, now)) this.printCrowdTrade(t);
-      this.pending.push({ type: 'portfolio', currency: 'BTC' }, { type: 'portfolio', currency: 'ETH' });
+      this.pushPortfolios(this.settleCurrencies);
       this.expire(now);
       this.runPasses();
     });
@@ -282,6 +323,17 @@ export class SimEngine {
     });
   }
 
+  /** Settle currencies of the instruments on `currency`'s index (whose valuations an index move changes). */
+  private settleCurrenciesOf(currency: Currency): SettleCurrency[] {
+    const out: SettleCurrency[] = [];
+    for (const inst of this.instrumentMap.values()) if (inst.currency === currency && !out.includes(inst.settleCurrency)) out.push(inst.settleCurrency);
+    return out;
+  }
+
+  private pushPortfolios(currencies: readonly SettleCurrency[]): void {
+    for (const currency of currencies) this.pending.push({ type: 'portfolio', currency });
+  }
+
   private emitTickers(names: readonly string[]): void {
     for (const instrumentName of names) this.pending.push({ type: 'ticker', instrumentName });
   }
@@ -293,13 +345,16 @@ export class SimEngine {
     return this.run(now, () => {
       const inst = this.requireOpenInstrument(req.instrumentName, now);
       this.validateAmount(inst, req.amount);
+      const marketStyle = req.type === 'market' || req.type === 'stop_market' || req.type === 'take_market';
+      this.validateSize(inst, req.amount, marketStyle, req.price, req.reduceOnly ?? false);
       const trigger = isTriggerType(req.type);
       const limitStyle = req.type === 'limit' || req.type === 'stop_limit' || req.type === 'take_limit';
       if (limitStyle) {
         if (req.price === undefined) throw new EngineRejection('missing_price', 'price', 'price is required');
         this.validatePrice(inst, req.price, 'price');
       }
-      if (trigger) this.validateTrigger(inst, req.direction, req.type, req.trigger, req.triggerPrice);
+      const triggerDirection = req.triggerDirection ?? defaultTriggerDirection(req.type, req.direction);
+      if (trigger) this.validateTrigger(inst, triggerDirection, req.trigger, req.triggerPrice);
       const position = this.positionsMap.get(inst.name) ?? FLAT;
       const reduceOnly = req.reduceOnly ?? false;
       if (reduceOnly && !trigger && reducibleAmount(position, req.direction).isZero()) {
@@ -330,11 +385,16 @@ export class SimEngine {
         replaced: false,
         ...(req.origin !== undefined ? { origin: req.origin } : {}),
         ...(tif === 'good_til_day' ? { expiresAt: next0800(now) } : {}),
+        ...(req.cancelOnPositionClose === true ? { cancelOnPositionClose: true } : {}),
+        ...(req.cancelPostOnly === true ? { cancelPostOnly: true } : {}),
       };
       if (trigger) {
         order.trigger = req.trigger ?? 'mark_price';
         order.triggerPrice = req.triggerPrice;
         order.triggered = false;
+        order.triggerDirection = triggerDirection;
+        if (req.ocoGroup !== undefined) order.ocoGroup = req.ocoGroup;
+        if (req.closePosition === true) order.closePosition = true;
         this.orders.set(order.orderId, order);
         this.live.add(order.orderId);
         this.emitOrder(order);
@@ -342,6 +402,10 @@ export class SimEngine {
       }
       if (order.postOnly && order.orderType === 'limit' && tif === 'good_til_cancelled') this.applyPostOnly(inst, order);
       this.orders.set(order.orderId, order);
+      if (order.state === 'cancelled') {
+        this.emitOrder(order);
+        return { order: { ...order }, trades: [] };
+      }
       const trades = this.activate(inst, order);
       // A fill moves the last price, which can fire last_price triggers; the book itself follows the mark.
       if (trades.length > 0) this.runPasses();
@@ -354,7 +418,7 @@ export class SimEngine {
     return this.run(now, () => {
       const order = this.orders.get(req.orderId);
       if (!order) throw new EngineRejection('order_not_found', 'order_id', 'order_not_found');
-      if (order.state !== 'open' && order.state !== 'untriggered') throw new EngineRejection('not_open_order', 'order_id', 'not_open_order');
+      if (!this.live.has(order.orderId)) throw new EngineRejection('not_open_order', 'order_id', 'not_open_order');
       const inst = this.requireOpenInstrument(order.instrumentName, now);
       this.validateAmount(inst, req.amount);
       if (req.amount.lt(order.filledAmount)) throw new EngineRejection('invalid_amount', 'amount', 'amount below filled amount');
@@ -365,7 +429,7 @@ export class SimEngine {
       }
       if (req.triggerPrice !== undefined) {
         if (order.state !== 'untriggered') throw new EngineRejection('invalid_edit', 'trigger_price', 'order is not a trigger order');
-        this.validateTrigger(inst, order.direction, order.orderType, order.trigger, req.triggerPrice);
+        this.validateTrigger(inst, order.triggerDirection ?? defaultTriggerDirection(order.orderType, order.direction), order.trigger, req.triggerPrice);
       }
       order.amount = req.amount;
       if (req.price !== undefined) order.price = req.price;
@@ -376,13 +440,15 @@ export class SimEngine {
       order.replaced = true;
       order.lastUpdateTimestamp = now;
       let trades: SimTrade[] = [];
-      if (order.state === 'open') {
+      if (isResting(order.state)) {
         if (order.filledAmount.gte(order.amount)) {
           this.finish(order, 'filled');
         } else {
           if (order.postOnly) this.applyPostOnly(inst, order);
-          trades = this.take(inst, order, 'T');
-          this.settleAfterTake(order);
+          if (isResting(order.state)) {
+            trades = this.take(inst, order, 'T');
+            this.settleAfterTake(order);
+          }
         }
       }
       this.emitExecution(inst, order, trades);
@@ -392,7 +458,7 @@ export class SimEngine {
   }
 
   /** Cancels one live order; throws order_not_found / not_open_order. */
-  cancelOrder(orderId: string, now: number, reason = 'user_request'): SimOrder {
+  cancelOrder(orderId: string, now: number, reason: CancelReason = 'user_request'): SimOrder {
     return this.run(now, () => {
       const order = this.orders.get(orderId);
       if (!order) throw new EngineRejection('order_not_found', 'order_id', 'order_not_found');
@@ -404,7 +470,7 @@ export class SimEngine {
   }
 
   /** Cancels every live order matching `filter`; returns the cancelled orders. */
-  cancelWhere(filter: OrderFilter, now: number, reason = 'user_request'): SimOrder[] {
+  cancelWhere(filter: OrderFilter, now: number, reason: CancelReason = 'user_request'): SimOrder[] {
     return this.run(now, () => {
       const out: SimOrder[] = [];
       for (const order of this.openOrders(filter)) {
@@ -474,13 +540,14 @@ export class SimEngine {
     return this.valuePosition(this.requireInstrument(name));
   }
 
-  /** Non-flat positions, filtered. */
-  positions(filter: { currency?: Currency; kind?: 'future' | 'option' } = {}): SimPosition[] {
+  /** Non-flat positions, filtered by underlying, settle currency or kind. */
+  positions(filter: { currency?: Currency; settleCurrency?: SettleCurrency; kind?: 'future' | 'option' } = {}): SimPosition[] {
     const out: SimPosition[] = [];
     for (const [name, state] of this.positionsMap) {
       const inst = this.instrumentMap.get(name);
       if (!inst || state.size.isZero()) continue;
       if (filter.currency !== undefined && inst.currency !== filter.currency) continue;
+      if (filter.settleCurrency !== undefined && inst.settleCurrency !== filter.settleCurrency) continue;
       if (filter.kind !== undefined && inst.kind !== filter.kind) continue;
       out.push(this.valuePosition(inst));
     }
@@ -499,9 +566,9 @@ export class SimEngine {
     return { bids: this.market.bookSide(inst, 'bids', depth), asks: this.market.bookSide(inst, 'asks', depth) };
   }
 
-  /** Account summary in one currency, valued at the current marks. */
-  accountSummary(currency: Currency): SimAccountSummary {
-    return summarize(currency, this.balances.get(currency) ?? EMPTY_BALANCE, this.positions({ currency }));
+  /** Account summary of one settle currency (BTC, ETH or USDT), valued at the current marks. */
+  accountSummary(currency: SettleCurrency): SimAccountSummary {
+    return summarize(currency, this.balances.get(currency) ?? EMPTY_BALANCE, this.positions({ settleCurrency: currency }));
   }
 
   // ---------------------------------------------------------------- internals: validation
@@ -526,6 +593,21 @@ export class SimEngine {
     }
   }
 
+  /**
+   * Venue size caps on orders that can open a position: max market / limit amount and the minimum
+   * notional. Reduce-only orders are exempt, so a stop or a close of a large position is never refused
+   * for its size (Bybit splits such orders; the simulator fills them whole).
+   */
+  private validateSize(inst: SimInstrument, amount: Decimal, marketStyle: boolean, price: Decimal | undefined, reduceOnly: boolean): void {
+    const max = marketStyle ? inst.maxMarketAmount : inst.maxLimitAmount;
+    if (max !== undefined && !reduceOnly && amount.gt(max)) throw new EngineRejection('qty_too_high', 'amount', `maximum is ${max.toString()}`);
+    if (inst.minNotional !== undefined && !reduceOnly && inst.kind === 'future') {
+      const px = price ?? this.market.mark(inst.name);
+      const notional = inst.contractType === 'linear' ? contractQuantity(inst, amount).times(px) : contractQuantity(inst, amount);
+      if (notional.lt(inst.minNotional)) throw new EngineRejection('notional_too_low', 'amount', `minimum notional is ${inst.minNotional.toString()}`);
+    }
+  }
+
   private validatePrice(inst: SimInstrument, price: Decimal, param: string): void {
     if (!price.isPositive()) throw new EngineRejection('invalid_price', param, 'price must be positive');
     if (!onTick(inst, price)) throw new EngineRejection(param === 'price' ? 'price_wrong_tick' : 'trigger_price_wrong_tick', param, 'price_wrong_tick');
@@ -542,15 +624,14 @@ export class SimEngine {
     }
   }
 
-  private validateTrigger(inst: SimInstrument, direction: Direction, type: OrderType, trigger: TriggerType | undefined, triggerPrice: Decimal | undefined): void {
+  private validateTrigger(inst: SimInstrument, direction: TriggerDirection, trigger: TriggerType | undefined, triggerPrice: Decimal | undefined): void {
     if (trigger === undefined) throw new EngineRejection('missing_trigger', 'trigger', 'trigger is required');
     if (triggerPrice === undefined) throw new EngineRejection('missing_trigger', 'trigger_price', 'trigger_price is required');
     if (!triggerPrice.isPositive()) throw new EngineRejection('invalid_price', 'trigger_price', 'trigger_price must be positive');
     if (!onTick(inst, triggerPrice)) throw new EngineRejection('trigger_price_wrong_tick', 'trigger_price', 'trigger_price_wrong_tick');
     const ref = this.triggerReference(inst, trigger);
-    const stop = type === 'stop_limit' || type === 'stop_market';
-    // A stop buy waits for the price to rise to the trigger, a stop sell for it to fall; take orders the reverse.
-    const mustBeAbove = (stop && direction === 'buy') || (!stop && direction === 'sell');
+    // A rising trigger must sit above the reference, a falling one below it (else it would fire at once).
+    const mustBeAbove = direction === 'rising';
     if (mustBeAbove && triggerPrice.lte(ref)) throw new EngineRejection('trigger_price_too_low', 'trigger_price', `trigger_price_too_low ${ref.toString()}`);
     if (!mustBeAbove && triggerPrice.gte(ref)) throw new EngineRejection('trigger_price_too_high', 'trigger_price', `trigger_price_too_high ${ref.toString()}`);
   }
@@ -561,10 +642,11 @@ export class SimEngine {
     if (!adds.isPositive()) return;
     const px = price ?? this.market.mark(inst.name);
     let required: Decimal;
-    if (inst.kind === 'future') required = futuresMargins(inst, adds.div(px.isPositive() ? px : Decimal.from(1), 12)).initial;
+    if (inst.kind === 'future' && inst.contractType === 'linear') required = futuresMargins(inst, contractQuantity(inst, adds).times(px)).initial;
+    else if (inst.kind === 'future') required = futuresMargins(inst, contractQuantity(inst, adds).div(px.isPositive() ? px : Decimal.from(1), 12)).initial;
     else if (direction === 'buy') required = adds.times(px);
     else required = optionMargins(adds.neg(), px).initial;
-    const available = this.accountSummary(inst.currency).availableFunds;
+    const available = this.accountSummary(inst.settleCurrency).availableFunds;
     if (required.gt(available)) throw new EngineRejection('not_enough_funds', undefined, 'not_enough_funds');
   }
 
@@ -574,6 +656,10 @@ export class SimEngine {
     const crosses = order.direction === 'buy' ? top.ask !== undefined && order.price.gte(top.ask) : top.bid !== undefined && order.price.lte(top.bid);
     if (!crosses) return;
     if (order.rejectPostOnly) throw new EngineRejection('post_only_reject', 'post_only', 'post_only_reject');
+    if (order.cancelPostOnly === true) {
+      this.finish(order, 'cancelled', 'post_only');
+      return;
+    }
     // Re-price one tick inside the spread, so the order rests as a maker.
     if (order.direction === 'buy' && top.ask !== undefined) order.price = top.ask.minus(inst.tickSize);
     if (order.direction === 'sell' && top.bid !== undefined) order.price = top.bid.plus(inst.tickSize);
@@ -583,21 +669,19 @@ export class SimEngine {
 
   private nextOrderId(inst: SimInstrument): string {
     this.orderSeq += 1;
-    return inst.currency === 'BTC' ? String(this.orderSeq) : `${inst.currency}-${this.orderSeq}`;
+    return this.ids.order(inst, this.orderSeq);
   }
 
   private nextTriggerId(inst: SimInstrument, req: PlaceOrderRequest): string {
     this.triggerSeq += 1;
-    const family = req.type.startsWith('stop') ? 'SL' : 'TP';
-    const trig = req.trigger === 'index_price' ? 'I' : req.trigger === 'last_price' ? 'T' : 'M';
-    return `${inst.currency}-${family}${trig}${req.direction === 'buy' ? 'B' : 'S'}-${this.triggerSeq}`;
+    return this.ids.trigger(inst, { type: req.type, trigger: req.trigger ?? 'mark_price', direction: req.direction }, this.triggerSeq);
   }
 
   private nextTrade(inst: SimInstrument): { tradeId: string; tradeSeq: number } {
     this.tradeSeq += 1;
     const seq = (this.tradeSeqByInstrument.get(inst.name) ?? 0) + 1;
     this.tradeSeqByInstrument.set(inst.name, seq);
-    return { tradeId: inst.currency === 'BTC' ? String(this.tradeSeq) : `${inst.currency}-${this.tradeSeq}`, tradeSeq: seq };
+    return { tradeId: this.ids.trade(inst, this.tradeSeq), tradeSeq: seq };
   }
 
   private mustGet(orderId: string): SimOrder {
@@ -634,7 +718,7 @@ export class SimEngine {
       const plan = this.plan(inst, order);
       const total = plan.reduce((s, l) => s.plus(l.amount), Decimal.ZERO);
       if (total.lt(order.amount)) {
-        this.finish(order, 'cancelled');
+        this.finish(order, 'cancelled', 'unfilled_remainder');
         this.emitOrder(order);
         return [];
       }
@@ -653,17 +737,28 @@ export class SimEngine {
     this.pending.push(
       { type: 'position', position: this.valuePosition(inst) },
       { type: 'ticker', instrumentName: inst.name },
-      { type: 'portfolio', currency: inst.currency },
+      { type: 'portfolio', currency: inst.settleCurrency },
     );
+    if (this.flattened.delete(inst.name)) this.cancelTiedToPosition(inst);
+  }
+
+  /** The position went flat: orders placed with cancelOnPositionClose on that instrument are cancelled. */
+  private cancelTiedToPosition(inst: SimInstrument): void {
+    for (const id of [...this.live]) {
+      const o = this.orders.get(id);
+      if (!o || o.instrumentName !== inst.name || o.cancelOnPositionClose !== true) continue;
+      this.finish(o, 'cancelled', 'position_closed');
+      this.emitOrder(o);
+    }
   }
 
   /** After a taking pass: market/IOC remainders are cancelled, reduce-only leftovers that can no longer reduce too. */
   private settleAfterTake(order: SimOrder): void {
-    if (order.state !== 'open') return;
+    if (!isResting(order.state)) return;
     const remaining = order.amount.minus(order.filledAmount);
     if (!remaining.isPositive()) return;
     if (order.orderType === 'market' || order.timeInForce === 'immediate_or_cancel' || order.timeInForce === 'fill_or_kill') {
-      this.finish(order, 'cancelled');
+      this.finish(order, 'cancelled', 'unfilled_remainder');
       return;
     }
     if (order.reduceOnly && reducibleAmount(this.positionsMap.get(order.instrumentName) ?? FLAT, order.direction).isZero()) {
@@ -718,8 +813,9 @@ export class SimEngine {
     const before = this.positionsMap.get(inst.name) ?? FLAT;
     const { next, realized } = applyFill(before, inst, order.direction, amount, price);
     this.positionsMap.set(inst.name, next);
+    if (!before.size.isZero() && next.size.isZero()) this.flattened.add(inst.name);
     const fee = feeFor(inst, amount, price, liquidity);
-    const bal = this.balances.get(inst.currency);
+    const bal = this.balances.get(inst.settleCurrency);
     if (bal) {
       bal.fees = bal.fees.plus(fee);
       if (inst.kind === 'future') bal.realizedFutures = bal.realizedFutures.plus(realized);
@@ -732,6 +828,8 @@ export class SimEngine {
     if (order.filledAmount.gte(order.amount)) {
       order.state = 'filled';
       this.live.delete(order.orderId);
+    } else {
+      order.state = 'partially_filled';
     }
     const prevLast = this.market.lastPrice(inst.name);
     this.market.recordTrade(inst, price, amount);
@@ -747,7 +845,7 @@ export class SimEngine {
       amount,
       price,
       fee,
-      feeCurrency: inst.currency,
+      feeCurrency: inst.settleCurrency,
       liquidity,
       indexPrice: this.market.indexPrice(inst.currency),
       markPrice: this.market.mark(inst.name),
@@ -765,7 +863,7 @@ export class SimEngine {
     return trade;
   }
 
-  private finish(order: SimOrder, state: 'filled' | 'cancelled' | 'rejected', cancelReason?: string): void {
+  private finish(order: SimOrder, state: 'filled' | 'cancelled' | 'rejected', cancelReason?: CancelReason): void {
     order.state = state;
     order.lastUpdateTimestamp = this.now;
     if (cancelReason !== undefined) order.cancelReason = cancelReason;
@@ -789,8 +887,7 @@ export class SimEngine {
       const inst = this.instrumentMap.get(order.instrumentName);
       if (!inst) continue;
       const ref = this.triggerReference(inst, order.trigger);
-      const stop = order.orderType === 'stop_limit' || order.orderType === 'stop_market';
-      const up = (stop && order.direction === 'buy') || (!stop && order.direction === 'sell');
+      const up = (order.triggerDirection ?? defaultTriggerDirection(order.orderType, order.direction)) === 'rising';
       const hit = up ? ref.gte(order.triggerPrice) : ref.lte(order.triggerPrice);
       if (!hit) continue;
       fired = true;
@@ -806,7 +903,17 @@ export class SimEngine {
     parent.lastUpdateTimestamp = this.now;
     this.live.delete(parent.orderId);
     this.emitOrder(parent);
+    if (parent.ocoGroup !== undefined) {
+      const group = parent.ocoGroup;
+      for (const id of [...this.live]) {
+        const sibling = this.orders.get(id);
+        if (!sibling || sibling.ocoGroup !== group || sibling.state !== 'untriggered') continue;
+        this.finish(sibling, 'cancelled', 'oco_sibling');
+        this.emitOrder(sibling);
+      }
+    }
     const market = parent.orderType === 'stop_market' || parent.orderType === 'take_market';
+    const wholePosition = parent.closePosition === true ? reducibleAmount(this.positionsMap.get(inst.name) ?? FLAT, parent.direction) : Decimal.ZERO;
     const child: SimOrder = {
       orderId: this.nextOrderId(inst),
       instrumentName: inst.name,
@@ -814,7 +921,7 @@ export class SimEngine {
       kind: inst.kind,
       direction: parent.direction,
       orderType: market ? 'market' : 'limit',
-      amount: parent.amount,
+      amount: wholePosition.isPositive() ? wholePosition : parent.amount,
       filledAmount: Decimal.ZERO,
       averagePrice: Decimal.ZERO,
       filledNotional: Decimal.ZERO,
@@ -829,14 +936,16 @@ export class SimEngine {
       trigger: parent.trigger,
       triggerPrice: parent.triggerPrice,
       triggered: true,
+      ...(parent.triggerDirection !== undefined ? { triggerDirection: parent.triggerDirection } : {}),
       creationTimestamp: this.now,
       lastUpdateTimestamp: this.now,
       replaced: false,
       ...(parent.origin !== undefined ? { origin: parent.origin } : {}),
+      ...(parent.cancelOnPositionClose === true ? { cancelOnPositionClose: true } : {}),
     };
     this.orders.set(child.orderId, child);
     if (child.reduceOnly && reducibleAmount(this.positionsMap.get(inst.name) ?? FLAT, child.direction).isZero()) {
-      child.rejectReason = 'reduce_direction';
+      child.rejectReason = 'reduce_only_would_increase';
       this.finish(child, 'rejected');
       this.emitOrder(child);
       return;
@@ -851,7 +960,7 @@ export class SimEngine {
     const tops = new Map<string, { bid: Decimal | undefined; ask: Decimal | undefined }>();
     for (const id of [...this.live]) {
       const order = this.orders.get(id);
-      if (!order || order.state !== 'open' || order.price === undefined) continue;
+      if (!order || !isResting(order.state) || order.price === undefined) continue;
       const inst = this.instrumentMap.get(order.instrumentName);
       if (!inst) continue;
       let top = tops.get(inst.name);
@@ -887,7 +996,7 @@ export class SimEngine {
     for (const id of [...this.live]) {
       const o = this.orders.get(id);
       if (o?.expiresAt !== undefined && o.expiresAt <= now) {
-        this.finish(o, 'cancelled');
+        this.finish(o, 'cancelled', 'expired');
         this.emitOrder(o);
       }
     }
@@ -903,17 +1012,28 @@ export class SimEngine {
       if (state && !state.size.isZero()) {
         const price = this.market.deliveryPrice(inst);
         const realized = pnlOf(inst, state.size, state.averagePrice, price);
-        const bal = this.balances.get(inst.currency);
+        const bal = this.balances.get(inst.settleCurrency);
         if (bal) {
           if (inst.kind === 'future') bal.realizedFutures = bal.realizedFutures.plus(realized);
           else bal.realizedOptions = bal.realizedOptions.plus(realized);
         }
         this.positionsMap.set(inst.name, { size: Decimal.ZERO, averagePrice: Decimal.ZERO, realized: state.realized.plus(realized) });
-        this.pending.push({ type: 'position', position: this.valuePosition(inst) }, { type: 'portfolio', currency: inst.currency });
+        this.pending.push({ type: 'position', position: this.valuePosition(inst) }, { type: 'portfolio', currency: inst.settleCurrency });
       }
       this.pending.push({ type: 'ticker', instrumentName: inst.name });
     }
   }
+}
+
+/** Default direction of a trigger: a stop buy (and a take-profit sell) waits for the price to rise, the others for it to fall. */
+export function defaultTriggerDirection(type: OrderType, direction: Direction): TriggerDirection {
+  const stop = type === 'stop_limit' || type === 'stop_market';
+  return (stop && direction === 'buy') || (!stop && direction === 'sell') ? 'rising' : 'falling';
+}
+
+/** Open or partially filled: a non-trigger order that can still trade. */
+function isResting(state: OrderState): boolean {
+  return state === 'open' || state === 'partially_filled';
 }
 
 function tickDirection(prev: Decimal | undefined, price: Decimal): 0 | 1 | 2 | 3 {

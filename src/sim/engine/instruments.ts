@@ -1,13 +1,15 @@
 /**
- * The simulator's instrument catalogue: inverse perpetuals, a dated future and an options chain
- * (weekly, monthly, quarterly expiries at 08:00 UTC, strikes around spot) for BTC and ETH.
+ * Deribit's instrument catalogue (inverse perpetuals, a dated future and an options chain with weekly,
+ * monthly, quarterly expiries at 08:00 UTC, strikes around spot, for BTC and ETH) and the tick and
+ * unit helpers every catalogue shares. Other venues' catalogues are in `catalogues.ts`.
  */
 import { type Decimal, dec } from '../../domain/decimal.js';
 import type { Currency, SettlementPeriod, SimInstrument, TickStep } from './types.js';
 
-/** Expiry of perpetuals on Deribit: 3000-01-01T08:00:00Z. */
+/** Expiry the engine gives perpetuals on every venue (Deribit's value, 3000-01-01T08:00:00Z); front-ends show theirs (OKX `expTime` "", Bybit `deliveryTime` "0"). */
 export const PERPETUAL_EXPIRY_MS = 32503708800000;
 const DAY_MS = 86_400_000;
+const ONE = dec(1);
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 export interface CatalogueOptions {
@@ -97,6 +99,10 @@ export function buildCatalogue(nowMs: number, spot: Record<Currency, Decimal>, o
     const futureBase = {
       kind: 'future' as const,
       currency,
+      quoteCurrency: 'USD' as const,
+      settleCurrency: currency,
+      contractType: 'inverse' as const,
+      amountUnit: 'quote' as const,
       contractSize: dec(spec.futureContract),
       minTradeAmount: dec(spec.futureContract),
       amountStep: dec(spec.futureContract),
@@ -142,6 +148,10 @@ export function buildCatalogue(nowMs: number, spot: Record<Currency, Decimal>, o
             id: nextId++,
             kind: 'option',
             currency,
+            quoteCurrency: currency,
+            settleCurrency: currency,
+            contractType: 'inverse',
+            amountUnit: 'base',
             perpetual: false,
             settlementPeriod: expiry.period,
             contractSize: dec('1'),
@@ -163,6 +173,15 @@ export function buildCatalogue(nowMs: number, spot: Record<Currency, Decimal>, o
     }
   }
   return out;
+}
+
+/**
+ * What one unit of an order amount is worth: USD for inverse futures (1 when amounts are USD,
+ * `contractSize` when they are contracts), coin for linear contracts (`contractSize` per contract,
+ * 1 when amounts are base coin) and for options.
+ */
+export function unitValue(instrument: SimInstrument): Decimal {
+  return instrument.amountUnit === 'contracts' ? instrument.contractSize : ONE;
 }
 
 /** The tick that applies at `price`: the coarsest step whose threshold the price exceeds. */

@@ -3,6 +3,7 @@
  * marks per instrument, last trade prices, daily stats, and a synthetic order book around the mark.
  */
 import { Decimal, dec } from '../../domain/decimal.js';
+import { contractQuantity } from './accounting.js';
 import { roundToTick, tickAt } from './instruments.js';
 import { Prng } from './prng.js';
 import { blackScholes, roundFloat, smileVol } from './pricing.js';
@@ -22,7 +23,7 @@ export interface MarketOptions {
   futureSpreadTicks: number;
   /** Options book: ask minus bid as a fraction of the mark. */
   optionSpreadFraction: number;
-  /** Synthetic depth at each price level: futures in contracts, options in multiples of min amount. */
+  /** Synthetic depth at each price level: futures in amount steps (Deribit: contracts), options in multiples of min amount. */
   futureLevelContracts: number;
   optionLevelMinAmounts: number;
   /** min_price / max_price band around the mark for futures. */
@@ -62,6 +63,11 @@ export interface OptionMark {
   iv: number;
   greeks: Greeks;
   underlyingPrice: Decimal;
+}
+
+/** The book's size unit: the amount step for futures (Deribit: the contract size), the minimum amount for options. */
+function lotOf(inst: SimInstrument): Decimal {
+  return inst.kind === 'future' ? inst.amountStep : inst.minTradeAmount;
 }
 
 export class Market {
@@ -160,9 +166,14 @@ export class Market {
     if (s) {
       s.high = s.high === undefined || price.gt(s.high) ? price : s.high;
       s.low = s.low === undefined || price.lt(s.low) ? price : s.low;
-      if (inst.kind === 'future') {
-        s.volume = s.volume.plus(amount.div(price, 8));
-        s.volumeUsd = s.volumeUsd.plus(amount);
+      if (inst.kind === 'future' && inst.contractType === 'linear') {
+        const coin = contractQuantity(inst, amount);
+        s.volume = s.volume.plus(coin);
+        s.volumeUsd = s.volumeUsd.plus(coin.times(price).roundToStep('0.01', 'half-up'));
+      } else if (inst.kind === 'future') {
+        const usd = contractQuantity(inst, amount);
+        s.volume = s.volume.plus(usd.div(price, 8));
+        s.volumeUsd = s.volumeUsd.plus(usd);
       } else {
         s.volume = s.volume.plus(amount);
         s.volumeUsd = s.volumeUsd.plus(amount.times(price).times(this.indexPrice(inst.currency)).roundToStep('0.01', 'half-up'));
@@ -218,7 +229,7 @@ export class Market {
       if (price === undefined || !price.isPositive()) continue;
       // Mostly small prints, now and then a large one (log-normal number of lots).
       const lots = Math.max(1, Math.round(Math.exp(1.2 * this.crowd.normal()) * (inst.kind === 'option' ? 2 : 20)));
-      const unit = inst.kind === 'future' ? inst.contractSize : inst.minTradeAmount;
+      const unit = lotOf(inst);
       out.push({ instrument: inst, direction, price, amount: unit.times(lots) });
     }
     return out;
@@ -298,13 +309,13 @@ export class Market {
   /** Base amount at each synthetic price level (the varying levels hold between 0.2 and 2 times it). */
   levelAmount(inst: SimInstrument): Decimal {
     return inst.kind === 'future'
-      ? inst.contractSize.times(this.options.futureLevelContracts)
+      ? inst.amountStep.times(this.options.futureLevelContracts)
       : inst.minTradeAmount.times(this.options.optionLevelMinAmounts);
   }
 
   /** The smallest amount any level may hold (sizes matching plans on). */
   minLevelAmount(inst: SimInstrument): Decimal {
-    const unit = inst.kind === 'future' ? inst.contractSize : inst.minTradeAmount;
+    const unit = lotOf(inst);
     return Decimal.max(unit, this.levelAmount(inst).times(dec(MIN_FACTOR)).roundToStep(unit, 'floor'));
   }
 
@@ -313,7 +324,7 @@ export class Market {
     const base = this.levelAmount(inst);
     const factor = this.sizeFactors.get(inst.name)?.[side][i];
     if (factor === undefined || factor === 1) return base;
-    const unit = inst.kind === 'future' ? inst.contractSize : inst.minTradeAmount;
+    const unit = lotOf(inst);
     return Decimal.max(unit, base.times(dec(factor.toFixed(4))).roundToStep(unit, 'floor'));
   }
 

@@ -3,11 +3,11 @@
  * tickers. Pure functions of the market state and the book-keeping passed in.
  */
 import { Decimal, dec } from '../../domain/decimal.js';
-import { type PositionState, futuresMargins, optionMargins, pnlOf } from './accounting.js';
+import { type PositionState, coinSizeOf, futuresMargins, notionalOf, optionMargins, pnlOf } from './accounting.js';
 import type { Market } from './market.js';
-import type { Currency, SimAccountSummary, SimInstrument, SimPosition, SimTicker } from './types.js';
+import type { SettleCurrency, SimAccountSummary, SimInstrument, SimPosition, SimTicker } from './types.js';
 
-/** Coin balances of one currency: the starting balance and what trading added or took. */
+/** Balances of one settle currency (coin or USDT): the starting balance and what trading added or took. */
 export interface Balance {
   initial: Decimal;
   fees: Decimal;
@@ -25,18 +25,21 @@ export function valuePosition(market: Market, inst: SimInstrument, state: Positi
   const direction = state.size.isZero() ? 'zero' : state.size.isPositive() ? 'buy' : 'sell';
   const openOrdersMargin = Decimal.ZERO;
   if (inst.kind === 'future') {
-    const sizeCurrency = mark.isPositive() ? state.size.div(mark, 9) : Decimal.ZERO;
-    const m = futuresMargins(inst, sizeCurrency.abs());
+    const sizeCurrency = coinSizeOf(inst, state.size, mark);
+    const notional = notionalOf(inst, state.size, mark);
+    const m = futuresMargins(inst, notional);
     return {
       instrumentName: inst.name,
       currency: inst.currency,
       kind: 'future',
+      settleCurrency: inst.settleCurrency,
       size: state.size,
       direction,
       averagePrice: state.averagePrice,
       markPrice: mark,
       indexPrice: index,
       sizeCurrency,
+      notional,
       floatingProfitLoss: floating,
       realizedProfitLoss: state.realized,
       totalProfitLoss: floating.plus(state.realized),
@@ -56,12 +59,14 @@ export function valuePosition(market: Market, inst: SimInstrument, state: Positi
     instrumentName: inst.name,
     currency: inst.currency,
     kind: 'option',
+    settleCurrency: inst.settleCurrency,
     size: state.size,
     direction,
     averagePrice: state.averagePrice,
     markPrice: mark,
     indexPrice: index,
     sizeCurrency: state.size,
+    notional: state.size.abs().times(mark),
     floatingProfitLoss: floating,
     realizedProfitLoss: state.realized,
     totalProfitLoss: floating.plus(state.realized),
@@ -80,8 +85,11 @@ export function valuePosition(market: Market, inst: SimInstrument, state: Positi
   };
 }
 
-/** Account summary of one currency from its balance and its (non-flat) positions. */
-export function summarize(currency: Currency, bal: Balance, positions: readonly SimPosition[]): SimAccountSummary {
+/**
+ * Account summary of one settle currency from its balance and its (non-flat) positions settled in it.
+ * `deltaTotal` sums the positions' coin deltas (only meaningful for a coin-settled account).
+ */
+export function summarize(currency: SettleCurrency, bal: Balance, positions: readonly SimPosition[]): SimAccountSummary {
   let futuresUpl = Decimal.ZERO;
   let optionsUpl = Decimal.ZERO;
   let optionsValue = Decimal.ZERO;

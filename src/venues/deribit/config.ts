@@ -45,6 +45,8 @@ export const DeribitConfigSchema = z
     heartbeatIntervalSecs: z.number().int().min(10).default(30),
     /** How long to wait for a JSON-RPC reply before the outcome is unknown (default 10,000 ms). */
     requestTimeoutMs: z.number().int().positive().default(10_000),
+    /** The same for protective requests (stop-loss, emergency close, cancels of orphans and siblings): a swallowed answer is looked up sooner (default 3,000 ms; never longer than requestTimeoutMs). */
+    protectiveRequestTimeoutMs: z.number().int().positive().default(3_000),
     /** How long to wait for the `public/auth` reply (default 5,000 ms). */
     loginTimeoutMs: z.number().int().positive().default(5_000),
     /** Channels per subscribe call for option chains (default 50; venue cap 500 and 32 kB per frame). */

@@ -1,5 +1,7 @@
 /** Deribit errors: the venue said no (DeribitApiError), our own parse/request failures, and classify(). */
 import { DaemonError, TransportError, VenueRejectedError } from '../../domain/errors.js';
+import { classifyTransportError, type ErrorClass, type VenueErrorFacts } from '../shared/command-outcome.js';
+import { WirePayloadError } from '../shared/parse-helpers.js';
 
 /** The venue id used in every domain object this adapter produces. */
 export const DERIBIT_VENUE_ID = 'deribit';
@@ -45,13 +47,10 @@ export class DeribitApiError extends VenueRejectedError {
   }
 }
 
-/** A venue payload did not have the shape or values we rely on; `field` is the path, e.g. `order.filled_amount`. */
-export class DeribitParseError extends DaemonError {
-  constructor(
-    readonly field: string,
-    detail: string,
-  ) {
-    super('VENUE_PAYLOAD_INVALID', `${DERIBIT_VENUE_ID}: ${field}: ${detail}`);
+/** A Deribit payload did not have the shape or values we rely on; `field` is the path, e.g. `order.filled_amount`. */
+export class DeribitParseError extends WirePayloadError {
+  constructor(field: string, detail: string) {
+    super(DERIBIT_VENUE_ID, field, detail);
   }
 }
 
@@ -65,13 +64,8 @@ export class DeribitRequestError extends DaemonError {
   }
 }
 
-/**
- * - `rejected`: the venue definitely did nothing, and sending the same request again will not help.
- * - `retryable`: the venue definitely did nothing, and the same request may succeed later
- *   (after a backoff or a re-auth, see `DeribitErrorAction`).
- * - `unknown`: the request may have been executed; reconcile before sending it again.
- */
-export type DeribitErrorClass = 'rejected' | 'retryable' | 'unknown';
+/** The shared error class (see `ErrorClass`); `retryable` here means after a backoff or a re-auth, see `DeribitErrorAction`. */
+export type DeribitErrorClass = ErrorClass;
 
 /** What the caller should do about an error besides the classification. */
 export type DeribitErrorAction =
@@ -187,7 +181,7 @@ export function errorInfo(code: number): DeribitErrorInfo | undefined {
  */
 export function classify(error: unknown): DeribitErrorClass {
   if (error instanceof DeribitApiError) return errorInfo(error.rpcCode)?.classification ?? 'unknown';
-  if (error instanceof TransportError) return error.code === 'NOT_CONNECTED' ? 'retryable' : 'unknown';
+  if (error instanceof TransportError) return classifyTransportError(error);
   return 'unknown';
 }
 
@@ -267,3 +261,6 @@ export function isImmediateTrigger(error: unknown): boolean {
   const code = codeOf(error);
   return code === 10034 || code === 10035;
 }
+
+/** Deribit's code table as the shared error-class → outcome mapping (`commandOutcomeOf`, `cancelOutcomeOf`) reads it. */
+export const DERIBIT_ERROR_FACTS: VenueErrorFacts = { classify, isOrderNotFound, wouldTriggerImmediately: isImmediateTrigger };

@@ -1,11 +1,13 @@
 /**
- * The Deribit adapter's only export: build a Venue from its config section, credentials and
- * endpoints (the simulator's in sim mode).
+ * The Deribit adapter's public face: its venue registry entry (name, config schema, env vars,
+ * credentials, simulator start, factory) and `createDeribitVenue`, which builds a Venue from its
+ * config section, credentials and endpoints (the simulator's in sim mode).
  */
 import type { Logger } from 'pino';
 import type { Clock, Venue } from '../../domain/ports.js';
-import type { DeribitConfig } from './config.js';
-import type { DeribitCredentials } from './credentials.js';
+import { defineVenue } from '../registry-entry.js';
+import { DeribitConfigSchema, type DeribitConfig } from './config.js';
+import { DERIBIT_CLIENT_ID_ENV, DERIBIT_CLIENT_SECRET_ENV, DeribitCredentials } from './credentials.js';
 import { DeribitRestClient } from './rest-client.js';
 import { VenueClock } from '../shared/clock-offset.js';
 import { resolveDeribitUrls } from './urls.js';
@@ -22,7 +24,7 @@ export interface CreateDeribitVenueOptions {
   readonly clock: Clock;
   readonly credentials?: DeribitCredentials;
   /** Endpoints that win over the config (the simulator's, in sim mode). */
-  readonly endpoints?: { readonly restUrl: string; readonly wsUrl: string };
+  readonly endpoints?: DeribitEndpoints;
   /** Test knobs. */
   readonly silenceTimeoutMs?: number;
   readonly expiryCheckIntervalMs?: number;
@@ -72,3 +74,36 @@ export function createDeribitVenue(options: CreateDeribitVenueOptions): DeribitV
       }),
   });
 }
+
+/** Where the adapter connects: the simulator's URLs in sim mode. */
+export interface DeribitEndpoints {
+  readonly restUrl: string;
+  readonly wsUrl: string;
+}
+
+/** Deribit in the venue registry (src/venues/registry.ts). */
+export const deribitEntry = defineVenue({
+  name: 'deribit',
+  title: 'Deribit',
+  configSchema: DeribitConfigSchema,
+  secretEnv: { clientId: DERIBIT_CLIENT_ID_ENV, clientSecret: DERIBIT_CLIENT_SECRET_ENV },
+  adapter: {
+    readCredentials(secrets): DeribitCredentials | undefined {
+      const { clientId, clientSecret } = secrets;
+      return clientId && clientSecret ? new DeribitCredentials(clientId, clientSecret) : undefined;
+    },
+    async startSim(settings) {
+      // Loaded on demand: the adapter shares no code with the simulator, it only starts it.
+      const { startDeribitSim } = await import('../../sim/deribit/server.js');
+      const vol = settings.annualVolatility;
+      const sim = await startDeribitSim({ host: '127.0.0.1', port: 0, seed: settings.seed, engine: { volatility: { BTC: vol, ETH: vol } } });
+      return {
+        endpoints: { restUrl: sim.restUrl, wsUrl: sim.wsUrl },
+        credentials: new DeribitCredentials(sim.credentials.clientId, sim.credentials.clientSecret),
+        logFields: { rest: sim.restUrl, ws: sim.wsUrl },
+        close: () => sim.close(),
+      };
+    },
+    create: ({ config, logger, clock, credentials, endpoints }) => createDeribitVenue({ config, logger, clock, credentials, endpoints }),
+  },
+});

@@ -24,27 +24,21 @@ import {
 } from './enums.js';
 import { DERIBIT_VENUE_ID, DeribitParseError, DeribitRequestError } from './errors.js';
 import { validateLabel } from './instrument-name.js';
-import { isWireDecimal, LazyGreeks, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
+import { LazyGreeks, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
+import { describeWire, readOptionalWireDecimal, readWireDecimal } from '../shared/parse-helpers.js';
 import type { DeribitAccountSummary, DeribitInstrument, DeribitOrder, DeribitPosition, DeribitTicker, DeribitTrade } from './rest-models.js';
-import type { WireNumber } from './rpc.js';
-import type { UserChangesData } from './ws-messages.js';
+import { DeribitOrderSchema, DeribitPositionSchema, DeribitTradeSchema } from './rest-models.js';
+import { validateWire } from './rpc.js';
+import { parseItems, type SkippedItem } from '../shared/parse-items.js';
+import { deribitWire } from './wire-fields.js';
 
 // ---- field helpers --------------------------------------------------------------------------
 
 /** Parses a required decimal; throws a DeribitParseError naming `field` when absent or not numeric. */
-export function decimalAt(value: WireNumber | null | undefined, field: string): Decimal {
-  if (value === undefined || value === null) throw new DeribitParseError(field, 'missing');
-  try {
-    return Decimal.from(value);
-  } catch {
-    throw new DeribitParseError(field, `not a number: ${JSON.stringify(value)}`);
-  }
-}
+const decimalAt = (value: unknown, field: string): Decimal => deribitWire.decimal(value, field);
 
 /** Parses an optional decimal: null/undefined → undefined; anything non-numeric throws, naming `field`. */
-export function optionalDecimalAt(value: WireNumber | null | undefined, field: string): Decimal | undefined {
-  return value === undefined || value === null ? undefined : decimalAt(value, field);
-}
+const optionalDecimalAt = (value: unknown, field: string): Decimal | undefined => deribitWire.optionalDecimal(value, field);
 
 function nonEmpty(value: string | null | undefined): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : value;
@@ -294,29 +288,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * An optional wire decimal: null/undefined → undefined; anything but a number or decimal string
- * throws, naming the field. Takes the value, not the record and key, so that callers read each
- * field with a named (monomorphic) property load rather than a keyed one.
- */
-function optionalWire(value: unknown, path: string, key: string): WireDecimal | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (isWireDecimal(value)) return value;
-  throw new DeribitParseError(`${path}.${key}`, `not a number: ${describeWire(value)}`);
-}
-
-function requiredWire(value: unknown, path: string, key: string): WireDecimal {
-  const checked = optionalWire(value, path, key);
-  if (checked === undefined) throw new DeribitParseError(`${path}.${key}`, 'missing');
-  return checked;
-}
-
-/** A short, bounded description of a bad wire value for error messages (an oversized value must not flood the log). */
-function describeWire(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value) : typeof value === 'object' ? (Array.isArray(value) ? 'an array' : 'an object') : String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
-
 /** A book side's price, left out when the side is empty (price absent, or amount 0). */
 function bookSide(price: WireDecimal | undefined, amount: WireDecimal | undefined): WireDecimal | undefined {
   return amount !== undefined && Number(amount) === 0 ? undefined : price;
@@ -358,43 +329,91 @@ interface WireGreeksShape {
 export function readTicker(data: unknown, receivedAtMs: number, path = 'ticker', offsetMs = 0): Ticker {
   if (!isRecord(data)) throw new DeribitParseError(path, `expected an object, got ${describeWire(data)}`);
   const d = data as WireTickerShape;
-  const symbol = d.instrument_name;
-  if (typeof symbol !== 'string' || symbol === '') throw new DeribitParseError(`${path}.instrument_name`, `expected a name, got ${describeWire(symbol)}`);
-  const rawTs = d.timestamp;
-  const ts = typeof rawTs === 'number' ? rawTs : typeof rawTs === 'string' && /^-?\d{1,16}$/.test(rawTs) ? Number(rawTs) : NaN;
-  if (!Number.isInteger(ts)) throw new DeribitParseError(`${path}.timestamp`, `expected an integer, got ${describeWire(rawTs)}`);
-  const bid = bookSide(optionalWire(d.best_bid_price, path, 'best_bid_price'), optionalWire(d.best_bid_amount, path, 'best_bid_amount'));
-  const ask = bookSide(optionalWire(d.best_ask_price, path, 'best_ask_price'), optionalWire(d.best_ask_amount, path, 'best_ask_amount'));
-  const last = optionalWire(d.last_price, path, 'last_price');
-  const mark = optionalWire(d.mark_price, path, 'mark_price');
-  const index = optionalWire(d.index_price, path, 'index_price');
-  const markIv = optionalWire(d.mark_iv, path, 'mark_iv');
+  const symbol = deribitWire.stringAt(d.instrument_name, path, 'instrument_name');
+  const ts = deribitWire.millisAt(d.timestamp, path, 'timestamp');
+  const bid = bookSide(readOptionalWireDecimal(deribitWire, d.best_bid_price, path, 'best_bid_price'), readOptionalWireDecimal(deribitWire, d.best_bid_amount, path, 'best_bid_amount'));
+  const ask = bookSide(readOptionalWireDecimal(deribitWire, d.best_ask_price, path, 'best_ask_price'), readOptionalWireDecimal(deribitWire, d.best_ask_amount, path, 'best_ask_amount'));
+  const last = readOptionalWireDecimal(deribitWire, d.last_price, path, 'last_price');
+  const mark = readOptionalWireDecimal(deribitWire, d.mark_price, path, 'mark_price');
+  const index = readOptionalWireDecimal(deribitWire, d.index_price, path, 'index_price');
+  const markIv = readOptionalWireDecimal(deribitWire, d.mark_iv, path, 'mark_iv');
   let greeks: Greeks | undefined;
   const g = d.greeks;
   if (g !== undefined && g !== null) {
     if (!isRecord(g)) throw new DeribitParseError(`${path}.greeks`, `expected an object, got ${describeWire(g)}`);
     const w = g as WireGreeksShape;
     greeks = new LazyGreeks(
-      requiredWire(w.delta, path, 'greeks.delta'),
-      requiredWire(w.gamma, path, 'greeks.gamma'),
-      requiredWire(w.vega, path, 'greeks.vega'),
-      requiredWire(w.theta, path, 'greeks.theta'),
-      optionalWire(w.rho, path, 'greeks.rho'),
+      readWireDecimal(deribitWire, w.delta, path, 'greeks.delta'),
+      readWireDecimal(deribitWire, w.gamma, path, 'greeks.gamma'),
+      readWireDecimal(deribitWire, w.vega, path, 'greeks.vega'),
+      readWireDecimal(deribitWire, w.theta, path, 'greeks.theta'),
+      readOptionalWireDecimal(deribitWire, w.rho, path, 'greeks.rho'),
     );
   }
   return new LazyTicker(DERIBIT_VENUE_ID, symbol, ts - offsetMs, bid, ask, last, mark, index, markIv, greeks);
 }
 
-/** Translates a `user.changes` payload into its orders, fills and positions. */
-export function parseUserChanges(
-  data: UserChangesData,
-  receivedAtMs: number,
-): { readonly orders: readonly OrderSnapshot[]; readonly fills: readonly Fill[]; readonly positions: readonly Position[] } {
-  return {
-    orders: data.orders.map((o, i) => parseOrder(o, receivedAtMs, `changes.orders.${i}`)),
-    fills: data.trades.map((t, i) => parseTrade(t, receivedAtMs, `changes.trades.${i}`)),
-    positions: data.positions.map((p, i) => parsePosition(p, receivedAtMs, `changes.positions.${i}`)),
+// ---- private pushes, item by item ------------------------------------------------------------
+
+/** What a private push yielded: every item that parsed, and the ones skipped (path and error). */
+export interface PrivatePush {
+  readonly orders: readonly OrderSnapshot[];
+  readonly fills: readonly Fill[];
+  readonly positions: readonly Position[];
+  readonly skipped: readonly SkippedItem[];
+}
+
+/** The `user.changes` envelope with its items not yet validated (`UserChangesEnvelopeSchema`). */
+export interface UserChangesItems {
+  readonly orders: readonly unknown[];
+  readonly trades: readonly unknown[];
+  readonly positions: readonly unknown[];
+}
+
+const parseOrderItem = (receivedAtMs: number, offsetMs: number) => (wire: unknown, path: string): OrderSnapshot =>
+  parseOrder(validateWire(DeribitOrderSchema, wire, path), receivedAtMs, path, offsetMs);
+const parseTradeItem = (receivedAtMs: number, offsetMs: number) => (wire: unknown, path: string): Fill =>
+  parseTrade(validateWire(DeribitTradeSchema, wire, path), receivedAtMs, path, offsetMs);
+
+/**
+ * Translates a `user.changes` payload item by item: each order, trade and position is validated
+ * and parsed on its own, so one bad item (an operator's trailing stop, a new state) is skipped and
+ * named (`<path>.orders.0`) without taking the fills and positions of the same push with it.
+ */
+export function parseUserChanges(data: UserChangesItems, receivedAtMs: number, path = 'changes', offsetMs = 0): PrivatePush {
+  const skipped: SkippedItem[] = [];
+  const skip = (item: SkippedItem): void => {
+    skipped.push(item);
   };
+  return {
+    orders: parseItems(data.orders, `${path}.orders`, parseOrderItem(receivedAtMs, offsetMs), skip),
+    fills: parseItems(data.trades, `${path}.trades`, parseTradeItem(receivedAtMs, offsetMs), skip),
+    positions: parseItems(
+      data.positions,
+      `${path}.positions`,
+      (wire, itemPath) => parsePosition(validateWire(DeribitPositionSchema, wire, itemPath), receivedAtMs, itemPath),
+      skip,
+    ),
+    skipped,
+  };
+}
+
+/** Translates the items of a `user.orders` push one by one (see `parseUserChanges`). */
+export function parseUserOrders(items: readonly unknown[], receivedAtMs: number, path = 'orders', offsetMs = 0): PrivatePush {
+  const skipped: SkippedItem[] = [];
+  const orders = parseItems(items, `${path}.orders`, parseOrderItem(receivedAtMs, offsetMs), (item) => {
+    skipped.push(item);
+  });
+  return { orders, fills: [], positions: [], skipped };
+}
+
+/** Translates the items of a `user.trades` push one by one (see `parseUserChanges`). */
+export function parseUserTrades(items: readonly unknown[], receivedAtMs: number, path = 'trades', offsetMs = 0): PrivatePush {
+  const skipped: SkippedItem[] = [];
+  const fills = parseItems(items, `${path}.trades`, parseTradeItem(receivedAtMs, offsetMs), (item) => {
+    skipped.push(item);
+  });
+  return { orders: [], fills, positions: [], skipped };
 }
 
 // ---- outbound -------------------------------------------------------------------------------

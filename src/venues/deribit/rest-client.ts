@@ -27,7 +27,7 @@ export class DeribitRestClient {
   constructor(private readonly options: DeribitRestClientOptions) {}
 
   /** Calls `method` and validates its `result` with `schema`. Throws DeribitApiError on a venue error. */
-  async call<T extends z.ZodType>(method: string, query: RestQuery, schema: T): Promise<z.output<T>> {
+  async call<T extends z.ZodType>(method: string, query: RestQuery, schema: T, options: { readonly timeoutMs?: number } = {}): Promise<z.output<T>> {
     const { url, uriWithQuery } = restMethodTarget(this.options.restBaseUrl, method, query);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (method.startsWith('private/')) {
@@ -43,7 +43,7 @@ export class DeribitRestClient {
         generateNonce(),
       );
     }
-    const response = await httpRequest({ method: 'GET', url, headers, timeoutMs: this.options.timeoutMs });
+    const response = await httpRequest({ method: 'GET', url, headers, timeoutMs: options.timeoutMs ?? this.options.timeoutMs });
     if (response.body.kind !== 'json') {
       throw new DeribitParseError(
         `${method}.body`,

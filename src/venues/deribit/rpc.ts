@@ -1,6 +1,7 @@
 /** The JSON-RPC 2.0 envelope as Deribit speaks it: wire primitives, request builder, response unwrapping. */
 import { z } from 'zod';
 import { DeribitApiError, DeribitParseError } from './errors.js';
+import { deribitWire } from './wire-fields.js';
 
 /**
  * A decimal exactly as the venue sent it. Deribit sends JSON numbers, but some fields are strings
@@ -70,11 +71,7 @@ export function buildRpcRequest<P extends object>(id: number, method: string, pa
  * bad field under `root` (e.g. `private/buy.result.order.amount`).
  */
 export function validateWire<T extends z.ZodType>(schema: T, value: unknown, root: string): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = issue ? [root, ...issue.path.map(String)].join('.') : root;
-  throw new DeribitParseError(path, issue?.message ?? 'invalid payload');
+  return deribitWire.validate(schema, value, root);
 }
 
 /**

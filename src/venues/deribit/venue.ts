@@ -5,17 +5,21 @@
  */
 import type { Logger } from 'pino';
 import type { CancelOutcome, CommandOutcome, OrderLookup } from '../../domain/commands.js';
-import { DaemonError } from '../../domain/errors.js';
 import type { ConnectionState, VenueEvent, VenueEventListener } from '../../domain/events.js';
 import type { Instrument } from '../../domain/instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot } from '../../domain/order.js';
 import type { Balance, Fill, Position } from '../../domain/position.js';
 import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
 import { bestSample, offsetSample, VenueClock } from '../shared/clock-offset.js';
+import { cancelOutcomeOf, commandOutcomeOf, errorMessage, invalidRequestOutcome } from '../shared/command-outcome.js';
+import { GapResync } from '../shared/gap-resync.js';
+import { parseItems, RejectionCounter } from '../shared/parse-items.js';
+import { SocketGroup, type GroupHealth, type MemberState } from '../shared/socket-group.js';
+import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
-import { classify, DeribitApiError, isImmediateTrigger, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, DERIBIT_VENUE_ID } from './errors.js';
+import { DERIBIT_ERROR_FACTS, DeribitApiError, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, DERIBIT_VENUE_ID } from './errors.js';
 import {
   buildEditParams,
   buildOrderParams,
@@ -24,14 +28,16 @@ import {
   parsePortfolio,
   parsePosition,
   parseTrade,
+  parseUserChanges,
+  parseUserOrders,
+  parseUserTrades,
   readTicker,
+  type PrivatePush,
 } from './parse.js';
 import {
   DeribitAccountSummarySchema,
   DeribitOrderResultSchema,
   DeribitOrderSchema,
-  DeribitPositionSchema,
-  DeribitTradeSchema,
   GetInstrumentsResultSchema,
   GetOpenOrdersResultSchema,
   GetPositionsResultSchema,
@@ -40,7 +46,7 @@ import {
 } from './rest-models.js';
 import type { DeribitRestClient } from './rest-client.js';
 import { validateWire } from './rpc.js';
-import { LazySubscriptions } from './subscriptions.js';
+import { LazySubscriptions } from '../shared/lazy-subscriptions.js';
 import type { DeribitNotification, DeribitWsClient } from './ws-client.js';
 import {
   classifyChannel,
@@ -91,10 +97,15 @@ export interface DeribitVenueDeps {
 interface MarketDataConnection {
   /** 0 = the trading connection. */
   readonly index: number;
+  /** Its key in the socket group and its name in log lines: `deribit.ws`, `deribit.md1`, … */
+  readonly name: string;
   readonly client: DeribitWsClient;
   readonly subs: LazySubscriptions;
   readonly cap: number;
 }
+
+/** The trading connection's name in the socket group (the extra market-data ones are `deribit.md1`, …). */
+const TRADING_SOCKET = 'deribit.ws';
 
 /** After a 10028, new entries on that pool wait this long (protective requests only for one refill). */
 const RATE_LIMIT_HOLD_MS = 1_000;
@@ -111,9 +122,6 @@ export function protectiveReserveOf(burst: number): number {
 
 /** Trades per `get_user_trades_by_currency` page (the venue's maximum). */
 const FILLS_PAGE_SIZE = 1000;
-
-/** Venue timestamps vs our clock: a resync reads fills from this long before the connection was lost. */
-const RESYNC_CLOCK_MARGIN_MS = 5_000;
 
 /**
  * `fillsSince` asks the venue from this long before the converted start time and keeps fills from
@@ -148,7 +156,8 @@ export class DeribitVenue implements Venue {
   private readonly ws: DeribitWsClient;
   private readonly rest: DeribitRestClient;
   private readonly limiter: RateLimiter;
-  private readonly listeners = new Set<VenueEventListener>();
+  private readonly fanout: VenueEventFanout;
+  private readonly gap: GapResync;
   private readonly instruments = new Map<string, Instrument>();
   private readonly tickers: LazySubscriptions;
   /**
@@ -156,11 +165,9 @@ export class DeribitVenue implements Venue {
    * channels), then extra market-data connections opened when the others are full.
    */
   private readonly md: MarketDataConnection[] = [];
+  /** Every socket: the trading connection (essential) and the market-data ones (auxiliary). */
+  private readonly sockets: SocketGroup;
   private readonly privateChannels: string[];
-  private everReady = false;
-  private lastFillMs = 0;
-  /** Our clock when the last ready connection was lost and no resync has covered it yet. */
-  private gapStartMs: number | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private instrumentsTimer: NodeJS.Timeout | undefined;
   private started = false;
@@ -178,13 +185,24 @@ export class DeribitVenue implements Venue {
   /** The offset last warned about (undefined while within `clockSkewWarnMs`). */
   private warnedOffsetMs: number | undefined;
   /** Notifications dropped because their payload failed validation. */
-  private readonly rejected: { count: number; last: string | undefined } = { count: 0, last: undefined };
+  private readonly rejected = new RejectionCounter();
+  /** Single items of a push or a snapshot list that failed to parse and were skipped. */
+  private readonly skippedItems = new RejectionCounter();
 
   constructor(private readonly deps: DeribitVenueDeps) {
     const { config } = deps;
     this.log = deps.logger;
     this.rest = deps.rest;
     this.venueClock = deps.venueClock ?? new VenueClock(deps.clock);
+    this.fanout = new VenueEventFanout(this.log);
+    this.gap = new GapResync({
+      venue: DERIBIT_VENUE_ID,
+      logger: this.log,
+      clock: deps.clock,
+      enabled: deps.credentials !== undefined,
+      emit: (event) => this.emit(event),
+      reads: { openOrders: () => this.openOrders(), positions: () => this.positions(), fillsSince: (sinceMs) => this.fillsSince(sinceMs) },
+    });
     this.privateChannels = deps.credentials
       ? config.currencies.flatMap((c) => [`user.changes.any.${c}.raw`, `user.portfolio.${c}`])
       : [];
@@ -206,7 +224,9 @@ export class DeribitVenue implements Venue {
       subscribe: (channels) => this.ws.subscribe(channels),
       unsubscribe: (channels) => this.ws.unsubscribe(channels),
     });
-    this.md.push({ index: 0, client: this.ws, subs: this.tickers, cap: primaryCap });
+    this.md.push({ index: 0, name: TRADING_SOCKET, client: this.ws, subs: this.tickers, cap: primaryCap });
+    this.sockets = new SocketGroup(DERIBIT_VENUE_ID, this.log);
+    this.sockets.add(TRADING_SOCKET, this.ws, 'essential');
     const rl = config.rateLimit;
     this.subscribeCost = Math.min(rl.nonMatchingEngineBurst, Math.ceil(rl.nonMatchingEngineRatePerSec / rl.subscribeRatePerSec));
     this.limiter = new RateLimiter({
@@ -217,8 +237,8 @@ export class DeribitVenue implements Venue {
         nonMatching: { kind: 'bucket', capacity: rl.nonMatchingEngineBurst, refillPerSecond: rl.nonMatchingEngineRatePerSec },
       },
     });
-    this.ws.socket.on('state', ({ from, to, reason }) => {
-      if (from === 'ready' && to !== 'ready' && this.gapStartMs === undefined) this.gapStartMs = this.deps.clock.now();
+    this.sockets.on('state', ({ from, to, reason }) => {
+      this.gap.noteState(from, to);
       this.emit({ type: 'connection', venue: this.id, state: to, detail: reason });
       if (to === 'ready') {
         // Channels asked for while the restore was running, or whose batch failed, go out now.
@@ -234,8 +254,7 @@ export class DeribitVenue implements Venue {
     if (!this.started) {
       this.started = true;
       await this.reloadInstruments('start-up');
-      this.ws.start();
-      for (const conn of this.md.slice(1)) conn.client.start();
+      this.sockets.start();
       this.expiryTimer = setInterval(() => void this.pruneExpired(), this.deps.expiryCheckIntervalMs ?? 60_000);
       this.expiryTimer.unref();
       // New option expiries are listed every day: refresh the catalogue now and then.
@@ -244,7 +263,7 @@ export class DeribitVenue implements Venue {
       this.clockTimer = setInterval(() => void this.syncClock('periodic refresh'), this.deps.clockSyncIntervalMs ?? this.deps.config.clockSyncIntervalSecs * 1_000);
       this.clockTimer.unref();
     }
-    await this.ws.socket.whenReady({ timeoutMs: this.deps.connectTimeoutMs ?? 15_000 });
+    await this.sockets.whenReady({ timeoutMs: this.deps.connectTimeoutMs ?? 15_000 });
   }
 
   async disconnect(): Promise<void> {
@@ -260,15 +279,20 @@ export class DeribitVenue implements Venue {
     this.limiter.close('deribit venue disconnected');
     for (const conn of this.md) conn.subs.close();
     // The extra market-data connections keep their channels: a later connect() restores them.
-    await Promise.all(this.md.map((conn) => conn.client.stop()));
+    await this.sockets.stop();
   }
 
   connectionState(): ConnectionState {
-    return this.ws.socket.state;
+    return this.sockets.state();
   }
 
   isReady(): boolean {
-    return this.ws.socket.isReady();
+    return this.sockets.isReady();
+  }
+
+  /** Every socket's state and what they add up to (degraded while a market-data connection is down), for health detail. */
+  socketHealth(): { readonly health: GroupHealth; readonly members: readonly MemberState[] } {
+    return { health: this.sockets.health(), members: this.sockets.members() };
   }
 
   /** Deribit keeps one net position per instrument. */
@@ -337,8 +361,7 @@ export class DeribitVenue implements Venue {
   }
 
   subscribe(listener: VenueEventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.fanout.subscribe(listener);
   }
 
   /** Every WebSocket client: the trading connection first, then the extra market-data ones. */
@@ -347,13 +370,7 @@ export class DeribitVenue implements Venue {
   }
 
   private emit(event: VenueEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.log.error({ err, event: event.type }, 'a venue event listener threw; event delivered to the others');
-      }
-    }
+    this.fanout.emit(event);
   }
 
   // ---- instruments -----------------------------------------------------------------------------
@@ -388,7 +405,9 @@ export class DeribitVenue implements Venue {
     const axis = MATCHING_ENGINE.has(method) ? 'matching' : 'nonMatching';
     await this.limiter.acquire({ [axis]: 1 }, priority);
     try {
-      return await this.ws.call(method, params);
+      // Protective requests get a shorter deadline: a swallowed stop answer is looked up sooner.
+      const { requestTimeoutMs, protectiveRequestTimeoutMs } = this.deps.config;
+      return await this.ws.call(method, params, priority === 'protective' ? { timeoutMs: Math.min(requestTimeoutMs, protectiveRequestTimeoutMs) } : {});
     } catch (err) {
       // 10028: that pool (matching engine or not) is empty on the venue. Entries wait a while;
       // protective requests only for one request's refill. Other "back off" errors (settlement,
@@ -412,7 +431,7 @@ export class DeribitVenue implements Venue {
     try {
       call = buildOrderParams(request, this.requireInstrument(request.symbol));
     } catch (err) {
-      return { status: 'rejected', code: 'INVALID_REQUEST', reason: (err as Error).message, retryable: false };
+      return invalidRequestOutcome(err);
     }
     try {
       const raw = await this.rpc(call.method, call.params, request.priority ?? 'normal');
@@ -428,19 +447,9 @@ export class DeribitVenue implements Venue {
   }
 
   private outcomeOf(err: unknown, method: string): CommandOutcome {
-    const kind = classify(err);
-    if (kind === 'unknown') {
-      this.log.warn({ err, method }, `deribit ${method}: outcome unknown; reconcile by label before any retry`);
-      return { status: 'unknown', reason: (err as Error).message };
-    }
-    const code = err instanceof DeribitApiError ? String(err.rpcCode) : err instanceof DaemonError ? err.code : 'ERROR';
-    return {
-      status: 'rejected',
-      code,
-      reason: (err as Error).message,
-      retryable: kind === 'retryable',
-      ...(isImmediateTrigger(err) ? { wouldTriggerImmediately: true } : {}),
-    };
+    const outcome = commandOutcomeOf(err, DERIBIT_ERROR_FACTS);
+    if (outcome.status === 'unknown') this.log.warn({ err, method }, `deribit ${method}: outcome unknown; reconcile by label before any retry`);
+    return outcome;
   }
 
   async cancelOrder(ref: OrderRef, priority: RatePriority = 'normal'): Promise<CancelOutcome> {
@@ -466,10 +475,7 @@ export class DeribitVenue implements Venue {
         ? { status: 'accepted' }
         : { status: 'rejected', code: '10004', reason: `no open order labelled ${ref.clientId}`, notFound: true };
     } catch (err) {
-      if (isOrderNotFound(err)) return { status: 'rejected', code: '10004', reason: (err as Error).message, notFound: true };
-      const kind = classify(err);
-      if (kind === 'unknown') return { status: 'unknown', reason: (err as Error).message };
-      return { status: 'rejected', code: err instanceof DeribitApiError ? String(err.rpcCode) : 'ERROR', reason: (err as Error).message, notFound: false };
+      return cancelOutcomeOf(err, DERIBIT_ERROR_FACTS);
     }
   }
 
@@ -489,7 +495,7 @@ export class DeribitVenue implements Venue {
         size: found.order.size,
       });
     } catch (err) {
-      return { status: 'rejected', code: 'INVALID_REQUEST', reason: (err as Error).message, retryable: false };
+      return invalidRequestOutcome(err);
     }
     try {
       const raw = await this.rpc(call.method, call.params, request.priority ?? 'normal');
@@ -506,22 +512,24 @@ export class DeribitVenue implements Venue {
    * `trigger_order_id` pointing back): that order is returned instead, because its state and
    * `filled_amount` are what tell whether the stop or take-profit filled.
    */
-  async getOrder(ref: OrderRef): Promise<OrderLookup> {
+  async getOrder(ref: OrderRef, priority: 'protective' | 'normal' = 'normal'): Promise<OrderLookup> {
     try {
       const now = this.deps.clock.now();
+      const { requestTimeoutMs, protectiveRequestTimeoutMs } = this.deps.config;
+      const deadline = priority === 'protective' ? { timeoutMs: Math.min(requestTimeoutMs, protectiveRequestTimeoutMs) } : {};
       if (ref.venueOrderId) {
-        const raw = await this.rest.call('private/get_order_state', { order_id: ref.venueOrderId }, DeribitOrderSchema);
+        const raw = await this.rest.call('private/get_order_state', { order_id: ref.venueOrderId }, DeribitOrderSchema, deadline);
         const spawned = raw.order_state === 'triggered' ? await this.spawnedOrder(raw.order_id, raw) : undefined;
         return { status: 'found', order: parseOrder(spawned ?? raw, now, 'order', this.venueClock.offsetMs()) };
       }
       if (!ref.clientId) return { status: 'unknown', reason: 'lookup needs a venue order id or a client id' };
       const currency = this.requireInstrument(ref.symbol).base;
-      const list = await this.rest.call('private/get_order_state_by_label', { currency, label: ref.clientId }, z.array(DeribitOrderSchema));
+      const list = await this.rest.call('private/get_order_state_by_label', { currency, label: ref.clientId }, z.array(DeribitOrderSchema), deadline);
       const current = currentOrderOf(list.filter((o) => o.instrument_name === ref.symbol));
       return current ? { status: 'found', order: parseOrder(current, now, 'order', this.venueClock.offsetMs()) } : { status: 'not_found' };
     } catch (err) {
       if (isOrderNotFound(err)) return { status: 'not_found' };
-      return { status: 'unknown', reason: (err as Error).message };
+      return { status: 'unknown', reason: errorMessage(err) };
     }
   }
 
@@ -541,12 +549,12 @@ export class DeribitVenue implements Venue {
     const now = this.deps.clock.now();
     if (symbol) {
       const list = await this.rest.call('private/get_open_orders_by_instrument', { instrument_name: symbol }, GetOpenOrdersResultSchema);
-      return this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${i}`, this.venueClock.offsetMs()));
+      return this.parseEach(list, 'open_orders', (o, path) => parseOrder(o, now, path, this.venueClock.offsetMs()));
     }
     const out: OrderSnapshot[] = [];
     for (const currency of this.deps.config.currencies) {
       const list = await this.rest.call('private/get_open_orders_by_currency', { currency }, GetOpenOrdersResultSchema);
-      out.push(...this.parseEach(list, (o, i) => parseOrder(o, now, `open_orders.${currency}.${i}`, this.venueClock.offsetMs())));
+      out.push(...this.parseEach(list, `open_orders.${currency}`, (o, path) => parseOrder(o, now, path, this.venueClock.offsetMs())));
     }
     return out;
   }
@@ -556,7 +564,7 @@ export class DeribitVenue implements Venue {
     const out: Position[] = [];
     for (const currency of this.deps.config.currencies) {
       const list = await this.rest.call('private/get_positions', { currency }, GetPositionsResultSchema);
-      out.push(...this.parseEach(list, (p, i) => parsePosition(p, now, `positions.${currency}.${i}`)).filter((p) => !p.size.isZero()));
+      out.push(...this.parseEach(list, `positions.${currency}`, (p, path) => parsePosition(p, now, path)).filter((p) => !p.size.isZero()));
     }
     return out;
   }
@@ -594,7 +602,7 @@ export class DeribitVenue implements Venue {
         );
         const fresh = res.trades.filter((t) => !seen.has(t.trade_id));
         for (const t of fresh) seen.add(t.trade_id);
-        const fills = this.parseEach(fresh, (t, i) => parseTrade(t, now, `trades.${currency}.${page}.${i}`, offset));
+        const fills = this.parseEach(fresh, `trades.${currency}.${page}`, (t, path) => parseTrade(t, now, path, offset));
         out.push(...fills.filter((f) => f.tsMs >= keepFrom && (!symbol || f.symbol === symbol)));
         const last = res.trades.at(-1);
         if (res.has_more !== true || last === undefined) break;
@@ -611,17 +619,12 @@ export class DeribitVenue implements Venue {
     return out;
   }
 
-  /** Parse a list item by item: a bad item is logged and skipped, the rest still count. */
-  private parseEach<W, D>(list: readonly W[], parse: (item: W, index: number) => D): D[] {
-    const out: D[] = [];
-    list.forEach((item, i) => {
-      try {
-        out.push(parse(item, i));
-      } catch (err) {
-        this.log.error({ err }, 'a deribit record failed to parse and was skipped; reconciliation may see it as missing');
-      }
+  /** Parse a snapshot list item by item: a bad item is counted, logged and skipped, the rest still count. */
+  private parseEach<W, D>(list: readonly W[], prefix: string, parse: (item: W, path: string) => D): D[] {
+    return parseItems(list, prefix, parse, ({ path, error }) => {
+      this.skippedItems.note(error);
+      this.log.error({ err: error, item: path }, 'a deribit record failed to parse and was skipped; reconciliation may see it as missing');
     });
-    return out;
   }
 
   // ---- market data -----------------------------------------------------------------------------
@@ -712,8 +715,8 @@ export class DeribitVenue implements Venue {
       this.md.splice(this.md.indexOf(conn), 1);
       conn.subs.close();
     }
-    this.log.info({ closed: empty.map((c) => `deribit.md${c.index}`), connections: this.md.length }, `closing ${empty.length} deribit market-data connection(s) that carry no channel any more`);
-    await Promise.all(empty.map((conn) => conn.client.stop()));
+    this.log.info({ closed: empty.map((c) => c.name), connections: this.md.length }, `closing ${empty.length} deribit market-data connection(s) that carry no channel any more`);
+    await Promise.all(empty.map((conn) => this.sockets.remove(conn.name)));
   }
 
   /**
@@ -757,8 +760,9 @@ export class DeribitVenue implements Venue {
       // Channels asked for while its restore was running, or whose batch failed, go out now.
       if (to === 'ready') void own.resume();
     });
-    const conn: MarketDataConnection = { index, client, subs, cap: config.maxChannelsPerConnection };
+    const conn: MarketDataConnection = { index, name, client, subs, cap: config.maxChannelsPerConnection };
     this.md.push(conn);
+    this.sockets.add(name, client, 'auxiliary');
     this.log.info(
       { connection: name, cap: conn.cap, connections: this.md.length },
       `every deribit market-data connection is at its cap of channels (maxChannelsPerConnection); opening ${name}`,
@@ -811,7 +815,7 @@ export class DeribitVenue implements Venue {
   // ---- inbound ---------------------------------------------------------------------------------
 
   private noteFill(fill: Fill): void {
-    if (fill.tsMs > this.lastFillMs) this.lastFillMs = fill.tsMs;
+    this.gap.noteFill(fill);
   }
 
   private onNotification(n: DeribitNotification): void {
@@ -840,33 +844,17 @@ export class DeribitVenue implements Venue {
           // Item by item: an order we cannot parse (an operator's trailing stop, a new state)
           // must not take the fills and positions of the same push down with it.
           const data = validateWire(UserChangesEnvelopeSchema, n.data, n.channel);
-          const at = n.receivedAtMs;
-          const orders = this.parseItems(data.orders, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), at, p, offset));
-          const fills = this.parseItems(data.trades, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), at, p, offset));
-          const positions = this.parseItems(data.positions, n.channel, 'positions', (w, p) =>
-            parsePosition(validateWire(DeribitPositionSchema, w, p), at, p),
-          );
-          for (const order of orders) this.emit({ type: 'order', venue, order });
-          for (const fill of fills) {
-            this.noteFill(fill);
-            this.emit({ type: 'fill', venue, fill });
-          }
-          for (const position of positions) this.emit({ type: 'position', venue, position });
+          this.deliverPush(n.channel, parseUserChanges(data, n.receivedAtMs, n.channel, offset));
           return;
         }
         case 'user.orders': {
           const items = validateWire(UserOrdersEnvelopeSchema, n.data, n.channel);
-          for (const order of this.parseItems(items, n.channel, 'orders', (w, p) => parseOrder(validateWire(DeribitOrderSchema, w, p), n.receivedAtMs, p, offset))) {
-            this.emit({ type: 'order', venue, order });
-          }
+          this.deliverPush(n.channel, parseUserOrders(items, n.receivedAtMs, n.channel, offset));
           return;
         }
         case 'user.trades': {
           const items = validateWire(UserTradesEnvelopeSchema, n.data, n.channel);
-          for (const fill of this.parseItems(items, n.channel, 'trades', (w, p) => parseTrade(validateWire(DeribitTradeSchema, w, p), n.receivedAtMs, p, offset))) {
-            this.noteFill(fill);
-            this.emit({ type: 'fill', venue, fill });
-          }
+          this.deliverPush(n.channel, parseUserTrades(items, n.receivedAtMs, n.channel, offset));
           return;
         }
         case 'user.portfolio': {
@@ -885,8 +873,7 @@ export class DeribitVenue implements Venue {
 
   /** A notification that failed validation: counted, named in the log, dropped; the connection carries on. */
   private rejectNotification(channel: string, err: unknown): void {
-    this.rejected.count += 1;
-    this.rejected.last = err instanceof Error ? err.message : String(err);
+    this.rejected.note(err);
     this.log.error({ err, channel }, 'deribit notification failed to parse; dropped, the next reconciliation pass catches up');
   }
 
@@ -899,6 +886,7 @@ export class DeribitVenue implements Venue {
     readonly unparseableFrames: number;
     readonly unrecognisedFrames: number;
     readonly rejectedNotifications: number;
+    readonly skippedItems: number;
     readonly lastRejection: string | undefined;
   } {
     let unparseableFrames = 0;
@@ -908,24 +896,30 @@ export class DeribitVenue implements Venue {
       unparseableFrames += p.unparseable;
       unrecognisedFrames += p.unrecognised;
     }
-    return { unparseableFrames, unrecognisedFrames, rejectedNotifications: this.rejected.count, lastRejection: this.rejected.last };
+    return {
+      unparseableFrames,
+      unrecognisedFrames,
+      rejectedNotifications: this.rejected.count,
+      skippedItems: this.skippedItems.count,
+      lastRejection: this.rejected.last ?? this.skippedItems.last,
+    };
   }
 
-  /** Parses the items of one push one by one; a bad item is logged (naming it) and skipped, the others still count. */
-  private parseItems<D>(items: readonly unknown[], channel: string, field: string, parse: (wire: unknown, path: string) => D): D[] {
-    const out: D[] = [];
-    items.forEach((item, i) => {
-      const path = `${channel}.${field}.${i}`;
-      try {
-        out.push(parse(item, path));
-      } catch (err) {
-        this.log.error({ err, channel, item: path }, 'a deribit push item failed to parse and was skipped; the rest of the push was delivered, reconciliation catches up');
-      }
-    });
-    return out;
+  /** Hands on what a private push yielded (orders, then fills, then positions); a skipped item is counted and named in the log. */
+  private deliverPush(channel: string, push: PrivatePush): void {
+    const venue = this.id;
+    for (const { path, error } of push.skipped) {
+      this.skippedItems.note(error);
+      this.log.error({ err: error, channel, item: path }, 'a deribit push item failed to parse and was skipped; the rest of the push was delivered, reconciliation catches up');
+    }
+    for (const order of push.orders) this.emit({ type: 'order', venue, order });
+    for (const fill of push.fills) {
+      this.noteFill(fill);
+      this.emit({ type: 'fill', venue, fill });
+    }
+    for (const position of push.positions) this.emit({ type: 'position', venue, position });
   }
 
-  /** After every reconnect: re-read orders, fills and positions over REST, because pushes in the gap are lost. */
   /**
    * Load the instrument catalogue; never throws. Until one load has succeeded a failure is retried
    * with backoff (1 s doubling up to 60 s); after that, the periodic refresh tries again.
@@ -973,36 +967,12 @@ export class DeribitVenue implements Venue {
     if (!this.catalogueLoaded) void this.reloadInstruments('connection ready without instruments');
     // With credentials the clock was measured before the login; a public session measures now.
     if (!this.deps.credentials) void this.syncClock('connection ready');
-    if (!this.everReady) {
-      this.everReady = true;
-      return;
-    }
-    if (!this.deps.credentials) return;
-    void this.resync().catch((err: unknown) => {
-      this.log.error({ err }, 'deribit resync after reconnect failed; the position monitor pass will reconcile');
-    });
+    this.gap.afterReady();
   }
 
-  async resync(): Promise<void> {
-    const venue = this.id;
-    // From the last fill we saw or from when the connection was lost, whichever is earlier: fills
-    // pushed while the restore was running move lastFillMs past the gap, and with no fill seen yet
-    // lastFillMs is 0 (which would read the account's oldest trades instead of the gap).
-    const gap = this.gapStartMs;
-    const starts: number[] = [];
-    if (this.lastFillMs > 0) starts.push(this.lastFillMs - 1_000);
-    if (gap !== undefined) starts.push(gap - RESYNC_CLOCK_MARGIN_MS);
-    const since = Math.max(0, starts.length > 0 ? Math.min(...starts) : 0);
-    const [orders, positions, fills] = await Promise.all([this.openOrders(), this.positions(), this.fillsSince(since)]);
-    if (this.gapStartMs === gap) this.gapStartMs = undefined;
-    for (const order of orders) this.emit({ type: 'order', venue, order });
-    for (const fill of fills) {
-      this.noteFill(fill);
-      this.emit({ type: 'fill', venue, fill });
-    }
-    for (const position of positions) this.emit({ type: 'position', venue, position });
-    this.log.info({ orders: orders.length, positions: positions.length, fills: fills.length }, 'deribit resynced after reconnect');
-    this.emit({ type: 'resynced', venue, atMs: this.deps.clock.now() });
+  /** After a reconnect: re-read orders, fills and positions over REST, because pushes in the gap are lost. */
+  resync(): Promise<void> {
+    return this.gap.run();
   }
 }
 

@@ -14,8 +14,18 @@ import type { Instrument } from '../../domain/instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot, OrderStatus, OrderType, Side, TriggerReference } from '../../domain/order.js';
 import type { Balance, Fill, Position } from '../../domain/position.js';
 import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
-import { type EngineEvent, EngineRejection, type EngineOptions, SimEngine, type SimInstrument, type SimOrder, type SimTrade, type TriggerType } from '../../sim/engine/index.js';
-import { SimFaults } from '../../sim/faults.js';
+import {
+  type EngineEvent,
+  EngineRejection,
+  type EngineOptions,
+  SimEngine,
+  type SimInstrument,
+  type SimOrder,
+  type SimTrade,
+  type TriggerType,
+  wouldTriggerImmediately,
+} from '../../sim/engine/index.js';
+import { SimFaults, isNeutralRejection } from '../../sim/faults.js';
 
 export interface MemoryVenueOptions {
   /** Venue id in every domain object (default `memory`). */
@@ -46,7 +56,7 @@ export interface ManualOrder {
 
 const TRIGGERS: Readonly<Record<TriggerReference, TriggerType>> = { mark: 'mark_price', last: 'last_price', index: 'index_price' };
 
-/** Maps an engine instrument to the domain's (Deribit-style inverse futures in USD, options in coin). */
+/** Maps an engine instrument to the domain's (inverse or linear futures, options in coin; sizes in the engine's amount unit). */
 export function toDomainInstrument(venue: string, inst: SimInstrument, active: boolean): Instrument {
   const future = inst.kind === 'future';
   return {
@@ -54,15 +64,15 @@ export function toDomainInstrument(venue: string, inst: SimInstrument, active: b
     symbol: inst.name,
     kind: future ? (inst.perpetual ? 'perpetual' : 'future') : 'option',
     base: inst.currency,
-    quote: future ? 'USD' : inst.currency,
-    settle: inst.currency,
-    inverse: true,
+    quote: inst.quoteCurrency,
+    settle: inst.settleCurrency,
+    inverse: inst.contractType === 'inverse',
     tickSize: inst.tickSize,
     tickSteps: inst.tickSizeSteps.map((s) => ({ abovePrice: s.abovePrice, tickSize: s.tickSize })),
     lotSize: inst.amountStep,
     minSize: inst.minTradeAmount,
     contractSize: inst.contractSize,
-    sizeUnit: future ? 'quote' : 'base',
+    sizeUnit: inst.amountUnit,
     ...(inst.perpetual ? {} : { expiryMs: inst.expirationTimestamp }),
     ...(inst.strike !== undefined ? { strike: inst.strike } : {}),
     ...(inst.optionType !== undefined ? { optionType: inst.optionType } : {}),
@@ -77,7 +87,9 @@ function isLimitStyle(type: OrderType): boolean {
 function statusOf(order: SimOrder): OrderStatus {
   switch (order.state) {
     case 'open':
-      return order.filledAmount.isPositive() ? 'partially_filled' : 'open';
+      return 'open';
+    case 'partially_filled':
+      return 'partially_filled';
     case 'untriggered':
       return 'untriggered';
     case 'triggered':
@@ -168,10 +180,13 @@ export class MemoryVenue implements Venue {
 
   // ------------------------------------------------------------------ instruments
 
-  /** The engine lists Deribit-style names; the unified form of its perpetuals maps onto them. */
+  /** The engine lists its venue's names; the unified `BASE/QUOTE:SETTLE` form of a perpetual maps onto them. */
   nativeSymbol(symbol: string): string {
-    const m = /^([A-Z0-9]+)\/USD:\1$/.exec(symbol.trim().toUpperCase());
-    return m ? `${m[1]}-PERPETUAL` : symbol;
+    const m = /^([A-Z0-9]+)\/([A-Z0-9]+):([A-Z0-9]+)$/.exec(symbol.trim().toUpperCase());
+    if (!m) return symbol;
+    const [, base, quote, settle] = m;
+    const hit = this.engine.instruments().find((i) => i.perpetual && i.currency === base && i.quoteCurrency === quote && i.settleCurrency === settle);
+    return hit ? hit.name : symbol;
   }
 
   async loadInstruments(): Promise<readonly Instrument[]> {
@@ -207,9 +222,10 @@ export class MemoryVenue implements Venue {
       label: request.clientId,
     });
     if (rejection) {
-      // fault knobs carry the simulated venue's (Deribit's) codes
-      const immediate = rejection.code === 10034 || rejection.code === 10035;
-      return { status: 'rejected', code: String(rejection.code), reason: rejection.message, retryable: false, ...(immediate ? { wouldTriggerImmediately: true } : {}) };
+      // A neutral fault answers like an engine refusal; a venue-specific one carries its code as-is.
+      if (!isNeutralRejection(rejection)) return { status: 'rejected', code: String(rejection.code), reason: rejection.message, retryable: rejection.retryable ?? false };
+      const immediate = wouldTriggerImmediately(rejection.reason);
+      return { status: 'rejected', code: rejection.reason, reason: rejection.message ?? rejection.reason, retryable: false, ...(immediate ? { wouldTriggerImmediately: true } : {}) };
     }
     try {
       const result = this.engine.placeOrder(
@@ -231,7 +247,7 @@ export class MemoryVenue implements Venue {
       return { status: 'accepted', order: this.snapshot(result.order) };
     } catch (err) {
       if (err instanceof EngineRejection) {
-        const immediate = err.reason === 'trigger_price_too_high' || err.reason === 'trigger_price_too_low';
+        const immediate = wouldTriggerImmediately(err.reason);
         return { status: 'rejected', code: err.reason, reason: err.message, retryable: false, ...(immediate ? { wouldTriggerImmediately: true } : {}) };
       }
       throw err;
@@ -311,7 +327,7 @@ export class MemoryVenue implements Venue {
 
   async balances(): Promise<readonly Balance[]> {
     this.requireReady('balances');
-    return (['BTC', 'ETH'] as const).map((currency) => {
+    return this.engine.settlementCurrencies().map((currency) => {
       const s = this.engine.accountSummary(currency);
       return { venue: this.id, currency, equity: s.equity, available: s.availableFunds, updatedAtMs: this.clock.now() };
     });

@@ -1,7 +1,6 @@
 /** A small fetch wrapper: timeout, typed transport errors, JSON bodies that never throw, and no automatic retries. */
 import type { Logger } from 'pino';
 import { TransportError } from '../../domain/errors.js';
-import type { RetryDecision } from './retry.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -94,8 +93,8 @@ function where(url: string | URL): string {
 }
 
 /**
- * Sends one request and returns status + parsed body. Never retries (compose with withRetries and
- * `classifyHttpError` for idempotent calls). Throws TransportError:
+ * Sends one request and returns status + parsed body. Never retries: a caller that retries an
+ * idempotent read decides so itself, and reconciles a write whose outcome is unknown. Throws TransportError:
  * - 'NETWORK' when the request failed to go out or the connection broke (cause attached),
  * - 'TIMEOUT' when `timeoutMs` passed first,
  * - HttpStatusError 'HTTP_5XX' for status >= 500, 'RATE_LIMITED' for 429.
@@ -155,25 +154,4 @@ export async function httpRequest(request: HttpRequest, deps: HttpDeps = {}): Pr
     throw new HttpStatusError('HTTP_5XX', `${what}: HTTP ${status}; outcome unknown`, status, body, retryAfterMs);
   }
   return { status, headers, body, text, elapsedMs };
-}
-
-/**
- * A `classify` for withRetries around httpRequest. Idempotent calls (reads, lookups) retry on
- * NETWORK, TIMEOUT and HTTP_5XX, and on RATE_LIMITED after the venue's Retry-After. Non-idempotent
- * calls (place, cancel, amend) never retry here: their outcome is unknown and must be reconciled.
- * Anything that is not a transport error fails at once.
- */
-export function classifyHttpError(error: unknown, idempotent: boolean): RetryDecision {
-  if (!(error instanceof TransportError) || !idempotent) return 'fail';
-  if (error instanceof HttpStatusError && error.retryAfterMs !== undefined) return { retryAfterMs: error.retryAfterMs };
-  switch (error.code) {
-    case 'NETWORK':
-    case 'TIMEOUT':
-    case 'HTTP_5XX':
-    case 'RATE_LIMITED':
-    case 'DISCONNECTED':
-      return 'retry';
-    default:
-      return 'fail';
-  }
 }

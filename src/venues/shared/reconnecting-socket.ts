@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ConnectionState } from '../../domain/events.js';
 import { TransportError } from '../../domain/errors.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
+import { realTimers, type TimerHandle, type Timers } from './timers.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 export type { ConnectionState } from '../../domain/events.js';
@@ -17,7 +18,7 @@ export type OutboundFrame = string | object;
  */
 export type InboundFrame = {
   readonly connectionId: number;
-  /** Date.now() when the frame was read off the socket. */
+  /** The socket's clock (`timers.now()`, wall time by default) when the frame was read off the socket. */
   readonly receivedAt: number;
   readonly raw: string;
 } & ({ readonly ok: true; readonly data: unknown } | { readonly ok: false; readonly error: Error });
@@ -108,6 +109,8 @@ export interface ReconnectingSocketOptions {
   readonly readyWaitTimeoutMs?: number;
   /** Passed to `new WebSocket(url, options)` (headers, perMessageDeflate, ...). */
   readonly wsOptions?: ClientOptions;
+  /** Clock and timers for every deadline, keepalive and backoff (fake ones in tests). Default the real ones. */
+  readonly timers?: Timers;
 }
 
 export interface StateChange {
@@ -162,10 +165,10 @@ interface Connection {
   opened: boolean;
   lastInboundAt: number;
   pingSentAt: number | undefined;
-  connectTimer: NodeJS.Timeout | undefined;
-  pingTimer: NodeJS.Timeout | undefined;
-  pongTimer: NodeJS.Timeout | undefined;
-  silenceTimer: NodeJS.Timeout | undefined;
+  connectTimer: TimerHandle | undefined;
+  pingTimer: TimerHandle | undefined;
+  pongTimer: TimerHandle | undefined;
+  silenceTimer: TimerHandle | undefined;
   /** Why we closed it ourselves, if we did. */
   closeReason: string | undefined;
 }
@@ -220,18 +223,20 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
   /** Bumped by start() and close(), so an async connect from an older run gives up. */
   private runId = 0;
   private stopped = true;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private stableTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: TimerHandle | undefined;
+  private stableTimer: TimerHandle | undefined;
   private readonly readyWaiters = new Set<ReadyWaiter>();
   private closeWaiters: Array<() => void> = [];
   private readonly backoff: Backoff;
   private readonly log: Logger;
+  private readonly timers: Timers;
 
   constructor(private readonly options: ReconnectingSocketOptions) {
     const log = options.logger.child({ socket: options.name });
     super(log);
     this.log = log;
     this.backoff = new Backoff(options.backoff);
+    this.timers = options.timers ?? realTimers;
   }
 
   /** The current named state. */
@@ -296,8 +301,8 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
     this.log.info({ connectionId: conn.id }, 'closing socket on request; no reconnect will follow');
     if (conn.ws.readyState === WebSocket.OPEN) {
       conn.ws.close(1000, 'client stop');
-      const grace = setTimeout(() => conn.ws.terminate(), DEFAULTS.closeGraceMs);
-      grace.unref();
+      const grace = this.timers.setTimeout(() => conn.ws.terminate(), DEFAULTS.closeGraceMs);
+      this.timers.unref?.(grace);
     } else {
       conn.ws.terminate();
     }
@@ -337,7 +342,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
     const timeoutMs = options.timeoutMs ?? this.options.readyWaitTimeoutMs ?? DEFAULTS.readyWaitTimeoutMs;
     return new Promise<void>((resolve, reject) => {
       const cleanup = (): void => {
-        clearTimeout(timer);
+        this.cancel(timer);
         signal?.removeEventListener('abort', onAbort);
         this.readyWaiters.delete(waiter);
       };
@@ -352,7 +357,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
         },
       };
       const onAbort = (): void => waiter.reject(signal?.reason);
-      const timer = setTimeout(
+      const timer = this.timers.setTimeout(
         () =>
           waiter.reject(
             new TransportError(
@@ -414,7 +419,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
       messageWaiters,
       ctx: this.makeContext(id, controller.signal, messageWaiters),
       opened: false,
-      lastInboundAt: Date.now(),
+      lastInboundAt: this.timers.now(),
       pingSentAt: undefined,
       connectTimer: undefined,
       pingTimer: undefined,
@@ -425,7 +430,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
     this.current = conn;
     this.log.debug({ connectionId: id, url }, 'connecting');
     const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
-    conn.connectTimer = setTimeout(() => {
+    conn.connectTimer = this.timers.setTimeout(() => {
       this.kill(conn, `handshake not finished within ${connectTimeoutMs} ms`);
     }, connectTimeoutMs);
 
@@ -446,9 +451,9 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
   private onOpen(conn: Connection): void {
     if (conn !== this.current) return;
     conn.opened = true;
-    clearTimeout(conn.connectTimer);
+    this.cancel(conn.connectTimer);
     conn.connectTimer = undefined;
-    conn.lastInboundAt = Date.now();
+    conn.lastInboundAt = this.timers.now();
     // Keepalive first: before auth, before any listener gets to do start-up work.
     this.startKeepalive(conn);
     if (conn !== this.current || conn.closeReason !== undefined) return;
@@ -498,9 +503,9 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
     this.setState('ready');
     this.log.info({ connectionId: conn.id }, 'socket ready');
     for (const waiter of [...this.readyWaiters]) waiter.resolve();
-    clearTimeout(this.stableTimer);
+    this.cancel(this.stableTimer);
     const stableAfterMs = this.options.stableAfterMs ?? DEFAULTS.stableAfterMs;
-    this.stableTimer = setTimeout(() => {
+    this.stableTimer = this.timers.setTimeout(() => {
       if (this.current === conn && this.currentState === 'ready') {
         this.backoff.reset();
         this.log.debug({ connectionId: conn.id, stableAfterMs }, 'connection stable; reconnect backoff reset');
@@ -510,7 +515,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
 
   private onMessage(conn: Connection, data: RawData): void {
     if (conn !== this.current) return;
-    const receivedAt = Date.now();
+    const receivedAt = this.timers.now();
     conn.lastInboundAt = receivedAt;
     const raw = toText(data);
     let frame: InboundFrame;
@@ -561,7 +566,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
     this.cleanupConnection(conn);
     if (this.current !== conn) return;
     this.current = undefined;
-    clearTimeout(this.stableTimer);
+    this.cancel(this.stableTimer);
     this.stableTimer = undefined;
     const reason = conn.closeReason ?? (wireReason !== '' ? `closed by peer: ${code} ${wireReason}` : `closed: code ${code}`);
     const willReconnect = !this.stopped;
@@ -585,8 +590,8 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
     this.setState('reconnecting', reason);
     this.log.info({ attempt, delayMs, reason }, 'reconnect scheduled');
     this.emit('reconnecting', { attempt, delayMs, reason });
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => {
+    this.cancel(this.reconnectTimer);
+    this.reconnectTimer = this.timers.setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.connect(runId);
     }, delayMs);
@@ -600,10 +605,10 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
   }
 
   private cleanupConnection(conn: Connection): void {
-    clearTimeout(conn.connectTimer);
-    clearInterval(conn.pingTimer);
-    clearTimeout(conn.pongTimer);
-    clearTimeout(conn.silenceTimer);
+    this.cancel(conn.connectTimer);
+    this.cancel(conn.pingTimer);
+    this.cancel(conn.pongTimer);
+    this.cancel(conn.silenceTimer);
     conn.connectTimer = conn.pingTimer = conn.pongTimer = conn.silenceTimer = undefined;
     if (!conn.controller.signal.aborted) {
       conn.controller.abort(new TransportError('DISCONNECTED', `${this.options.name}: connection ${conn.id} closed`));
@@ -622,7 +627,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
     const intervalMs = keepalive.intervalMs ?? DEFAULTS.keepaliveIntervalMs;
     const pongTimeoutMs = keepalive.pongTimeoutMs ?? DEFAULTS.pongTimeoutMs;
     if (keepalive.ping !== undefined) {
-      conn.pingTimer = setInterval(() => this.sendPing(conn, pongTimeoutMs), intervalMs);
+      this.schedulePing(conn, intervalMs, pongTimeoutMs);
     }
     const silenceMs = keepalive.silenceTimeoutMs ?? 2 * intervalMs + pongTimeoutMs;
     if (silenceMs > 0) this.armSilenceCheck(conn, silenceMs, silenceMs);
@@ -638,6 +643,16 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
     }
   }
 
+  /** The ping timer: one timeout re-armed after each ping (the injectable timers have no interval). */
+  private schedulePing(conn: Connection, intervalMs: number, pongTimeoutMs: number): void {
+    conn.pingTimer = this.timers.setTimeout(() => {
+      conn.pingTimer = undefined;
+      this.sendPing(conn, pongTimeoutMs);
+      // Not after the connection is gone: cleanup has cleared the timers and aborted the signal.
+      if (!conn.controller.signal.aborted) this.schedulePing(conn, intervalMs, pongTimeoutMs);
+    }, intervalMs);
+  }
+
   private sendPing(conn: Connection, pongTimeoutMs: number): void {
     const keepalive = this.options.keepalive;
     if (!keepalive?.ping || conn !== this.current || conn.ws.readyState !== WebSocket.OPEN) return;
@@ -651,9 +666,9 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
       return;
     }
     if (!this.write(conn, frame)) return;
-    conn.pingSentAt = Date.now();
+    conn.pingSentAt = this.timers.now();
     if (keepalive.isPong) {
-      conn.pongTimer = setTimeout(() => {
+      conn.pongTimer = this.timers.setTimeout(() => {
         conn.pongTimer = undefined;
         const error = new TransportError('TIMEOUT', `no pong within ${pongTimeoutMs} ms`);
         this.emit('error', { connectionId: conn.id, stage: 'keepalive', error });
@@ -663,7 +678,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
   }
 
   private onPong(conn: Connection, receivedAt: number): void {
-    clearTimeout(conn.pongTimer);
+    this.cancel(conn.pongTimer);
     conn.pongTimer = undefined;
     const latencyMs = conn.pingSentAt === undefined ? 0 : receivedAt - conn.pingSentAt;
     conn.pingSentAt = undefined;
@@ -673,10 +688,10 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
 
   /** One timer per connection, re-armed for the remaining time instead of on every frame. */
   private armSilenceCheck(conn: Connection, silenceMs: number, delayMs: number): void {
-    conn.silenceTimer = setTimeout(() => {
+    conn.silenceTimer = this.timers.setTimeout(() => {
       conn.silenceTimer = undefined;
       if (conn !== this.current) return;
-      const silentFor = Date.now() - conn.lastInboundAt;
+      const silentFor = this.timers.now() - conn.lastInboundAt;
       if (silentFor >= silenceMs) {
         const error = new TransportError('TIMEOUT', `no inbound frame for ${silentFor} ms`);
         this.emit('error', { connectionId: conn.id, stage: 'keepalive', error });
@@ -734,9 +749,9 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
             reject(new TransportError('DISCONNECTED', `${this.options.name}: connection ${id} closed`));
             return;
           }
-          let timer: NodeJS.Timeout | undefined;
+          let timer: TimerHandle | undefined;
           const cleanup = (): void => {
-            clearTimeout(timer);
+            this.cancel(timer);
             signal.removeEventListener('abort', onAbort);
             messageWaiters.delete(waiter);
           };
@@ -753,7 +768,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
           };
           if (options.timeoutMs !== undefined) {
             const timeoutMs = options.timeoutMs;
-            timer = setTimeout(() => {
+            timer = this.timers.setTimeout(() => {
               cleanup();
               reject(new TransportError('TIMEOUT', `${this.options.name}: no matching frame within ${timeoutMs} ms`));
             }, timeoutMs);
@@ -768,7 +783,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
   private withDeadline(conn: Connection, hook: () => Promise<void>, timeoutMs: number, what: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
-      const timer = setTimeout(() => {
+      const timer = this.timers.setTimeout(() => {
         if (settled) return;
         settled = true;
         reject(new TransportError('TIMEOUT', `${what} not completed within ${timeoutMs} ms`));
@@ -776,7 +791,7 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
       const onAbort = (): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        this.cancel(timer);
         reject(new TransportError('DISCONNECTED', `connection ${conn.id} closed during ${what}`));
       };
       conn.controller.signal.addEventListener('abort', onAbort, { once: true });
@@ -790,19 +805,24 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
         () => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          this.cancel(timer);
           conn.controller.signal.removeEventListener('abort', onAbort);
           resolve();
         },
         (err: unknown) => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          this.cancel(timer);
           conn.controller.signal.removeEventListener('abort', onAbort);
           reject(err);
         },
       );
     });
+  }
+
+  /** Clears a timer if there is one. */
+  private cancel(handle: TimerHandle | undefined): void {
+    if (handle !== undefined) this.timers.clearTimeout(handle);
   }
 
   private setState(to: ConnectionState, reason?: string): void {
@@ -814,9 +834,9 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
   }
 
   private clearReconnectTimers(): void {
-    clearTimeout(this.reconnectTimer);
+    this.cancel(this.reconnectTimer);
     this.reconnectTimer = undefined;
-    clearTimeout(this.stableTimer);
+    this.cancel(this.stableTimer);
     this.stableTimer = undefined;
   }
 

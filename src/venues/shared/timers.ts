@@ -9,6 +9,8 @@ export interface Timers {
   now(): number;
   setTimeout(callback: () => void, delayMs: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /** Lets the process exit while this timer is pending (Node's `unref`); optional, fake timers need not have it. */
+  unref?(handle: TimerHandle): void;
 }
 
 /** Wall-clock time and Node's timers. */
@@ -16,4 +18,7 @@ export const realTimers: Timers = {
   now: () => Date.now(),
   setTimeout: (callback, delayMs) => setTimeout(callback, Math.max(0, delayMs)),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  unref: (handle) => {
+    (handle as NodeJS.Timeout).unref();
+  },
 };

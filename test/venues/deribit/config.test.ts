@@ -12,6 +12,7 @@ describe('DeribitConfigSchema', () => {
       currencies: ['BTC', 'ETH'],
       heartbeatIntervalSecs: 30,
       requestTimeoutMs: 10_000,
+      protectiveRequestTimeoutMs: 3_000,
       loginTimeoutMs: 5_000,
       optionSubscriptionBatchSize: 50,
       maxChannelsPerConnection: 500,

@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadFixture } from '../../support/load-fixture.js';
+import { fixtureDir, fixtureNames, loadFixture } from '../../support/load-fixture.js';
 
-const fixtureDir = fileURLToPath(new URL('../../fixtures/deribit/', import.meta.url));
 const testDir = fileURLToPath(new URL('./', import.meta.url));
-const fixtures = readdirSync(fixtureDir).filter((name) => name.endsWith('.json'));
+const fixtures = fixtureNames('deribit').filter((name) => name.endsWith('.json'));
 const testSources = readdirSync(testDir)
   .filter((name) => name.endsWith('.test.ts') && name !== 'fixtures.test.ts')
   .map((name) => readFileSync(`${testDir}${name}`, 'utf8'))
@@ -14,7 +13,7 @@ const testSources = readdirSync(testDir)
 describe('deribit fixtures', () => {
   it('are all present, with their README', () => {
     expect(fixtures.length).toBe(33);
-    expect(readdirSync(fixtureDir)).toContain('README.md');
+    expect(readdirSync(fixtureDir('deribit'))).toContain('README.md');
   });
 
   it.each(fixtures)('%s is one JSON-RPC envelope used by a parser test', (name) => {

@@ -406,11 +406,16 @@ describe('user.changes', () => {
     expect(str(position?.realizedPnl)).toBe('0.012454598');
   });
 
-  it('names nested paths', () => {
-    const data = UserChangesDataSchema.parse({
-      orders: [{ order_id: '1', instrument_name: 'BTC-PERPETUAL', direction: 'buy', order_state: 'gone', order_type: 'limit', amount: 10 }],
-    });
-    expect(() => parseUserChanges(data, RECEIVED_AT)).toThrow(/changes\.orders\.0\.order_state/);
+  it('skips a bad item, naming its path, and keeps the rest of the push', () => {
+    const { data } = notificationData('ws_notification_user_changes.json');
+    const good = UserChangesDataSchema.parse(data);
+    const bad = { order_id: '1', instrument_name: 'BTC-PERPETUAL', direction: 'buy', order_state: 'gone', order_type: 'limit', amount: 10 };
+    const changes = parseUserChanges({ ...good, orders: [bad, ...good.orders] }, RECEIVED_AT);
+    expect(changes.skipped.map((s) => s.path)).toEqual(['changes.orders.0']);
+    expect(String(changes.skipped[0]?.error)).toMatch(/changes\.orders\.0\.order_state/);
+    expect(changes.orders).toHaveLength(1);
+    expect(changes.fills).toHaveLength(1);
+    expect(changes.positions).toHaveLength(1);
   });
 });
 

@@ -122,6 +122,7 @@ describe('Deribit wide option chains', () => {
     await waitFor(() => h!.sim.connections === 1, { message: 'the empty market-data connection closed' });
     expect(h.venue.tickerSubscriptions().perConnection).toEqual([96]);
     expect(h.venue.isReady()).toBe(true);
+    expect(h.venue.socketHealth().members.map((m) => m.key)).toEqual(['deribit.ws']);
     // overflow again: a new connection, and its tickers flow
     await Promise.all(options.slice(150, 200).map((o) => h!.venue.watchTicker(o.symbol)));
     await waitFor(() => allSimTickers(h!).size === 146 && h!.sim.connections === 2, { timeoutMs: 10_000, message: 'a fresh market-data connection' });
@@ -162,5 +163,8 @@ describe('Deribit wide option chains', () => {
     for (const [id, channels] of before) if (id !== mdId) expect(h.sim.subscriptionsOf(id).filter((c) => c.startsWith('ticker.')).sort()).toEqual([...channels].sort());
     expect(h.venue.isReady()).toBe(true);
     expect(h.events.slice(connectionEvents).some((e: VenueEvent) => e.type === 'connection')).toBe(false);
+    // the socket group saw it: essential trading connection plus auxiliary market-data ones, all back
+    await waitFor(() => h!.venue.socketHealth().health === 'connected', { message: 'every deribit socket ready again' });
+    expect(h.venue.socketHealth().members.map((m) => `${m.key}:${m.role}`)).toEqual(['deribit.ws:essential', 'deribit.md1:auxiliary', 'deribit.md2:auxiliary']);
   }, 20_000);
 });

@@ -72,6 +72,34 @@ describe('MemoryVenue', () => {
     if (partial.status === 'accepted') expect(partial.order.filledSize.toString()).toBe('30');
   });
 
+  it('answers neutral rejections with the reason as code (would-trigger ones flagged); venue codes pass through unflagged', async () => {
+    const v = await connected();
+    const req = { clientId: 's', symbol: S, side: 'sell' as const, type: 'stop_market' as const, size: Decimal.from(100), triggerPrice: Decimal.from(59000), trigger: 'mark' as const, reduceOnly: true };
+    v.faults.rejectNextOrders(1, { type: 'stop_market' }, { reason: 'trigger_price_too_high' });
+    expect(await v.submitOrder(req)).toEqual({ status: 'rejected', code: 'trigger_price_too_high', reason: 'trigger_price_too_high', retryable: false, wouldTriggerImmediately: true });
+    v.faults.rejectNextOrders(1, { type: 'stop_market' }, { code: 10034, message: 'trigger_price_too_high' });
+    expect(await v.submitOrder(req)).toEqual({ status: 'rejected', code: '10034', reason: 'trigger_price_too_high', retryable: false });
+    // The engine's own refusal: a sell stop above the mark would fire at once.
+    const above = await v.submitOrder({ ...req, triggerPrice: Decimal.from(70000) });
+    expect(above).toMatchObject({ status: 'rejected', code: 'trigger_price_too_high', wouldTriggerImmediately: true });
+  });
+
+  it('serves the OKX catalogue: linear swaps in contracts settled in USDT, unified symbols, USDT balance', async () => {
+    venue = new MemoryVenue({ id: 'okx-mem', engineOptions: { venue: 'okx', initialIndex: { BTC: 60000, ETH: 3000 } } });
+    await venue.connect();
+    expect(venue.nativeSymbol('BTC/USDT:USDT')).toBe('BTC-USDT-SWAP');
+    expect(venue.nativeSymbol('ETH/USD:ETH')).toBe('ETH/USD:ETH');
+    expect(venue.instrument('BTC-USDT-SWAP')).toMatchObject({ kind: 'perpetual', inverse: false, sizeUnit: 'contracts', quote: 'USDT', settle: 'USDT' });
+    expect(venue.instrument('BTC-USDT-SWAP')?.contractSize.toString()).toBe('0.01');
+    const buy = await venue.submitOrder({ clientId: 'o1', symbol: 'BTC-USDT-SWAP', side: 'buy', type: 'market', size: Decimal.from(2), reduceOnly: false });
+    expect(buy).toMatchObject({ status: 'accepted', order: { status: 'filled' } });
+    const [fill] = await venue.fillsSince(0, 'BTC-USDT-SWAP');
+    expect([fill?.price.toString(), fill?.fee.toString(), fill?.feeCurrency]).toEqual(['60000.1', '0.600001', 'USDT']);
+    const balances = await venue.balances();
+    // 100000 - fee 0.600001 + floating 0.02 BTC x (mark 60000 - 60000.1) = -0.002
+    expect(balances.map((b) => [b.currency, b.equity.toString()])).toEqual([['USDT', '99999.397999']]);
+  });
+
   it('operator knobs: a manual order and a hand close; connection knobs drop pushes until reconnect', async () => {
     const v = await connected();
     const events = collect<VenueEvent>((l) => v.subscribe(l));

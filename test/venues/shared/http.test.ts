@@ -2,8 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransportError } from '../../../src/domain/errors.js';
-import { HttpStatusError, classifyHttpError, httpRequest, parseRetryAfter } from '../../../src/venues/shared/http.js';
-import { withRetries } from '../../../src/venues/shared/retry.js';
+import { HttpStatusError, httpRequest, parseRetryAfter } from '../../../src/venues/shared/http.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -91,31 +90,6 @@ describe('httpRequest', () => {
     const pending = httpRequest({ method: 'GET', url, signal: controller.signal, timeoutMs: 5_000 });
     controller.abort(new Error('shutdown'));
     await expect(pending).rejects.toThrow('shutdown');
-  });
-
-  it('with classifyHttpError: retries an idempotent GET on 5xx, never a POST', async () => {
-    let n = 0;
-    const { url, hits } = await serve((_req, res) => {
-      n += 1;
-      if (n === 1) reply(res, 502, 'bad gateway');
-      else reply(res, 200, '{"ok":true}');
-    });
-    const got = await withRetries(
-      () => httpRequest({ method: 'GET', url }),
-      (err) => classifyHttpError(err, true),
-      { baseDelayMs: 1 },
-    );
-    expect(got.body).toEqual({ kind: 'json', value: { ok: true } });
-    expect(hits()).toBe(2);
-
-    n = 0;
-    const post = withRetries(
-      () => httpRequest({ method: 'POST', url, body: '{}' }),
-      (err) => classifyHttpError(err, false),
-      { baseDelayMs: 1 },
-    );
-    await expect(post).rejects.toMatchObject({ code: 'HTTP_5XX' });
-    expect(hits()).toBe(3);
   });
 
   it('parses Retry-After in seconds or as a date', () => {

@@ -8,6 +8,7 @@ import {
   type ReconnectingSocketOptions,
   type StateChange,
 } from '../../../src/venues/shared/reconnecting-socket.js';
+import { FakeTimers } from '../../support/fake-timers.js';
 import { FakeWsServer } from '../../support/fake-ws-server.js';
 import { captureLogger, type CapturedLogger } from '../../support/log-capture.js';
 import { collect, nextEvent, waitFor } from '../../support/wait.js';
@@ -390,5 +391,26 @@ describe('ReconnectingSocket', () => {
     expect(second.state).toBe('connecting');
     await second.close();
     expect(second.state).toBe('stopped');
+  });
+
+  it('runs its keepalive, pong deadline and backoff on injected timers', async () => {
+    const server = await startServer({ replyToPings: false });
+    const timers = new FakeTimers();
+    const { socket } = makeSocket(server, {
+      timers,
+      keepalive: { intervalMs: 1_000, ping: 'ping', isPong: (f) => f.raw === 'pong', pongTimeoutMs: 500 },
+      backoff: { initialDelayMs: 200, maxDelayMs: 200, random: () => 1 },
+    });
+    socket.start();
+    await waitFor(() => socket.state === 'ready');
+    expect(server.pings()).toHaveLength(0);
+    await timers.advance(1_000);
+    await waitFor(() => server.pings().length === 1, { message: 'a text ping after 1 s of fake time' });
+    // no pong: the deadline on the fake clock kills the connection, the backoff waits on it too
+    await timers.advance(500);
+    await waitFor(() => socket.state === 'reconnecting', { message: 'dead connection noticed' });
+    expect(server.connectionCount).toBe(1);
+    await timers.advance(200);
+    await waitFor(() => socket.state === 'ready' && server.connectionCount === 2, { message: 'reconnected after the fake backoff' });
   });
 });

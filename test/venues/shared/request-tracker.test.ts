@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransportError } from '../../../src/domain/errors.js';
 import { ReconnectingSocket } from '../../../src/venues/shared/reconnecting-socket.js';
-import { RequestTracker } from '../../../src/venues/shared/request-tracker.js';
+import { alphanumericIds, RequestTracker } from '../../../src/venues/shared/request-tracker.js';
 import { FakeTimers } from '../../support/fake-timers.js';
 import { FakeWsServer } from '../../support/fake-ws-server.js';
 import { captureLogger } from '../../support/log-capture.js';
@@ -84,6 +84,32 @@ describe('RequestTracker', () => {
       tracker.register(dup);
     }).toThrow(RangeError);
     tracker.rejectAll('cleanup');
+  });
+
+  it('takes string ids (OKX `id`, Bybit `reqId`): formatted from the sequence, resolved, timed out and dropped like numbers', async () => {
+    const timers = new FakeTimers();
+    const log = captureLogger();
+    const tracker = new RequestTracker<string, string>({ name: 'okx.trade', logger: log.logger, defaultTimeoutMs: 100, timers, formatId: alphanumericIds('o') });
+    const sent: string[] = [];
+    const first = tracker.call((id) => sent.push(id));
+    const second = tracker.call((id) => sent.push(id));
+    expect(sent).toEqual(['o1', 'o2']);
+    expect(tracker.resolve('o1', 'ack')).toBe(true);
+    await expect(first.response).resolves.toBe('ack');
+    expect(tracker.resolve('nope', 'x')).toBe(false);
+    const late = expect(second.response).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await timers.advance(100);
+    await late;
+    expect(tracker.resolve('o2', 'late')).toBe(false);
+  });
+
+  it('alphanumericIds keeps to OKX rules: letters and digits, at most 32 characters', () => {
+    expect(() => alphanumericIds('a-b')).toThrow(RangeError);
+    expect(() => alphanumericIds('x'.repeat(32))).toThrow(RangeError);
+    expect(alphanumericIds('sub')(42)).toBe('sub42');
+    expect(() => alphanumericIds('x'.repeat(30))(123)).toThrow(/longer than 32/);
+    // @ts-expect-error a string-id tracker must say how its ids are made
+    expect(() => new RequestTracker<string, string>({ name: 'x', logger: captureLogger().logger })).not.toThrow();
   });
 
   it('wired to a socket: a dropped connection rejects the pending requests at once', async () => {

@@ -1,5 +1,5 @@
 /** Reading state: positions, open orders, order state and history, user trades, account summary. */
-import type { Currency, SimOrder, SimTrade } from '../../engine/types.js';
+import { type Currency, type SimOrder, type SimTrade, isWorkingState } from '../../engine/types.js';
 import type { CallContext, MethodSpec, MethodTable } from '../context.js';
 import { errors } from '../errors.js';
 import type { Params } from '../params.js';
@@ -83,7 +83,7 @@ function history(ctx: CallContext, params: Params, orders: SimOrder[]): unknown[
   const offset = Math.max(params.optInt('offset') ?? 0, 0);
   const includeUnfilled = params.optBool('include_unfilled') ?? false;
   const closed = orders
-    .filter((o) => o.state !== 'open' && o.state !== 'untriggered')
+    .filter((o) => !isWorkingState(o.state))
     .filter((o) => includeUnfilled || o.filledAmount.isPositive())
     .reverse();
   return ordersWire(ctx, closed.slice(offset, offset + count));

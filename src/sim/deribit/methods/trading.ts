@@ -2,6 +2,7 @@
 import type { Decimal } from '../../../domain/decimal.js';
 import type { OrderFilter } from '../../engine/engine.js';
 import { type Direction, EngineRejection, type OrderType, type SimInstrument, type SimOrder, isTriggerType } from '../../engine/types.js';
+import { isNeutralRejection } from '../../faults.js';
 import type { CallContext, MethodSpec, MethodTable } from '../context.js';
 import { errors, fromEngineRejection } from '../errors.js';
 import type { Params } from '../params.js';
@@ -63,7 +64,10 @@ function placeOrder(ctx: CallContext, params: Params, direction: Direction): unk
   const label = readLabel(params);
   const reduceOnly = params.optBool('reduce_only') ?? false;
   const rejection = ctx.state.faults.takeOrderRejection({ type, instrumentName: inst.name, direction, reduceOnly, label: label ?? '' });
-  if (rejection) throw new RpcError(rejection.code, rejection.message, rejection.data);
+  if (rejection) {
+    if (isNeutralRejection(rejection)) throw fromEngineRejection(new EngineRejection(rejection.reason, undefined, rejection.message ?? rejection.reason));
+    throw new RpcError(rejection.code, rejection.message, rejection.data);
+  }
   const price = orderType === 'market' || orderType === 'stop_market' || orderType === 'take_market' ? undefined : params.optDecimal('price');
   const trigger = params.optEnum('trigger', TRIGGERS);
   const triggerPrice = isTriggerType(orderType) ? params.optDecimal('trigger_price') : undefined;

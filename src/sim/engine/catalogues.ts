@@ -1,0 +1,129 @@
+/** Instrument catalogues per simulated venue: Deribit's generated chain, OKX's and Bybit's USDT-linear perpetuals. */
+import { type Decimal, dec } from '../../domain/decimal.js';
+import { type CatalogueOptions, PERPETUAL_EXPIRY_MS, buildCatalogue } from './instruments.js';
+import type { Currency, SimInstrument, SimVenue } from './types.js';
+
+/**
+ * OKX USDT-margined swaps, values from the production capture
+ * `venues/fixtures/okx/http_get_public_instruments_swap_capture.json` (2025-10): contracts of `ctVal`
+ * coin, `lotSz`/`minSz` in contracts, `tickSz` in USDT, `lever` 100, `maxMktSz`/`maxLmtSz`, `listTime`;
+ * and the `instIdCode`s (10459 BTC-USDT-SWAP, as okx.md §10 says; 10461 ETH-USDT-SWAP) from that capture.
+ * Fees: OKX regular tier, maker 0.02 %, taker 0.05 % (the orders push example: 0.4 contracts x 0.01 BTC
+ * x 60000 as maker pays 0.048 USDT).
+ */
+const OKX_SWAPS: readonly { currency: Currency; id: number; ctVal: string; lotSz: string; minSz: string; tickSz: string; maxMktSz: string; maxLmtSz: string }[] = [
+  { currency: 'BTC', id: 10459, ctVal: '0.01', lotSz: '0.01', minSz: '0.01', tickSz: '0.1', maxMktSz: '12000', maxLmtSz: '100000000' },
+  { currency: 'ETH', id: 10461, ctVal: '0.1', lotSz: '0.01', minSz: '0.01', tickSz: '0.01', maxMktSz: '20000', maxLmtSz: '100000000' },
+];
+const OKX_LIST_TIME = 1573557408000;
+
+/**
+ * Bybit USDT perpetuals (category linear), sized in base coin (contract value 1). BTCUSDT from the docs'
+ * instruments-info example (`venues/fixtures/bybit/http_get_market_instruments_info_linear.json`:
+ * tickSize 0.10, qtyStep = minOrderQty 0.001, maxOrderQty 1190, maxMktOrderQty 500, minNotionalValue 5,
+ * maxLeverage 100, symbolId 5, launchTime). The fixture has no ETHUSDT: tick 0.01 and qtyStep = minimum
+ * 0.01 are Bybit's usual ETHUSDT filters; its id, launch time and the max amounts are the simulator's
+ * choice (not from a capture). Fees: maker 0.02 %, taker 0.055 % (the execution push's `feeRate`).
+ */
+const BYBIT_LINEAR: readonly { currency: Currency; id: number; tickSize: string; qtyStep: string; minOrderQty: string; maxOrderQty: string; maxMktOrderQty: string; launchTime: number }[] = [
+  { currency: 'BTC', id: 5, tickSize: '0.10', qtyStep: '0.001', minOrderQty: '0.001', maxOrderQty: '1190', maxMktOrderQty: '500', launchTime: 1585526400000 },
+  { currency: 'ETH', id: 6, tickSize: '0.01', qtyStep: '0.01', minOrderQty: '0.01', maxOrderQty: '7240', maxMktOrderQty: '1200', launchTime: 1615766400000 },
+];
+
+function linearPerpetual(fields: {
+  name: string;
+  id: number;
+  currency: Currency;
+  amountUnit: 'contracts' | 'base';
+  contractSize: Decimal;
+  step: Decimal;
+  min: Decimal;
+  tick: Decimal;
+  maker: Decimal;
+  taker: Decimal;
+  created: number;
+  maxMarket: Decimal;
+  maxLimit: Decimal;
+  minNotional?: Decimal;
+}): SimInstrument {
+  return {
+    name: fields.name,
+    id: fields.id,
+    kind: 'future',
+    currency: fields.currency,
+    quoteCurrency: 'USDT',
+    settleCurrency: 'USDT',
+    contractType: 'linear',
+    amountUnit: fields.amountUnit,
+    perpetual: true,
+    settlementPeriod: 'perpetual',
+    contractSize: fields.contractSize,
+    minTradeAmount: fields.min,
+    amountStep: fields.step,
+    maxMarketAmount: fields.maxMarket,
+    maxLimitAmount: fields.maxLimit,
+    ...(fields.minNotional !== undefined ? { minNotional: fields.minNotional } : {}),
+    tickSize: fields.tick,
+    tickSizeSteps: [],
+    makerCommission: fields.maker,
+    takerCommission: fields.taker,
+    creationTimestamp: fields.created,
+    expirationTimestamp: PERPETUAL_EXPIRY_MS,
+    maxLeverage: 100,
+  };
+}
+
+/** OKX: `BTC-USDT-SWAP`, `ETH-USDT-SWAP` (linear, settled in USDT, sized in contracts of `ctVal` coin). */
+export function okxCatalogue(): SimInstrument[] {
+  return OKX_SWAPS.map((s) =>
+    linearPerpetual({
+      name: `${s.currency}-USDT-SWAP`,
+      id: s.id,
+      currency: s.currency,
+      amountUnit: 'contracts',
+      contractSize: dec(s.ctVal),
+      step: dec(s.lotSz),
+      min: dec(s.minSz),
+      tick: dec(s.tickSz),
+      maker: dec('0.0002'),
+      taker: dec('0.0005'),
+      created: OKX_LIST_TIME,
+      maxMarket: dec(s.maxMktSz),
+      maxLimit: dec(s.maxLmtSz),
+    }),
+  );
+}
+
+/** Bybit: `BTCUSDT`, `ETHUSDT` (category linear, settled in USDT, sized in base coin). */
+export function bybitCatalogue(): SimInstrument[] {
+  return BYBIT_LINEAR.map((s) =>
+    linearPerpetual({
+      name: `${s.currency}USDT`,
+      id: s.id,
+      currency: s.currency,
+      amountUnit: 'base',
+      contractSize: dec(1),
+      step: dec(s.qtyStep),
+      min: dec(s.minOrderQty),
+      tick: dec(s.tickSize),
+      maker: dec('0.0002'),
+      taker: dec('0.00055'),
+      created: s.launchTime,
+      maxMarket: dec(s.maxMktOrderQty),
+      maxLimit: dec(s.maxOrderQty),
+      minNotional: dec(5),
+    }),
+  );
+}
+
+/** The catalogue of `venue` at `nowMs` (Deribit lists its options chain around `spot`). */
+export function venueCatalogue(venue: SimVenue, nowMs: number, spot: Record<Currency, Decimal>, options: CatalogueOptions = {}): SimInstrument[] {
+  switch (venue) {
+    case 'deribit':
+      return buildCatalogue(nowMs, spot, options);
+    case 'okx':
+      return okxCatalogue();
+    case 'bybit':
+      return bybitCatalogue();
+  }
+}
