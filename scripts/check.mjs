@@ -3,9 +3,10 @@
 import { spawnSync } from 'node:child_process';
 
 const ci = process.argv.includes('--ci');
+// lint first: its fixes (sorted imports) are then laid out by prettier
 const steps = [
-  ['format', ci ? ['prettier', '--check', '--log-level', 'warn', '.'] : ['prettier', '--write', '--log-level', 'warn', '.']],
   ['lint', ci ? ['eslint', '--max-warnings', '0', '.'] : ['eslint', '--fix', '--max-warnings', '0', '.']],
+  ['format', ci ? ['prettier', '--check', '--log-level', 'warn', '.'] : ['prettier', '--write', '--log-level', 'warn', '.']],
   ['typecheck', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
 ];
 

@@ -27,7 +27,12 @@ function mtime(path) {
 }
 
 const built = mtime(stamp);
-const sources = Math.max(newest(join(root, 'src')), mtime(join(root, 'tsconfig.json')), mtime(join(root, 'tsconfig.build.json')), mtime(join(root, 'package-lock.json')));
+const sources = Math.max(
+  newest(join(root, 'src')),
+  mtime(join(root, 'tsconfig.json')),
+  mtime(join(root, 'tsconfig.build.json')),
+  mtime(join(root, 'package-lock.json')),
+);
 if (built > 0 && built >= sources && mtime(join(root, 'dist', 'src', 'main.js')) > 0) process.exit(0);
 
 process.stderr.write(built === 0 ? 'building dist/ (first start)...\n' : 'sources changed since the last build; rebuilding dist/...\n');

@@ -4,21 +4,23 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+
 import { parseArgs, USAGE } from './cli.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import { maskSecrets, secretValues } from './config/secrets.js';
 import { ConfigError, DaemonError } from './domain/errors.js';
-import { systemClock, type Store } from './domain/ports.js';
+import { type Store, systemClock } from './domain/ports.js';
 import { PositionMonitor } from './monitor/position-monitor.js';
 import { OrderManager } from './orders/order-manager.js';
 import { KillSwitch } from './risk/kill-switch.js';
 import { RiskManager } from './risk/risk.js';
-import { describeListenError, HealthServer, type ComponentHealth } from './runtime/health.js';
+import { type ComponentHealth, describeListenError, HealthServer } from './runtime/health.js';
 import { createRootLogger, type Logger, type RootLogger } from './runtime/logger.js';
 import { checkDir, checkWritableFile } from './runtime/paths.js';
 import { reconciliationProbe, venueProbe } from './runtime/probes.js';
 import { Shutdown } from './runtime/shutdown.js';
-import { registryFactories, startVenues, type RunningVenue } from './runtime/venues.js';
+import { statusLine } from './runtime/status-line.js';
+import { registryFactories, type RunningVenue, startVenues } from './runtime/venues.js';
 import { acquireInstanceLock, type InstanceLock } from './store/instance-lock.js';
 import { checkStorePath, SqliteStore } from './store/sqlite-store.js';
 import { buildStrategies } from './strategies/registry.js';
@@ -26,7 +28,6 @@ import { StrategyRunner } from './strategies/runner.js';
 import { createTelegram } from './telegram/index.js';
 import { VENUE_ENTRIES, VENUE_NAMES } from './venues/registry.js';
 import { WebhookServer } from './webhook/server.js';
-import { statusLine } from './runtime/status-line.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_FATAL = 1;
@@ -86,7 +87,9 @@ class Startup {
   /** Not expected (a bug): one line on stderr; the error with its stack goes to the log, if there is one yet. */
   async crash(err: unknown): Promise<never> {
     const message = (err as Error)?.message ?? String(err);
-    process.stderr.write(`fatal: ${message} — unexpected error during start-up; exiting with code 1${this.root ? ' (details in the log)' : ''}\n`);
+    process.stderr.write(
+      `fatal: ${message} — unexpected error during start-up; exiting with code 1${this.root ? ' (details in the log)' : ''}\n`,
+    );
     this.root?.logger.fatal({ component: 'main', err }, `unexpected error during start-up: ${message}`);
     return this.exit(EXIT_FATAL);
   }
@@ -132,7 +135,12 @@ async function main(): Promise<void> {
   try {
     if (file.enabled) {
       checkDir(logDir, 'logging.file.dir', LOG_DIR_FIX);
-      checkWritableFile(join(logDir, file.name), 'logging.file.name', `set logging.file.name to another file name, or ${LOG_DIR_FIX}`, 'a log file');
+      checkWritableFile(
+        join(logDir, file.name),
+        'logging.file.name',
+        `set logging.file.name to another file name, or ${LOG_DIR_FIX}`,
+        'a log file',
+      );
     }
     checkStorePath(storePath);
   } catch (err) {
@@ -256,7 +264,10 @@ async function main(): Promise<void> {
     });
     try {
       const addr = await server.start();
-      log.info({ url: `http://${addr.host}:${addr.port}/signal` }, 'webhook listening for entry signals (put TLS in front of it before exposing it)');
+      log.info(
+        { url: `http://${addr.host}:${addr.port}/signal` },
+        'webhook listening for entry signals (put TLS in front of it before exposing it)',
+      );
     } catch (err) {
       await server.stop();
       return startup.refuse(describeListenError(err, config.webhook.host, config.webhook.port, 'webhook'));
@@ -275,7 +286,8 @@ async function main(): Promise<void> {
   const reconcileStartedAtMs = systemClock.now();
   // The start-up reconciliation runs before any entry is accepted; it retries until every venue answers.
   void monitor.start().then(
-    () => log.info({ killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused() }, 'start-up reconciliation finished; entries accepted'),
+    () =>
+      log.info({ killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused() }, 'start-up reconciliation finished; entries accepted'),
     (err: unknown) => log.error({ err }, 'start-up reconciliation failed; entries stay blocked until it succeeds'),
   );
 
@@ -291,7 +303,12 @@ async function main(): Promise<void> {
     {
       name: 'trading',
       ok: true,
-      detail: { entriesOpen: orders.entriesOpen(), killSwitch: killSwitch.isActive(), paused: killSwitch.isPaused(), strategies: strategies.names() },
+      detail: {
+        entriesOpen: orders.entriesOpen(),
+        killSwitch: killSwitch.isActive(),
+        paused: killSwitch.isPaused(),
+        strategies: strategies.names(),
+      },
     },
     // Telegram and the webhook are reported, not required: trading stays protected without them.
     { name: 'telegram', ok: true, detail: telegram.status() },

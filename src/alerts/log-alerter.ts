@@ -1,5 +1,6 @@
 /** The log-only alerter: alerts become log lines when no Telegram bot token is configured. */
 import type { Logger } from 'pino';
+
 import type { Alerter } from '../domain/ports.js';
 import type { AlertSeverity } from '../domain/trade.js';
 
@@ -10,6 +11,9 @@ export class LogAlerter implements Alerter {
   constructor(private readonly logger: Logger) {}
 
   send(alert: { readonly severity: AlertSeverity; readonly kind: string; readonly text: string; readonly venue?: string }): void {
-    this.logger[LEVEL[alert.severity]]({ alert: alert.kind, severity: alert.severity, ...(alert.venue ? { venue: alert.venue } : {}) }, `ALERT ${alert.text}`);
+    this.logger[LEVEL[alert.severity]](
+      { alert: alert.kind, severity: alert.severity, ...(alert.venue ? { venue: alert.venue } : {}) },
+      `ALERT ${alert.text}`,
+    );
   }
 }

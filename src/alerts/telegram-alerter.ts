@@ -11,11 +11,12 @@
  * twice to a chat that acknowledged it.
  */
 import type { Logger } from 'pino';
+
 import type { Alerter, Clock, Store } from '../domain/ports.js';
 import type { AlertSeverity, OutboxAlert } from '../domain/trade.js';
-import { AlertLimiter, DEFAULT_FOLD_WINDOWS_MS } from './alert-limits.js';
 import { classifyTelegramError, PRIORITY, type TelegramApiPort } from '../telegram/client.js';
 import { ALERT_KINDS, type Field, formatAlert, htmlToPlain } from '../telegram/format.js';
+import { AlertLimiter, DEFAULT_FOLD_WINDOWS_MS } from './alert-limits.js';
 
 /** Kinds that are critical whatever severity the caller gave. */
 export const CRITICAL_KINDS: ReadonlySet<string> = new Set([
@@ -28,7 +29,16 @@ export const CRITICAL_KINDS: ReadonlySet<string> = new Set([
 const LEVEL: Record<AlertSeverity, 'error' | 'warn' | 'info'> = { critical: 'error', warning: 'warn', info: 'info' };
 
 /** The outbox part of the Store. */
-export type OutboxStore = Pick<Store, 'enqueueAlert' | 'pendingAlerts' | 'markAlertSent' | 'markAlertFailed' | 'countPendingAlerts' | 'alertDeliveredChats' | 'markAlertDelivered'>;
+export type OutboxStore = Pick<
+  Store,
+  | 'enqueueAlert'
+  | 'pendingAlerts'
+  | 'markAlertSent'
+  | 'markAlertFailed'
+  | 'countPendingAlerts'
+  | 'alertDeliveredChats'
+  | 'markAlertDelivered'
+>;
 
 export interface TelegramAlert {
   readonly severity: AlertSeverity;
@@ -115,7 +125,10 @@ export class TelegramAlerter implements Alerter {
     try {
       const severity: AlertSeverity = CRITICAL_KINDS.has(alert.kind) ? 'critical' : alert.severity;
       const normalized: TelegramAlert = { ...alert, severity };
-      this.logger[LEVEL[severity]]({ alert: alert.kind, severity, ...(alert.venue ? { venue: alert.venue } : {}) }, this.scrub(`ALERT ${alert.text}`));
+      this.logger[LEVEL[severity]](
+        { alert: alert.kind, severity, ...(alert.venue ? { venue: alert.venue } : {}) },
+        this.scrub(`ALERT ${alert.text}`),
+      );
       const decision = this.limiter.offer(normalized, this.clock.now());
       if (decision === 'fold') {
         this.foldedTotal += 1;
@@ -132,7 +145,11 @@ export class TelegramAlerter implements Alerter {
     if (alert.severity !== 'critical' && this.store.countPendingAlerts() >= this.maxPending) {
       this.droppedSinceReport += 1;
       this.droppedTotal += 1;
-      if (this.droppedSinceReport === 1) this.logger.warn({ maxPending: this.maxPending }, 'Telegram outbox full: dropping non-critical alerts until it drains (critical ones are kept)');
+      if (this.droppedSinceReport === 1)
+        this.logger.warn(
+          { maxPending: this.maxPending },
+          'Telegram outbox full: dropping non-critical alerts until it drains (critical ones are kept)',
+        );
       return;
     }
     const text = this.scrub(formatAlert({ ...alert, folded }));
@@ -198,7 +215,11 @@ export class TelegramAlerter implements Alerter {
         if (!row && this.droppedSinceReport > 0) {
           const n = this.droppedSinceReport;
           this.droppedSinceReport = 0;
-          this.enqueue({ severity: 'warning', kind: ALERT_KINDS.dropped, text: `${n} non-critical alert(s) were dropped while the Telegram outbox was full (bound ${this.maxPending}). See the log for them.` });
+          this.enqueue({
+            severity: 'warning',
+            kind: ALERT_KINDS.dropped,
+            text: `${n} non-critical alert(s) were dropped while the Telegram outbox was full (bound ${this.maxPending}). See the log for them.`,
+          });
           continue;
         }
       } catch (err) {
@@ -265,18 +286,27 @@ export class TelegramAlerter implements Alerter {
         const failure = classifyTelegramError(err, this.token);
         this.store.markAlertFailed(row.id, failure.message);
         if (failure.kind === 'unparsable' && !plain) {
-          this.logger.warn({ alertId: row.id, chatId }, `Telegram could not parse an alert as HTML; sending it as plain text (${failure.message})`);
+          this.logger.warn(
+            { alertId: row.id, chatId },
+            `Telegram could not parse an alert as HTML; sending it as plain text (${failure.message})`,
+          );
           plain = true;
           continue;
         }
         if (failure.kind === 'rate_limited') {
-          this.logger.warn({ alertId: row.id, chatId, retryAfterMs: failure.retryAfterMs }, 'Telegram rate limit hit; waiting as told (retry_after)');
+          this.logger.warn(
+            { alertId: row.id, chatId, retryAfterMs: failure.retryAfterMs },
+            'Telegram rate limit hit; waiting as told (retry_after)',
+          );
           return { retryInMs: failure.retryAfterMs };
         }
         if (failure.kind === 'rejected_bot') {
           this.failures += 1;
           if (this.failures === 1 || this.failures % 10 === 0) {
-            this.logger.error({ alertId: row.id }, `Telegram rejects the bot (${failure.message}); alerts wait in the outbox; check TELEGRAM_BOT_TOKEN and telegram.apiRoot`);
+            this.logger.error(
+              { alertId: row.id },
+              `Telegram rejects the bot (${failure.message}); alerts wait in the outbox; check TELEGRAM_BOT_TOKEN and telegram.apiRoot`,
+            );
           }
           return { retryInMs: this.maxBackoffMs };
         }
@@ -284,10 +314,16 @@ export class TelegramAlerter implements Alerter {
           this.failures += 1;
           const wait = Math.min(this.maxBackoffMs, this.backoffBaseMs * 2 ** Math.min(this.failures - 1, 16));
           const log = this.failures === 1 || this.failures % 10 === 0 ? 'warn' : 'debug';
-          this.logger[log]({ alertId: row.id, chatId, failures: this.failures, retryInMs: wait }, `Telegram alert not delivered, will retry: ${failure.message}`);
+          this.logger[log](
+            { alertId: row.id, chatId, failures: this.failures, retryInMs: wait },
+            `Telegram alert not delivered, will retry: ${failure.message}`,
+          );
           return { retryInMs: wait };
         }
-        this.logger.error({ alertId: row.id, chatId }, `Telegram refused an alert for this chat; not retrying it (${failure.message}); check telegram.allowedChatIds and that the bot is in the chat`);
+        this.logger.error(
+          { alertId: row.id, chatId },
+          `Telegram refused an alert for this chat; not retrying it (${failure.message}); check telegram.allowedChatIds and that the bot is in the chat`,
+        );
         return 'gave_up';
       } finally {
         this.inFlight = undefined;

@@ -1,10 +1,11 @@
 /** The figures taken on the real daemon process: start to ready, RSS idle and loaded, event-loop delay under load. */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { DaemonProcess } from './daemon.js';
+import { errorText, figure, notMeasured, percentile } from './figures.js';
 import { IpcChild } from './ipc.js';
 import type { LoadedSideReading } from './loaded-side.js';
-import { errorText, figure, notMeasured, percentile } from './figures.js';
 import { SimHost } from './sim-host-client.js';
 import type { BenchFigure, FigureTarget } from './types.js';
 
@@ -16,10 +17,25 @@ const BASE_SPEC = {
   startToReady: { id: 'daemon.startToReady', label: 'start → ready (connected, logged in, reconciled)', unit: 's', target: START_TARGET },
   rssIdle: { id: 'daemon.rssIdle', label: 'RSS idle, daemon process (1 ticker)', unit: 'MB', target: RSS_TARGET },
   rssOptions: { id: 'daemon.rssOptions', label: 'RSS with 1,000 option tickers, trading side', unit: 'MB', target: RSS_TARGET },
-  eventLoop: { id: 'daemon.eventLoopDelayP99', label: 'event-loop delay p99, 1,000 options at 10 Hz + trades', unit: 'ms', target: ELD_TARGET },
-  eventLoopStream: { id: 'daemon.eventLoopDelayP99StreamOnly', label: 'event-loop delay p99, 1,000 options at 10 Hz, no trades', unit: 'ms', target: undefined },
+  eventLoop: {
+    id: 'daemon.eventLoopDelayP99',
+    label: 'event-loop delay p99, 1,000 options at 10 Hz + trades',
+    unit: 'ms',
+    target: ELD_TARGET,
+  },
+  eventLoopStream: {
+    id: 'daemon.eventLoopDelayP99StreamOnly',
+    label: 'event-loop delay p99, 1,000 options at 10 Hz, no trades',
+    unit: 'ms',
+    target: undefined,
+  },
   tickerRate: { id: 'daemon.optionTickerHz', label: 'ticker rate received per instrument', unit: 'Hz', target: undefined },
-  rssSideIdle: { id: 'daemon.rssTradingSideIdle', label: 'RSS idle, trading-side process (before the watches)', unit: 'MB', target: undefined },
+  rssSideIdle: {
+    id: 'daemon.rssTradingSideIdle',
+    label: 'RSS idle, trading-side process (before the watches)',
+    unit: 'MB',
+    target: undefined,
+  },
 } as const;
 export const SPEC = BASE_SPEC;
 
@@ -103,10 +119,17 @@ export async function runLoadBench(options: LoadOptions): Promise<BenchFigure[]>
     const names = (await sim.options()).slice(0, options.options);
     if (names.length < options.options) return failAll(`the simulator lists only ${names.length} options`);
     side = new IpcChild('loaded-side.js');
-    await side.call({ op: 'start', endpoints: sim.endpoints, ...(cap !== undefined ? { venueConfig: { maxChannelsPerConnection: cap } } : {}) });
+    await side.call({
+      op: 'start',
+      endpoints: sim.endpoints,
+      ...(cap !== undefined ? { venueConfig: { maxChannelsPerConnection: cap } } : {}),
+    });
     await sleep(1_000);
     const rssSideIdle = side.rssMb();
-    const watch = await side.call<{ asked: number; failed: number; firstError?: string }>({ op: 'watch', symbols: names }, options.subscribeTimeoutMs);
+    const watch = await side.call<{ asked: number; failed: number; firstError?: string }>(
+      { op: 'watch', symbols: names },
+      options.subscribeTimeoutMs,
+    );
     // the adapter subscribes in batches under its subscribe budget: wait until the simulator holds them all (or stops growing)
     const deadline = performance.now() + options.subscribeTimeoutMs;
     let channels = await sim.channels();
@@ -174,9 +197,17 @@ export async function runLoadBench(options: LoadOptions): Promise<BenchFigure[]>
           detail,
         }),
       ),
-      qualify(figure(es.id, es.label, es.unit, stream.eventLoopDelay.p99Ms, es.target, { note: `max ${stream.eventLoopDelay.maxMs.toFixed(1)} ms` })),
-      figure(t.id, t.label, t.unit, hz, t.target, { note: `${stream.tickers} tickers in ${streamSecs.toFixed(1)} s over ${optionChannels + 1} channels` }),
-      rssSideIdle === undefined ? notMeasured(ri.id, ri.label, ri.unit, ri.target, 'no /proc') : figure(ri.id, ri.label, ri.unit, rssSideIdle, ri.target),
+      qualify(
+        figure(es.id, es.label, es.unit, stream.eventLoopDelay.p99Ms, es.target, {
+          note: `max ${stream.eventLoopDelay.maxMs.toFixed(1)} ms`,
+        }),
+      ),
+      figure(t.id, t.label, t.unit, hz, t.target, {
+        note: `${stream.tickers} tickers in ${streamSecs.toFixed(1)} s over ${optionChannels + 1} channels`,
+      }),
+      rssSideIdle === undefined
+        ? notMeasured(ri.id, ri.label, ri.unit, ri.target, 'no /proc')
+        : figure(ri.id, ri.label, ri.unit, rssSideIdle, ri.target),
     ];
   } catch (err) {
     return failAll(errorText(err));

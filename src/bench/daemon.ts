@@ -3,12 +3,13 @@
  * process through a scratch config (Deribit with the simulator's URLs and keys, no strategy):
  * time from start to ready, and its RSS, read from /proc/<pid>/status.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import { procRssMb } from './ipc.js';
 import { DAEMON_ENTRY } from './paths.js';
 import type { SimEndpoints } from './sim-host-protocol.js';

@@ -1,6 +1,7 @@
 /** Building, printing and writing the bench's figures. */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+
 import type { BenchFigure, FigureTarget, ThroughputFigure } from './types.js';
 
 /** A measured figure, judged against its target. */
@@ -12,7 +13,14 @@ export function figure(
   target: FigureTarget | undefined,
   extra: { note?: string; detail?: Record<string, unknown> } = {},
 ): BenchFigure {
-  const pass = target === undefined ? null : target.op === '<' ? value < target.limit : target.op === '>=' ? value >= target.limit : value <= target.limit;
+  const pass =
+    target === undefined
+      ? null
+      : target.op === '<'
+        ? value < target.limit
+        : target.op === '>='
+          ? value >= target.limit
+          : value <= target.limit;
   return { id, label, unit, value, target, targetText: targetText(target, unit), pass, ...extra };
 }
 
@@ -54,8 +62,17 @@ export const THROUGHPUT_RATIO_TARGET = 0.7;
 export function throughputFigures(rows: readonly ThroughputFigure[]): BenchFigure[] {
   return rows.flatMap((r) => [
     figure(`throughput.${r.venue}.${r.stream}.adapter`, `${r.venue} ${r.stream}: adapter msgs/s`, 'msg/s', r.adapterMsgsPerSec, undefined),
-    figure(`throughput.${r.venue}.${r.stream}.floor`, `${r.venue} ${r.stream}: bare ws + JSON.parse msgs/s`, 'msg/s', r.floorMsgsPerSec, undefined),
-    figure(`throughput.${r.venue}.${r.stream}.ratio`, `${r.venue} ${r.stream}: adapter / floor`, '×', r.ratio, { op: '>=', limit: THROUGHPUT_RATIO_TARGET }),
+    figure(
+      `throughput.${r.venue}.${r.stream}.floor`,
+      `${r.venue} ${r.stream}: bare ws + JSON.parse msgs/s`,
+      'msg/s',
+      r.floorMsgsPerSec,
+      undefined,
+    ),
+    figure(`throughput.${r.venue}.${r.stream}.ratio`, `${r.venue} ${r.stream}: adapter / floor`, '×', r.ratio, {
+      op: '>=',
+      limit: THROUGHPUT_RATIO_TARGET,
+    }),
   ]);
 }
 
@@ -78,7 +95,9 @@ function status(f: BenchFigure | ReportFigure): string {
 export function formatTable(figures: readonly (BenchFigure | ReportFigure)[]): string {
   const rows = figures.map((f) => [
     f.label,
-    f.value === undefined || f.value === null ? `not measured: ${f.note ?? 'unknown reason'}` : `${round(f.value)} ${f.unit}${f.note ? ` (${f.note})` : ''}`,
+    f.value === undefined || f.value === null
+      ? `not measured: ${f.note ?? 'unknown reason'}`
+      : `${round(f.value)} ${f.unit}${f.note ? ` (${f.note})` : ''}`,
     f.targetText,
     status(f),
   ]);

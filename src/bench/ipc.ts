@@ -1,6 +1,7 @@
 /** A forked bench process answering `{ id, op, ... }` requests over its IPC channel with `{ id, ok, result | error }`. */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+
 import { benchModule } from './paths.js';
 
 type Reply = { readonly id: number } & ({ readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: string });
@@ -15,7 +16,13 @@ export class IpcChild {
   constructor(module: string) {
     // BENCH_CPU_PROF_DIR=<dir>: the bench's child processes write V8 CPU profiles there (evidence for a missed target)
     const profDir = process.env.BENCH_CPU_PROF_DIR;
-    const execArgv = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${module.replace(/\.js$/, '')}-${process.pid}-${Date.now()}.cpuprofile`] : [];
+    const execArgv = profDir
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${profDir}`,
+          `--cpu-prof-name=${module.replace(/\.js$/, '')}-${process.pid}-${Date.now()}.cpuprofile`,
+        ]
+      : [];
     this.child = fork(benchModule(module), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
     this.child.on('message', (m: Reply) => {
       const p = this.pending.get(m.id);

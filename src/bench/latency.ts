@@ -9,10 +9,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { LegKind } from '../domain/trade.js';
 import { figure, notMeasured, percentile } from './figures.js';
 import { SimHost } from './sim-host-client.js';
-import { startStack, type Stack } from './stack.js';
+import { type Stack, startStack } from './stack.js';
 import type { BenchFigure } from './types.js';
 
 const SYMBOL = 'BTC-PERPETUAL';
@@ -76,7 +77,8 @@ async function roundTrip(stack: Stack, sim: SimHost, base: number, up: boolean):
   venue.clear();
   const stop = Math.round(base * 0.99);
   const target = Math.round(base * 1.01);
-  const closed = (id: () => string | undefined) => stack.nextTradeEvent((e) => e.type === 'closed' && e.tradeId === id(), 10_000, 'trade closed');
+  const closed = (id: () => string | undefined) =>
+    stack.nextTradeEvent((e) => e.type === 'closed' && e.tradeId === id(), 10_000, 'trade closed');
   const result = await stack.orders.openTrade({
     venue: 'deribit',
     symbol: SYMBOL,
@@ -132,7 +134,14 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencySa
     const out: LatencySamples[] = [];
     for (const delayMs of options.delaysMs) {
       await sim.setResponseDelay(delayMs);
-      const samples: LatencySamples = { delayMs, entryToStop: [], exitToSibling: [], entryToStopSend: [], exitToSiblingSend: [], failures: [] };
+      const samples: LatencySamples = {
+        delayMs,
+        entryToStop: [],
+        exitToSibling: [],
+        entryToStopSend: [],
+        exitToSiblingSend: [],
+        failures: [],
+      };
       // one warm-up round trip (JIT, first statements), not counted
       for (let i = -1; i < options.samples; i++) {
         await sim.setMark(SYMBOL, String(base));
@@ -169,7 +178,8 @@ export function latencyFigures(results: readonly LatencySamples[]): BenchFigure[
     const r = results.find((x) => spec.id.endsWith(`.delay${x.delayMs}ms`));
     const kind = spec.id.includes('entryToStop') ? 'entryToStop' : 'exitToSibling';
     const samples = r?.[kind] ?? [];
-    if (samples.length === 0) return notMeasured(spec.id, spec.label, spec.unit, spec.target, `no round trip completed (${r?.failures[0] ?? 'no run'})`);
+    if (samples.length === 0)
+      return notMeasured(spec.id, spec.label, spec.unit, spec.target, `no round trip completed (${r?.failures[0] ?? 'no run'})`);
     const stat = spec.id.includes('.median.') ? 50 : 99;
     const value = percentile(samples, stat);
     const failures = r?.failures.length ?? 0;

@@ -6,8 +6,9 @@
  * process, so this process's RSS and event loop are the daemon side's alone.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 import type { SimEndpoints } from './sim-host-protocol.js';
-import { startStack, type Stack } from './stack.js';
+import { type Stack, startStack } from './stack.js';
 
 export type LoadedSideRequest = { readonly id: number } & (
   | { readonly op: 'start'; readonly endpoints: SimEndpoints; readonly venueConfig?: Record<string, unknown> }
@@ -38,7 +39,13 @@ let tradeErrors = 0;
 function reading(): LoadedSideReading {
   const ms = (ns: number) => ns / 1e6;
   return {
-    eventLoopDelay: { count: histogram.count, p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max), meanMs: ms(histogram.mean) },
+    eventLoopDelay: {
+      count: histogram.count,
+      p50Ms: ms(histogram.percentile(50)),
+      p99Ms: ms(histogram.percentile(99)),
+      maxMs: ms(histogram.max),
+      meanMs: ms(histogram.mean),
+    },
     memory: process.memoryUsage(),
     tickers,
     tradesOpened,
@@ -64,7 +71,11 @@ async function handle(m: LoadedSideRequest): Promise<unknown> {
       // asked for at once, as a strategy asking for a chain would: the adapter batches them
       const results = await Promise.allSettled(m.symbols.map((symbol) => s.venue.watchTicker(symbol)));
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      return { asked: m.symbols.length, failed: failed.length, firstError: failed[0] ? String((failed[0].reason as Error)?.message ?? failed[0].reason) : undefined };
+      return {
+        asked: m.symbols.length,
+        failed: failed.length,
+        firstError: failed[0] ? String((failed[0].reason as Error)?.message ?? failed[0].reason) : undefined,
+      };
     }
     case 'open': {
       const s = stack;

@@ -5,8 +5,9 @@
  * it never stops the others.
  */
 import { performance } from 'node:perf_hooks';
-import { runBench, parseBenchArgs, BENCH_USAGE } from './run.js';
+
 import { formatTable, writeReport } from './figures.js';
+import { BENCH_USAGE, parseBenchArgs, runBench } from './run.js';
 
 const args = parseBenchArgs(process.argv.slice(2));
 if ('error' in args) {

@@ -1,13 +1,15 @@
 /** The bench's parts in order, with the sizes of a quick (CI) and a full run. */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+
 import { runLoadBench, runStartupBench, SPEC } from './daemon-bench.js';
-import { buildReport, guarded, notMeasured, throughputFigures, errorText, type BenchReport } from './figures.js';
+import { type BenchReport, buildReport, errorText, guarded, notMeasured, throughputFigures } from './figures.js';
 import { latencySpecs, runLatencyBench } from './latency.js';
 import { runThroughputBench } from './throughput.js';
 import type { BenchFigure, BenchOptions } from './types.js';
 
-export const BENCH_USAGE = 'usage: npm run bench [-- --quick] [-- --json FILE]\n  --quick      CI-sized run (under a minute)\n  --json FILE  also write every figure, its target and pass flag, the machine and the date to FILE';
+export const BENCH_USAGE =
+  'usage: npm run bench [-- --quick] [-- --json FILE]\n  --quick      CI-sized run (under a minute)\n  --json FILE  also write every figure, its target and pass flag, the machine and the date to FILE';
 
 export interface BenchArgs {
   readonly quick: boolean;
@@ -48,14 +50,36 @@ export interface BenchPlan {
 
 export function planFor(options: BenchOptions): BenchPlan {
   return options.quick
-    ? { latencySamples: 10, latencyDelaysMs: [0, 20], starts: 1, idleSettleMs: 1_000, options: 1_000, loadWindowMs: 4_000, subscribeTimeoutMs: 20_000, rerunWithCapRaised: false }
-    : { latencySamples: 100, latencyDelaysMs: [0, 20], starts: 5, idleSettleMs: 5_000, options: 1_000, loadWindowMs: 20_000, subscribeTimeoutMs: 60_000, rerunWithCapRaised: true };
+    ? {
+        latencySamples: 10,
+        latencyDelaysMs: [0, 20],
+        starts: 1,
+        idleSettleMs: 1_000,
+        options: 1_000,
+        loadWindowMs: 4_000,
+        subscribeTimeoutMs: 20_000,
+        rerunWithCapRaised: false,
+      }
+    : {
+        latencySamples: 100,
+        latencyDelaysMs: [0, 20],
+        starts: 5,
+        idleSettleMs: 5_000,
+        options: 1_000,
+        loadWindowMs: 20_000,
+        subscribeTimeoutMs: 60_000,
+        rerunWithCapRaised: true,
+      };
 }
 
 const THROUGHPUT_ID = { id: 'throughput', label: 'adapter throughput vs bare ws + JSON.parse', unit: 'msg/s', target: undefined };
 
 /** Runs every part; `progress` gets one line per part. */
-export async function runBench(options: BenchOptions, progress: (line: string) => void = () => undefined, plan: BenchPlan = planFor(options)): Promise<BenchReport> {
+export async function runBench(
+  options: BenchOptions,
+  progress: (line: string) => void = () => undefined,
+  plan: BenchPlan = planFor(options),
+): Promise<BenchReport> {
   const startedAtMs = Date.now();
   const loadAtStart = loadavg()[0] ?? 0;
   const t0 = performance.now();
@@ -72,7 +96,16 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
   await part('throughput (adapter vs bare ws + JSON.parse)', async () => {
     try {
       const rows = await runThroughputBench(options);
-      if (rows.length === 0) return [notMeasured(THROUGHPUT_ID.id, THROUGHPUT_ID.label, THROUGHPUT_ID.unit, undefined, 'runThroughputBench returned no figures (not landed yet)')];
+      if (rows.length === 0)
+        return [
+          notMeasured(
+            THROUGHPUT_ID.id,
+            THROUGHPUT_ID.label,
+            THROUGHPUT_ID.unit,
+            undefined,
+            'runThroughputBench returned no figures (not landed yet)',
+          ),
+        ];
       return throughputFigures(rows);
     } catch (err) {
       return [notMeasured(THROUGHPUT_ID.id, THROUGHPUT_ID.label, THROUGHPUT_ID.unit, undefined, errorText(err))];
@@ -90,7 +123,12 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
   const capped = load.some((f) => f.value === undefined && /adapter's cap/.test(f.note ?? ''));
   if (capped && plan.rerunWithCapRaised) {
     await part('the same with the adapter channel cap raised (reported beside, not instead)', () =>
-      runLoadBench({ options: plan.options, windowMs: plan.loadWindowMs, subscribeTimeoutMs: plan.subscribeTimeoutMs, maxChannelsPerConnection: plan.options + 20 }),
+      runLoadBench({
+        options: plan.options,
+        windowMs: plan.loadWindowMs,
+        subscribeTimeoutMs: plan.subscribeTimeoutMs,
+        maxChannelsPerConnection: plan.options + 20,
+      }),
     );
   }
   return buildReport(figures, options.quick ? 'quick' : 'full', startedAtMs, (performance.now() - t0) / 1000, loadAtStart);

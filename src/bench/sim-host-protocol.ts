@@ -24,7 +24,9 @@ export type SimHostRequest = { readonly id: number } & (
   | { readonly op: 'close' }
 );
 
-export type SimHostReply = { readonly id: number } & ({ readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: string });
+export type SimHostReply = { readonly id: number } & (
+  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: string }
+);
 
 export interface SimEndpoints {
   readonly wsUrl: string;

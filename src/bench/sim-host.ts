@@ -3,7 +3,7 @@
  * does not share the measured side's core or heap), driven over the IPC channel by SimHost
  * (sim-host-client.ts). Started with `fork()`; not a CLI for people (`npm run sim` is that).
  */
-import { startDeribitSim, type DeribitSim } from '../sim/deribit/server.js';
+import { type DeribitSim, startDeribitSim } from '../sim/deribit/server.js';
 import type { SimHostReply, SimHostRequest, SimHostStartOptions } from './sim-host-protocol.js';
 
 let sim: DeribitSim | undefined;
@@ -70,7 +70,8 @@ async function handle(request: SimHostRequest): Promise<unknown> {
 process.on('message', (message: SimHostRequest) => {
   void handle(message).then(
     (result) => process.send?.({ id: message.id, ok: true, result } satisfies SimHostReply),
-    (err: unknown) => process.send?.({ id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies SimHostReply),
+    (err: unknown) =>
+      process.send?.({ id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies SimHostReply),
   );
 });
 process.on('disconnect', () => {

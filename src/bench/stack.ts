@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+
 import pino, { type Logger } from 'pino';
+
 import type { Alerter, Venue } from '../domain/ports.js';
 import { systemClock } from '../domain/ports.js';
 import { PositionMonitor } from '../monitor/position-monitor.js';
@@ -61,7 +63,12 @@ export async function startStack(
   const venue = new TimedVenue(inner);
   const store = new SqliteStore({ path: join(dir, 'daemon.sqlite') });
   const killSwitch = new KillSwitch({ store, alerter: quietAlerter, logger });
-  const risk = new RiskManager({ store, killSwitch, logger, config: { maxOpenTrades: 50, maxLossAtStopUsd: 1_000_000, maxDailyLossUsd: 1_000_000_000 } });
+  const risk = new RiskManager({
+    store,
+    killSwitch,
+    logger,
+    config: { maxOpenTrades: 50, maxLossAtStopUsd: 1_000_000, maxDailyLossUsd: 1_000_000_000 },
+  });
   const venues: Venue[] = [venue];
   const orders = new OrderManager({ venues, store, alerter: quietAlerter, logger, guard: risk });
   killSwitch.setFlattener(orders);

@@ -30,7 +30,14 @@ function perpetualFrame(i: number, ts: number): string {
   const data = {
     timestamp: ts,
     state: 'open',
-    stats: { high: 93612.0, low: 89277.5, price_change: 2.3275, volume: 11897.27640428, volume_usd: 1092371540.0, volume_notional: 1092371540.0 },
+    stats: {
+      high: 93612.0,
+      low: 89277.5,
+      price_change: 2.3275,
+      volume: 11897.27640428,
+      volume_usd: 1092371540.0,
+      volume_notional: 1092371540.0,
+    },
     index_price: round(mid - 20 + (i % 7) * 0.01, 2),
     instrument_name: 'BTC-PERPETUAL',
     last_price: mid,
@@ -143,7 +150,12 @@ function optionInstrument(k: number): unknown {
 export function perpetualStream(variants = 512): BenchStream {
   const ts = 1765541474086;
   const frames = Array.from({ length: variants }, (_, i) => perpetualFrame(i, ts + i * 100));
-  return { name: 'perpetual', symbols: ['BTC-PERPETUAL'], instruments: { 'BTC:future': [perpetualInstrument()], 'BTC:option': [] }, frames };
+  return {
+    name: 'perpetual',
+    symbols: ['BTC-PERPETUAL'],
+    instruments: { 'BTC:future': [perpetualInstrument()], 'BTC:option': [] },
+    frames,
+  };
 }
 
 /** An option-chain stream: `count` BTC options, `perInstrument` distinct frames each, interleaved. */

@@ -12,10 +12,11 @@
  */
 import pino from 'pino';
 import WebSocket from 'ws';
+
 import type { VenueEvent } from '../domain/events.js';
 import { DeribitConfigSchema } from '../venues/deribit/config.js';
 import { createDeribitVenue } from '../venues/deribit/index.js';
-import { optionStream, perpetualStream, type BenchStream } from './throughput-frames.js';
+import { type BenchStream, optionStream, perpetualStream } from './throughput-frames.js';
 import { startThroughputServer, type ThroughputServer } from './throughput-server.js';
 import type { BenchOptions, ThroughputFigure } from './types.js';
 
@@ -60,7 +61,10 @@ class Meter {
 function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`throughput bench: ${what} did not finish within ${MEASURE_TIMEOUT_MS} ms`)), MEASURE_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`throughput bench: ${what} did not finish within ${MEASURE_TIMEOUT_MS} ms`)),
+      MEASURE_TIMEOUT_MS,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -135,7 +139,11 @@ export interface ThroughputRound {
 }
 
 async function measureStream(stream: BenchStream, sizing: Sizing, onRound?: (round: ThroughputRound) => void): Promise<ThroughputFigure> {
-  const server = await startThroughputServer({ instruments: stream.instruments, frames: stream.frames, expectChannels: stream.symbols.length });
+  const server = await startThroughputServer({
+    instruments: stream.instruments,
+    frames: stream.frames,
+    expectChannels: stream.symbols.length,
+  });
   try {
     const floor: number[] = [];
     const adapter: number[] = [];
@@ -175,7 +183,10 @@ export async function runThroughputBench(options: BenchOptions): Promise<Through
 }
 
 /** `runThroughputBench`, also telling `onRound` each floor/adapter pair as it is measured. */
-export async function runThroughputBenchRounds(options: BenchOptions, onRound?: (round: ThroughputRound) => void): Promise<ThroughputFigure[]> {
+export async function runThroughputBenchRounds(
+  options: BenchOptions,
+  onRound?: (round: ThroughputRound) => void,
+): Promise<ThroughputFigure[]> {
   const sizing = options.quick ? QUICK : FULL;
   const figures: ThroughputFigure[] = [];
   for (const stream of [perpetualStream(), optionStream(500)]) figures.push(await measureStream(stream, sizing, onRound));

@@ -5,6 +5,7 @@
  * on it unchanged; the extra cost is one Map look-up per event.
  */
 import { performance } from 'node:perf_hooks';
+
 import type { CancelOutcome, CommandOutcome, OrderLookup } from '../domain/commands.js';
 import type { ConnectionState, VenueEvent, VenueEventListener } from '../domain/events.js';
 import type { Instrument } from '../domain/instrument.js';
@@ -53,7 +54,8 @@ export class TimedVenue implements Venue {
   private observe(event: VenueEvent): void {
     if (event.type === 'order') this.noteOrder(event.order, performance.now());
     else if (event.type === 'fill') this.noteFilled(event.fill.clientId, performance.now());
-    else if (event.type === 'ticker' && event.ticker.mark !== undefined) this.lastMark.set(event.ticker.symbol, Number(event.ticker.mark.toString()));
+    else if (event.type === 'ticker' && event.ticker.mark !== undefined)
+      this.lastMark.set(event.ticker.symbol, Number(event.ticker.mark.toString()));
   }
 
   subscribe(listener: VenueEventListener): () => void {

@@ -73,15 +73,21 @@ export function parseChaosArgs(argv: readonly string[]): ChaosArgs | { error: st
       case '--minutes': {
         const text = takeValue();
         const v = Number(text);
-        if (text === undefined || !Number.isFinite(v) || v <= 0) return { error: `--minutes needs a positive number, got ${JSON.stringify(text ?? '')}` };
+        if (text === undefined || !Number.isFinite(v) || v <= 0)
+          return { error: `--minutes needs a positive number, got ${JSON.stringify(text ?? '')}` };
         minutes = v;
         break;
       }
       case '--venues': {
-        const list = (takeValue() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const list = (takeValue() ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const unknown = list.filter((v) => !(CHAOS_VENUES as readonly string[]).includes(v));
         if (list.length === 0 || unknown.length > 0) {
-          return { error: `--venues: ${unknown.length > 0 ? `no standalone simulator for ${unknown.join(', ')}` : 'empty list'}; available: ${CHAOS_VENUES.join(', ')}` };
+          return {
+            error: `--venues: ${unknown.length > 0 ? `no standalone simulator for ${unknown.join(', ')}` : 'empty list'}; available: ${CHAOS_VENUES.join(', ')}`,
+          };
         }
         venues = list as ChaosVenue[];
         break;

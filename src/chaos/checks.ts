@@ -58,14 +58,21 @@ export function orphans(openOrders: readonly VenueOrder[], store: StoreSnapshot,
     if (tradeId === undefined) continue;
     const state = states.get(tradeId);
     if (state === undefined || !ACTIVE_TRADE_STATES.has(state)) {
-      out.push({ what: 'orphan', detail: `${o.label} (${o.orderId}, ${o.instrumentName}, ${o.state}) rests but trade ${tradeId} is ${state ?? 'not in the store'}` });
+      out.push({
+        what: 'orphan',
+        detail: `${o.label} (${o.orderId}, ${o.instrumentName}, ${o.state}) rests but trade ${tradeId} is ${state ?? 'not in the store'}`,
+      });
     }
   }
   return out;
 }
 
 /** Two venue orders with one client id, more than one entry order for a trade, or one signal that opened two trades. */
-export function duplicates(allOrders: readonly VenueOrder[], prefix: string, signalTrades: ReadonlyMap<string, ReadonlySet<string>>): Finding[] {
+export function duplicates(
+  allOrders: readonly VenueOrder[],
+  prefix: string,
+  signalTrades: ReadonlyMap<string, ReadonlySet<string>>,
+): Finding[] {
   const out: Finding[] = [];
   const byLabel = new Map<string, VenueOrder[]>();
   const entriesByTrade = new Map<string, string[]>();
@@ -88,18 +95,26 @@ export function duplicates(allOrders: readonly VenueOrder[], prefix: string, sig
 }
 
 /** Daemon orders and fills in the venue's ledger that the store does not hold. */
-export function lostRecords(allOrders: readonly VenueOrder[], fills: readonly VenueFill[], store: StoreSnapshot, prefix: string): Finding[] {
+export function lostRecords(
+  allOrders: readonly VenueOrder[],
+  fills: readonly VenueFill[],
+  store: StoreSnapshot,
+  prefix: string,
+): Finding[] {
   const out: Finding[] = [];
   const known = new Set(store.trades.map((t) => t.id));
   for (const o of allOrders) {
     const tradeId = tradeIdOf(o.label, prefix);
     if (tradeId === undefined || o.triggerOrderId !== undefined) continue;
-    if (!known.has(tradeId)) out.push({ what: 'order of an unknown trade', detail: `${o.label} (${o.orderId}): trade ${tradeId} is not in the store` });
-    else if (!store.legClientIds.has(o.label)) out.push({ what: 'order not in the store', detail: `${o.label} (${o.orderId}, ${o.state})` });
+    if (!known.has(tradeId))
+      out.push({ what: 'order of an unknown trade', detail: `${o.label} (${o.orderId}): trade ${tradeId} is not in the store` });
+    else if (!store.legClientIds.has(o.label))
+      out.push({ what: 'order not in the store', detail: `${o.label} (${o.orderId}, ${o.state})` });
   }
   for (const f of fills) {
     if (tradeIdOf(f.label, prefix) === undefined) continue;
-    if (!store.fillIds.has(f.tradeId)) out.push({ what: 'fill not in the store', detail: `fill ${f.tradeId} of ${f.label} (${f.orderId})` });
+    if (!store.fillIds.has(f.tradeId))
+      out.push({ what: 'fill not in the store', detail: `fill ${f.tradeId} of ${f.label} (${f.orderId})` });
   }
   return out;
 }

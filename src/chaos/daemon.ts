@@ -1,6 +1,7 @@
 /** The daemon as a child process of the chaos run (dist/src/main.js, the real config loader, a scratch dir). */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+
 import { countSecrets } from './checks.js';
 
 export interface DaemonLine {

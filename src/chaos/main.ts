@@ -12,15 +12,26 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import Database from 'better-sqlite3';
+
 import { dec } from '../domain/decimal.js';
-import { startDeribitSim, type DeribitSim } from '../sim/deribit/server.js';
+import { type DeribitSim, startDeribitSim } from '../sim/deribit/server.js';
 import { orderToWire, tradeToWire } from '../sim/deribit/wire.js';
 import { Prng } from '../sim/engine/prng.js';
 import type { SimInstrument } from '../sim/engine/types.js';
 import { FakeTelegram, type Fault as TelegramFault } from '../sim/telegram/fake-bot-api.js';
-import { CHAOS_USAGE, parseChaosArgs, type ChaosArgs } from './args.js';
-import { countSecrets, duplicates, type Finding, lostRecords, orphans, type StoreSnapshot, type VenueFill, type VenueOrder } from './checks.js';
+import { CHAOS_USAGE, type ChaosArgs, parseChaosArgs } from './args.js';
+import {
+  countSecrets,
+  duplicates,
+  type Finding,
+  lostRecords,
+  orphans,
+  type StoreSnapshot,
+  type VenueFill,
+  type VenueOrder,
+} from './checks.js';
 import { DaemonRun, openTranscript } from './daemon.js';
 import { type Exposure, UnprotectionTracker } from './unprotection.js';
 
@@ -195,7 +206,9 @@ class ChaosRun {
       if (this.pricesMoving) this.sim.stepPrices();
     }, 250);
     this.samplerTimer = setInterval(() => this.sample(), SAMPLE_MS);
-    this.log(`scratch dir ${this.dir}; venue clock ${this.skewMs > 0 ? '+' : ''}${this.skewMs} ms; instruments ${this.instruments.map((i) => i.name).join(', ')}`);
+    this.log(
+      `scratch dir ${this.dir}; venue clock ${this.skewMs > 0 ? '+' : ''}${this.skewMs} ms; instruments ${this.instruments.map((i) => i.name).join(', ')}`,
+    );
   }
 
   private writeConfig(): void {
@@ -258,7 +271,11 @@ class ChaosRun {
       { name: 'wrong type', text: JSON.stringify({ monitor: { reconcileIntervalMs: 'soon' } }), mention: 'reconcileIntervalMs' },
       { name: 'not JSON', text: '{"venues": {"deribit": ', mention: 'local.json' },
       { name: 'unknown key', text: JSON.stringify({ risk: { maxOpenTrade: 3 } }), mention: 'maxOpenTrade' },
-      { name: 'live without opt-in', text: JSON.stringify({ venues: { deribit: { enabled: true, environment: 'live' } } }), mention: 'liveOptIn' },
+      {
+        name: 'live without opt-in',
+        text: JSON.stringify({ venues: { deribit: { enabled: true, environment: 'live' } } }),
+        mention: 'liveOptIn',
+      },
     ];
     const brokenDir = join(this.dir, 'config-broken');
     mkdirSync(brokenDir, { recursive: true });
@@ -274,7 +291,10 @@ class ChaosRun {
       const created = existsSync(join(this.dir, 'data', 'daemon.sqlite'));
       if (!ok || created) {
         this.badInputMishandled += 1;
-        this.findings.push({ what: 'broken config not refused cleanly', detail: `${c.name}: exit ${JSON.stringify(exit)}, store created ${created}, stderr ${run.stderrText.slice(0, 300)}` });
+        this.findings.push({
+          what: 'broken config not refused cleanly',
+          detail: `${c.name}: exit ${JSON.stringify(exit)}, store created ${created}, stderr ${run.stderrText.slice(0, 300)}`,
+        });
       }
     }
     // Refusals are checked above; crashes are counted over the real runs, secrets over all of them.
@@ -293,7 +313,10 @@ class ChaosRun {
         if (!this.ending) void this.restartAfterCrash();
       }
     });
-    const listening = await run.waitForLine((l) => l.msg === 'webhook listening for entry signals (put TLS in front of it before exposing it)', 30_000);
+    const listening = await run.waitForLine(
+      (l) => l.msg === 'webhook listening for entry signals (put TLS in front of it before exposing it)',
+      30_000,
+    );
     if (!listening) this.log(`daemon #${run.index} did not open its webhook within 30 s`);
     return run;
   }
@@ -367,7 +390,12 @@ class ChaosRun {
     void p.finally(() => this.inflight.delete(p));
   }
 
-  private async post(run: DaemonRun, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }, method = 'POST'): Promise<{ status: number; json: Record<string, unknown> } | undefined> {
+  private async post(
+    run: DaemonRun,
+    body: string,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+    method = 'POST',
+  ): Promise<{ status: number; json: Record<string, unknown> } | undefined> {
     const url = run.webhookUrl;
     if (!url) return undefined;
     try {
@@ -441,7 +469,10 @@ class ChaosRun {
       return 'refused';
     }
     this.unexpectedAnswers += 1;
-    this.findings.push({ what: 'unexpected webhook answer', detail: `${id}: ${answer.status} ${JSON.stringify(answer.json).slice(0, 300)}` });
+    this.findings.push({
+      what: 'unexpected webhook answer',
+      detail: `${id}: ${answer.status} ${JSON.stringify(answer.json).slice(0, 300)}`,
+    });
     return 'unexpected';
   }
 
@@ -456,7 +487,10 @@ class ChaosRun {
     if (typeof answer.json.tradeId === 'string') record.tradeIds.add(answer.json.tradeId);
     if (answer.status !== 200 || answer.json.replay !== true) {
       this.badInputMishandled += 1;
-      this.findings.push({ what: 'replayed signal not answered as a replay', detail: `${record.id}: ${answer.status} ${JSON.stringify(answer.json).slice(0, 300)}` });
+      this.findings.push({
+        what: 'replayed signal not answered as a replay',
+        detail: `${record.id}: ${answer.status} ${JSON.stringify(answer.json).slice(0, 300)}`,
+      });
     }
   }
 
@@ -466,7 +500,15 @@ class ChaosRun {
     const run = this.current;
     if (!run?.webhookUrl) return;
     const rng = this.rngFaults;
-    const good = { id: `bad-${this.args.seed}-${rng.int(0, 1e9)}`, venue: 'deribit', symbol: 'BTC-PERPETUAL', side: 'buy', size: '10', stopLoss: '1', secret: this.secrets.webhook };
+    const good = {
+      id: `bad-${this.args.seed}-${rng.int(0, 1e9)}`,
+      venue: 'deribit',
+      symbol: 'BTC-PERPETUAL',
+      side: 'buy',
+      size: '10',
+      stopLoss: '1',
+      secret: this.secrets.webhook,
+    };
     const auth = { authorization: `Bearer ${this.secrets.webhook}`, 'content-type': 'application/json' };
     const cases: Array<{ body: string; headers: Record<string, string>; expect: number[]; method?: string }> = [
       { body: '{"id": "x", "venue": "deribit", "symbol": ', headers: auth, expect: [400] },
@@ -490,7 +532,10 @@ class ChaosRun {
     if (!answer) return; // killed meanwhile
     if (!c.expect.includes(answer.status)) {
       this.badInputMishandled += 1;
-      this.findings.push({ what: 'garbage webhook body mishandled', detail: `${c.body.slice(0, 80)} → ${answer.status} (expected ${c.expect.join('/')}) ${JSON.stringify(answer.json).slice(0, 200)}` });
+      this.findings.push({
+        what: 'garbage webhook body mishandled',
+        detail: `${c.body.slice(0, 80)} → ${answer.status} (expected ${c.expect.join('/')}) ${JSON.stringify(answer.json).slice(0, 200)}`,
+      });
     }
   }
 
@@ -503,7 +548,12 @@ class ChaosRun {
     ]);
     const text = rng.pick(['/kill', '/kill now', '/close all', '/pause', '/open deribit BTC-PERPETUAL buy 100 sl 1', '/status']);
     this.count('forgedTelegramUpdate');
-    if (rng.chance(0.3)) this.telegram.pushCallback({ ...outsider, data: rng.pick(['kill:confirm', 'confirm:kill', 'close:all', 'x'.repeat(64)]), messageId: rng.int(1, 50) });
+    if (rng.chance(0.3))
+      this.telegram.pushCallback({
+        ...outsider,
+        data: rng.pick(['kill:confirm', 'confirm:kill', 'close:all', 'x'.repeat(64)]),
+        messageId: rng.int(1, 50),
+      });
     else this.telegram.pushMessage({ ...outsider, text });
   }
 
@@ -514,31 +564,73 @@ class ChaosRun {
     this.count(kind);
     switch (kind) {
       case 'malformedFrame': {
-        f.sendMalformedFrame('all', rng.pick(['not json at all', '[]', 'null', '42', '{"jsonrpc":"2.0","method":"subscription","params":{"channel":"user.changes.any.BTC.raw","data":{"orders":[{"order_id":5,"amount":"lots"}]}}}', '{"jsonrpc":"2.0","method":"subscription","params":null}', '{"jsonrpc":"2.0","id":"abc","error":{"code":"x"}}']));
+        f.sendMalformedFrame(
+          'all',
+          rng.pick([
+            'not json at all',
+            '[]',
+            'null',
+            '42',
+            '{"jsonrpc":"2.0","method":"subscription","params":{"channel":"user.changes.any.BTC.raw","data":{"orders":[{"order_id":5,"amount":"lots"}]}}}',
+            '{"jsonrpc":"2.0","method":"subscription","params":null}',
+            '{"jsonrpc":"2.0","id":"abc","error":{"code":"x"}}',
+          ]),
+        );
         return;
       }
       case 'truncatedFrame':
-        f.sendMalformedFrame('all', rng.pick(['{"jsonrpc":"2.0",', '{"jsonrpc":"2.0","method":"subscription","params":{"channel":"ticker.BTC-PERPETUAL.100ms","data":{"mark_price":6', '{"jsonrpc":"2.0","id":7,"result":[{"order_id":"']));
+        f.sendMalformedFrame(
+          'all',
+          rng.pick([
+            '{"jsonrpc":"2.0",',
+            '{"jsonrpc":"2.0","method":"subscription","params":{"channel":"ticker.BTC-PERPETUAL.100ms","data":{"mark_price":6',
+            '{"jsonrpc":"2.0","id":7,"result":[{"order_id":"',
+          ]),
+        );
         return;
       case 'oversizedFrame':
-        f.sendMalformedFrame('all', `{"jsonrpc":"2.0","method":"subscription","params":{"channel":"ticker.BTC-PERPETUAL.100ms","data":{"pad":"${'x'.repeat(rng.int(1, 4) * 1_000_000)}"}}}`);
+        f.sendMalformedFrame(
+          'all',
+          `{"jsonrpc":"2.0","method":"subscription","params":{"channel":"ticker.BTC-PERPETUAL.100ms","data":{"pad":"${'x'.repeat(rng.int(1, 4) * 1_000_000)}"}}}`,
+        );
         return;
       case 'outOfOrderFrame': {
         const engine = this.sim.engine;
         const ours = engine.allOrders({ predicate: (o) => o.label.startsWith(PREFIX) });
         if (ours.length === 0 || rng.chance(0.3)) {
           // A late answer to a request id nobody is waiting for.
-          f.sendMalformedFrame('all', JSON.stringify({ jsonrpc: '2.0', id: rng.int(900_000, 999_999), result: { order: { order_id: '1', order_state: 'filled' }, trades: [] }, usIn: 0, usOut: 0, usDiff: 0, testnet: true }));
+          f.sendMalformedFrame(
+            'all',
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: rng.int(900_000, 999_999),
+              result: { order: { order_id: '1', order_state: 'filled' }, trades: [] },
+              usIn: 0,
+              usOut: 0,
+              usDiff: 0,
+              testnet: true,
+            }),
+          );
           return;
         }
         const o = rng.pick(ours.slice(-30));
         const inst = engine.instrument(o.instrumentName);
         // An older state of one of our orders, after newer ones (with, sometimes, a fill replayed).
-        const stale = { ...o, state: o.triggerPrice ? ('untriggered' as const) : ('open' as const), filledAmount: dec(0), averagePrice: dec(0), filledNotional: dec(0), lastUpdateTimestamp: o.creationTimestamp };
+        const stale = {
+          ...o,
+          state: o.triggerPrice ? ('untriggered' as const) : ('open' as const),
+          filledAmount: dec(0),
+          averagePrice: dec(0),
+          filledNotional: dec(0),
+          lastUpdateTimestamp: o.creationTimestamp,
+        };
         const fills = engine.trades({ orderId: o.orderId });
         const trades = fills.length > 0 && rng.chance(0.5) ? [tradeToWire(fills[0]!, inst)] : [];
         const data = { instrument_name: o.instrumentName, orders: [orderToWire(stale, inst)], trades, positions: [] };
-        f.sendMalformedFrame('all', JSON.stringify({ jsonrpc: '2.0', method: 'subscription', params: { channel: `user.changes.any.${o.currency}.raw`, data } }));
+        f.sendMalformedFrame(
+          'all',
+          JSON.stringify({ jsonrpc: '2.0', method: 'subscription', params: { channel: `user.changes.any.${o.currency}.raw`, data } }),
+        );
         return;
       }
     }
@@ -557,7 +649,11 @@ class ChaosRun {
         return;
       case 1:
         this.count('delayedAnswer');
-        f.delayResponses(/^private\/(buy|sell|cancel|edit|get_open_orders_by_currency|get_order_state|get_positions)/, rng.int(300, 3_000), { times: rng.int(1, 3) });
+        f.delayResponses(
+          /^private\/(buy|sell|cancel|edit|get_open_orders_by_currency|get_order_state|get_positions)/,
+          rng.int(300, 3_000),
+          { times: rng.int(1, 3) },
+        );
         return;
       case 2:
         this.count('neverAnswered');
@@ -565,7 +661,14 @@ class ChaosRun {
         return;
       case 3:
         this.count('rejectedStop');
-        f.rejectNextOrders(rng.int(1, 3), { type: 'stop_market' }, rng.pick([{ code: 10009, message: 'not_enough_funds' }, { code: 10041, message: 'settlement_in_progress' }]));
+        f.rejectNextOrders(
+          rng.int(1, 3),
+          { type: 'stop_market' },
+          rng.pick([
+            { code: 10009, message: 'not_enough_funds' },
+            { code: 10041, message: 'settlement_in_progress' },
+          ]),
+        );
         return;
       case 4:
         this.count('rateLimit');
@@ -645,7 +748,9 @@ class ChaosRun {
     await this.startDaemon();
     const firingMs = this.args.minutes * 60_000;
     const t0 = Date.now();
-    const killTimes = Array.from({ length: this.args.restarts }, () => this.rngRestarts.between(0.08, 0.9) * firingMs).sort((a, b) => a - b);
+    const killTimes = Array.from({ length: this.args.restarts }, () => this.rngRestarts.between(0.08, 0.9) * firingMs).sort(
+      (a, b) => a - b,
+    );
 
     const progress = setInterval(() => {
       this.log(
@@ -712,7 +817,8 @@ class ChaosRun {
     this.pricesMoving = false;
     const settleStart = Date.now();
     await sleep(RECONCILE_INTERVAL_MS * 3 + 1_000);
-    while (Date.now() - settleStart < 60_000 && (this.tracker.openKeys().length > 0 || (await this.outboxPending(run)) !== 0)) await sleep(500);
+    while (Date.now() - settleStart < 60_000 && (this.tracker.openKeys().length > 0 || (await this.outboxPending(run)) !== 0))
+      await sleep(500);
     await sleep(RECONCILE_INTERVAL_MS * 2);
     this.sample();
 
@@ -752,20 +858,35 @@ class ChaosRun {
     const forgedKills = this.runs.reduce((n, r) => n + (r.killSwitchAlerts ?? 0), 0);
     this.badInputMishandled += badTrades + outsiderMessages + (store.killSwitchOn ? 1 : 0);
     if (badTrades > 0) this.findings.push({ what: 'a garbage webhook body opened a trade', detail: `${badTrades}` });
-    if (outsiderMessages > 0) this.findings.push({ what: 'the bot answered a chat that is not allowed', detail: `${outsiderMessages} message(s)` });
-    if (store.killSwitchOn) this.findings.push({ what: 'the kill switch is on after the run (only forged updates asked for it)', detail: `kill-switch alerts logged: ${forgedKills}` });
+    if (outsiderMessages > 0)
+      this.findings.push({ what: 'the bot answered a chat that is not allowed', detail: `${outsiderMessages} message(s)` });
+    if (store.killSwitchOn)
+      this.findings.push({
+        what: 'the kill switch is on after the run (only forged updates asked for it)',
+        detail: `kill-switch alerts logged: ${forgedKills}`,
+      });
 
     const loggedCritical = this.runs.reduce((n, r) => n + r.criticalAlerts, 0);
     const deliveredCritical = this.telegram.sent.filter((m) => m.chatId === CHAT && m.text.startsWith('🚨')).length;
     // Logged but never queued, queued but never delivered, or marked delivered without reaching the fake Telegram.
     const lostAlerts =
-      store.criticalUndelivered + Math.max(0, loggedCritical - store.criticalRaised) + Math.max(0, store.criticalRaised - store.criticalUndelivered - deliveredCritical);
-    if (lostAlerts > 0) this.findings.push({ what: 'critical alerts lost', detail: `logged ${loggedCritical}, in the outbox ${store.criticalRaised}, undelivered ${store.criticalUndelivered}, reached Telegram ${deliveredCritical}` });
+      store.criticalUndelivered +
+      Math.max(0, loggedCritical - store.criticalRaised) +
+      Math.max(0, store.criticalRaised - store.criticalUndelivered - deliveredCritical);
+    if (lostAlerts > 0)
+      this.findings.push({
+        what: 'critical alerts lost',
+        detail: `logged ${loggedCritical}, in the outbox ${store.criticalRaised}, undelivered ${store.criticalUndelivered}, reached Telegram ${deliveredCritical}`,
+      });
 
     const secretsInLogs = this.runs.reduce((n, r) => n + r.secretHits, 0) + this.refusalSecretHits + this.scanLogFiles();
     const secretsInStore = this.scanStoreFiles();
     const crashed = this.runs.filter((r) => r.isCrash());
-    for (const r of crashed) this.findings.push({ what: 'crash', detail: `daemon #${r.index} exit ${JSON.stringify(r.exit)}; stderr ${r.stderrText.slice(-400)}` });
+    for (const r of crashed)
+      this.findings.push({
+        what: 'crash',
+        detail: `daemon #${r.index} exit ${JSON.stringify(r.exit)}; stderr ${r.stderrText.slice(-400)}`,
+      });
     this.findings.push(...orphanList, ...dupList, ...lostList);
 
     const worst = this.tracker.worst();
@@ -791,13 +912,28 @@ class ChaosRun {
       venueFills: venueFills.length,
       criticalAlerts: { logged: loggedCritical, outbox: store.criticalRaised, delivered: deliveredCritical },
       unprotectedIntervals: this.tracker.intervals(),
-      worstUnprotected: worst ? { key: worst.key, upMs: Math.round(worst.upMs), downMs: Math.round(worst.downMs), atSecs: Math.round((worst.startMs - this.started) / 1000) } : null,
+      worstUnprotected: worst
+        ? {
+            key: worst.key,
+            upMs: Math.round(worst.upMs),
+            downMs: Math.round(worst.downMs),
+            atSecs: Math.round((worst.startMs - this.started) / 1000),
+          }
+        : null,
       openPositionsAtEnd: openPositions.length,
       daemonErrorLines: this.runs.reduce((n, r) => n + r.errorLines, 0),
     };
     const failed =
       summary.maxUnprotectedMs > MAX_UNPROTECTED_MS ||
-      summary.orphansAfterPass + summary.duplicateOrders + summary.lostRecords + summary.lostCriticalAlerts + summary.secretsInLogs + summary.crashes + summary.badInputMishandled + summary.secretsInStore > 0;
+      summary.orphansAfterPass +
+        summary.duplicateOrders +
+        summary.lostRecords +
+        summary.lostCriticalAlerts +
+        summary.secretsInLogs +
+        summary.crashes +
+        summary.badInputMishandled +
+        summary.secretsInStore >
+        0;
     for (const f of this.findings.slice(0, 40)) this.log(`finding: ${f.what}: ${f.detail}`);
     if (this.findings.length > 40) this.log(`... and ${this.findings.length - 40} more findings`);
     this.log(`${failed ? 'FAILED' : 'passed'}; ${failed || this.args.keep ? `scratch dir kept: ${this.dir}` : 'scratch dir removed'}`);
@@ -812,20 +948,30 @@ class ChaosRun {
   private async outboxPending(run: DaemonRun): Promise<number> {
     if (!run.healthUrl) return -1;
     try {
-      const body = (await (await fetch(run.healthUrl, { signal: AbortSignal.timeout(5_000) })).json()) as { components?: Array<{ name: string; detail?: { outboxPending?: number } }> };
+      const body = (await (await fetch(run.healthUrl, { signal: AbortSignal.timeout(5_000) })).json()) as {
+        components?: Array<{ name: string; detail?: { outboxPending?: number } }>;
+      };
       return body.components?.find((c) => c.name === 'telegram')?.detail?.outboxPending ?? -1;
     } catch {
       return -1;
     }
   }
 
-  private readStore(): { snapshot: StoreSnapshot; criticalRaised: number; criticalUndelivered: number; badSignalTrades: number; killSwitchOn: boolean } {
+  private readStore(): {
+    snapshot: StoreSnapshot;
+    criticalRaised: number;
+    criticalUndelivered: number;
+    badSignalTrades: number;
+    killSwitchOn: boolean;
+  } {
     const db = new Database(join(this.dir, 'data', 'daemon.sqlite'), { readonly: true, fileMustExist: true });
     try {
       const trades = db.prepare('SELECT id, state FROM trades').all() as Array<{ id: string; state: string }>;
       const legs = db.prepare('SELECT client_id FROM legs').all() as Array<{ client_id: string }>;
       const fills = db.prepare("SELECT venue_trade_id FROM fills WHERE venue = 'deribit'").all() as Array<{ venue_trade_id: string }>;
-      const critical = db.prepare("SELECT delivered_chat_ids FROM alert_outbox WHERE severity = 'critical'").all() as Array<{ delivered_chat_ids: string }>;
+      const critical = db.prepare("SELECT delivered_chat_ids FROM alert_outbox WHERE severity = 'critical'").all() as Array<{
+        delivered_chat_ids: string;
+      }>;
       const undelivered = critical.filter((r) => !(JSON.parse(r.delivered_chat_ids) as number[]).includes(CHAT)).length;
       const bad = (db.prepare("SELECT COUNT(*) AS n FROM signals WHERE id LIKE 'bad-%' AND trade_id IS NOT NULL").get() as { n: number }).n;
       const ks = db.prepare("SELECT value FROM settings WHERE key = 'kill_switch'").get() as { value?: string } | undefined;

@@ -59,7 +59,8 @@ export class UnprotectionTracker {
       if (!iv) {
         // It became unprotected between two samples: from the fill that made it so, if that fill
         // happened since the last sample; otherwise (a stop went away) from now.
-        const start = e.lastFillMs !== undefined && prev !== undefined && e.lastFillMs > prev && e.lastFillMs <= nowMs ? e.lastFillMs : nowMs;
+        const start =
+          e.lastFillMs !== undefined && prev !== undefined && e.lastFillMs > prev && e.lastFillMs <= nowMs ? e.lastFillMs : nowMs;
         iv = { key: e.key, startMs: start, endMs: start, upMs: 0, downMs: 0, size: e.size, stopQty: e.stopQty };
         this.open.set(e.key, iv);
       }

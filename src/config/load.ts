@@ -4,12 +4,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+
 import { parse as parseDotenv } from 'dotenv';
 import type { z } from 'zod';
+
 import { ConfigError } from '../domain/errors.js';
 import { VENUE_ENTRIES } from '../venues/registry.js';
 import type { VenueSectionBase } from '../venues/registry-entry.js';
-import { configSchema, type Config } from './schema.js';
+import { type Config, configSchema } from './schema.js';
 import { readSecrets, type Secrets } from './secrets.js';
 
 export interface LoadedConfig {
@@ -159,7 +161,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   let merged: Json = {};
   const defaultPath = join(configDir, 'default.json');
   if (!existsSync(defaultPath)) {
-    problems.push(`${defaultPath}: missing — restore config/default.json from the repository or set CONFIG_DIR to the folder that holds it`);
+    problems.push(
+      `${defaultPath}: missing — restore config/default.json from the repository or set CONFIG_DIR to the folder that holds it`,
+    );
   } else {
     const v = readJsonFile(defaultPath, problems);
     if (v !== undefined) {
@@ -207,7 +211,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
   if (config.webhook.enabled && secrets.webhook.secret === undefined) {
-    problems.push('webhook.enabled: true but WEBHOOK_SECRET is not set — put a long random secret in .env (e.g. `openssl rand -hex 32`), or set webhook.enabled to false');
+    problems.push(
+      'webhook.enabled: true but WEBHOOK_SECRET is not set — put a long random secret in .env (e.g. `openssl rand -hex 32`), or set webhook.enabled to false',
+    );
   } else if (config.webhook.enabled && (secrets.webhook.secret?.length ?? 0) < 16) {
     problems.push('WEBHOOK_SECRET: shorter than 16 characters — use a long random secret (e.g. `openssl rand -hex 32`)');
   }

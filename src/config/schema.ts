@@ -5,11 +5,12 @@
  * Secrets never live here: they come from the environment (see secrets.ts).
  */
 import { z } from 'zod';
+
 import { MonitorConfigSchema } from '../monitor/config.js';
 import { OrdersConfigSchema } from '../orders/config.js';
 import { RiskConfigSchema } from '../risk/config.js';
 import { StrategiesConfigSchema } from '../strategies/registry.js';
-import { VENUE_ENTRIES, type RegisteredVenue } from '../venues/registry.js';
+import { type RegisteredVenue, VENUE_ENTRIES } from '../venues/registry.js';
 
 export { environmentSchema, venueBaseShape, type VenueEnvironment } from '../venues/section-schema.js';
 

@@ -3,7 +3,7 @@
  * object so that printing or logging the config can never leak them. Each venue's secret keys
  * and env var names come from its registry entry.
  */
-import { VENUE_ENTRIES, type RegisteredVenue } from '../venues/registry.js';
+import { type RegisteredVenue, VENUE_ENTRIES } from '../venues/registry.js';
 import type { SecretGroup } from '../venues/registry-entry.js';
 
 /** One secret group per registry entry (`secrets.deribit.clientId`, `secrets.okx.apiKey`, …). */

@@ -11,6 +11,7 @@
  * alphanumerics), a Bybit orderLinkId (≤36, [A-Za-z0-9_-]) and a Deribit label (≤64).
  */
 import { randomBytes } from 'node:crypto';
+
 import type { LegKind } from './trade.js';
 
 export const DEFAULT_CLIENT_ID_PREFIX = 'vd1';
@@ -36,7 +37,8 @@ export function isTradeId(tradeId: string): boolean {
 
 /** Returns the client id of leg `kind` number `seq` (from 1) of `tradeId`. Throws a RangeError on malformed input. */
 export function clientIdFor(tradeId: string, kind: LegKind, seq = 1, prefix = DEFAULT_CLIENT_ID_PREFIX): string {
-  if (!/^[A-Za-z][A-Za-z0-9]{1,5}$/.test(prefix)) throw new RangeError(`client id prefix ${JSON.stringify(prefix)} must be 2-6 letters/digits`);
+  if (!/^[A-Za-z][A-Za-z0-9]{1,5}$/.test(prefix))
+    throw new RangeError(`client id prefix ${JSON.stringify(prefix)} must be 2-6 letters/digits`);
   if (!isTradeId(tradeId)) throw new RangeError(`trade id ${JSON.stringify(tradeId)} must be 16 lowercase letters/digits`);
   if (!Number.isInteger(seq) || seq < 1 || seq > MAX_SEQ) throw new RangeError(`leg sequence ${seq} must be an integer in 1..${MAX_SEQ}`);
   return `${prefix}${tradeId}${LEG_CODES[kind]}${seq}`;

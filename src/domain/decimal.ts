@@ -94,7 +94,7 @@ export class Decimal {
     const intPart = m[2] ?? '';
     const fracPart = m[3] ?? '';
     const exp = m[4] ? Number(m[4]) : 0;
-    let units = BigInt((intPart + fracPart) || '0') * sign;
+    let units = BigInt(intPart + fracPart || '0') * sign;
     let scale = fracPart.length - exp;
     if (scale < 0) {
       units *= TEN ** BigInt(-scale);

@@ -22,7 +22,11 @@ export class VenueRejectedError extends DaemonError {
 
 /** We could not reach the venue or got no answer in time: the outcome is unknown. */
 export class TransportError extends DaemonError {
-  constructor(code: 'TIMEOUT' | 'DISCONNECTED' | 'NETWORK' | 'HTTP_5XX' | 'RATE_LIMITED' | 'NOT_CONNECTED', message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: 'TIMEOUT' | 'DISCONNECTED' | 'NETWORK' | 'HTTP_5XX' | 'RATE_LIMITED' | 'NOT_CONNECTED',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(code, message, options);
   }
 }

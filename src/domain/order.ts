@@ -13,15 +13,7 @@ export type TimeInForce = 'gtc' | 'ioc' | 'fok' | 'gtd';
  * Order lifecycle. `untriggered` is a resting trigger (stop/take) order; `triggered` means the
  * trigger fired and the spawned order is working. Terminal: filled, cancelled, rejected.
  */
-export type OrderStatus =
-  | 'pending'
-  | 'untriggered'
-  | 'open'
-  | 'partially_filled'
-  | 'triggered'
-  | 'filled'
-  | 'cancelled'
-  | 'rejected';
+export type OrderStatus = 'pending' | 'untriggered' | 'open' | 'partially_filled' | 'triggered' | 'filled' | 'cancelled' | 'rejected';
 
 export const TERMINAL_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set(['filled', 'cancelled', 'rejected']);
 

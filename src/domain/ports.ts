@@ -7,16 +7,7 @@ import type { ConnectionState, VenueEventListener } from './events.js';
 import type { Instrument } from './instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot } from './order.js';
 import type { Balance, Fill, Position } from './position.js';
-import type {
-  AlertSeverity,
-  AuditEntry,
-  FillRecord,
-  KillSwitchState,
-  LegRecord,
-  OutboxAlert,
-  TradeRecord,
-  TradeState,
-} from './trade.js';
+import type { AlertSeverity, AuditEntry, FillRecord, KillSwitchState, LegRecord, OutboxAlert, TradeRecord, TradeState } from './trade.js';
 
 export interface Clock {
   now(): number;
@@ -174,7 +165,6 @@ export interface SignalRecord {
   readonly tradeId?: string;
   readonly finishedAtMs?: number;
 }
-
 
 /**
  * Where operator alerts go (Telegram, or the log without a bot token). `send` returns at once:

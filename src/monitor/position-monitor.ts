@@ -7,12 +7,13 @@
  * It never touches orders the daemon did not create. Entries wait until the start-up pass is done.
  */
 import type { Logger } from 'pino';
+
+import { parseClientId } from '../domain/client-ids.js';
 import type { VenueEvent } from '../domain/events.js';
 import type { Alerter, Clock, Store, Venue } from '../domain/ports.js';
-import { parseClientId } from '../domain/client-ids.js';
 import type { OrderManager, TradeEvent } from '../orders/order-manager.js';
-import { type Correction, type LocalTrade, type VenueSnapshot, reconcile } from '../orders/reconcile.js';
-import { type MonitorConfig, MonitorConfigSchema, type MonitorConfigInput } from './config.js';
+import { type Correction, type LocalTrade, reconcile, type VenueSnapshot } from '../orders/reconcile.js';
+import { type MonitorConfig, type MonitorConfigInput, MonitorConfigSchema } from './config.js';
 
 const COMPONENT = 'monitor';
 
@@ -117,7 +118,10 @@ export class PositionMonitor {
         if (report.complete || this.stopped) break;
         const waiting = this.venues.filter((v) => !v.isReady()).map((v) => v.id);
         if (waiting.length === 0) {
-          this.logger.warn({ report }, `start-up reconciliation incomplete; entries stay blocked; retrying in ${this.startupRetryDelayMs} ms`);
+          this.logger.warn(
+            { report },
+            `start-up reconciliation incomplete; entries stay blocked; retrying in ${this.startupRetryDelayMs} ms`,
+          );
         } else if (attempt === 1 || attempt % 30 === 0) {
           // not a fault: the venues are still connecting (or reconnecting with backoff)
           this.logger.info({ waiting, attempt }, 'start-up reconciliation waits for venues to connect; entries stay blocked until then');
@@ -128,10 +132,16 @@ export class PositionMonitor {
       this.timer = setInterval(() => {
         void this.runPass('periodic');
       }, this.config.reconcileIntervalMs);
-      this.logger.info({ intervalMs: this.config.reconcileIntervalMs }, 'start-up reconciliation done; entries allowed; periodic pass scheduled');
+      this.logger.info(
+        { intervalMs: this.config.reconcileIntervalMs },
+        'start-up reconciliation done; entries allowed; periodic pass scheduled',
+      );
     })();
     this.orders.holdEntriesUntil(this.startup);
-    void this.startup.then(() => this.markStartupDone(), () => undefined);
+    void this.startup.then(
+      () => this.markStartupDone(),
+      () => undefined,
+    );
     return this.startup;
   }
 
@@ -180,11 +190,20 @@ export class PositionMonitor {
     this.orders.cancelCompanions(event.tradeId, `${event.leg} ${event.clientId} filled`).then(
       (cancelled) => {
         if (cancelled.length > 0) {
-          this.store.appendAudit({ tsMs: this.clock.now(), component: COMPONENT, action: 'sibling_cancelled', tradeId: event.tradeId, detail: { filledLeg: event.clientId, cancelled } });
+          this.store.appendAudit({
+            tsMs: this.clock.now(),
+            component: COMPONENT,
+            action: 'sibling_cancelled',
+            tradeId: event.tradeId,
+            detail: { filledLeg: event.clientId, cancelled },
+          });
         }
       },
       (err: unknown) => {
-        this.logger.error({ err, tradeId: event.tradeId }, 'cancelling the sibling of a filled exit failed; the next pass cancels it as an orphan');
+        this.logger.error(
+          { err, tradeId: event.tradeId },
+          'cancelling the sibling of a filled exit failed; the next pass cancels it as an orphan',
+        );
       },
     );
   }
@@ -279,7 +298,11 @@ export class PositionMonitor {
       // Phase 2: everything else, stops still first, then bookings, take-profit repairs and orphan
       // cleanup (refreshes still outstanding count towards "lost"). A stop or a close already
       // tried in phase 1 is not tried twice in one pass.
-      const triedFirst = new Set(urgent.filter((c) => c.kind === 'ensure_stop' || c.kind === 'resume_close').map((c) => `${c.kind}|${'tradeId' in c ? c.tradeId : ''}`));
+      const triedFirst = new Set(
+        urgent
+          .filter((c) => c.kind === 'ensure_stop' || c.kind === 'resume_close')
+          .map((c) => `${c.kind}|${'tradeId' in c ? c.tradeId : ''}`),
+      );
       const rest = [...result.corrections]
         .filter((c) => !triedFirst.has(`${c.kind}|${'tradeId' in c ? c.tradeId : ''}`))
         .sort((a, b) => this.rank(a) - this.rank(b));
@@ -328,7 +351,10 @@ export class PositionMonitor {
    * Drops the take-profit repairs the OrderManager holds back (refused as through the market, not
    * due again yet): they would send nothing, and would otherwise be audited on every pass.
    */
-  private withoutHeldTakeProfits(result: { corrections: readonly Correction[]; foreignOrders: number }): { corrections: readonly Correction[]; foreignOrders: number } {
+  private withoutHeldTakeProfits(result: { corrections: readonly Correction[]; foreignOrders: number }): {
+    corrections: readonly Correction[];
+    foreignOrders: number;
+  } {
     const corrections = result.corrections.filter((c) => c.kind !== 'ensure_take_profit' || !this.orders.takeProfitOnHold(c.tradeId));
     return corrections.length === result.corrections.length ? result : { corrections, foreignOrders: result.foreignOrders };
   }
@@ -349,7 +375,10 @@ export class PositionMonitor {
           await this.orders.settleExited(c.tradeId, `reconcile: ${c.reason}`);
           return;
         case 'ensure_stop':
-          this.logger.warn({ venue: venue.id, tradeId: c.tradeId, openQty: c.openQty.toString(), covered: c.coveredQty.toString() }, `stop ${c.reason}; ${this.config.onMissingStop === 'replace' ? 'placing it again' : 'closing the position'}`);
+          this.logger.warn(
+            { venue: venue.id, tradeId: c.tradeId, openQty: c.openQty.toString(), covered: c.coveredQty.toString() },
+            `stop ${c.reason}; ${this.config.onMissingStop === 'replace' ? 'placing it again' : 'closing the position'}`,
+          );
           this.alerter.send({
             severity: 'warning',
             kind: 'missing_stop',
@@ -367,7 +396,11 @@ export class PositionMonitor {
         case 'resume_close': {
           const r = await this.orders.resumeClose(c.tradeId, c.reason);
           if (r && !r.flat) {
-            this.alerter.send({ severity: 'critical', kind: 'close_failed', text: `${venue.id} trade ${c.tradeId}: finishing an interrupted close did not end flat (${r.error ?? 'position remains'}); it is back to open under its stop. Check the venue.` });
+            this.alerter.send({
+              severity: 'critical',
+              kind: 'close_failed',
+              text: `${venue.id} trade ${c.tradeId}: finishing an interrupted close did not end flat (${r.error ?? 'position remains'}); it is back to open under its stop. Check the venue.`,
+            });
           }
           return;
         }

@@ -5,7 +5,12 @@ import type { OrderRequest } from '../domain/order.js';
 export function describeOutcome(outcome: CommandOutcome): Record<string, unknown> {
   switch (outcome.status) {
     case 'accepted':
-      return { status: 'accepted', venueOrderId: outcome.order.venueOrderId, orderStatus: outcome.order.status, filled: outcome.order.filledSize.toString() };
+      return {
+        status: 'accepted',
+        venueOrderId: outcome.order.venueOrderId,
+        orderStatus: outcome.order.status,
+        filled: outcome.order.filledSize.toString(),
+      };
     case 'rejected':
       return { status: 'rejected', code: outcome.code, reason: outcome.reason, retryable: outcome.retryable };
     case 'unknown':
@@ -27,7 +32,9 @@ export function describeRequest(r: OrderRequest): Record<string, unknown> {
 }
 
 /** Short text of an outcome that was not accepted, for errors and audit entries. */
-export function outcomeError(outcome: { status: 'rejected'; code: string; reason: string } | { status: 'unknown'; reason: string }): string {
+export function outcomeError(
+  outcome: { status: 'rejected'; code: string; reason: string } | { status: 'unknown'; reason: string },
+): string {
   return outcome.status === 'rejected' ? `${outcome.code} ${outcome.reason}` : `unknown: ${outcome.reason}`;
 }
 

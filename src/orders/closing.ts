@@ -4,16 +4,16 @@
  * P&L. Also cancels single legs (settling "not found" answers by look-up), the siblings of a
  * filled exit, and orphaned daemon orders.
  */
+import { clientIdFor, parseClientId } from '../domain/client-ids.js';
 import { Decimal } from '../domain/decimal.js';
-import { type OrderSnapshot, type OrderStatus, isTerminal } from '../domain/order.js';
+import { isTerminal, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
 import type { Venue } from '../domain/ports.js';
 import type { LegRecord, TradeRecord } from '../domain/trade.js';
 import { describeOutcome, describeRequest, errorText, outcomeError } from './audit-format.js';
-import { clientIdFor, parseClientId } from '../domain/client-ids.js';
 import { COMPONENT, type OrderContext, type OrderPeers } from './context.js';
 import { backoffMs, isProtectiveKind, nextSeq, retryDelayMs } from './leg-rules.js';
 import { averagePrice, realizedPnl } from './pnl.js';
-import { IN_FLIGHT_LEG_STATES, exitsFilledWholeEntry, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
+import { exitsFilledWholeEntry, IN_FLIGHT_LEG_STATES, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
 import { closeRequest, exitLeg } from './requests.js';
 import { closeQuantity, legExecutions, netOpenQuantity } from './settlement.js';
 import type { CancelLegResult, CloseResult } from './types.js';
@@ -49,8 +49,17 @@ export class Closing {
       const trade = this.ctx.store.getTrade(tradeId);
       if (!trade || trade.state !== 'closing') return undefined;
       const reason = trade.closeReason ?? 'close resumed';
-      this.ctx.store.appendAudit(this.ctx.audit('close_resumed', trade, { why, reason, decided: 'finish the interrupted close: close what is open, cancel the companions, confirm flat' }));
-      this.ctx.logger.warn({ tradeId, venue: trade.venue, symbol: trade.symbol, why }, 'trade left closing by an interrupted close; finishing the close');
+      this.ctx.store.appendAudit(
+        this.ctx.audit('close_resumed', trade, {
+          why,
+          reason,
+          decided: 'finish the interrupted close: close what is open, cancel the companions, confirm flat',
+        }),
+      );
+      this.ctx.logger.warn(
+        { tradeId, venue: trade.venue, symbol: trade.symbol, why },
+        'trade left closing by an interrupted close; finishing the close',
+      );
       return this.closeTradeLocked(tradeId, reason);
     });
   }
@@ -65,7 +74,12 @@ export class Closing {
     const venue = this.ctx.venueOf(trade);
     const cancelled: string[] = [];
     const failedCancels: FailedCancel[] = [];
-    store.updateTrade(tradeId, { state: 'closing', closeReason: reason }, clock.now(), audit('close_requested', trade, { reason, previousState: trade.state }));
+    store.updateTrade(
+      tradeId,
+      { state: 'closing', closeReason: reason },
+      clock.now(),
+      audit('close_requested', trade, { reason, previousState: trade.state }),
+    );
 
     // 1. A working entry must not fill any more.
     const entry = store.legsOf(tradeId).find((l) => l.kind === 'entry');
@@ -87,7 +101,9 @@ export class Closing {
         return this.closeFailed(trade, `could not read positions: ${errorText(err)}`, cancelled, failedCancels, reprotect);
       }
       const closeQty = closeQuantity(trade.side, qty, position, this.ctx.instrumentOf(trade));
-      store.appendAudit(audit('close_sizing', trade, { openQty: qty.toString(), venuePosition: position.toString(), closeQty: closeQty.toString() }));
+      store.appendAudit(
+        audit('close_sizing', trade, { openQty: qty.toString(), venuePosition: position.toString(), closeQty: closeQty.toString() }),
+      );
       if (closeQty.isPositive()) {
         const sent = await this.sendCloseLocked(trade, closeQty);
         if (!sent.ok) return this.closeFailed(trade, sent.error, cancelled, failedCancels, reprotect);
@@ -122,7 +138,15 @@ export class Closing {
     if (!flat.ok) {
       store.appendAudit(audit('close_not_flat', trade, { detail: flat.detail, decided: 'report; the caller retries' }));
       if (current.state === 'closing') {
-        store.updateTrade(tradeId, { state: 'open' }, clock.now(), audit('close_failed', trade, { error: flat.detail, decided: reprotect ? 'back to open; protect what is still open now' : 'back to open so the monitor keeps it protected' }));
+        store.updateTrade(
+          tradeId,
+          { state: 'open' },
+          clock.now(),
+          audit('close_failed', trade, {
+            error: flat.detail,
+            decided: reprotect ? 'back to open; protect what is still open now' : 'back to open so the monitor keeps it protected',
+          }),
+        );
         if (reprotect) await this.peers.protection.ensureProtectionLocked(tradeId, `close not confirmed flat: ${flat.detail}`);
       }
       return { tradeId, flat: false, closedSize, cancelled, failedCancels, error: flat.detail };
@@ -131,17 +155,38 @@ export class Closing {
     return { tradeId, flat: true, closedSize, cancelled, failedCancels };
   }
 
-  private async closeFailed(trade: TradeRecord, error: string, cancelled: string[], failedCancels: FailedCancel[], reprotect: boolean): Promise<CloseResult> {
+  private async closeFailed(
+    trade: TradeRecord,
+    error: string,
+    cancelled: string[],
+    failedCancels: FailedCancel[],
+    reprotect: boolean,
+  ): Promise<CloseResult> {
     const { store, audit, clock } = this.ctx;
     const current = store.getTrade(trade.id);
     if (current && isActiveTrade(current.state) && exitsFilledWholeEntry(current, store.legsOf(trade.id))) {
       // Its exits filled its whole entry meanwhile (a stop or target fired): nothing is open, never back to open.
-      await this.finalizeClosed(current, current.closeReason ?? 'exits filled the whole entry', `its exits filled its whole entry (the close itself failed: ${error})`);
+      await this.finalizeClosed(
+        current,
+        current.closeReason ?? 'exits filled the whole entry',
+        `its exits filled its whole entry (the close itself failed: ${error})`,
+      );
       return { tradeId: trade.id, flat: true, closedSize: Decimal.ZERO, cancelled, failedCancels };
     }
-    this.ctx.logger.error({ tradeId: trade.id, venue: trade.venue, symbol: trade.symbol }, `close failed: ${error}; trade kept open with its stop; retry or close by hand`);
+    this.ctx.logger.error(
+      { tradeId: trade.id, venue: trade.venue, symbol: trade.symbol },
+      `close failed: ${error}; trade kept open with its stop; retry or close by hand`,
+    );
     if (current?.state === 'closing') {
-      store.updateTrade(trade.id, { state: 'open' }, clock.now(), audit('close_failed', trade, { error, decided: reprotect ? 'back to open; protect what is still open now' : 'back to open so the monitor keeps it protected' }));
+      store.updateTrade(
+        trade.id,
+        { state: 'open' },
+        clock.now(),
+        audit('close_failed', trade, {
+          error,
+          decided: reprotect ? 'back to open; protect what is still open now' : 'back to open so the monitor keeps it protected',
+        }),
+      );
       // A fill that came with the entry's cancel (step 1) was not protected while closing.
       if (reprotect) await this.peers.protection.ensureProtectionLocked(trade.id, `close failed: ${error}`);
     }
@@ -159,7 +204,10 @@ export class Closing {
         return (await venue.positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
       } catch (err) {
         if (attempt >= config.closeRetryAttempts) throw err;
-        logger.warn({ tradeId: trade.id, venue: trade.venue, attempt, error: errorText(err) }, 'could not read positions while closing; asking again');
+        logger.warn(
+          { tradeId: trade.id, venue: trade.venue, attempt, error: errorText(err) },
+          'could not read positions while closing; asking again',
+        );
         await this.ctx.sleep(backoffMs(config.closePollDelayMs, attempt));
       }
     }
@@ -225,9 +273,15 @@ export class Closing {
       logger.warn({ tradeId: trade.id, clientId, attempt, lastError, delayMs }, 'close order attempt failed; retrying');
       if (attempt < config.closeRetryAttempts && delayMs > 0) await this.ctx.sleep(delayMs);
     }
-    if (!accepted && lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, config.closeRetryAttempts + 1)) === 'adopted') accepted = true;
+    if (!accepted && lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, config.closeRetryAttempts + 1)) === 'adopted')
+      accepted = true;
     if (!accepted) {
-      store.updateLeg(clientId, { state: lastUnknown ? 'lost' : 'rejected' }, clock.now(), audit('close_order_failed', trade, { clientId, lastError }));
+      store.updateLeg(
+        clientId,
+        { state: lastUnknown ? 'lost' : 'rejected' },
+        clock.now(),
+        audit('close_order_failed', trade, { clientId, lastError }),
+      );
       return { ok: false, error: `close order not accepted: ${lastError}` };
     }
     // Market orders normally fill at once; poll until the leg is terminal.
@@ -239,7 +293,9 @@ export class Closing {
       if (lookup.status === 'found') await legsPeer.applySnapshotLocked(clientId, lookup.order, 'close poll');
     }
     const leg = store.getLeg(clientId);
-    return leg && leg.filledSize.isPositive() ? { ok: true, filled: leg.filledSize } : { ok: false, error: 'close order did not fill in time' };
+    return leg && leg.filledSize.isPositive()
+      ? { ok: true, filled: leg.filledSize }
+      : { ok: false, error: 'close order did not fill in time' };
   }
 
   /** Cancels one leg on the venue and records the result; a "not found" answer is settled by a look-up. */
@@ -268,7 +324,10 @@ export class Closing {
         clientId: leg.clientId,
         kind: leg.kind,
         reason,
-        outcome: outcome.status === 'rejected' ? { status: 'rejected', code: outcome.code, reason: outcome.reason, notFound: outcome.notFound } : { status: outcome.status },
+        outcome:
+          outcome.status === 'rejected'
+            ? { status: 'rejected', code: outcome.code, reason: outcome.reason, notFound: outcome.notFound }
+            : { status: outcome.status },
       }),
     );
     if (outcome.status === 'accepted') {
@@ -278,18 +337,30 @@ export class Closing {
       return { ok: true };
     }
     // Rejected as not found, or no answer: ask what the order is now.
-    const lookup = await venue.getOrder({ symbol: trade.symbol, clientId: leg.clientId, ...(leg.venueOrderId !== undefined ? { venueOrderId: leg.venueOrderId } : {}) });
+    const lookup = await venue.getOrder({
+      symbol: trade.symbol,
+      clientId: leg.clientId,
+      ...(leg.venueOrderId !== undefined ? { venueOrderId: leg.venueOrderId } : {}),
+    });
     if (lookup.status === 'found') {
       await this.peers.legs.applySnapshotLocked(leg.clientId, lookup.order, 'lookup after cancel');
       if (isTerminal(lookup.order.status)) return { ok: true };
       return { ok: false, error: outcomeError(outcome) };
     }
     if (lookup.status === 'not_found' && (outcome.status !== 'rejected' || outcome.notFound)) {
-      store.updateLeg(leg.clientId, { state: IN_FLIGHT_LEG_STATES.includes(leg.state) ? 'lost' : 'cancelled' }, clock.now(), audit('cancel_not_found', trade, { clientId: leg.clientId, decided: 'nothing left on the venue' }));
+      store.updateLeg(
+        leg.clientId,
+        { state: IN_FLIGHT_LEG_STATES.includes(leg.state) ? 'lost' : 'cancelled' },
+        clock.now(),
+        audit('cancel_not_found', trade, { clientId: leg.clientId, decided: 'nothing left on the venue' }),
+      );
       return { ok: true };
     }
     const error = outcomeError(outcome);
-    this.ctx.logger.warn({ tradeId: trade.id, clientId: leg.clientId, error }, 'cancel not confirmed; the monitor retries on its next pass');
+    this.ctx.logger.warn(
+      { tradeId: trade.id, clientId: leg.clientId, error },
+      'cancel not confirmed; the monitor retries on its next pass',
+    );
     return { ok: false, error };
   }
 
@@ -316,7 +387,12 @@ export class Closing {
    * between looks unknown), so under the trade's lock the store is asked again and a live leg of an
    * active trade is left alone, unless `evenIfLive` (flatten: every daemon order goes).
    */
-  async cancelOrphan(venueId: string, order: OrderSnapshot, reason: string, options: { readonly evenIfLive?: boolean } = {}): Promise<boolean> {
+  async cancelOrphan(
+    venueId: string,
+    order: OrderSnapshot,
+    reason: string,
+    options: { readonly evenIfLive?: boolean } = {},
+  ): Promise<boolean> {
     const parsed = parseClientId(order.clientId, this.ctx.config.clientIdPrefix);
     const venue = this.ctx.venues.get(venueId);
     if (!parsed || !venue) return false; // never touch an order the daemon did not create
@@ -331,9 +407,18 @@ export class Closing {
           action: 'orphan_cancel_skipped',
           tradeId: trade.id,
           venue: venueId,
-          detail: { clientId: order.clientId, venueOrderId: order.venueOrderId, reason, legState: leg.state, decided: 'the store now has it as a live leg of an active trade; not an orphan' },
+          detail: {
+            clientId: order.clientId,
+            venueOrderId: order.venueOrderId,
+            reason,
+            legState: leg.state,
+            decided: 'the store now has it as a live leg of an active trade; not an orphan',
+          },
         });
-        this.ctx.logger.info({ venue: venueId, clientId: order.clientId, reason }, 'order looked orphaned in a stale view; the store now tracks it, left alone');
+        this.ctx.logger.info(
+          { venue: venueId, clientId: order.clientId, reason },
+          'order looked orphaned in a stale view; the store now tracks it, left alone',
+        );
         return false;
       }
       return this.cancelOrphanLocked(venue, order, parsed.tradeId, reason);
@@ -344,7 +429,10 @@ export class Closing {
     const { store, clock, logger } = this.ctx;
     const venueId = venue.id;
     store.flush(); // what led to the cancel is on the disk before it leaves
-    const outcome = await venue.cancelOrder({ symbol: order.symbol, venueOrderId: order.venueOrderId, ...(order.clientId !== undefined ? { clientId: order.clientId } : {}) }, 'protective');
+    const outcome = await venue.cancelOrder(
+      { symbol: order.symbol, venueOrderId: order.venueOrderId, ...(order.clientId !== undefined ? { clientId: order.clientId } : {}) },
+      'protective',
+    );
     const ok = outcome.status === 'accepted' || (outcome.status === 'rejected' && outcome.notFound);
     const knownTrade = store.getTrade(tradeId);
     store.appendAudit({
@@ -359,7 +447,11 @@ export class Closing {
     if (ok && leg && isLiveLeg(leg.state)) store.updateLeg(leg.clientId, { state: 'cancelled' }, clock.now());
     if (ok && leg) this.ctx.forgetLeg(leg.clientId);
     if (ok) logger.info({ venue: venueId, clientId: order.clientId, reason }, 'orphaned daemon order cancelled');
-    else logger.warn({ venue: venueId, clientId: order.clientId, reason, outcome: outcome.status }, 'orphan cancel not confirmed; retried on the next pass');
+    else
+      logger.warn(
+        { venue: venueId, clientId: order.clientId, reason, outcome: outcome.status },
+        'orphan cancel not confirmed; retried on the next pass',
+      );
     return ok;
   }
 
@@ -372,8 +464,17 @@ export class Closing {
       const { store, audit, logger } = this.ctx;
       const trade = store.getTrade(tradeId);
       if (!trade || trade.state !== 'open' || !exitsFilledWholeEntry(trade, store.legsOf(tradeId))) return false;
-      store.appendAudit(audit('exits_filled_whole_entry', trade, { why, filled: trade.filledSize.toString(), decided: 'cancel what still rests and book it closed from its own legs' }));
-      logger.warn({ tradeId, venue: trade.venue, symbol: trade.symbol, why }, 'open trade with nothing open: booking it closed from its own legs');
+      store.appendAudit(
+        audit('exits_filled_whole_entry', trade, {
+          why,
+          filled: trade.filledSize.toString(),
+          decided: 'cancel what still rests and book it closed from its own legs',
+        }),
+      );
+      logger.warn(
+        { tradeId, venue: trade.venue, symbol: trade.symbol, why },
+        'open trade with nothing open: booking it closed from its own legs',
+      );
       for (const leg of store.legsOf(tradeId)) {
         if (leg.kind !== 'entry' && isLiveLeg(leg.state)) await this.cancelLegLocked(trade, leg, 'trade has nothing open');
       }

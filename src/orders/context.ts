@@ -5,16 +5,17 @@
  * being settled). Built once by the facade and handed to each collaborator explicitly.
  */
 import type { Logger } from 'pino';
+
 import type { Instrument } from '../domain/instrument.js';
 import type { Alerter, Clock, Store, Venue } from '../domain/ports.js';
 import type { AuditEntry, TradeRecord } from '../domain/trade.js';
-import { type OrdersConfig, OrdersConfigSchema } from './config.js';
+import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
 import type { Closing } from './closing.js';
+import { type OrdersConfig, OrdersConfigSchema } from './config.js';
 import type { LegUpdates } from './leg-updates.js';
 import { MarkBook } from './marks.js';
 import type { PositionGone } from './position-gone.js';
 import type { Protection } from './protection.js';
-import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
 import type { LocalTrade } from './reconcile.js';
 import type { OrderManagerOptions, TradeEvent, TradeEventListener } from './types.js';
 
@@ -151,7 +152,9 @@ export function createOrderContext(options: OrderManagerOptions): OrderContext {
 
 /** Trades that may still have orders or a position, with their legs. */
 export function activeTradesOf(store: Store, venue?: string): LocalTrade[] {
-  return store.listTrades({ states: ACTIVE_TRADE_STATES, ...(venue !== undefined ? { venue } : {}) }).map((trade) => ({ trade, legs: store.legsOf(trade.id) }));
+  return store
+    .listTrades({ states: ACTIVE_TRADE_STATES, ...(venue !== undefined ? { venue } : {}) })
+    .map((trade) => ({ trade, legs: store.legsOf(trade.id) }));
 }
 
 /** The collaborators, for the calls they make into one another (a fill protects, a lost stop closes, ...). */

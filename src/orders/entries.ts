@@ -3,21 +3,21 @@
  * the trade and its entry leg, then send the entry once. An unknown outcome is looked up by client
  * id, never resent. Also cancels a working entry.
  */
+import { clientIdFor, newTradeId } from '../domain/client-ids.js';
 import type { CommandOutcome } from '../domain/commands.js';
 import type { Decimal } from '../domain/decimal.js';
+import type { EntryGuard } from '../domain/entry-checks.js';
 import type { Venue } from '../domain/ports.js';
 import type { TradeRecord } from '../domain/trade.js';
-import type { EntryGuard } from '../domain/entry-checks.js';
+import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
 import { describeOutcome, describeRequest } from './audit-format.js';
-import { clientIdFor, newTradeId } from '../domain/client-ids.js';
 import { COMPONENT, type OrderContext, type OrderPeers } from './context.js';
 import { backoffMs } from './leg-rules.js';
-import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
 import { IN_FLIGHT_LEG_STATES, isLiveLeg } from './reconcile.js';
-import { oppositeActiveTrade } from './settlement.js';
 import { entryRequest, newTrade } from './requests.js';
+import { oppositeActiveTrade } from './settlement.js';
 import type { OpenTradeResult } from './types.js';
-import { type Refusal, type TradeIntent, type ValidatedIntent, checkAgainstMark, validateIntent } from './validation.js';
+import { checkAgainstMark, type Refusal, type TradeIntent, type ValidatedIntent, validateIntent } from './validation.js';
 
 export class Entries {
   private entryGate: Promise<unknown> = Promise.resolve();
@@ -71,11 +71,15 @@ export class Entries {
     }
     const venue = this.ctx.venues.get(intent.venue);
     if (!venue) return this.refuse(intent, { code: 'UNKNOWN_VENUE', reason: `venue ${intent.venue} is not configured` });
-    if (!venue.isReady()) return this.refuse(intent, { code: 'VENUE_NOT_READY', reason: `${intent.venue} is ${venue.connectionState()}, not ready to trade` });
+    if (!venue.isReady())
+      return this.refuse(intent, { code: 'VENUE_NOT_READY', reason: `${intent.venue} is ${venue.connectionState()}, not ready to trade` });
     const instrument = venue.instrument(intent.symbol);
     if (!instrument) {
       const named = native === asked.symbol ? intent.symbol : `${asked.symbol} (${native})`;
-      return this.refuse(intent, { code: 'UNKNOWN_INSTRUMENT', reason: `${intent.venue} has no instrument ${named}; use the venue's own name or BASE/QUOTE:SETTLE` });
+      return this.refuse(intent, {
+        code: 'UNKNOWN_INSTRUMENT',
+        reason: `${intent.venue} has no instrument ${named}; use the venue's own name or BASE/QUOTE:SETTLE`,
+      });
     }
     // Every entry watches the live mark: a market entry without a reference is priced from it, and
     // every entry's stop and target are checked against it when it is sent.
@@ -95,7 +99,10 @@ export class Entries {
       const stale = checkAgainstMark(validated.value, mark);
       if (stale) return this.refuse(intent, stale);
     } else {
-      this.ctx.logger.warn({ venue: venue.id, symbol: intent.symbol }, 'no live mark to re-check the stop and target against; sending on the validation against the reference price');
+      this.ctx.logger.warn(
+        { venue: venue.id, symbol: intent.symbol },
+        'no live mark to re-check the stop and target against; sending on the validation against the reference price',
+      );
     }
     return this.sendEntry(venue, validated.value);
   }
@@ -123,7 +130,10 @@ export class Entries {
       venue: intent.venue,
       detail: { code: refusal.code, reason: refusal.reason, symbol: intent.symbol, side: intent.side, source: intent.source },
     });
-    this.ctx.logger.warn({ venue: intent.venue, symbol: intent.symbol, code: refusal.code, source: intent.source }, `entry refused: ${refusal.reason}`);
+    this.ctx.logger.warn(
+      { venue: intent.venue, symbol: intent.symbol, code: refusal.code, source: intent.source },
+      `entry refused: ${refusal.reason}`,
+    );
     return { status: 'refused', code: refusal.code, reason: refusal.reason };
   }
 
@@ -135,7 +145,10 @@ export class Entries {
     try {
       await venue.watchTicker(symbol);
     } catch (err) {
-      this.ctx.logger.warn({ err, venue: venue.id, symbol }, 'could not subscribe to the ticker; a market entry without a reference price is refused, others go without the send-time mark check');
+      this.ctx.logger.warn(
+        { err, venue: venue.id, symbol },
+        'could not subscribe to the ticker; a market entry without a reference price is refused, others go without the send-time mark check',
+      );
       return undefined;
     }
     if (!marks.has(venue.id, symbol)) await marks.waitFor(venue.id, symbol, this.ctx.config.referencePriceWaitMs);
@@ -163,7 +176,10 @@ export class Entries {
         decided: 'persisted before sending the entry',
       }),
     );
-    logger.info({ tradeId, venue: v.venue, symbol: v.symbol, side: v.side, size: v.size.toString(), clientId }, 'trade persisted; sending entry');
+    logger.info(
+      { tradeId, venue: v.venue, symbol: v.symbol, side: v.side, size: v.size.toString(), clientId },
+      'trade persisted; sending entry',
+    );
 
     // The trade's lock is NOT held across the round trip: a push that arrives before the answer
     // (the fill is proof the entry exists) is applied and protected at once. While the request is
@@ -197,7 +213,11 @@ export class Entries {
       if (current && current.state !== 'unknown') return { status: 'accepted', tradeId, trade: store.getTrade(tradeId) ?? trade };
       if (attempt < config.unknownLookupAttempts) await this.ctx.sleep(backoffMs(config.unknownLookupDelayMs, attempt));
     }
-    return { status: 'unknown', tradeId, reason: 'the venue did not answer and does not (yet) show the entry; the monitor keeps looking it up, it is never resent' };
+    return {
+      status: 'unknown',
+      tradeId,
+      reason: 'the venue did not answer and does not (yet) show the entry; the monitor keeps looking it up, it is never resent',
+    };
   }
 
   /**
@@ -205,13 +225,24 @@ export class Entries {
    * already open, filled, protected): the answer is merged (a leg never moves backwards), and a
    * rejection or an unknown outcome after the venue showed the entry changes nothing.
    */
-  private async applyEntryOutcomeLocked(v: ValidatedIntent, trade: TradeRecord, clientId: string, outcome: CommandOutcome): Promise<OpenTradeResult | 'lookup'> {
+  private async applyEntryOutcomeLocked(
+    v: ValidatedIntent,
+    trade: TradeRecord,
+    clientId: string,
+    outcome: CommandOutcome,
+  ): Promise<OpenTradeResult | 'lookup'> {
     const { store, audit, clock, logger } = this.ctx;
     const tradeId = trade.id;
     const leg = store.getLeg(clientId);
     // Pushes already showed the entry on the venue (acknowledged, filled, ...).
     const seen = leg !== undefined && (!IN_FLIGHT_LEG_STATES.includes(leg.state) || leg.filledSize.isPositive());
-    store.appendAudit(audit('entry_outcome', trade, { clientId, outcome: describeOutcome(outcome), ...(seen ? { legState: leg.state, filled: leg.filledSize.toString() } : {}) }));
+    store.appendAudit(
+      audit('entry_outcome', trade, {
+        clientId,
+        outcome: describeOutcome(outcome),
+        ...(seen ? { legState: leg.state, filled: leg.filledSize.toString() } : {}),
+      }),
+    );
     const accepted = (): OpenTradeResult => ({ status: 'accepted', tradeId, trade: store.getTrade(tradeId) ?? trade });
     switch (outcome.status) {
       case 'accepted':
@@ -219,7 +250,10 @@ export class Entries {
         return accepted();
       case 'rejected': {
         if (seen && leg.state !== 'rejected') {
-          logger.error({ tradeId, clientId, code: outcome.code, legState: leg.state }, `entry answer says rejected (${outcome.reason}) but the venue already showed the entry; keeping what the venue showed`);
+          logger.error(
+            { tradeId, clientId, code: outcome.code, legState: leg.state },
+            `entry answer says rejected (${outcome.reason}) but the venue already showed the entry; keeping what the venue showed`,
+          );
           return accepted();
         }
         if (seen) return { status: 'rejected', tradeId, code: outcome.code, reason: outcome.reason }; // a push already booked the rejection
@@ -237,7 +271,10 @@ export class Entries {
       case 'unknown':
         if (seen) {
           // The venue's pushes already proved the entry exists: no look-up, nothing marked unknown.
-          logger.info({ tradeId, clientId, legState: leg.state, reason: outcome.reason }, 'entry answer lost, but the venue already showed the entry; nothing to look up');
+          logger.info(
+            { tradeId, clientId, legState: leg.state, reason: outcome.reason },
+            'entry answer lost, but the venue already showed the entry; nothing to look up',
+          );
           return accepted();
         }
         store.updateLeg(
@@ -247,7 +284,10 @@ export class Entries {
           audit('entry_unknown', trade, { reason: outcome.reason, decided: 'look the entry up by client id; never send it again' }),
         );
         store.updateTrade(tradeId, { state: 'entry_working' }, clock.now());
-        logger.warn({ tradeId, venue: v.venue, clientId, reason: outcome.reason }, 'entry outcome unknown; looking it up by client id, it will not be resent');
+        logger.warn(
+          { tradeId, venue: v.venue, clientId, reason: outcome.reason },
+          'entry outcome unknown; looking it up by client id, it will not be resent',
+        );
         return 'lookup';
     }
   }

@@ -3,11 +3,11 @@
  * daemon's prefix, verify over the API that nothing of the daemon's remains, and retry what failed
  * for up to `flattenRounds` rounds. Never touches orders without the prefix.
  */
+import { parseClientId } from '../domain/client-ids.js';
 import type { FlattenReport } from '../domain/flatten.js';
 import { errorText } from './audit-format.js';
-import { parseClientId } from '../domain/client-ids.js';
 import type { Closing } from './closing.js';
-import { COMPONENT, type OrderContext, activeTradesOf } from './context.js';
+import { activeTradesOf, COMPONENT, type OrderContext } from './context.js';
 
 /** What the flatten needs from the order manager. */
 export interface Flattening extends Pick<Closing, 'closeTrade' | 'cancelOrphan'> {
@@ -52,7 +52,8 @@ export async function closeAll(ctx: OrderContext, closing: Flattening, reason: s
           const parsed = parseClientId(order.clientId, config.clientIdPrefix);
           if (!parsed) continue;
           if (parsed.kind === 'stop_loss' && stillOpen.has(parsed.tradeId)) continue;
-          if (await closing.cancelOrphan(venue.id, order, reason, { evenIfLive: true })) cancelledOrders.push(order.clientId ?? order.venueOrderId);
+          if (await closing.cancelOrphan(venue.id, order, reason, { evenIfLive: true }))
+            cancelledOrders.push(order.clientId ?? order.venueOrderId);
           else {
             failedCancels.push({ venue: venue.id, clientId: order.clientId ?? order.venueOrderId, error: 'cancel not confirmed' });
             flat = false;
@@ -76,10 +77,21 @@ export async function closeAll(ctx: OrderContext, closing: Flattening, reason: s
     try {
       await closing.ensureStop(tradeId, 'replace', `flatten could not close it (${reason})`);
     } catch (err) {
-      logger.error({ err, tradeId }, 'could not re-protect a trade the flatten failed to close; the operator must check this position by hand');
+      logger.error(
+        { err, tradeId },
+        'could not re-protect a trade the flatten failed to close; the operator must check this position by hand',
+      );
     }
   }
-  const report: FlattenReport = { reason, closedTrades: [...closed], failedTrades, cancelledOrders: [...new Set(cancelledOrders)], failedCancels, flat, rounds: round };
+  const report: FlattenReport = {
+    reason,
+    closedTrades: [...closed],
+    failedTrades,
+    cancelledOrders: [...new Set(cancelledOrders)],
+    failedCancels,
+    flat,
+    rounds: round,
+  };
   store.appendAudit({ tsMs: clock.now(), component: COMPONENT, action: 'close_all_done', detail: { ...report } });
   return report;
 }

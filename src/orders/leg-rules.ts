@@ -2,11 +2,11 @@
  * Pure rules about legs: merging a venue snapshot into a leg, the next client-id sequence, how
  * much live legs cover, and the next step after an entry update or a "not found" answer.
  */
+import { parseClientId } from '../domain/client-ids.js';
 import type { CommandOutcome } from '../domain/commands.js';
 import { Decimal } from '../domain/decimal.js';
-import { type OrderSnapshot, type OrderStatus, isTerminal } from '../domain/order.js';
+import { isTerminal, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
 import type { LegKind, LegRecord, LegState, TradeRecord, TradeState } from '../domain/trade.js';
-import { parseClientId } from '../domain/client-ids.js';
 import { IN_FLIGHT_LEG_STATES, isLiveLeg } from './reconcile.js';
 
 /**
@@ -67,9 +67,11 @@ export function entryStep(trade: TradeRecord, entry: LegRecord): EntryStep {
   const waiting = trade.state === 'pending' || trade.state === 'entry_working';
   if (entry.filledSize.gt(trade.filledSize)) return { step: 'filled', state: waiting ? 'open' : trade.state };
   const terminal = isTerminal(entry.state as OrderStatus);
-  if (terminal && entry.filledSize.isZero() && waiting) return { step: 'ended', state: entry.state === 'rejected' ? 'failed' : 'cancelled' };
+  if (terminal && entry.filledSize.isZero() && waiting)
+    return { step: 'ended', state: entry.state === 'rejected' ? 'failed' : 'cancelled' };
   if (terminal && trade.state === 'open') return { step: 'done' };
-  if (trade.state === 'pending' && isLiveLeg(entry.state) && entry.state !== 'pending' && entry.state !== 'unknown') return { step: 'working' };
+  if (trade.state === 'pending' && isLiveLeg(entry.state) && entry.state !== 'pending' && entry.state !== 'unknown')
+    return { step: 'working' };
   return { step: 'none' };
 }
 

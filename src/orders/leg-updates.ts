@@ -3,13 +3,13 @@
  * matched to the trade's legs, merged and persisted under the trade's lock, and the trade takes its
  * next step: protect a fill, end a trade whose entry ended, book an exit, or react to a lost stop.
  */
+import { parseClientId } from '../domain/client-ids.js';
 import type { Decimal } from '../domain/decimal.js';
 import type { VenueEvent } from '../domain/events.js';
-import { type OrderSnapshot, type OrderStatus, isTerminal } from '../domain/order.js';
+import { isTerminal, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
 import type { Venue } from '../domain/ports.js';
 import type { Fill } from '../domain/position.js';
 import type { LegRecord, LegState, TradeRecord } from '../domain/trade.js';
-import { parseClientId } from '../domain/client-ids.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { entryStep, exitCloseReason, isProtectiveKind, mergeLeg, notFoundStep } from './leg-rules.js';
 import { IN_FLIGHT_LEG_STATES, isLiveLeg, openQuantity } from './reconcile.js';
@@ -58,12 +58,14 @@ export class LegUpdates {
   private onOrderEvent(venue: Venue, order: OrderSnapshot): void {
     const leg = this.findLeg(venue, order);
     if (!leg) return; // not ours (operator) or unknown to the store: the monitor decides
-    this.ctx.withLock(leg.tradeId, () => this.applySnapshotLocked(leg.clientId, order, 'push')).catch((err: unknown) => {
-      this.ctx.logger.error(
-        { err, venue: venue.id, tradeId: leg.tradeId, clientId: leg.clientId },
-        'applying an order update failed; the next reconciliation pass re-reads this order',
-      );
-    });
+    this.ctx
+      .withLock(leg.tradeId, () => this.applySnapshotLocked(leg.clientId, order, 'push'))
+      .catch((err: unknown) => {
+        this.ctx.logger.error(
+          { err, venue: venue.id, tradeId: leg.tradeId, clientId: leg.clientId },
+          'applying an order update failed; the next reconciliation pass re-reads this order',
+        );
+      });
   }
 
   private onFillEvent(venue: Venue, fill: Fill): void {
@@ -92,20 +94,27 @@ export class LegUpdates {
       });
       if (added) {
         store.appendAudit(
-          audit('fill', { id: tradeId, venue: venue.id }, {
-            source,
-            clientId: fill.clientId,
-            venueTradeId: fill.tradeId,
-            side: fill.side,
-            size: fill.size.toString(),
-            price: fill.price.toString(),
-            fee: fill.fee.toString(),
-          }),
+          audit(
+            'fill',
+            { id: tradeId, venue: venue.id },
+            {
+              source,
+              clientId: fill.clientId,
+              venueTradeId: fill.tradeId,
+              side: fill.side,
+              size: fill.size.toString(),
+              price: fill.price.toString(),
+              fee: fill.fee.toString(),
+            },
+          ),
         );
       }
       return added;
     } catch (err) {
-      logger.error({ err, venue: venue.id, tradeId, venueTradeId: fill.tradeId }, 'recording a fill failed; P&L will be rebuilt from the venue fills at close');
+      logger.error(
+        { err, venue: venue.id, tradeId, venueTradeId: fill.tradeId },
+        'recording a fill failed; P&L will be rebuilt from the venue fills at close',
+      );
       return false;
     }
   }
@@ -140,7 +149,11 @@ export class LegUpdates {
       // Its submit is still on the wire: "not found" now would prove nothing. Its answer settles it.
       return 'unknown';
     }
-    const lookup = await venue.getOrder({ symbol: trade.symbol, clientId, ...(leg.venueOrderId !== undefined ? { venueOrderId: leg.venueOrderId } : {}) });
+    const lookup = await venue.getOrder({
+      symbol: trade.symbol,
+      clientId,
+      ...(leg.venueOrderId !== undefined ? { venueOrderId: leg.venueOrderId } : {}),
+    });
     if (lookup.status === 'found') {
       notFoundCounts.delete(clientId);
       await this.applySnapshotLocked(clientId, lookup.order, 'lookup');
@@ -161,7 +174,13 @@ export class LegUpdates {
       clientId,
       { state: 'lost' },
       clock.now(),
-      audit('leg_lost', trade, { clientId, kind: leg.kind, previousState: leg.state, notFoundCount: count, decided: leg.kind === 'entry' ? 'entry never reached the venue' : 're-check protection' }),
+      audit('leg_lost', trade, {
+        clientId,
+        kind: leg.kind,
+        previousState: leg.state,
+        notFoundCount: count,
+        decided: leg.kind === 'entry' ? 'entry never reached the venue' : 're-check protection',
+      }),
     );
     if (leg.kind === 'entry') {
       const t = store.getTrade(trade.id);
@@ -170,9 +189,16 @@ export class LegUpdates {
           t.id,
           { state: 'failed', closeReason: 'entry lost: the venue never showed it', closedAtMs: clock.now() },
           clock.now(),
-          audit('trade_failed', t, { reason: 'entry not found on the venue after repeated look-ups', decided: 'no position; nothing to protect' }),
+          audit('trade_failed', t, {
+            reason: 'entry not found on the venue after repeated look-ups',
+            decided: 'no position; nothing to protect',
+          }),
         );
-        this.ctx.alerter.send({ severity: 'warning', kind: 'entry_lost', text: `${t.venue} ${t.symbol} trade ${t.id}: the entry's outcome was unknown and the venue never showed it; marked failed, not resent.` });
+        this.ctx.alerter.send({
+          severity: 'warning',
+          kind: 'entry_lost',
+          text: `${t.venue} ${t.symbol} trade ${t.id}: the entry's outcome was unknown and the venue never showed it; marked failed, not resent.`,
+        });
       }
     } else if (trade.state === 'open') {
       await this.peers.protection.onProtectionLostLocked(trade, leg.kind, `${leg.kind} ${clientId} lost on the venue`);
@@ -229,7 +255,8 @@ export class LegUpdates {
       }),
     );
     // A fill learned from a look-up (the daemon was down, or the push was lost) has no fill record yet.
-    if (LOOKUP_SOURCES.has(source) && merged.filledSize.gt(leg.filledSize)) await this.bookMissedFills(trade, clientId, order.venueOrderId, source);
+    if (LOOKUP_SOURCES.has(source) && merged.filledSize.gt(leg.filledSize))
+      await this.bookMissedFills(trade, clientId, order.venueOrderId, source);
     if (leg.kind === 'entry') await this.afterEntryUpdate(trade.id);
     else await this.afterExitUpdate(trade.id, leg, merged.state, merged.filledSize);
     // The order is done: its expected-cancel mark and "not found" count have served their purpose.
@@ -252,7 +279,10 @@ export class LegUpdates {
         if (leg && this.bookFill(venue, f, leg.tradeId, 'start-up fill read')) booked += 1;
       }
     } catch (err) {
-      logger.warn({ err, venue: venue.id }, 'could not read the fills missed while the daemon was down; trades are still booked from their orders');
+      logger.warn(
+        { err, venue: venue.id },
+        'could not read the fills missed while the daemon was down; trades are still booked from their orders',
+      );
     }
     if (booked > 0) logger.info({ venue: venue.id, booked }, 'fills missed while the daemon was down booked from the venue');
     return booked;
@@ -265,7 +295,10 @@ export class LegUpdates {
       const fills = await venue.fillsSince(trade.createdAtMs, trade.symbol);
       for (const f of fills) if (f.clientId === clientId || f.venueOrderId === venueOrderId) this.bookFill(venue, f, trade.id, source);
     } catch (err) {
-      this.ctx.logger.warn({ err, tradeId: trade.id, clientId }, 'the fills of an order found filled by a look-up could not be read; the trade is booked from the order, its fill records may be missing');
+      this.ctx.logger.warn(
+        { err, tradeId: trade.id, clientId },
+        'the fills of an order found filled by a look-up could not be read; the trade is booked from the order, its fill records may be missing',
+      );
     }
   }
 
@@ -291,7 +324,10 @@ export class LegUpdates {
             decided: state === 'open' ? 'protect the filled quantity' : `trade is ${state}; no new protection`,
           }),
         );
-        this.ctx.logger.info({ tradeId, filled: entry.filledSize.toString(), entryState: entry.state }, 'entry filled; protecting the filled quantity');
+        this.ctx.logger.info(
+          { tradeId, filled: entry.filledSize.toString(), entryState: entry.state },
+          'entry filled; protecting the filled quantity',
+        );
         this.ctx.emit({ type: 'entry_filled', tradeId, filledSize: entry.filledSize });
         if (state === 'open') await this.peers.protection.ensureProtectionLocked(tradeId, 'entry fill');
         return;
@@ -305,7 +341,13 @@ export class LegUpdates {
         );
         return;
       case 'done':
-        store.appendAudit(audit('entry_done', trade, { entryState: entry.state, filled: entry.filledSize.toString(), decided: 'protection stays sized to the filled quantity' }));
+        store.appendAudit(
+          audit('entry_done', trade, {
+            entryState: entry.state,
+            filled: entry.filledSize.toString(),
+            decided: 'protection stays sized to the filled quantity',
+          }),
+        );
         return;
       case 'working':
         store.updateTrade(tradeId, { state: 'entry_working' }, now, audit('entry_working', trade, { entryState: entry.state }));
@@ -332,7 +374,13 @@ export class LegUpdates {
       // to what the venue held, or it was cancelled part-filled): the rest is unprotected, or gone.
       if (!isTerminal(state as OrderStatus)) return;
     }
-    if (isTerminal(state as OrderStatus) && state !== 'filled' && trade.state === 'open' && !this.ctx.cancelling.has(before.clientId) && isProtectiveKind(before.kind)) {
+    if (
+      isTerminal(state as OrderStatus) &&
+      state !== 'filled' &&
+      trade.state === 'open' &&
+      !this.ctx.cancelling.has(before.clientId) &&
+      isProtectiveKind(before.kind)
+    ) {
       store.appendAudit(audit('protection_lost', trade, { clientId: before.clientId, kind: before.kind, state }));
       await this.peers.protection.onProtectionLostLocked(trade, before.kind, `${before.kind} ${before.clientId} ${state} on the venue`);
     }

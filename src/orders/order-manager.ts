@@ -14,12 +14,12 @@
  * - flatten.ts        closeAll for the kill switch
  * with the pure rules in leg-rules.ts, requests.ts, settlement.ts and audit-format.ts.
  */
+import type { Flattener, FlattenReport } from '../domain/flatten.js';
 import type { OrderSnapshot } from '../domain/order.js';
 import type { LegRecord } from '../domain/trade.js';
-import type { FlattenReport, Flattener } from '../domain/flatten.js';
 import { Closing } from './closing.js';
 import type { OrdersConfig } from './config.js';
-import { type OrderContext, type OrderPeers, activeTradesOf, createOrderContext } from './context.js';
+import { activeTradesOf, createOrderContext, type OrderContext, type OrderPeers } from './context.js';
 import { Entries } from './entries.js';
 import { closeAll } from './flatten.js';
 import { LegUpdates } from './leg-updates.js';
@@ -167,7 +167,12 @@ export class OrderManager implements Flattener {
    * Places a missing stop, resizes an undersized one (from the monitor); or closes the position when
    * `mode` is 'close'. With `stopOnly` the take-profit is left alone (the monitor repairs it later in the pass).
    */
-  async ensureStop(tradeId: string, mode: 'replace' | 'close', reason: string, options: { readonly stopOnly?: boolean } = {}): Promise<void> {
+  async ensureStop(
+    tradeId: string,
+    mode: 'replace' | 'close',
+    reason: string,
+    options: { readonly stopOnly?: boolean } = {},
+  ): Promise<void> {
     return this.protection.ensureStop(tradeId, mode, reason, options);
   }
 
@@ -205,7 +210,12 @@ export class OrderManager implements Flattener {
    * Cancels one of our orders that no active trade accounts for. Refuses anything without our prefix,
    * and (re-checked under the trade's lock) a live leg of an active trade unless `evenIfLive`.
    */
-  async cancelOrphan(venueId: string, order: OrderSnapshot, reason: string, options: { readonly evenIfLive?: boolean } = {}): Promise<boolean> {
+  async cancelOrphan(
+    venueId: string,
+    order: OrderSnapshot,
+    reason: string,
+    options: { readonly evenIfLive?: boolean } = {},
+  ): Promise<boolean> {
     return this.closing.cancelOrphan(venueId, order, reason, options);
   }
 

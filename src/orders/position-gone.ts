@@ -5,9 +5,9 @@
  * trade closed with its P&L.
  */
 import { Decimal } from '../domain/decimal.js';
+import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { averagePrice, realizedPnl } from './pnl.js';
-import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
 import { isActiveTrade, isLiveLeg } from './reconcile.js';
 import { attributeFills, entryExecutions, oppositeActiveTrade, outsideExits } from './settlement.js';
 
@@ -41,16 +41,30 @@ export class PositionGone {
     const venue = this.ctx.venueOf(trade);
     const position = (await venue.positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
     if (!position.isZero()) {
-      store.appendAudit(audit('position_gone_recheck', trade, { position: position.toString(), decided: 'position is back; leave the trade as it is' }));
+      store.appendAudit(
+        audit('position_gone_recheck', trade, { position: position.toString(), decided: 'position is back; leave the trade as it is' }),
+      );
       return false;
     }
     // A flat net position is no proof this trade is gone when an opposite trade of the daemon on the
     // same netted instrument cancels it out (entries opposite to an open trade are refused; such a
     // pair predates that rule): never book one trade closed from another trade's effect.
-    const opposite = venue.netsPositions(trade.symbol) ? oppositeActiveTrade(trade, store.listTrades({ states: ACTIVE_TRADE_STATES, venue: trade.venue })) : undefined;
+    const opposite = venue.netsPositions(trade.symbol)
+      ? oppositeActiveTrade(trade, store.listTrades({ states: ACTIVE_TRADE_STATES, venue: trade.venue }))
+      : undefined;
     if (opposite) {
-      store.appendAudit(audit('position_gone_ambiguous', trade, { reason, opposite: opposite.id, venuePosition: '0', decided: 'not booked closed: the flat net position may be the two trades cancelling out' }));
-      this.ctx.logger.warn({ tradeId, opposite: opposite.id, venue: trade.venue, symbol: trade.symbol }, 'venue shows no net position, but an opposite daemon trade on this netted instrument may cancel this one out; not booking it closed');
+      store.appendAudit(
+        audit('position_gone_ambiguous', trade, {
+          reason,
+          opposite: opposite.id,
+          venuePosition: '0',
+          decided: 'not booked closed: the flat net position may be the two trades cancelling out',
+        }),
+      );
+      this.ctx.logger.warn(
+        { tradeId, opposite: opposite.id, venue: trade.venue, symbol: trade.symbol },
+        'venue shows no net position, but an opposite daemon trade on this netted instrument may cancel this one out; not booking it closed',
+      );
       this.ctx.alerter.send({
         severity: 'warning',
         kind: 'position_ambiguous',
@@ -101,8 +115,15 @@ export class PositionGone {
         decided: 'companions cancelled; trade booked closed from the venue fills',
       }),
     );
-    this.ctx.logger.warn({ tradeId, venue: after.venue, symbol: after.symbol, pnl: pnl.toString() }, 'position closed outside the daemon; companions cancelled and trade booked closed');
-    this.ctx.alerter.send({ severity: 'warning', kind: 'closed_outside', text: `${after.venue} ${after.symbol} trade ${after.id} was closed outside the daemon; its orders were cancelled and it is booked closed (P&L ${pnl.toString()}).` });
+    this.ctx.logger.warn(
+      { tradeId, venue: after.venue, symbol: after.symbol, pnl: pnl.toString() },
+      'position closed outside the daemon; companions cancelled and trade booked closed',
+    );
+    this.ctx.alerter.send({
+      severity: 'warning',
+      kind: 'closed_outside',
+      text: `${after.venue} ${after.symbol} trade ${after.id} was closed outside the daemon; its orders were cancelled and it is booked closed (P&L ${pnl.toString()}).`,
+    });
     this.ctx.emit({ type: 'closed', tradeId, reason: closeReason, realizedPnl: pnl });
     return true;
   }

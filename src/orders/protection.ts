@@ -4,13 +4,13 @@
  * did arrive after an unknown outcome), and closes the position at market with a critical alert
  * when the stop cannot be placed.
  */
+import { clientIdFor } from '../domain/client-ids.js';
 import { Decimal } from '../domain/decimal.js';
 import type { LegKind, TradeRecord } from '../domain/trade.js';
+import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
 import { describeOutcome, describeRequest } from './audit-format.js';
-import { clientIdFor } from '../domain/client-ids.js';
 import type { OrderContext, OrderPeers } from './context.js';
 import { backoffMs, isProtectiveKind, mergeLeg, nextSeq, retryDelayMs, unfilledSize } from './leg-rules.js';
-import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
 import { IN_FLIGHT_LEG_STATES, isActiveTrade, isLiveLeg, openQuantity } from './reconcile.js';
 import { exitLeg, protectiveRequest } from './requests.js';
 import { oppositeActiveTrade } from './settlement.js';
@@ -59,12 +59,21 @@ export class Protection {
    * `mode` is 'close'. With `stopOnly` the take-profit is left for later (the monitor repairs
    * take-profits only after every stop of the pass).
    */
-  async ensureStop(tradeId: string, mode: 'replace' | 'close', reason: string, options: { readonly stopOnly?: boolean } = {}): Promise<void> {
+  async ensureStop(
+    tradeId: string,
+    mode: 'replace' | 'close',
+    reason: string,
+    options: { readonly stopOnly?: boolean } = {},
+  ): Promise<void> {
     await this.ctx.withLock(tradeId, async () => {
       const trade = this.ctx.store.getTrade(tradeId);
       if (!trade || trade.state !== 'open') return;
       if (mode === 'close') {
-        this.ctx.alerter.send({ severity: 'critical', kind: 'missing_stop', text: `${trade.venue} ${trade.symbol} trade ${trade.id}: ${reason}; closing the position (monitor.onMissingStop=close).` });
+        this.ctx.alerter.send({
+          severity: 'critical',
+          kind: 'missing_stop',
+          text: `${trade.venue} ${trade.symbol} trade ${trade.id}: ${reason}; closing the position (monitor.onMissingStop=close).`,
+        });
         await this.peers.closing.closeTradeLocked(tradeId, `stop missing: ${reason}`);
         return;
       }
@@ -117,8 +126,19 @@ export class Protection {
       // cannot rest. Never book it closed from the other trade's effect; the operator decides.
       const opposite = oppositeActiveTrade(trade, store.listTrades({ states: ACTIVE_TRADE_STATES, venue: trade.venue }));
       if (opposite) {
-        store.appendAudit(audit('protection_lost_netted', trade, { why, kind, opposite: opposite.id, venuePosition: '0', decided: 'not booked closed, nothing re-placed: alert the operator' }));
-        logger.error({ tradeId: trade.id, opposite: opposite.id, why }, `${kind} gone; the venue nets this trade with an opposite daemon trade to no position; not booking it closed`);
+        store.appendAudit(
+          audit('protection_lost_netted', trade, {
+            why,
+            kind,
+            opposite: opposite.id,
+            venuePosition: '0',
+            decided: 'not booked closed, nothing re-placed: alert the operator',
+          }),
+        );
+        logger.error(
+          { tradeId: trade.id, opposite: opposite.id, why },
+          `${kind} gone; the venue nets this trade with an opposite daemon trade to no position; not booking it closed`,
+        );
         this.ctx.alerter.send({
           severity: 'critical',
           kind: 'position_ambiguous',
@@ -128,15 +148,29 @@ export class Protection {
       }
     }
     if (held !== undefined && held.isZero()) {
-      store.appendAudit(audit('protection_lost_flat', trade, { why, kind, venuePosition: '0', decided: 'nothing to protect: book the trade closed from the venue fills' }));
-      logger.warn({ tradeId: trade.id, why }, `${kind} gone and the venue holds no position; booking the trade closed instead of placing protection`);
+      store.appendAudit(
+        audit('protection_lost_flat', trade, {
+          why,
+          kind,
+          venuePosition: '0',
+          decided: 'nothing to protect: book the trade closed from the venue fills',
+        }),
+      );
+      logger.warn(
+        { tradeId: trade.id, why },
+        `${kind} gone and the venue holds no position; booking the trade closed instead of placing protection`,
+      );
       await this.peers.positionGone.positionGoneLocked(trade.id, `${why}; the venue holds no position`);
       return;
     }
     if (kind === 'stop_loss' && this.ctx.missingStopPolicy === 'close') {
       store.appendAudit(audit('stop_missing', trade, { why, decided: 'close the position (onMissingStop=close)' }));
       logger.warn({ tradeId: trade.id, why }, 'stop gone while the position is open; closing it (onMissingStop=close)');
-      this.ctx.alerter.send({ severity: 'critical', kind: 'missing_stop', text: `${trade.venue} ${trade.symbol} trade ${trade.id}: ${why}; closing the position (monitor.onMissingStop=close).` });
+      this.ctx.alerter.send({
+        severity: 'critical',
+        kind: 'missing_stop',
+        text: `${trade.venue} ${trade.symbol} trade ${trade.id}: ${why}; closing the position (monitor.onMissingStop=close).`,
+      });
       await this.peers.closing.closeTradeLocked(trade.id, `stop missing: ${why}`);
       return;
     }
@@ -185,12 +219,28 @@ export class Protection {
         size: qty,
         priority: kind === 'stop_loss' ? 'protective' : 'normal',
       });
-      store.appendAudit(audit(`${kind}_resize_outcome`, trade, { clientId: current.clientId, from: current.size.toString(), to: qty.toString(), why, outcome: describeOutcome(outcome) }));
+      store.appendAudit(
+        audit(`${kind}_resize_outcome`, trade, {
+          clientId: current.clientId,
+          from: current.size.toString(),
+          to: qty.toString(),
+          why,
+          outcome: describeOutcome(outcome),
+        }),
+      );
       if (outcome.status === 'accepted') {
-        store.updateLeg(current.clientId, { size: outcome.order.size, state: mergeLeg(current, outcome.order).state }, clock.now(), audit(`${kind}_resized`, trade, { clientId: current.clientId, size: outcome.order.size.toString() }));
+        store.updateLeg(
+          current.clientId,
+          { size: outcome.order.size, state: mergeLeg(current, outcome.order).state },
+          clock.now(),
+          audit(`${kind}_resized`, trade, { clientId: current.clientId, size: outcome.order.size.toString() }),
+        );
         return true;
       }
-      logger.warn({ tradeId: trade.id, clientId: current.clientId, outcome: describeOutcome(outcome) }, `${kind} resize not accepted; placing a new one for the full quantity, then cancelling the old`);
+      logger.warn(
+        { tradeId: trade.id, clientId: current.clientId, outcome: describeOutcome(outcome) },
+        `${kind} resize not accepted; placing a new one for the full quantity, then cancelling the old`,
+      );
     }
     const placed = kind === 'stop_loss' ? await this.placeStopLocked(trade, qty, why) : await this.placeTakeProfitLocked(trade, qty, why);
     if (placed) {
@@ -204,7 +254,13 @@ export class Protection {
     const reference = this.ctx.marks.get(trade.venue, trade.symbol) ?? trade.avgEntryPrice;
     if (reference !== undefined && stopWouldTrigger(trade.side, trade.stopPrice, reference)) {
       const reason = `stop ${trade.stopPrice.toString()} is already through the market (${reference.toString()}); it would trigger at once`;
-      this.ctx.store.appendAudit(this.ctx.audit('stop_would_trigger', trade, { stopPrice: trade.stopPrice.toString(), reference: reference.toString(), decided: 'close the position at market' }));
+      this.ctx.store.appendAudit(
+        this.ctx.audit('stop_would_trigger', trade, {
+          stopPrice: trade.stopPrice.toString(),
+          reference: reference.toString(),
+          decided: 'close the position at market',
+        }),
+      );
       await this.emergencyCloseLocked(trade.id, reason);
       return false;
     }
@@ -229,7 +285,10 @@ export class Protection {
       this.noteTakeProfitRefusal(trade, result.lastError);
       return false;
     }
-    this.ctx.logger.error({ tradeId: trade.id, lastError: result.lastError }, 'take-profit could not be placed; the position stays protected by its stop; operator alerted');
+    this.ctx.logger.error(
+      { tradeId: trade.id, lastError: result.lastError },
+      'take-profit could not be placed; the position stays protected by its stop; operator alerted',
+    );
     this.ctx.alerter.send({
       severity: 'warning',
       kind: 'take_profit_failed',
@@ -242,7 +301,13 @@ export class Protection {
    * Sends a protective order with retries. After an unknown outcome the venue is asked by client
    * id before the next attempt, so an order that did arrive is adopted, never doubled.
    */
-  private async placeProtectiveLocked(trade: TradeRecord, kind: ProtectiveKind, qty: Decimal, why: string, attempts: number): Promise<PlaceResult> {
+  private async placeProtectiveLocked(
+    trade: TradeRecord,
+    kind: ProtectiveKind,
+    qty: Decimal,
+    why: string,
+    attempts: number,
+  ): Promise<PlaceResult> {
     const { store, audit, clock, logger, config } = this.ctx;
     const legsPeer = this.peers.legs;
     const venue = this.ctx.venueOf(trade);
@@ -285,8 +350,20 @@ export class Protection {
         // sending it twice more only spends the order budget other naked positions need, while
         // this one stays naked. Close it now instead.
         if (kind === 'stop_loss' && !outcome.retryable && attempt < attempts) {
-          store.appendAudit(audit('stop_loss_refused_for_good', trade, { clientId, attempt, lastError, decided: 'no more attempts: close the position at market' }));
-          store.updateLeg(clientId, { state: 'rejected' }, clock.now(), audit('stop_loss_failed', trade, { clientId, attempts: attempt, lastError, decided: 'close the position at market' }));
+          store.appendAudit(
+            audit('stop_loss_refused_for_good', trade, {
+              clientId,
+              attempt,
+              lastError,
+              decided: 'no more attempts: close the position at market',
+            }),
+          );
+          store.updateLeg(
+            clientId,
+            { state: 'rejected' },
+            clock.now(),
+            audit('stop_loss_failed', trade, { clientId, attempts: attempt, lastError, decided: 'close the position at market' }),
+          );
           return { placed: false, immediate: false, refusedForGood: true, lastError };
         }
       } else {
@@ -298,15 +375,24 @@ export class Protection {
       // already waited its request timeout (and is looked up first); only a "busy, try again"
       // answer (rate limit) waits, a short fixed delay, so fill → stop or emergency close stays bounded.
       const delayMs = retryDelayMs(outcome, config.stopRetryBaseDelayMs);
-      logger.warn({ tradeId: trade.id, clientId, attempt, attempts, lastError, delayMs }, `${kind} attempt failed; ${attempt < attempts ? 'retrying' : 'no attempts left'}`);
+      logger.warn(
+        { tradeId: trade.id, clientId, attempt, attempts, lastError, delayMs },
+        `${kind} attempt failed; ${attempt < attempts ? 'retrying' : 'no attempts left'}`,
+      );
       if (attempt < attempts && delayMs > 0) await this.ctx.sleep(delayMs);
     }
-    if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempts + 1)) === 'adopted') return { placed: true, immediate: false, lastError };
+    if (lastUnknown && (await legsPeer.adoptIfExists(trade, clientId, attempts + 1)) === 'adopted')
+      return { placed: true, immediate: false, lastError };
     store.updateLeg(
       clientId,
       { state: lastUnknown ? 'lost' : 'rejected' },
       clock.now(),
-      audit(`${kind}_failed`, trade, { clientId, attempts, lastError, decided: kind === 'stop_loss' ? 'close the position at market' : 'alert; the stop still protects' }),
+      audit(`${kind}_failed`, trade, {
+        clientId,
+        attempts,
+        lastError,
+        decided: kind === 'stop_loss' ? 'close the position at market' : 'alert; the stop still protects',
+      }),
     );
     return { placed: false, immediate: false, lastError };
   }
@@ -326,7 +412,10 @@ export class Protection {
     }
     this.takeProfitRefusals.set(trade.id, { count, atMs: now, retryAtMs: now + delayMs });
     if (previous) {
-      this.ctx.logger.debug({ tradeId: trade.id, refusals: count, retryInMs: delayMs, lastError }, 'take-profit still through the market; trying again later');
+      this.ctx.logger.debug(
+        { tradeId: trade.id, refusals: count, retryInMs: delayMs, lastError },
+        'take-profit still through the market; trying again later',
+      );
       return;
     }
     const target = trade.takeProfitPrice?.toString() ?? '?';
@@ -338,7 +427,10 @@ export class Protection {
         decided: 'not sent again until the mark is back on its side (or after a growing delay); the stop protects the position',
       }),
     );
-    this.ctx.logger.warn({ tradeId: trade.id, takeProfitPrice: target, lastError, retryInMs: delayMs }, 'take-profit refused: already through the market; the stop protects; placed again once the mark is back on its side');
+    this.ctx.logger.warn(
+      { tradeId: trade.id, takeProfitPrice: target, lastError, retryInMs: delayMs },
+      'take-profit refused: already through the market; the stop protects; placed again once the mark is back on its side',
+    );
     this.ctx.alerter.send({
       severity: 'warning',
       kind: 'take_profit_failed',
@@ -351,7 +443,10 @@ export class Protection {
     const trade = this.ctx.store.getTrade(tradeId);
     if (!trade) return;
     this.ctx.store.appendAudit(this.ctx.audit('emergency_close', trade, { reason, decided: 'close at market (reduce-only) now' }));
-    this.ctx.logger.error({ tradeId, venue: trade.venue, symbol: trade.symbol }, `no stop on an open position: ${reason}; closing at market`);
+    this.ctx.logger.error(
+      { tradeId, venue: trade.venue, symbol: trade.symbol },
+      `no stop on an open position: ${reason}; closing at market`,
+    );
     this.ctx.alerter.send({
       severity: 'critical',
       kind: 'emergency_close',
@@ -368,7 +463,15 @@ export class Protection {
       const current = store.getTrade(tradeId);
       if (!current || !isActiveTrade(current.state)) break;
       const pauseMs = backoffMs(config.stopRetryBaseDelayMs, round - 1);
-      store.appendAudit(this.ctx.audit('emergency_close_retry', current, { round, rounds: config.emergencyCloseRounds, pauseMs, lastError: result.error, decided: 'close at market again' }));
+      store.appendAudit(
+        this.ctx.audit('emergency_close_retry', current, {
+          round,
+          rounds: config.emergencyCloseRounds,
+          pauseMs,
+          lastError: result.error,
+          decided: 'close at market again',
+        }),
+      );
       this.ctx.logger.warn({ tradeId, round, pauseMs, error: result.error }, 'emergency close not confirmed flat; closing again');
       await this.ctx.sleep(pauseMs);
       result = await this.peers.closing.closeTradeLocked(tradeId, `emergency: ${reason}`, { reprotect: false });

@@ -3,11 +3,11 @@
  * (positions and open orders) gives a list of corrections. No I/O here; the PositionMonitor
  * applies the corrections through the OrderManager.
  */
+import { parseClientId } from '../domain/client-ids.js';
 import { Decimal } from '../domain/decimal.js';
 import type { OrderSnapshot, OrderStatus } from '../domain/order.js';
 import type { Position } from '../domain/position.js';
 import { ACTIVE_TRADE_STATES, type LegKind, type LegRecord, type LegState, type TradeRecord, type TradeState } from '../domain/trade.js';
-import { parseClientId } from '../domain/client-ids.js';
 
 /** Leg states in which the order may still be working on the venue (or its outcome is not known yet). */
 export const LIVE_LEG_STATES: readonly LegState[] = ['pending', 'unknown', 'open', 'partially_filled', 'untriggered', 'triggered'];
@@ -133,13 +133,23 @@ export function reconcile(local: readonly LocalTrade[], snapshot: VenueSnapshot,
       if (leg.kind === 'entry' && !isLiveLeg(leg.state) && leg.filledSize.gt(trade.filledSize)) {
         // A crash between booking the entry's fill and moving the trade on: re-applying the entry catches the trade up.
         needsRefresh.add(trade.id);
-        corrections.push({ kind: 'refresh_leg', tradeId: trade.id, clientId: leg.clientId, reason: `entry ${leg.state} for ${leg.filledSize.toString()} but the trade booked ${trade.filledSize.toString()} (an interrupted update)` });
+        corrections.push({
+          kind: 'refresh_leg',
+          tradeId: trade.id,
+          clientId: leg.clientId,
+          reason: `entry ${leg.state} for ${leg.filledSize.toString()} but the trade booked ${trade.filledSize.toString()} (an interrupted update)`,
+        });
         continue;
       }
       if (!isLiveLeg(leg.state) && !(order && leg.state === 'lost')) continue;
       if (!order) {
         needsRefresh.add(trade.id);
-        corrections.push({ kind: 'refresh_leg', tradeId: trade.id, clientId: leg.clientId, reason: `store has it ${leg.state}, venue lists no such open order` });
+        corrections.push({
+          kind: 'refresh_leg',
+          tradeId: trade.id,
+          clientId: leg.clientId,
+          reason: `store has it ${leg.state}, venue lists no such open order`,
+        });
       } else if (order.status !== leg.state || !order.filledSize.eq(leg.filledSize) || !order.size.eq(leg.size)) {
         corrections.push({ kind: 'apply_snapshot', tradeId: trade.id, clientId: leg.clientId, order });
       }
@@ -154,7 +164,11 @@ export function reconcile(local: readonly LocalTrade[], snapshot: VenueSnapshot,
     const qty = openQuantity(lt.trade, lt.legs);
     if (!qty.isPositive()) {
       if (lt.trade.state === 'open' && !needsRefresh.has(lt.trade.id) && exitsFilledWholeEntry(lt.trade, lt.legs)) {
-        corrections.push({ kind: 'settle_exited', tradeId: lt.trade.id, reason: `exits filled the whole entry (${lt.trade.filledSize.toString()}) but the trade is still open` });
+        corrections.push({
+          kind: 'settle_exited',
+          tradeId: lt.trade.id,
+          reason: `exits filled the whole entry (${lt.trade.filledSize.toString()}) but the trade is still open`,
+        });
       }
       continue;
     }
@@ -191,8 +205,17 @@ export function reconcile(local: readonly LocalTrade[], snapshot: VenueSnapshot,
       };
       const covered = coverage('stop_loss');
       if (covered.lt(openQty)) {
-        corrections.push({ kind: 'ensure_stop', tradeId: trade.id, openQty, coveredQty: covered, reason: covered.isZero() ? 'missing' : 'undersized' });
-      } else if (trade.takeProfitPrice !== undefined && !legs.some((l) => l.kind === 'take_profit' && IN_FLIGHT_LEG_STATES.includes(l.state))) {
+        corrections.push({
+          kind: 'ensure_stop',
+          tradeId: trade.id,
+          openQty,
+          coveredQty: covered,
+          reason: covered.isZero() ? 'missing' : 'undersized',
+        });
+      } else if (
+        trade.takeProfitPrice !== undefined &&
+        !legs.some((l) => l.kind === 'take_profit' && IN_FLIGHT_LEG_STATES.includes(l.state))
+      ) {
         const tp = coverage('take_profit');
         if (tp.lt(openQty)) corrections.push({ kind: 'ensure_take_profit', tradeId: trade.id, openQty, coveredQty: tp });
       }
@@ -223,7 +246,12 @@ export function reconcile(local: readonly LocalTrade[], snapshot: VenueSnapshot,
     }
     const lt = trades.get(parsed.tradeId);
     if (!lt) {
-      corrections.push({ kind: 'cancel_orphan', order, tradeId: parsed.tradeId, reason: 'carries our prefix but the store knows no such trade' });
+      corrections.push({
+        kind: 'cancel_orphan',
+        order,
+        tradeId: parsed.tradeId,
+        reason: 'carries our prefix but the store knows no such trade',
+      });
     } else if (!isActiveTrade(lt.trade.state)) {
       corrections.push({ kind: 'cancel_orphan', order, tradeId: parsed.tradeId, reason: `companion of a trade that is ${lt.trade.state}` });
     } else if (order.clientId === undefined || !legsByClientId.has(order.clientId)) {

@@ -4,7 +4,7 @@
  */
 import { Decimal } from '../domain/decimal.js';
 import { type Instrument, roundPrice } from '../domain/instrument.js';
-import { type OrderRequest, oppositeSide } from '../domain/order.js';
+import { oppositeSide, type OrderRequest } from '../domain/order.js';
 import type { LegRecord, TradeRecord } from '../domain/trade.js';
 import type { OrdersConfig } from './config.js';
 import type { ValidatedIntent } from './validation.js';
@@ -109,7 +109,15 @@ export function protectiveRequest(
 
 /** The reduce-only market order that closes `qty` of the trade. */
 export function closeRequest(trade: TradeRecord, clientId: string, qty: Decimal): OrderRequest {
-  return { clientId, symbol: trade.symbol, side: oppositeSide(trade.side), type: 'market', size: qty, reduceOnly: true, priority: 'protective' };
+  return {
+    clientId,
+    symbol: trade.symbol,
+    side: oppositeSide(trade.side),
+    type: 'market',
+    size: qty,
+    reduceOnly: true,
+    priority: 'protective',
+  };
 }
 
 /** The pending leg that tracks an exit order (stop-loss, take-profit or close) before it is sent. */

@@ -3,14 +3,14 @@
  * what the daemon's other trades hold, which venue fills belong to the trade (and which foreign
  * fills closed it by hand), and the executions its P&L is computed from.
  */
+import { parseClientId } from '../domain/client-ids.js';
 import { Decimal } from '../domain/decimal.js';
 import { type Instrument, roundSize } from '../domain/instrument.js';
 import type { Side } from '../domain/order.js';
 import type { Fill } from '../domain/position.js';
 import type { FillRecord, LegRecord, TradeRecord } from '../domain/trade.js';
-import { parseClientId } from '../domain/client-ids.js';
 import type { Execution } from './pnl.js';
-import { type LocalTrade, isActiveTrade, openQuantity } from './reconcile.js';
+import { isActiveTrade, type LocalTrade, openQuantity } from './reconcile.js';
 
 /**
  * Size of the reduce-only close: the trade's open quantity, bounded by the venue's signed position
@@ -97,7 +97,10 @@ export function attributeFills(trade: TradeRecord, legs: readonly LegRecord[], f
       exitQty = exitQty.plus(f.size);
     }
   }
-  const lastEntryTs = Math.max(trade.createdAtMs, ...fills.filter((f) => byClient.get(f.clientId ?? '')?.kind === 'entry').map((f) => f.tsMs));
+  const lastEntryTs = Math.max(
+    trade.createdAtMs,
+    ...fills.filter((f) => byClient.get(f.clientId ?? '')?.kind === 'entry').map((f) => f.tsMs),
+  );
   return { ours, entries, exits, exitQty, foreign, lastEntryTs };
 }
 
@@ -133,5 +136,7 @@ export function oppositeActiveTrade(
   trade: { readonly id?: string; readonly venue: string; readonly symbol: string; readonly side: Side },
   active: readonly TradeRecord[],
 ): TradeRecord | undefined {
-  return active.find((t) => t.id !== trade.id && t.venue === trade.venue && t.symbol === trade.symbol && t.side !== trade.side && isActiveTrade(t.state));
+  return active.find(
+    (t) => t.id !== trade.id && t.venue === trade.venue && t.symbol === trade.symbol && t.side !== trade.side && isActiveTrade(t.state),
+  );
 }

@@ -1,9 +1,10 @@
 /** Public types of the OrderManager facade: what its methods return, the events it emits, its options. */
 import type { Logger } from 'pino';
+
 import type { Decimal } from '../domain/decimal.js';
+import type { EntryGuard } from '../domain/entry-checks.js';
 import type { Alerter, Clock, Store, Venue } from '../domain/ports.js';
 import type { LegKind, TradeRecord } from '../domain/trade.js';
-import type { EntryGuard } from '../domain/entry-checks.js';
 import type { OrdersConfigInput } from './config.js';
 import type { Refusal } from './validation.js';
 
@@ -35,7 +36,13 @@ export interface CloseResult {
 export type TradeEvent =
   | { readonly type: 'entry_filled'; readonly tradeId: string; readonly filledSize: Decimal }
   | { readonly type: 'protected'; readonly tradeId: string; readonly stopSize: Decimal }
-  | { readonly type: 'exit_filled'; readonly tradeId: string; readonly leg: LegKind; readonly clientId: string; readonly filledSize: Decimal }
+  | {
+      readonly type: 'exit_filled';
+      readonly tradeId: string;
+      readonly leg: LegKind;
+      readonly clientId: string;
+      readonly filledSize: Decimal;
+    }
   | { readonly type: 'emergency_close'; readonly tradeId: string; readonly reason: string }
   | { readonly type: 'closed'; readonly tradeId: string; readonly reason: string; readonly realizedPnl: Decimal };
 

@@ -4,9 +4,9 @@
  */
 import type { CommandOutcome } from '../domain/commands.js';
 import { Decimal } from '../domain/decimal.js';
+import type { Refusal, ValidatedIntent } from '../domain/entry-checks.js';
 import { type Instrument, notionalToSize, roundPrice, roundSize, sizeToBase } from '../domain/instrument.js';
 import type { Side } from '../domain/order.js';
-import type { Refusal, ValidatedIntent } from '../domain/entry-checks.js';
 
 export type { Refusal, ValidatedIntent } from '../domain/entry-checks.js';
 
@@ -14,13 +14,11 @@ type DecimalInput = Decimal | string | number;
 
 /** Size of an entry: in the instrument's venue unit, or a quote-currency notional converted explicitly at the entry price. */
 export type IntentSize =
-  | { readonly unit: 'venue'; readonly value: DecimalInput }
-  | { readonly unit: 'notional'; readonly value: DecimalInput };
+  { readonly unit: 'venue'; readonly value: DecimalInput } | { readonly unit: 'notional'; readonly value: DecimalInput };
 
 /** Entry order: market, or limit at a price. */
 export type IntentEntry =
-  | { readonly type: 'market'; readonly referencePrice?: DecimalInput }
-  | { readonly type: 'limit'; readonly price: DecimalInput };
+  { readonly type: 'market'; readonly referencePrice?: DecimalInput } | { readonly type: 'limit'; readonly price: DecimalInput };
 
 /** What a signal source asks the OrderManager to do. */
 export interface TradeIntent {
@@ -59,7 +57,8 @@ function isRefusal(v: unknown): v is Refusal {
  */
 export function validateIntent(intent: TradeIntent, instrument: Instrument, marketPrice?: Decimal): ValidationResult {
   if (!instrument.active) return refuse('INSTRUMENT_INACTIVE', `${intent.venue} ${intent.symbol} is not open for trading`);
-  if (intent.side !== 'buy' && intent.side !== 'sell') return refuse('INVALID_SIDE', `side must be buy or sell, got ${String(intent.side)}`);
+  if (intent.side !== 'buy' && intent.side !== 'sell')
+    return refuse('INVALID_SIDE', `side must be buy or sell, got ${String(intent.side)}`);
   if (intent.source.trim() === '') return refuse('INVALID_SOURCE', 'source must name who asked for the trade');
 
   const stopRaw = parse(intent.stopLossPrice, 'stop-loss price');
@@ -81,7 +80,10 @@ export function validateIntent(intent: TradeIntent, instrument: Instrument, mark
     if (isRefusal(r)) return refuse(r.code, r.reason);
     const ref = r ?? marketPrice;
     if (ref === undefined || !ref.isPositive()) {
-      return refuse('NO_REFERENCE_PRICE', `no market price for ${intent.symbol} to measure risk from; pass entry.referencePrice or retry when prices flow`);
+      return refuse(
+        'NO_REFERENCE_PRICE',
+        `no market price for ${intent.symbol} to measure risk from; pass entry.referencePrice or retry when prices flow`,
+      );
     }
     referencePrice = ref;
   }
@@ -152,10 +154,16 @@ export function checkAgainstMark(v: ValidatedIntent, mark: Decimal): Refusal | u
   const fillAt = v.entryPrice === undefined ? mark : long ? Decimal.min(v.entryPrice, mark) : Decimal.max(v.entryPrice, mark);
   const what = `a ${long ? 'long' : 'short'} ${v.entryType} entry on ${v.venue} ${v.symbol} would fill at ${fillAt.toString()} now (mark ${mark.toString()})`;
   if (long ? !v.stopPrice.lt(fillAt) : !v.stopPrice.gt(fillAt)) {
-    return { code: 'STOP_THROUGH_MARK', reason: `${what}: the stop-loss ${v.stopPrice.toString()} is already through the market and would trigger at once; nothing sent` };
+    return {
+      code: 'STOP_THROUGH_MARK',
+      reason: `${what}: the stop-loss ${v.stopPrice.toString()} is already through the market and would trigger at once; nothing sent`,
+    };
   }
   if (v.takeProfitPrice !== undefined && (long ? !v.takeProfitPrice.gt(fillAt) : !v.takeProfitPrice.lt(fillAt))) {
-    return { code: 'TARGET_THROUGH_MARK', reason: `${what}: the take-profit ${v.takeProfitPrice.toString()} is already through the market and would fill at once; nothing sent` };
+    return {
+      code: 'TARGET_THROUGH_MARK',
+      reason: `${what}: the take-profit ${v.takeProfitPrice.toString()} is already through the market and would fill at once; nothing sent`,
+    };
   }
   return undefined;
 }

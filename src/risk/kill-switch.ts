@@ -5,12 +5,13 @@
  * entries without flattening.
  */
 import type { Logger } from 'pino';
+
+import type { Refusal } from '../domain/entry-checks.js';
+import type { Flattener, FlattenReport } from '../domain/flatten.js';
 import type { Alerter, Clock, Store } from '../domain/ports.js';
 import type { KillSwitchState } from '../domain/trade.js';
-import type { Refusal } from '../domain/entry-checks.js';
-import type { FlattenReport, Flattener } from '../domain/flatten.js';
 
-export type { FlattenReport, Flattener } from '../domain/flatten.js';
+export type { Flattener, FlattenReport } from '../domain/flatten.js';
 
 const PAUSE_KEY = 'entries_paused';
 
@@ -31,7 +32,8 @@ export function describeFlatten(report: FlattenReport): string {
     report.flat ? 'verified flat over the API' : 'NOT verified flat',
   ];
   if (report.failedTrades.length > 0) parts.push(`failed: ${report.failedTrades.map((f) => `${f.tradeId} (${f.error})`).join('; ')}`);
-  if (report.failedCancels.length > 0) parts.push(`cancel failures: ${report.failedCancels.map((f) => `${f.venue} ${f.clientId} (${f.error})`).join('; ')}`);
+  if (report.failedCancels.length > 0)
+    parts.push(`cancel failures: ${report.failedCancels.map((f) => `${f.venue} ${f.clientId} (${f.error})`).join('; ')}`);
   return parts.join(', ');
 }
 
@@ -71,7 +73,10 @@ export class KillSwitch {
   entryRefusal(): Refusal | undefined {
     const ks = this.store.getKillSwitch();
     if (ks.active) {
-      return { code: 'KILL_SWITCH_ACTIVE', reason: `kill switch is on (${ks.reason ?? 'no reason given'}); send /resume to allow entries again` };
+      return {
+        code: 'KILL_SWITCH_ACTIVE',
+        reason: `kill switch is on (${ks.reason ?? 'no reason given'}); send /resume to allow entries again`,
+      };
     }
     if (this.isPaused()) return { code: 'ENTRIES_PAUSED', reason: 'entries are paused; send /resume to allow entries again' };
     return undefined;
@@ -89,12 +94,24 @@ export class KillSwitch {
         { tsMs: now, component: 'kill-switch', action: 'kill_switch_on', detail: { reason, source } },
       );
       this.logger.warn({ reason, source }, 'kill switch activated; entries refused; flattening');
-      this.alerter.send({ severity: 'critical', kind: 'kill_switch', text: `Kill switch ON (${source}): ${reason}. Flattening every daemon position.` });
+      this.alerter.send({
+        severity: 'critical',
+        kind: 'kill_switch',
+        text: `Kill switch ON (${source}): ${reason}. Flattening every daemon position.`,
+      });
     }
     if (this.flattening) return this.flattening;
     const flattener = this.flattener;
     if (!flattener) {
-      const report: FlattenReport = { reason, closedTrades: [], failedTrades: [], cancelledOrders: [], failedCancels: [], flat: false, rounds: 0 };
+      const report: FlattenReport = {
+        reason,
+        closedTrades: [],
+        failedTrades: [],
+        cancelledOrders: [],
+        failedCancels: [],
+        flat: false,
+        rounds: 0,
+      };
       this.logger.error('kill switch has no flattener wired; positions were NOT closed; wire OrderManager.closeAll or close by hand');
       return report;
     }

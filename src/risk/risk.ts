@@ -4,12 +4,13 @@
  * switch when the daily loss is breached.
  */
 import type { Logger } from 'pino';
+
 import { Decimal } from '../domain/decimal.js';
+import type { EntryGuard, Refusal, ValidatedIntent } from '../domain/entry-checks.js';
 import type { Clock, Store } from '../domain/ports.js';
 import type { TradeRecord } from '../domain/trade.js';
-import type { EntryGuard, Refusal, ValidatedIntent } from '../domain/entry-checks.js';
 import { ACTIVE_TRADE_STATES } from '../domain/trade.js';
-import { type RiskConfig, RiskConfigSchema, type RiskConfigInput } from './config.js';
+import { type RiskConfig, type RiskConfigInput, RiskConfigSchema } from './config.js';
 import type { KillSwitch } from './kill-switch.js';
 
 export type { EntryGuard } from '../domain/entry-checks.js';
@@ -56,11 +57,17 @@ export interface RiskContext {
 /** Checks one validated entry against the limits; returns the first breach, or undefined when it may go. */
 export function checkEntryLimits(intent: ValidatedIntent, ctx: RiskContext, config: RiskConfig): Refusal | undefined {
   if (ctx.openTrades >= config.maxOpenTrades) {
-    return { code: 'RISK_MAX_OPEN_TRADES', reason: `${ctx.openTrades} trades are open, the limit is ${config.maxOpenTrades} (risk.maxOpenTrades)` };
+    return {
+      code: 'RISK_MAX_OPEN_TRADES',
+      reason: `${ctx.openTrades} trades are open, the limit is ${config.maxOpenTrades} (risk.maxOpenTrades)`,
+    };
   }
   const maxSize = sizeLimitFor(config, intent.venue, intent.symbol);
   if (maxSize !== undefined && intent.size.gt(maxSize)) {
-    return { code: 'RISK_MAX_SIZE', reason: `size ${intent.size.toString()} exceeds the limit ${maxSize.toString()} for ${intent.venue} ${intent.symbol} (risk.maxSizePerTrade)` };
+    return {
+      code: 'RISK_MAX_SIZE',
+      reason: `size ${intent.size.toString()} exceeds the limit ${maxSize.toString()} for ${intent.venue} ${intent.symbol} (risk.maxSizePerTrade)`,
+    };
   }
   if (config.maxNotionalUsdPerTrade !== undefined && intent.notional.gt(config.maxNotionalUsdPerTrade)) {
     return {
@@ -146,7 +153,10 @@ export class RiskManager implements EntryGuard {
     const pnl = this.dailyPnl();
     if (pnl.neg().lt(this.config.maxDailyLossUsd) || this.killSwitch.isActive()) return false;
     const reason = `daily loss ${pnl.neg().roundToStep('0.01').toString()} USD reached the limit ${this.config.maxDailyLossUsd} USD`;
-    this.logger.error({ dailyPnl: pnl.toString(), limitUsd: this.config.maxDailyLossUsd }, `${reason}; activating the kill switch to flatten`);
+    this.logger.error(
+      { dailyPnl: pnl.toString(), limitUsd: this.config.maxDailyLossUsd },
+      `${reason}; activating the kill switch to flatten`,
+    );
     await this.killSwitch.activate(reason, 'risk');
     return true;
   }

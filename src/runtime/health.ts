@@ -3,7 +3,9 @@
  * ok and the event loop ticks.
  */
 import { createServer, type Server } from 'node:http';
+
 import type { Logger } from 'pino';
+
 import { listen } from './listen.js';
 
 export interface ComponentHealth {

@@ -2,9 +2,11 @@
  * The pino root logger: JSON to stdout and a rotating file, secrets redacted by path and scrubbed
  * by value, optional pretty output.
  */
-import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { createRequire } from 'node:module';
-import { RotatingFile, type LogSink } from './rotating-file.js';
+
+import pino, { type LevelWithSilent, type Logger } from 'pino';
+
+import { type LogSink, RotatingFile } from './rotating-file.js';
 import { createSecretScrubber, scrubbingSink } from './secret-scrubber.js';
 
 export type { Logger } from 'pino';
@@ -101,8 +103,7 @@ function prettyStdout(): LogSink | undefined {
  */
 export function createRootLogger(options: LoggerOptions): RootLogger {
   const scrub = createSecretScrubber(options.secrets);
-  const stdoutSink: LogSink =
-    options.stdout ?? (options.pretty ? prettyStdout() : undefined) ?? pino.destination({ dest: 1, sync: false });
+  const stdoutSink: LogSink = options.stdout ?? (options.pretty ? prettyStdout() : undefined) ?? pino.destination({ dest: 1, sync: false });
   const streams: pino.StreamEntry[] = [{ level: 'trace', stream: scrubbingSink(stdoutSink, scrub) }];
   let file: RotatingFile | undefined;
   if (options.file) {

@@ -7,8 +7,9 @@
  * Kernel pseudo-filesystems (/proc, /sys, /dev) are refused by name and by filesystem type:
  * Node's recursive mkdir spins forever on procfs, so it must never be called there.
  */
-import { accessSync, constants, realpathSync, statSync, statfsSync, type Stats } from 'node:fs';
+import { accessSync, constants, realpathSync, statfsSync, type Stats, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+
 import { DaemonError } from '../domain/errors.js';
 
 /** A start-up problem; `message` is the complete line for the operator. Exit code 2. */
@@ -81,7 +82,9 @@ function nearestExisting(path: string, key: string, target: string): { path: str
         );
       }
       if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        throw new StartupError(`cannot start: ${subject(key, target)}: ${cur} cannot be checked (${code}) — fix the path or choose another folder`);
+        throw new StartupError(
+          `cannot start: ${subject(key, target)}: ${cur} cannot be checked (${code}) — fix the path or choose another folder`,
+        );
       }
     }
     const parent = dirname(cur);
@@ -106,7 +109,8 @@ export function checkDir(dir: string, key: string, fix: string, target = dir): D
   refusePseudoFs(abs, key, fix);
   const found = nearestExisting(abs, key, shown);
   if (!found.stats.isDirectory()) {
-    const what = found.path === abs ? `${abs} is a file, not a folder` : `${abs} cannot be created because ${found.path} is a file, not a folder`;
+    const what =
+      found.path === abs ? `${abs} is a file, not a folder` : `${abs} cannot be created because ${found.path} is a file, not a folder`;
     throw new StartupError(`cannot start: ${subject(key, shown)}: ${what} — remove or rename that file, or ${fix}`);
   }
   let real = found.path;
@@ -153,7 +157,9 @@ export function checkWritableFile(path: string, key: string, fix: string, kind: 
   try {
     accessSync(abs, constants.R_OK | constants.W_OK);
   } catch (err) {
-    throw new StartupError(`cannot start: ${where} is not writable by ${uidText()} (${errCode(err)}) — chown/chmod it for this user, or ${fix}`);
+    throw new StartupError(
+      `cannot start: ${where} is not writable by ${uidText()} (${errCode(err)}) — chown/chmod it for this user, or ${fix}`,
+    );
   }
   return { exists: true };
 }

@@ -19,7 +19,11 @@ export function venueProbe(venue: Venue, environment: string): ComponentHealth {
       environment,
       state,
       ...(offset
-        ? { clockOffsetMs: offset.offsetMs, clockOffsetRttMs: offset.rttMs, clockOffsetMeasuredAt: new Date(offset.measuredAtMs).toISOString() }
+        ? {
+            clockOffsetMs: offset.offsetMs,
+            clockOffsetRttMs: offset.rttMs,
+            clockOffsetMeasuredAt: new Date(offset.measuredAtMs).toISOString(),
+          }
         : { clockOffsetMs: null, clockOffset: 'not measured yet' }),
       ...(ok ? {} : { reason: `${venue.id} is ${state}, not ready: orders cannot be placed or protected` }),
     },

@@ -1,7 +1,9 @@
 /** A size-rotated log file destination for pino (daemon.log, daemon.log.1, ...). */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+
 import pino from 'pino';
+
 import { refusePseudoFs } from './paths.js';
 
 export interface RotatingFileOptions {
@@ -58,9 +60,7 @@ export class RotatingFile implements LogSink {
       this.bytes = 0;
     } catch (err) {
       // Rotation failing must not stop logging: keep writing to the current file.
-      process.stderr.write(
-        `log rotation of ${this.path} failed (${(err as Error).message}); still writing to the current file\n`,
-      );
+      process.stderr.write(`log rotation of ${this.path} failed (${(err as Error).message}); still writing to the current file\n`);
     }
   }
 

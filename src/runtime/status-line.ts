@@ -23,8 +23,13 @@ function ago(nowMs: number, atMs: number | undefined): string {
 export function statusLine(s: StatusInput): { readonly message: string; readonly fields: Record<string, unknown> } {
   const venues = s.venues.map((v) => `${v.id} ${v.ready ? 'ready' : v.state}`).join(', ') || 'none';
   const rec = s.reconciliation;
-  const reconcile = rec.consecutiveFailures > 0 ? `failing (${rec.consecutiveFailures} in a row, last ok ${ago(s.nowMs, rec.lastSuccessAtMs)})` : `ok ${ago(s.nowMs, rec.lastSuccessAtMs)}`;
-  const telegram = s.telegram.enabled ? `${s.telegram.connected ? 'connected' : 'NOT connected'}, ${s.telegram.outboxPending} pending` : 'off (alerts to the log)';
+  const reconcile =
+    rec.consecutiveFailures > 0
+      ? `failing (${rec.consecutiveFailures} in a row, last ok ${ago(s.nowMs, rec.lastSuccessAtMs)})`
+      : `ok ${ago(s.nowMs, rec.lastSuccessAtMs)}`;
+  const telegram = s.telegram.enabled
+    ? `${s.telegram.connected ? 'connected' : 'NOT connected'}, ${s.telegram.outboxPending} pending`
+    : 'off (alerts to the log)';
   const trading = s.killSwitch ? 'KILL SWITCH ON' : s.paused ? 'paused' : 'entries allowed';
   const message = `status: venues ${venues}; ${s.openTrades} open trade(s); reconciliation ${reconcile}; telegram ${telegram}; ${trading}`;
   return {

@@ -4,6 +4,7 @@
  * tickers its own config section asks for. Venue-neutral: no venue is named here.
  */
 import type { Logger } from 'pino';
+
 import type { Clock, Venue } from '../domain/ports.js';
 import type { AnyVenueEntry, SecretGroup, VenueSectionBase } from '../venues/registry-entry.js';
 import { StartupError } from './paths.js';
@@ -90,13 +91,21 @@ export async function startVenues(options: StartVenuesOptions): Promise<RunningV
   const missing = enabled.find(([name]) => !factories[name]);
   if (missing) {
     const name = missing[0];
-    throw new StartupError(`cannot start: venues.${name}.enabled is true but the ${name} adapter has not landed yet — set venues.${name}.enabled to false`);
+    throw new StartupError(
+      `cannot start: venues.${name}.enabled is true but the ${name} adapter has not landed yet — set venues.${name}.enabled to false`,
+    );
   }
   const out: Array<RunningVenue & { readonly name: string; readonly watchSymbols: readonly string[] }> = [];
   for (const [name, section] of enabled) {
     const factory = factories[name] as VenueFactory;
     const built = await factory(name, logger.child({ component: 'venue', venue: name }));
-    out.push({ name, venue: built.venue, environment: section.environment, stopSim: built.stopSim, watchSymbols: section.watchSymbols ?? [] });
+    out.push({
+      name,
+      venue: built.venue,
+      environment: section.environment,
+      stopSim: built.stopSim,
+      watchSymbols: section.watchSymbols ?? [],
+    });
   }
   for (const { name, venue, watchSymbols } of out) {
     const watch = async (): Promise<void> => {

@@ -53,7 +53,8 @@ const USAGE =
   'usage: sim --venues deribit[,okx] [--port N] [--seed N] [--client-id ID] [--client-secret SECRET] [--price-step-ms N] [--me-tier 1|2|3|4] [--no-rate-limit-disconnect]';
 
 function intArg(flag: string, value: string | undefined): number {
-  if (value === undefined || !/^\d+$/.test(value)) throw new CliError(`${flag} needs a non-negative integer, got ${JSON.stringify(value)}\n${USAGE}`);
+  if (value === undefined || !/^\d+$/.test(value))
+    throw new CliError(`${flag} needs a non-negative integer, got ${JSON.stringify(value)}\n${USAGE}`);
   return Number(value);
 }
 
@@ -75,7 +76,12 @@ export function parseSimArgs(argv: readonly string[]): SimCliArgs {
     switch (flag) {
       case '--venues':
         if (value === undefined) throw new CliError(`--venues needs a list\n${USAGE}`);
-        args.venues.push(...value.split(',').map((v) => v.trim().toLowerCase()).filter((v) => v !== ''));
+        args.venues.push(
+          ...value
+            .split(',')
+            .map((v) => v.trim().toLowerCase())
+            .filter((v) => v !== ''),
+        );
         i++;
         break;
       case '--port':
@@ -140,15 +146,38 @@ export async function startSims(args: SimCliArgs): Promise<RunningSims> {
           ...(args.priceStepMs !== undefined ? { priceStepMs: args.priceStepMs } : {}),
           ...(args.meTier !== undefined ? { rateLimits: { matchingEngineTier: args.meTier } } : {}),
           rateLimitDisconnect: args.rateLimitDisconnect,
-          credentials: { ...(args.clientId !== undefined ? { clientId: args.clientId } : {}), ...(args.clientSecret !== undefined ? { clientSecret: args.clientSecret } : {}) },
+          credentials: {
+            ...(args.clientId !== undefined ? { clientId: args.clientId } : {}),
+            ...(args.clientSecret !== undefined ? { clientSecret: args.clientSecret } : {}),
+          },
         });
         started.push(sim);
-        endpoints.push({ venue, rest: sim.restUrl, ws: sim.wsUrl, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret });
+        endpoints.push({
+          venue,
+          rest: sim.restUrl,
+          ws: sim.wsUrl,
+          clientId: sim.credentials.clientId,
+          clientSecret: sim.credentials.clientSecret,
+        });
       } else if (venue === 'okx') {
-        const sim = await startOkxSim({ port, ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.priceStepMs !== undefined ? { priceStepMs: args.priceStepMs } : {}) });
+        const sim = await startOkxSim({
+          port,
+          ...(args.seed !== undefined ? { seed: args.seed } : {}),
+          ...(args.priceStepMs !== undefined ? { priceStepMs: args.priceStepMs } : {}),
+        });
         started.push(sim);
         const { apiKey, secretKey, passphrase } = sim.credentials;
-        endpoints.push({ venue, rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl, wsBusiness: sim.wsBusinessUrl, apiKey, secretKey, passphrase, demo: sim.demo });
+        endpoints.push({
+          venue,
+          rest: sim.restUrl,
+          wsPublic: sim.wsPublicUrl,
+          wsPrivate: sim.wsPrivateUrl,
+          wsBusiness: sim.wsBusinessUrl,
+          apiKey,
+          secretKey,
+          passphrase,
+          demo: sim.demo,
+        });
       }
     }
   } catch (e) {

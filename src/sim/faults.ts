@@ -3,7 +3,7 @@
  * (drop sockets, delay or swallow responses, reject orders, rate-limit, fill partially, send junk).
  * Venue-neutral: each front-end consults it and supplies the socket actions through `attach`.
  */
-import { type Decimal, dec } from '../domain/decimal.js';
+import { dec, type Decimal } from '../domain/decimal.js';
 import type { FillHooks, RejectReason, SimOrder } from './engine/types.js';
 
 /** Matches a method (or channel) name: exact string, regular expression, or predicate. */
@@ -267,4 +267,3 @@ function orderMatches(m: OrderMatcher, o: OrderDescriptor): boolean {
   }
   return true;
 }
-

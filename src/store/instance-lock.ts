@@ -7,9 +7,11 @@
  *
  * Do not delete the .lock file while a daemon runs: a new file would be a new, unheld lock.
  */
-import { hostname } from 'node:os';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
 import Database from 'better-sqlite3';
+
 import { StartupError } from '../runtime/paths.js';
 
 export interface LockHolder {

@@ -4,7 +4,9 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+
 import Database from 'better-sqlite3';
+
 import { Decimal } from '../domain/decimal.js';
 import { DaemonError } from '../domain/errors.js';
 import type { LegUpdate, SignalRecord, Store, TradeUpdate } from '../domain/ports.js';
@@ -19,7 +21,7 @@ import type {
   TradeState,
 } from '../domain/trade.js';
 import { checkDir, checkWritableFile, refusePseudoFs, StartupError } from '../runtime/paths.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import { type Migration, MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
 
@@ -156,7 +158,10 @@ function storeFileError(path: string, err: unknown): DaemonError {
     );
   }
   if (code.startsWith('SQLITE_CORRUPT')) {
-    return new StartupError(`cannot start: ${subject} is a damaged SQLite database (${code}) — restore it from a backup, or move it away to start empty`, { cause: err });
+    return new StartupError(
+      `cannot start: ${subject} is a damaged SQLite database (${code}) — restore it from a backup, or move it away to start empty`,
+      { cause: err },
+    );
   }
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM')) {
     return new StartupError(
@@ -164,7 +169,10 @@ function storeFileError(path: string, err: unknown): DaemonError {
       { cause: err },
     );
   }
-  return new StartupError(`cannot start: ${subject} cannot be opened (${code || (err as Error).message}) — check the file, or ${STORE_PATH_FIX}`, { cause: err });
+  return new StartupError(
+    `cannot start: ${subject} cannot be opened (${code || (err as Error).message}) — check the file, or ${STORE_PATH_FIX}`,
+    { cause: err },
+  );
 }
 
 /**
@@ -278,18 +286,14 @@ export class SqliteStore implements Store {
         VALUES (@venue, @venue_trade_id, @venue_order_id, @client_id, @trade_id, @symbol, @side, @size, @price, @fee,
           @fee_currency, @ts_ms)`),
       fillsOf: db.prepare('SELECT * FROM fills WHERE trade_id = ? ORDER BY ts_ms, venue_trade_id'),
-      insertAudit: db.prepare(
-        'INSERT INTO audit (ts_ms, component, action, trade_id, venue, detail) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
+      insertAudit: db.prepare('INSERT INTO audit (ts_ms, component, action, trade_id, venue, detail) VALUES (?, ?, ?, ?, ?, ?)'),
       auditAll: db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?'),
       auditOfTrade: db.prepare('SELECT * FROM audit WHERE trade_id = ? ORDER BY id DESC LIMIT ?'),
       getSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       setSetting: db.prepare(
         'INSERT INTO settings (key, value, updated_at_ms) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at_ms = excluded.updated_at_ms',
       ),
-      enqueueAlert: db.prepare(
-        'INSERT INTO alert_outbox (severity, kind, text, created_at_ms) VALUES (?, ?, ?, ?)',
-      ),
+      enqueueAlert: db.prepare('INSERT INTO alert_outbox (severity, kind, text, created_at_ms) VALUES (?, ?, ?, ?)'),
       getSignal: db.prepare('SELECT * FROM signals WHERE source = ? AND id = ?'),
       insertSignal: db.prepare('INSERT INTO signals (source, id, received_at_ms) VALUES (?, ?, ?)'),
       finishSignal: db.prepare('UPDATE signals SET result = ?, trade_id = ?, finished_at_ms = ? WHERE source = ? AND id = ?'),
@@ -544,9 +548,7 @@ export class SqliteStore implements Store {
   /** Newest first. */
   audit(filter: { readonly tradeId?: string; readonly limit?: number } = {}): AuditEntry[] {
     const limit = filter.limit ?? 1000;
-    const rows = filter.tradeId
-      ? (this.stmts.auditOfTrade.all(filter.tradeId, limit) as Row[])
-      : (this.stmts.auditAll.all(limit) as Row[]);
+    const rows = filter.tradeId ? (this.stmts.auditOfTrade.all(filter.tradeId, limit) as Row[]) : (this.stmts.auditAll.all(limit) as Row[]);
     return rows.map(auditFromRow);
   }
 

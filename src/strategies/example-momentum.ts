@@ -5,10 +5,11 @@
  * ever trades venues running in `sim` mode (the composition root enforces that).
  */
 import { z } from 'zod';
+
 import { Decimal } from '../domain/decimal.js';
 import type { Ticker } from '../domain/position.js';
 import type { TradeIntent } from '../orders/validation.js';
-import { type MarketRef, type Strategy, type StrategyView, strategySource } from './strategy.js';
+import { type MarketRef, type Strategy, strategySource, type StrategyView } from './strategy.js';
 
 export const EXAMPLE_MOMENTUM = 'example-momentum';
 
@@ -16,7 +17,10 @@ export const ExampleMomentumConfigSchema = z.strictObject({
   venue: z.string().min(1).default('deribit'),
   symbol: z.string().min(1).default('BTC-PERPETUAL'),
   /** Entry size in the instrument's venue unit (USD contracts on Deribit perpetuals). */
-  size: z.string().regex(/^\d+(\.\d+)?$/, 'a positive decimal as a string, e.g. "100"').default('100'),
+  size: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'a positive decimal as a string, e.g. "100"')
+    .default('100'),
   /** Stop distance from the mark, in percent. */
   stopPct: z.number().positive().max(50).default(0.15),
   /** Target distance from the mark, in percent. */

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
+
 import { EXAMPLE_MOMENTUM, ExampleMomentum, ExampleMomentumConfigSchema } from './example-momentum.js';
 import type { Strategy } from './strategy.js';
 
@@ -25,14 +26,21 @@ const SIM_ONLY: ReadonlySet<StrategyName> = new Set([EXAMPLE_MOMENTUM]);
  * (undefined when the venue is not enabled); a sim-only strategy aimed at a real venue is skipped
  * with a log line saying why.
  */
-export function buildStrategies(config: StrategiesConfig, environmentOf: (venue: string) => string | undefined, logger: Logger): Strategy[] {
+export function buildStrategies(
+  config: StrategiesConfig,
+  environmentOf: (venue: string) => string | undefined,
+  logger: Logger,
+): Strategy[] {
   const out: Strategy[] = [];
   for (const name of new Set(config.enabled)) {
     const strategy = create(name, config);
     const offSim = strategy.watches.filter((w) => environmentOf(w.venue) !== 'sim');
     if (SIM_ONLY.has(name) && offSim.length > 0) {
       const where = offSim.map((w) => `${w.venue} (${environmentOf(w.venue) ?? 'not enabled'})`).join(', ');
-      logger.warn({ strategy: name }, `strategy ${name} is an example and only trades simulated venues; not started on ${where} — remove it from strategies.enabled or point it at a sim venue`);
+      logger.warn(
+        { strategy: name },
+        `strategy ${name} is an example and only trades simulated venues; not started on ${where} — remove it from strategies.enabled or point it at a sim venue`,
+      );
       continue;
     }
     out.push(strategy);

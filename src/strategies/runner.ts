@@ -5,6 +5,7 @@
  * disturbs the venue's event path or the other strategies.
  */
 import type { Logger } from 'pino';
+
 import type { Clock, Store, Venue } from '../domain/ports.js';
 import type { Ticker } from '../domain/position.js';
 import type { TradeRecord } from '../domain/trade.js';
@@ -85,7 +86,10 @@ export class StrategyRunner {
       for (const w of r.strategy.watches) {
         const venue = byVenue.get(w.venue);
         if (!venue) {
-          r.log.error({ venue: w.venue, symbol: w.symbol }, `strategy ${r.strategy.name} watches ${w.venue} ${w.symbol}, but venue ${w.venue} is not enabled; it gets no prices there — enable the venue or change the strategy's settings`);
+          r.log.error(
+            { venue: w.venue, symbol: w.symbol },
+            `strategy ${r.strategy.name} watches ${w.venue} ${w.symbol}, but venue ${w.venue} is not enabled; it gets no prices there — enable the venue or change the strategy's settings`,
+          );
           continue;
         }
         if (!subscribed.has(venue.id)) {
@@ -113,7 +117,10 @@ export class StrategyRunner {
     venue.watchTicker(symbol).catch((err: unknown) => {
       if (this.stopped) return;
       const retryMs = this.options.watchRetryMs ?? 30_000;
-      log.warn({ venue: venue.id, symbol, error: (err as Error)?.message ?? String(err) }, `could not subscribe to the ${symbol} ticker on ${venue.id}; retrying in ${Math.round(retryMs / 1000)} s`);
+      log.warn(
+        { venue: venue.id, symbol, error: (err as Error)?.message ?? String(err) },
+        `could not subscribe to the ${symbol} ticker on ${venue.id}; retrying in ${Math.round(retryMs / 1000)} s`,
+      );
       const t = setTimeout(() => {
         this.retryTimers.delete(t);
         if (!this.stopped) this.watch(venue, symbol, log);
@@ -140,7 +147,10 @@ export class StrategyRunner {
       try {
         intents = r.strategy.onTicker(ticker, { nowMs: now, activeTrades: [...r.active.values()], entryInFlight: r.inFlight });
       } catch (err) {
-        r.log.error({ error: (err as Error)?.message ?? String(err), symbol: ticker.symbol }, `strategy ${r.strategy.name} failed on a ticker; skipped this tick (fix the strategy)`);
+        r.log.error(
+          { error: (err as Error)?.message ?? String(err), symbol: ticker.symbol },
+          `strategy ${r.strategy.name} failed on a ticker; skipped this tick (fix the strategy)`,
+        );
         continue;
       }
       for (const intent of intents) this.send(r, intent);
@@ -155,7 +165,17 @@ export class StrategyRunner {
     const source = intent.source === r.source ? intent : { ...intent, source: r.source };
     r.inFlight = true;
     r.entries += 1;
-    r.log.info({ venue: source.venue, symbol: source.symbol, side: source.side, size: String(source.size.value), stop: String(source.stopLossPrice), target: source.takeProfitPrice !== undefined ? String(source.takeProfitPrice) : undefined }, `strategy ${r.strategy.name} asks for an entry`);
+    r.log.info(
+      {
+        venue: source.venue,
+        symbol: source.symbol,
+        side: source.side,
+        size: String(source.size.value),
+        stop: String(source.stopLossPrice),
+        target: source.takeProfitPrice !== undefined ? String(source.takeProfitPrice) : undefined,
+      },
+      `strategy ${r.strategy.name} asks for an entry`,
+    );
     this.options.orders
       .openTrade(source)
       .then((result) => {
@@ -164,14 +184,20 @@ export class StrategyRunner {
           return;
         }
         if (result.status === 'rejected') {
-          r.log.warn({ code: result.code, tradeId: result.tradeId }, `strategy ${r.strategy.name}: entry rejected by the venue: ${result.reason}`);
+          r.log.warn(
+            { code: result.code, tradeId: result.tradeId },
+            `strategy ${r.strategy.name}: entry rejected by the venue: ${result.reason}`,
+          );
           return;
         }
         const trade = this.options.store.getTrade(result.tradeId);
         if (trade && ACTIVE.includes(trade.state)) r.active.set(trade.id, trade);
       })
       .catch((err: unknown) => {
-        r.log.error({ error: (err as Error)?.message ?? String(err) }, `strategy ${r.strategy.name}: openTrade failed; the next tick may try again`);
+        r.log.error(
+          { error: (err as Error)?.message ?? String(err) },
+          `strategy ${r.strategy.name}: openTrade failed; the next tick may try again`,
+        );
       })
       .finally(() => {
         r.inFlight = false;
@@ -188,7 +214,10 @@ export class StrategyRunner {
       try {
         r.strategy.onTradeEvent?.(event, trade);
       } catch (err) {
-        r.log.error({ error: (err as Error)?.message ?? String(err), tradeId: event.tradeId }, `strategy ${r.strategy.name} failed on a trade event; ignored`);
+        r.log.error(
+          { error: (err as Error)?.message ?? String(err), tradeId: event.tradeId },
+          `strategy ${r.strategy.name} failed on a trade event; ignored`,
+        );
       }
     }
   }

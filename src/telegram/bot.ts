@@ -10,7 +10,9 @@
  * A failing command answers with one line saying what went wrong and what to do.
  */
 import { randomBytes } from 'node:crypto';
+
 import type { Logger } from 'pino';
+
 import type { Clock } from '../domain/ports.js';
 import type { TradeRecord } from '../domain/trade.js';
 import { classifyTelegramError, PRIORITY, type TelegramApiPort, type Update } from './client.js';
@@ -61,7 +63,11 @@ export interface TelegramBotOptions {
   readonly token?: string;
 }
 
-type Pending = { readonly action: { readonly type: 'kill' } | { readonly type: 'close'; readonly tradeId: string }; readonly chatId: number; readonly expiresAtMs: number };
+type Pending = {
+  readonly action: { readonly type: 'kill' } | { readonly type: 'close'; readonly tradeId: string };
+  readonly chatId: number;
+  readonly expiresAtMs: number;
+};
 
 export class TelegramBot {
   private readonly api: TelegramApiPort;
@@ -167,8 +173,10 @@ export class TelegramBot {
         this.connected = false;
         const failure = classifyTelegramError(err, this.o.token);
         const wait = failure.kind === 'rate_limited' ? failure.retryAfterMs : Math.min(60_000, base * 2 ** Math.min(failures - 1, 16));
-        const hint = failure.kind === 'rejected_bot' || failure.kind === 'permanent' ? '; check TELEGRAM_BOT_TOKEN and telegram.apiRoot' : '';
-        if (failures === 1 || failures % 20 === 0) this.logger.warn({ failures, retryInMs: wait }, this.scrub(`Telegram polling failed: ${failure.message}${hint}`));
+        const hint =
+          failure.kind === 'rejected_bot' || failure.kind === 'permanent' ? '; check TELEGRAM_BOT_TOKEN and telegram.apiRoot' : '';
+        if (failures === 1 || failures % 20 === 0)
+          this.logger.warn({ failures, retryInMs: wait }, this.scrub(`Telegram polling failed: ${failure.message}${hint}`));
         await this.sleep(wait, signal);
       }
     }
@@ -206,10 +214,20 @@ export class TelegramBot {
         if (!parsed) return;
         if (!this.allowed(chatId, userId)) return this.reportStranger(chatId, userId, 'a command');
         if (this.clock.now() - m.date * 1_000 > this.staleAfterMs) {
-          this.logger.warn({ chatId, userId, command: m.text.split(/\s/)[0] }, 'Telegram: refused a stale command (sent while the daemon was down)');
-          return void (await this.reply(chatId, formatError('Ignored an old command', `It was sent ${Math.round((this.clock.now() - m.date * 1_000) / 1000)} s ago, probably while the daemon was down. Send it again if you still want it.`)));
+          this.logger.warn(
+            { chatId, userId, command: m.text.split(/\s/)[0] },
+            'Telegram: refused a stale command (sent while the daemon was down)',
+          );
+          return void (await this.reply(
+            chatId,
+            formatError(
+              'Ignored an old command',
+              `It was sent ${Math.round((this.clock.now() - m.date * 1_000) / 1000)} s ago, probably while the daemon was down. Send it again if you still want it.`,
+            ),
+          ));
         }
-        if (!parsed.ok) return void (await this.reply(chatId, formatError(parsed.error, parsed.usage ? `Usage: ${parsed.usage}` : undefined)));
+        if (!parsed.ok)
+          return void (await this.reply(chatId, formatError(parsed.error, parsed.usage ? `Usage: ${parsed.usage}` : undefined)));
         this.logger.info({ chatId, userId, command: parsed.command.name }, 'Telegram command');
         return await this.execute(chatId, parsed.command);
       }
@@ -220,7 +238,10 @@ export class TelegramBot {
         return await this.handleButton(q.id, chatId!, q.message?.message_id, q.data ?? '');
       }
     } catch (err) {
-      this.logger.error({ updateId: update.update_id }, this.scrub(`Telegram update could not be handled: ${oneLine(err instanceof Error ? err.message : String(err))}`));
+      this.logger.error(
+        { updateId: update.update_id },
+        this.scrub(`Telegram update could not be handled: ${oneLine(err instanceof Error ? err.message : String(err))}`),
+      );
     }
   }
 
@@ -275,22 +296,51 @@ export class TelegramBot {
         return formatTrades(lastClosed(this.o.store.listTrades({ states: ['closed'] }), command.count));
       case 'pause':
         this.o.killSwitch.pause(SOURCE);
-        return formatMessage({ emoji: '⏸️', title: 'Entries paused', text: 'Open positions keep their stops. /resume to allow entries again.' });
+        return formatMessage({
+          emoji: '⏸️',
+          title: 'Entries paused',
+          text: 'Open positions keep their stops. /resume to allow entries again.',
+        });
       case 'resume':
         this.o.killSwitch.resume(SOURCE);
         return formatMessage({ emoji: '▶️', title: 'Entries allowed', text: 'Kill switch off, pause lifted.' });
       case 'kill':
         if (command.now) return formatFlattenReport(await this.o.killSwitch.activate('operator /kill now via Telegram', SOURCE));
-        return this.ask(chatId, { type: 'kill' }, formatMessage({ emoji: '🛑', title: 'Kill switch?', text: `Closes every daemon position, cancels its orders and refuses entries until /resume. Confirm within ${Math.round(this.confirmTimeoutMs / 1000)} s.`, fields: [['open trades', String(this.o.trading.activeTrades().length)]] }));
+        return this.ask(
+          chatId,
+          { type: 'kill' },
+          formatMessage({
+            emoji: '🛑',
+            title: 'Kill switch?',
+            text: `Closes every daemon position, cancels its orders and refuses entries until /resume. Confirm within ${Math.round(this.confirmTimeoutMs / 1000)} s.`,
+            fields: [['open trades', String(this.o.trading.activeTrades().length)]],
+          }),
+        );
       case 'close': {
         const trade = this.o.store.getTrade(command.tradeId);
         if (!trade) return formatError(`No trade "${command.tradeId}"`, 'See /positions or /trades for trade ids.');
-        if (!(ACTIVE_STATES as readonly string[]).includes(trade.state)) return formatError(`Trade ${trade.id} is ${trade.state}`, 'Only an active trade can be closed.');
-        return this.ask(chatId, { type: 'close', tradeId: trade.id }, formatMessage({ emoji: '❓', title: `Close ${trade.id}?`, text: `${trade.side === 'buy' ? 'Long' : 'Short'} ${trade.symbol} on ${trade.venue}, closed at market. Confirm within ${Math.round(this.confirmTimeoutMs / 1000)} s.`, fields: [['size', trade.filledSize.toString()], ['state', trade.state]] }));
+        if (!(ACTIVE_STATES as readonly string[]).includes(trade.state))
+          return formatError(`Trade ${trade.id} is ${trade.state}`, 'Only an active trade can be closed.');
+        return this.ask(
+          chatId,
+          { type: 'close', tradeId: trade.id },
+          formatMessage({
+            emoji: '❓',
+            title: `Close ${trade.id}?`,
+            text: `${trade.side === 'buy' ? 'Long' : 'Short'} ${trade.symbol} on ${trade.venue}, closed at market. Confirm within ${Math.round(this.confirmTimeoutMs / 1000)} s.`,
+            fields: [
+              ['size', trade.filledSize.toString()],
+              ['state', trade.state],
+            ],
+          }),
+        );
       }
       case 'open': {
         if (!this.o.venues.some((v) => v.id === command.venue)) {
-          return formatError(`Unknown venue "${command.venue}"`, `Use one of: ${this.o.venues.map((v) => v.id).join(', ') || 'none configured'}.`);
+          return formatError(
+            `Unknown venue "${command.venue}"`,
+            `Use one of: ${this.o.venues.map((v) => v.id).join(', ') || 'none configured'}.`,
+          );
         }
         const result = await this.o.trading.openTrade({
           venue: command.venue,
@@ -370,12 +420,18 @@ export class TelegramBot {
       if (pending.action.type === 'kill') {
         await this.reply(chatId, formatFlattenReport(await this.o.killSwitch.activate('operator /kill via Telegram', SOURCE)));
       } else {
-        await this.reply(chatId, formatCloseResult(await this.o.trading.closeTrade(pending.action.tradeId, 'operator /close via Telegram')));
+        await this.reply(
+          chatId,
+          formatCloseResult(await this.o.trading.closeTrade(pending.action.tradeId, 'operator /close via Telegram')),
+        );
       }
     } catch (err) {
       const message = oneLine(err instanceof Error ? err.message : String(err));
       this.logger.error({ chatId, what }, this.scrub(`Telegram ${what} failed: ${message}`));
-      await this.reply(chatId, formatError(`${what} failed: ${message}`, 'Check /status and /positions; close by hand on the venue if needed.'));
+      await this.reply(
+        chatId,
+        formatError(`${what} failed: ${message}`, 'Check /status and /positions; close by hand on the venue if needed.'),
+      );
     }
   }
 

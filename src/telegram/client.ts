@@ -3,8 +3,8 @@
  * outbox worker decides when to retry), behind one p-queue that keeps every call within
  * Telegram's global limit (30 requests/s) and lets urgent calls go first.
  */
-import { Api, NetworkError, ParseError, TelegramApiError, TimeoutError } from 'node-telegram-bot-api';
 import type { BotCommand, InlineKeyboardMarkup, Update } from 'node-telegram-bot-api';
+import { Api, NetworkError, ParseError, TelegramApiError, TimeoutError } from 'node-telegram-bot-api';
 import PQueue from 'p-queue';
 
 export type { Update } from 'node-telegram-bot-api';
@@ -22,7 +22,16 @@ export interface InlineButton {
 /** What the alerter and the command handler need from Telegram. */
 export interface TelegramApiPort {
   /** Sends an HTML message (plain text with `plain`); resolves with the message id. */
-  sendMessage(chatId: number, text: string, options?: { readonly buttons?: readonly InlineButton[]; readonly priority?: number; readonly plain?: boolean; readonly signal?: AbortSignal }): Promise<number>;
+  sendMessage(
+    chatId: number,
+    text: string,
+    options?: {
+      readonly buttons?: readonly InlineButton[];
+      readonly priority?: number;
+      readonly plain?: boolean;
+      readonly signal?: AbortSignal;
+    },
+  ): Promise<number>;
   editMessageText(chatId: number, messageId: number, html: string): Promise<void>;
   answerCallbackQuery(callbackQueryId: string, text?: string): Promise<void>;
   setMyCommands(commands: readonly { readonly command: string; readonly description: string }[]): Promise<void>;
@@ -63,7 +72,12 @@ export class BotApiClient implements TelegramApiPort {
   async sendMessage(
     chatId: number,
     text: string,
-    options: { readonly buttons?: readonly InlineButton[]; readonly priority?: number; readonly plain?: boolean; readonly signal?: AbortSignal } = {},
+    options: {
+      readonly buttons?: readonly InlineButton[];
+      readonly priority?: number;
+      readonly plain?: boolean;
+      readonly signal?: AbortSignal;
+    } = {},
   ): Promise<number> {
     const reply_markup: InlineKeyboardMarkup | undefined = options.buttons
       ? { inline_keyboard: [options.buttons.map((b) => ({ text: b.text, callback_data: b.data }))] }
@@ -109,7 +123,10 @@ export class BotApiClient implements TelegramApiPort {
 
   getUpdates(offset: number | undefined, timeoutSecs: number, signal: AbortSignal): Promise<Update[]> {
     // Long polls do not go through the queue: one is always open and would hold a slot.
-    return this.api.getUpdates({ ...(offset === undefined ? {} : { offset }), timeout: timeoutSecs, allowed_updates: ['message', 'callback_query'] }, signal);
+    return this.api.getUpdates(
+      { ...(offset === undefined ? {} : { offset }), timeout: timeoutSecs, allowed_updates: ['message', 'callback_query'] },
+      signal,
+    );
   }
 }
 
@@ -140,7 +157,8 @@ export function classifyTelegramError(err: unknown, token?: string): TelegramFai
     if (err.errorCode === 429) return { kind: 'rate_limited', retryAfterMs: Math.max(1, err.retryAfter ?? 1) * 1_000, message };
     if (err.errorCode >= 500) return { kind: 'transient', message };
     if (err.errorCode === 401 || err.errorCode === 404) return { kind: 'rejected_bot', message };
-    if (err.errorCode === 400 && /can't parse entities|unsupported start tag|can't find end/i.test(err.description)) return { kind: 'unparsable', message };
+    if (err.errorCode === 400 && /can't parse entities|unsupported start tag|can't find end/i.test(err.description))
+      return { kind: 'unparsable', message };
     return { kind: 'permanent', message };
   }
   if (err instanceof TimeoutError) return { kind: 'transient', message: line(`Telegram did not answer in time (${err.message})`) };
@@ -149,6 +167,7 @@ export function classifyTelegramError(err: unknown, token?: string): TelegramFai
     const code = cause?.cause?.code ?? cause?.cause?.message ?? cause?.message;
     return { kind: 'transient', message: line(`cannot reach Telegram (${err.message}${code ? `: ${code}` : ''})`) };
   }
-  if (err instanceof ParseError) return { kind: 'transient', message: line(`Telegram answered something that is not JSON (${err.message})`) };
+  if (err instanceof ParseError)
+    return { kind: 'transient', message: line(`Telegram answered something that is not JSON (${err.message})`) };
   return { kind: 'transient', message: line(err instanceof Error ? err.message : String(err)) };
 }

@@ -95,7 +95,8 @@ export function parseCommand(text: string, botUsername?: string): ParseResult | 
     case 'trades': {
       if (args.length > 1) return fail('/trades takes one number at most');
       if (args[0] === undefined) return { ok: true, command: { name: 'trades', count: 10 } };
-      if (!/^\d+$/.test(args[0]) || Number(args[0]) < 1) return fail(`"${args[0]}" is not a count; give a whole number from 1 to ${MAX_TRADES}`);
+      if (!/^\d+$/.test(args[0]) || Number(args[0]) < 1)
+        return fail(`"${args[0]}" is not a count; give a whole number from 1 to ${MAX_TRADES}`);
       return { ok: true, command: { name: 'trades', count: Math.min(Number(args[0]), MAX_TRADES) } };
     }
     case 'kill': {

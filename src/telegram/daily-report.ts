@@ -16,7 +16,12 @@ export function dailyReportDue(nowMs: number, utcHour: number, lastDay: string |
 }
 
 /** Text and fields of the report: trades closed in the last 24 h, P&L per venue, what is open, the kill switch. */
-export function buildDailyReport(closed: readonly TradeRecord[], openTrades: number, killSwitch: KillSwitchState, paused: boolean): { text: string; fields: Field[] } {
+export function buildDailyReport(
+  closed: readonly TradeRecord[],
+  openTrades: number,
+  killSwitch: KillSwitchState,
+  paused: boolean,
+): { text: string; fields: Field[] } {
   const byVenue = new Map<string, Decimal>();
   let wins = 0;
   for (const t of closed) {

@@ -11,6 +11,7 @@
  *   await telegram.stop();
  */
 import type { Logger } from 'pino';
+
 import { LogAlerter } from '../alerts/log-alerter.js';
 import { TelegramAlerter } from '../alerts/telegram-alerter.js';
 import type { Config } from '../config/schema.js';
@@ -74,7 +75,9 @@ export function createTelegram(deps: TelegramDeps): Telegram {
       enabled: false,
       start() {
         logger.info(
-          token ? 'Telegram: a bot token is set but telegram.allowedChatIds is empty; alerts go to the log only and commands are off' : 'Telegram: no bot token (TELEGRAM_BOT_TOKEN); alerts go to the log only',
+          token
+            ? 'Telegram: a bot token is set but telegram.allowedChatIds is empty; alerts go to the log only and commands are off'
+            : 'Telegram: no bot token (TELEGRAM_BOT_TOKEN); alerts go to the log only',
         );
       },
       async stop() {},
@@ -136,7 +139,13 @@ export function createTelegram(deps: TelegramDeps): Telegram {
               if (!trade) return;
               opened.add(event.tradeId);
               const what = trade.takeProfitPrice !== undefined ? 'stop and target resting' : 'stop resting';
-              alerter.send({ severity: 'info', kind: ALERT_KINDS.tradeOpened, venue: trade.venue, text: `${tradeHeadline(trade)}, protected: ${what} for ${event.stopSize.toString()}`, fields: tradeFields(trade) });
+              alerter.send({
+                severity: 'info',
+                kind: ALERT_KINDS.tradeOpened,
+                venue: trade.venue,
+                text: `${tradeHeadline(trade)}, protected: ${what} for ${event.stopSize.toString()}`,
+                fields: tradeFields(trade),
+              });
             } else if (event.type === 'closed') {
               opened.delete(event.tradeId);
               const trade = deps.store.getTrade(event.tradeId);
@@ -158,7 +167,12 @@ export function createTelegram(deps: TelegramDeps): Telegram {
         unsubscribes.push(
           venue.subscribe((event) => {
             if (event.type !== 'connection' || event.state !== 'reconnecting') return;
-            alerter.send({ severity: 'warning', kind: ALERT_KINDS.reconnect, venue: event.venue, text: `Connection lost, reconnecting${event.detail ? `: ${event.detail}` : ''}.` });
+            alerter.send({
+              severity: 'warning',
+              kind: ALERT_KINDS.reconnect,
+              venue: event.venue,
+              text: `Connection lost, reconnecting${event.detail ? `: ${event.detail}` : ''}.`,
+            });
           }),
         );
       }
@@ -169,7 +183,12 @@ export function createTelegram(deps: TelegramDeps): Telegram {
           if (!day) return;
           deps.store.setSetting(DAILY_REPORT_SETTING, day, clock.now());
           const closed = deps.store.listTrades({ states: ['closed'], closedSinceMs: clock.now() - 86_400_000 });
-          const report = buildDailyReport(closed, wiring.trading.activeTrades().length, wiring.killSwitch.state(), wiring.killSwitch.isPaused());
+          const report = buildDailyReport(
+            closed,
+            wiring.trading.activeTrades().length,
+            wiring.killSwitch.state(),
+            wiring.killSwitch.isPaused(),
+          );
           alerter.send({ severity: 'info', kind: ALERT_KINDS.dailyReport, ...report });
         } catch (err) {
           logger.error(`daily report failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);

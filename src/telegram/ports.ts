@@ -23,7 +23,10 @@ export interface KillSwitchPort {
 }
 
 /** What /status, /positions, /orders and /balance read from a venue. */
-export type VenuePort = Pick<Venue, 'id' | 'connectionState' | 'isReady' | 'clockOffset' | 'positions' | 'openOrders' | 'balances' | 'subscribe'>;
+export type VenuePort = Pick<
+  Venue,
+  'id' | 'connectionState' | 'isReady' | 'clockOffset' | 'positions' | 'openOrders' | 'balances' | 'subscribe'
+>;
 
 /** The store, as far as Telegram goes (trades for /pnl and /trades, the outbox, one setting). */
 export type TelegramStore = Pick<

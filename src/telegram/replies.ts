@@ -28,7 +28,10 @@ export interface StatusView {
 export function formatStatus(s: StatusView): string {
   const allReady = s.venues.length > 0 && s.venues.every((v) => v.ready);
   const emoji = s.killSwitch.active ? '🛑' : !allReady ? '⚠️' : s.paused ? '⏸️' : '✅';
-  const fields: Field[] = s.venues.map((v) => [v.id, `${v.ready ? 'ready' : 'NOT ready'} · ${v.state}${v.rttMs === undefined ? '' : ` · ${Math.round(v.rttMs)} ms`}`]);
+  const fields: Field[] = s.venues.map((v) => [
+    v.id,
+    `${v.ready ? 'ready' : 'NOT ready'} · ${v.state}${v.rttMs === undefined ? '' : ` · ${Math.round(v.rttMs)} ms`}`,
+  ]);
   if (s.venues.length === 0) fields.push(['venues', 'none configured']);
   fields.push(['open trades', String(s.openTrades)]);
   fields.push(['kill switch', s.killSwitch.active ? `ON (${s.killSwitch.reason ?? 'no reason'})` : 'off']);
@@ -39,7 +42,9 @@ export function formatStatus(s: StatusView): string {
 }
 
 /** Per venue: a value, or the error that prevented reading it. */
-export type PerVenue<T> = { readonly venue: string } & ({ readonly ok: true; readonly items: readonly T[] } | { readonly ok: false; readonly error: string });
+export type PerVenue<T> = { readonly venue: string } & (
+  { readonly ok: true; readonly items: readonly T[] } | { readonly ok: false; readonly error: string }
+);
 
 function perVenue<T>(title: string, emoji: string, empty: string, rows: readonly PerVenue<T>[], line: (item: T) => Field): string {
   const fields: Field[] = [];
@@ -65,12 +70,18 @@ export function formatPositions(rows: readonly PerVenue<Position>[]): string {
 export function formatOrders(rows: readonly PerVenue<OrderSnapshot>[]): string {
   return perVenue('Open orders', '📋', 'No open orders.', rows, (o) => {
     const price = o.triggerPrice ? `trigger ${o.triggerPrice.toString()}` : o.price ? `@ ${o.price.toString()}` : 'market';
-    return [`${o.venue} ${o.symbol}`, `${o.side} ${o.size.toString()} ${o.type} ${price}${o.reduceOnly ? ' RO' : ''}${o.clientId ? ` · ${o.clientId}` : ''}`];
+    return [
+      `${o.venue} ${o.symbol}`,
+      `${o.side} ${o.size.toString()} ${o.type} ${price}${o.reduceOnly ? ' RO' : ''}${o.clientId ? ` · ${o.clientId}` : ''}`,
+    ];
   });
 }
 
 export function formatBalances(rows: readonly PerVenue<Balance>[]): string {
-  return perVenue('Balances', '💰', 'No balances reported.', rows, (b) => [`${b.venue} ${b.currency}`, `equity ${b.equity.toString()} · available ${b.available.toString()}`]);
+  return perVenue('Balances', '💰', 'No balances reported.', rows, (b) => [
+    `${b.venue} ${b.currency}`,
+    `equity ${b.equity.toString()} · available ${b.available.toString()}`,
+  ]);
 }
 
 const PERIOD_MS: Record<PnlPeriod, number> = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000 };
@@ -148,9 +159,22 @@ export function formatOpenResult(result: OpenTradeResult, intent: { venue: strin
       return formatMessage({ emoji: '✅', title: 'Trade accepted', text: what, fields });
     }
     case 'refused':
-      return formatMessage({ emoji: '❌', title: 'Trade refused', text: `${what}: ${oneLine(result.reason)}`, fields: [['code', result.code]] });
+      return formatMessage({
+        emoji: '❌',
+        title: 'Trade refused',
+        text: `${what}: ${oneLine(result.reason)}`,
+        fields: [['code', result.code]],
+      });
     case 'rejected':
-      return formatMessage({ emoji: '❌', title: 'Venue rejected the entry', text: `${what}: ${oneLine(result.reason)}`, fields: [['trade', result.tradeId], ['code', result.code]] });
+      return formatMessage({
+        emoji: '❌',
+        title: 'Venue rejected the entry',
+        text: `${what}: ${oneLine(result.reason)}`,
+        fields: [
+          ['trade', result.tradeId],
+          ['code', result.code],
+        ],
+      });
     case 'unknown':
       return formatMessage({
         emoji: '⚠️',

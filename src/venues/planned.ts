@@ -4,6 +4,7 @@
  * one is a config error. When a venue's adapter lands, its entry moves to `src/venues/<name>/index.ts`.
  */
 import { z } from 'zod';
+
 import { defineVenue } from './registry-entry.js';
 import { requireLiveOptIn, venueBaseShape } from './section-schema.js';
 

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+
 import type { Clock, Venue } from '../domain/ports.js';
 
 /** The fields of a `venues.<name>` config section that venue-neutral code reads. */
@@ -90,6 +91,8 @@ export function defineVenue<
   const SecretKey extends string,
   Credentials,
   Endpoints,
->(entry: VenueRegistryEntry<Name, Schema, SecretKey, Credentials, Endpoints>): VenueRegistryEntry<Name, Schema, SecretKey, Credentials, Endpoints> {
+>(
+  entry: VenueRegistryEntry<Name, Schema, SecretKey, Credentials, Endpoints>,
+): VenueRegistryEntry<Name, Schema, SecretKey, Credentials, Endpoints> {
   return entry;
 }

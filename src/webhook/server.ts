@@ -6,19 +6,14 @@
  * logged.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
 import type { Logger } from 'pino';
-import { listen } from '../runtime/listen.js';
+
 import type { Clock, Store } from '../domain/ports.js';
 import type { OpenTradeResult } from '../orders/types.js';
 import type { TradeIntent } from '../orders/validation.js';
-import {
-  acceptsContentType,
-  MAX_SIGNAL_BODY_BYTES,
-  parseSignalBody,
-  presentedSecret,
-  secretMatches,
-  signalToIntent,
-} from './signal.js';
+import { listen } from '../runtime/listen.js';
+import { acceptsContentType, MAX_SIGNAL_BODY_BYTES, parseSignalBody, presentedSecret, secretMatches, signalToIntent } from './signal.js';
 
 /** What the webhook needs of the order manager. */
 export interface EntryOpener {
@@ -105,7 +100,10 @@ export class WebhookServer {
   async start(): Promise<{ host: string; port: number }> {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
-        this.options.logger.error({ err: (err as Error)?.message ?? String(err) }, 'webhook request failed inside the daemon; answered 500, nothing was opened twice');
+        this.options.logger.error(
+          { err: (err as Error)?.message ?? String(err) },
+          'webhook request failed inside the daemon; answered 500, nothing was opened twice',
+        );
         this.send(res, { status: 500, body: { status: 'error', reason: 'internal error; see the daemon log' } });
       });
     });
@@ -171,7 +169,13 @@ export class WebhookServer {
     const secret = presentedSecret(authorization, parsed.ok ? parsed.signal.secret : parsed.secret);
     if (!secretMatches(secret, this.options.secret)) {
       log.warn({ from, secretGiven: secret !== undefined }, 'webhook: missing or wrong secret (401); nothing done');
-      this.send(res, { status: 401, body: { status: 'error', reason: 'missing or wrong secret: send it as the body field "secret" or as Authorization: Bearer <secret>' } });
+      this.send(res, {
+        status: 401,
+        body: {
+          status: 'error',
+          reason: 'missing or wrong secret: send it as the body field "secret" or as Authorization: Bearer <secret>',
+        },
+      });
       return;
     }
     if (!parsed.ok) {
@@ -183,23 +187,38 @@ export class WebhookServer {
     const pending = this.inFlight.get(signal.id);
     if (pending) {
       const first = await pending;
-      log.info({ from, signalId: signal.id }, 'webhook: replayed signal id while the first was in progress; answered with the first result, nothing opened');
+      log.info(
+        { from, signalId: signal.id },
+        'webhook: replayed signal id while the first was in progress; answered with the first result, nothing opened',
+      );
       this.send(res, { status: 200, body: { ...first.body, replay: true } });
       return;
     }
     const seen = this.options.store.claimSignal(SOURCE, signal.id, this.clock.now());
     if (seen) {
-      const first: Record<string, unknown> = seen.result !== undefined ? (JSON.parse(seen.result) as Record<string, unknown>) : {
-        status: 'unknown',
-        ...(seen.tradeId !== undefined ? { tradeId: seen.tradeId } : {}),
-        reason: 'the first delivery of this signal was interrupted (daemon restart); it is never opened twice, check /trades',
-      };
+      const first: Record<string, unknown> =
+        seen.result !== undefined
+          ? (JSON.parse(seen.result) as Record<string, unknown>)
+          : {
+              status: 'unknown',
+              ...(seen.tradeId !== undefined ? { tradeId: seen.tradeId } : {}),
+              reason: 'the first delivery of this signal was interrupted (daemon restart); it is never opened twice, check /trades',
+            };
       log.info({ from, signalId: signal.id }, 'webhook: replayed signal id; answered with the first result, nothing opened');
       this.send(res, { status: 200, body: { ...first, replay: true } });
       return;
     }
     log.info(
-      { from, signalId: signal.id, venue: signal.venue, symbol: signal.symbol, side: signal.side, size: signal.size?.toString(), notional: signal.notional?.toString(), type: signal.type },
+      {
+        from,
+        signalId: signal.id,
+        venue: signal.venue,
+        symbol: signal.symbol,
+        side: signal.side,
+        size: signal.size?.toString(),
+        notional: signal.notional?.toString(),
+        type: signal.type,
+      },
       'webhook: signal received; opening the trade',
     );
     const work = this.open(signal.id, signalToIntent(signal));
@@ -220,7 +239,10 @@ export class WebhookServer {
       tradeId = 'tradeId' in result ? result.tradeId : undefined;
     } catch (err) {
       // openTrade does not throw by contract; if it ever does, the signal is still answered once and never retried.
-      answer = { status: 500, body: { status: 'error', reason: `the daemon failed to open the trade: ${(err as Error)?.message ?? String(err)}` } };
+      answer = {
+        status: 500,
+        body: { status: 'error', reason: `the daemon failed to open the trade: ${(err as Error)?.message ?? String(err)}` },
+      };
     }
     this.options.store.finishSignal(SOURCE, id, JSON.stringify(answer.body), tradeId, this.clock.now());
     this.options.store.flush(); // the caller is told only what is on the disk

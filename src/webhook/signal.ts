@@ -3,7 +3,9 @@
  * its field-level problems, the secret check in constant time, and the mapping to a TradeIntent.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+
 import { z } from 'zod';
+
 import { Decimal } from '../domain/decimal.js';
 import type { TradeIntent } from '../orders/validation.js';
 
@@ -11,17 +13,15 @@ import type { TradeIntent } from '../orders/validation.js';
 export const MAX_SIGNAL_BODY_BYTES = 64 * 1024;
 
 /** A price or size: a JSON number or a decimal string (TradingView placeholders arrive as strings). */
-const decimalField = z
-  .union([z.number(), z.string()])
-  .transform((v, ctx) => {
-    const text = typeof v === 'number' ? String(v) : v.trim();
-    const d = Number.isFinite(Number(text)) ? Decimal.tryFrom(text) : undefined;
-    if (d === undefined || !d.isPositive()) {
-      ctx.addIssue({ code: 'custom', message: `expected a positive number, got ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    return d;
-  });
+const decimalField = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const text = typeof v === 'number' ? String(v) : v.trim();
+  const d = Number.isFinite(Number(text)) ? Decimal.tryFrom(text) : undefined;
+  if (d === undefined || !d.isPositive()) {
+    ctx.addIssue({ code: 'custom', message: `expected a positive number, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return d;
+});
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -45,8 +45,10 @@ export const signalSchema = z
     if ((s.size === undefined) === (s.notional === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['size'], message: 'give exactly one of size (venue units) or notional (quote currency)' });
     }
-    if (s.type === 'limit' && s.price === undefined) ctx.addIssue({ code: 'custom', path: ['price'], message: 'a limit entry needs a price' });
-    if (s.type === 'market' && s.price !== undefined) ctx.addIssue({ code: 'custom', path: ['price'], message: 'price is only for type "limit"; remove it or set type to "limit"' });
+    if (s.type === 'limit' && s.price === undefined)
+      ctx.addIssue({ code: 'custom', path: ['price'], message: 'a limit entry needs a price' });
+    if (s.type === 'market' && s.price !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['price'], message: 'price is only for type "limit"; remove it or set type to "limit"' });
   });
 
 export type Signal = z.infer<typeof signalSchema>;

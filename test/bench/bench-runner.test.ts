@@ -5,9 +5,20 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { runStartupBench } from '../../src/bench/daemon-bench.js';
-import { buildReport, figure, writeReport, formatTable, guarded, notMeasured, percentile, throughputFigures } from '../../src/bench/figures.js';
+import {
+  buildReport,
+  figure,
+  formatTable,
+  guarded,
+  notMeasured,
+  percentile,
+  throughputFigures,
+  writeReport,
+} from '../../src/bench/figures.js';
 import { latencyFigures, measureLatency } from '../../src/bench/latency.js';
 import { parseBenchArgs } from '../../src/bench/run.js';
 import type { BenchFigure } from '../../src/bench/types.js';
@@ -52,7 +63,10 @@ describe('bench: figures, table and JSON', () => {
       notMeasured('c.d', 'c', 'MB', { op: '<', limit: 150 }, 'no reason'),
       ...throughputFigures([{ venue: 'deribit', stream: 'perpetual', adapterMsgsPerSec: 90, floorMsgsPerSec: 100, ratio: 0.9 }]),
     ];
-    const report = JSON.parse(JSON.stringify(buildReport(figs, 'quick', Date.parse('2026-12-04T22:00:00Z'), 12.34))) as Record<string, unknown>;
+    const report = JSON.parse(JSON.stringify(buildReport(figs, 'quick', Date.parse('2026-12-04T22:00:00Z'), 12.34))) as Record<
+      string,
+      unknown
+    >;
     expect(report).toMatchObject({ date: '2026-12-04T22:00:00.000Z', mode: 'quick', durationSecs: 12.3, failed: ['c.d'] });
     expect(report.machine).toMatchObject({ cpus: expect.any(Number), node: process.version });
     const out = report.figures as Record<string, unknown>[];
@@ -121,7 +135,10 @@ describe('bench: the cheap parts, for real', () => {
     try {
       const file = join(dir, 'out.json');
       writeReport(file, buildReport([figure('a', 'a', 'ms', 1, undefined)], 'full', Date.now(), 1));
-      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ mode: 'full', figures: [{ id: 'a', value: 1, target: null, pass: null }] });
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+        mode: 'full',
+        figures: [{ id: 'a', value: 1, target: null, pass: null }],
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

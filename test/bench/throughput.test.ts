@@ -1,5 +1,6 @@
 /** Smoke test of the throughput bench: it runs and reports its figures. */
 import { describe, expect, it } from 'vitest';
+
 import { runThroughputBench } from '../../src/bench/throughput.js';
 
 describe('throughput bench (smoke)', () => {

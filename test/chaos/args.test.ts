@@ -1,10 +1,13 @@
 /** The chaos run's command line. */
 import { describe, expect, it } from 'vitest';
+
 import { parseChaosArgs } from '../../src/chaos/args.js';
 
 describe('parseChaosArgs', () => {
   it('reads every flag, in both spellings', () => {
-    expect(parseChaosArgs(['--seed', '7', '--trades=1000', '--restarts', '20', '--venues', 'deribit', '--minutes', '40', '--keep'])).toEqual({
+    expect(
+      parseChaosArgs(['--seed', '7', '--trades=1000', '--restarts', '20', '--venues', 'deribit', '--minutes', '40', '--keep']),
+    ).toEqual({
       seed: 7,
       trades: 1000,
       restarts: 20,

@@ -1,10 +1,18 @@
 /** The chaos run's end-of-run counts: the simulator's ledger against the store. */
 import { describe, expect, it } from 'vitest';
-import { countSecrets, duplicates, lostRecords, orphans, tradeIdOf, type StoreSnapshot, type VenueOrder } from '../../src/chaos/checks.js';
+
+import { countSecrets, duplicates, lostRecords, orphans, type StoreSnapshot, tradeIdOf, type VenueOrder } from '../../src/chaos/checks.js';
 
 const T1 = 'lq8z3k1m00a1b2c3';
 const T2 = 'lq8z3k1m00zzzzzz';
-const order = (label: string, extra: Partial<VenueOrder> = {}): VenueOrder => ({ orderId: `o-${label}`, instrumentName: 'BTC-PERPETUAL', label, state: 'untriggered', reduceOnly: true, ...extra });
+const order = (label: string, extra: Partial<VenueOrder> = {}): VenueOrder => ({
+  orderId: `o-${label}`,
+  instrumentName: 'BTC-PERPETUAL',
+  label,
+  state: 'untriggered',
+  reduceOnly: true,
+  ...extra,
+});
 const store = (trades: Array<[string, string]>, legs: string[] = [], fills: string[] = []): StoreSnapshot => ({
   trades: trades.map(([id, state]) => ({ id, state })),
   legClientIds: new Set(legs),
@@ -20,7 +28,16 @@ describe('chaos checks', () => {
 
   it('an orphan is a resting daemon order whose trade is not active; operator orders are not counted', () => {
     const open = [order(`vd1${T1}S1`), order(`vd1${T2}T1`), order('operator-stop')];
-    expect(orphans(open, store([[T1, 'open'], [T2, 'closed']]), 'vd1')).toEqual([expect.objectContaining({ detail: expect.stringContaining(`trade ${T2} is closed`) })]);
+    expect(
+      orphans(
+        open,
+        store([
+          [T1, 'open'],
+          [T2, 'closed'],
+        ]),
+        'vd1',
+      ),
+    ).toEqual([expect.objectContaining({ detail: expect.stringContaining(`trade ${T2} is closed`) })]);
     expect(orphans([order(`vd1${T1}S1`)], store([]), 'vd1')).toHaveLength(1);
   });
 
@@ -32,9 +49,18 @@ describe('chaos checks', () => {
       order(`vd1${T2}E1`),
       order(`vd1${T2}E1`, { orderId: 'again' }),
     ];
-    const found = duplicates(all, 'vd1', new Map([['sig-1', new Set([T1])], ['sig-2', new Set([T1, T2])]]));
+    const found = duplicates(
+      all,
+      'vd1',
+      new Map([
+        ['sig-1', new Set([T1])],
+        ['sig-2', new Set([T1, T2])],
+      ]),
+    );
     expect(found.map((f) => f.what).sort()).toEqual(['one signal, two trades', 'same client id twice', 'two entries for one trade']);
-    expect(duplicates([order(`vd1${T1}E1`), order(`vd1${T1}E2`)], 'vd1', new Map()).map((f) => f.what)).toEqual(['two entries for one trade']);
+    expect(duplicates([order(`vd1${T1}E1`), order(`vd1${T1}E2`)], 'vd1', new Map()).map((f) => f.what)).toEqual([
+      'two entries for one trade',
+    ]);
   });
 
   it('lost records: a daemon order or fill on the venue that the store lacks', () => {

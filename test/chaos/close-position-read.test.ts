@@ -5,6 +5,7 @@
  * error on that read is now asked again, like the close order itself.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { MemoryVenue } from '../../src/venues/memory/memory-venue.js';
 import { longIntent, newVenue, type Services, startServices, SYMBOL } from '../orders/harness.js';
 
@@ -34,7 +35,12 @@ describe('an emergency close whose position read is rate-limited once', () => {
     if (r.status !== 'accepted') throw new Error(`entry not accepted: ${r.status}`);
     expect(venue.positionSize(SYMBOL).toString()).toBe('0');
     expect(s.store.getTrade(r.tradeId)?.state).toBe('closed');
-    expect(s.alerter.critical().map((a) => a.text).filter((t) => /NOT confirmed flat/.test(t))).toEqual([]);
+    expect(
+      s.alerter
+        .critical()
+        .map((a) => a.text)
+        .filter((t) => /NOT confirmed flat/.test(t)),
+    ).toEqual([]);
     expect(failures).toBe(0);
   });
 });

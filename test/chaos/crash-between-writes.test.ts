@@ -6,9 +6,11 @@
  * After the fix the start-up reconciliation catches the trade up with its entry and protects it.
  */
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/domain/decimal.js';
+
 import { clientIdFor } from '../../src/domain/client-ids.js';
+import { Decimal } from '../../src/domain/decimal.js';
 import { reconcile } from '../../src/orders/reconcile.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { MemoryVenue } from '../../src/venues/memory/memory-venue.js';
@@ -25,8 +27,20 @@ describe('a crash between booking the entry fill and moving the trade on', () =>
 
   it('reconcile asks about an active trade whose entry leg filled more than the trade booked', () => {
     const t = trade({ id: TRADE, state: 'pending', filledSize: Decimal.ZERO });
-    const entry = { ...leg('entry', { state: 'filled', filledSize: Decimal.from(1000) }), tradeId: TRADE, clientId: clientIdFor(TRADE, 'entry') };
-    const r = reconcile([{ trade: t, legs: [entry] }], { venue: 'v', positions: [{ venue: 'v', symbol: SYMBOL, size: Decimal.from(1000), avgPrice: Decimal.from(60000), updatedAtMs: 0 }], openOrders: [] }, 'vd1');
+    const entry = {
+      ...leg('entry', { state: 'filled', filledSize: Decimal.from(1000) }),
+      tradeId: TRADE,
+      clientId: clientIdFor(TRADE, 'entry'),
+    };
+    const r = reconcile(
+      [{ trade: t, legs: [entry] }],
+      {
+        venue: 'v',
+        positions: [{ venue: 'v', symbol: SYMBOL, size: Decimal.from(1000), avgPrice: Decimal.from(60000), updatedAtMs: 0 }],
+        openOrders: [],
+      },
+      'vd1',
+    );
     expect(r.corrections).toContainEqual(expect.objectContaining({ kind: 'refresh_leg', tradeId: TRADE, clientId: entry.clientId }));
   });
 
@@ -40,15 +54,31 @@ describe('a crash between booking the entry fill and moving the trade on', () =>
 
     // The state the killed daemon left: the entry reached the venue and filled; the store has the
     // leg filled (first write) but the trade still pending with nothing filled (second write lost).
-    const placed = await venue.submitOrder({ clientId: entryId, symbol: SYMBOL, side: 'buy', type: 'market', size: Decimal.from(1000), reduceOnly: false });
+    const placed = await venue.submitOrder({
+      clientId: entryId,
+      symbol: SYMBOL,
+      side: 'buy',
+      type: 'market',
+      size: Decimal.from(1000),
+      reduceOnly: false,
+    });
     expect(placed.status).toBe('accepted');
     expect(venue.positionSize(SYMBOL).toString()).toBe('1000');
     const venueOrderId = placed.status === 'accepted' ? placed.order.venueOrderId : 'x';
     const crashed = new SqliteStore({ path: storePath });
     const now = Date.now();
-    crashed.createTrade(trade({ id: TRADE, venue: venue.id, state: 'pending', filledSize: Decimal.ZERO, createdAtMs: now, updatedAtMs: now }), [
-      { ...leg('entry', { state: 'pending', filledSize: Decimal.ZERO, venueOrderId: undefined }), tradeId: TRADE, clientId: entryId, createdAtMs: now, updatedAtMs: now },
-    ]);
+    crashed.createTrade(
+      trade({ id: TRADE, venue: venue.id, state: 'pending', filledSize: Decimal.ZERO, createdAtMs: now, updatedAtMs: now }),
+      [
+        {
+          ...leg('entry', { state: 'pending', filledSize: Decimal.ZERO, venueOrderId: undefined }),
+          tradeId: TRADE,
+          clientId: entryId,
+          createdAtMs: now,
+          updatedAtMs: now,
+        },
+      ],
+    );
     crashed.updateLeg(entryId, { venueOrderId, state: 'filled', filledSize: Decimal.from(1000), avgFillPrice: Decimal.from(60000) }, now);
     crashed.close();
 

@@ -5,7 +5,9 @@
  * A leg whose fill the daemon learns from a look-up now has its fills read from the venue and booked.
  */
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { MemoryVenue } from '../../src/venues/memory/memory-venue.js';
 import { longIntent, newVenue, scratchDir, type Services, startServices, SYMBOL } from '../orders/harness.js';
 import { waitFor } from '../support/wait.js';
@@ -26,7 +28,10 @@ describe('an exit that fills while the daemon is down', () => {
     const first = await startServices(venue, { storePath });
     const r = await first.orders.openTrade(longIntent());
     if (r.status !== 'accepted') throw new Error(`entry not accepted: ${r.status}`);
-    await waitFor(() => first.store.legsOf(r.tradeId).filter((l) => l.kind !== 'entry' && l.state === 'untriggered').length === 2, { timeoutMs: 3_000, message: 'stop and target resting' });
+    await waitFor(() => first.store.legsOf(r.tradeId).filter((l) => l.kind !== 'entry' && l.state === 'untriggered').length === 2, {
+      timeoutMs: 3_000,
+      message: 'stop and target resting',
+    });
     await first.stop(); // the daemon is gone
 
     venue.setMarkPrice(SYMBOL, 61_500); // the target fires while nobody listens

@@ -7,6 +7,7 @@
  * asks again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { MemoryVenue } from '../../src/venues/memory/memory-venue.js';
 import { longIntent, newVenue, type Services, startServices } from '../orders/harness.js';
 import { waitFor } from '../support/wait.js';
@@ -31,7 +32,10 @@ describe('a protective order retried after an unknown outcome', () => {
     venue.faults.neverAnswer('submitOrder', { times: 1 });
     venue.faults.neverAnswer('getOrder', { times: 1 });
     venue.engine.cancelWhere({ label: s1!.clientId }, Date.now());
-    await waitFor(() => s.store.audit({ tradeId: r.tradeId, limit: 100 }).some((a) => a.action === 'lookup_before_retry'), { timeoutMs: 3_000, message: 'a retry after the lost answer' });
+    await waitFor(() => s.store.audit({ tradeId: r.tradeId, limit: 100 }).some((a) => a.action === 'lookup_before_retry'), {
+      timeoutMs: 3_000,
+      message: 'a retry after the lost answer',
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const stops = venue.engine.openOrders({ predicate: (o) => o.label.startsWith(`vd1${r.tradeId}S`) });
     const labels = stops.map((o) => o.label);

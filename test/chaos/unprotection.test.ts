@@ -1,5 +1,6 @@
 /** The chaos run's measure of unprotected time, fed by hand. */
 import { describe, expect, it } from 'vitest';
+
 import { isProtected, UnprotectionTracker } from '../../src/chaos/unprotection.js';
 
 const K = 'deribit:BTC-PERPETUAL';

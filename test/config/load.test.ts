@@ -2,9 +2,11 @@
  * The config loader (defaults, one line per problem, secrets from .env) and `npm start -- --check-
  * config`.
  */
-import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/domain/errors.js';
 import { DAEMON_ENTRY, scratchDir, startProcess, testConfig } from '../support/daemon-process.js';
@@ -98,7 +100,9 @@ describe('config loader', () => {
   it('names the file and the syntax problem for invalid JSON', () => {
     const { dir, configDir } = scratchDir({});
     writeFileSync(join(configDir, 'default.json'), '{ "health": { "port": 80, } }');
-    expect(() => loadConfig({ configDir, envFile: join(dir, '.env'), env: {} })).toThrow(/default\.json: is not valid JSON .* fix the syntax/);
+    expect(() => loadConfig({ configDir, envFile: join(dir, '.env'), env: {} })).toThrow(
+      /default\.json: is not valid JSON .* fix the syntax/,
+    );
   });
 
   it('merges local.json over default.json and lets LOG_LEVEL win', () => {

@@ -3,7 +3,9 @@
  * printed.
  */
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { loadConfig } from '../../src/config/load.js';
 import { maskSecrets } from '../../src/config/secrets.js';
 import { ConfigError } from '../../src/domain/errors.js';
@@ -31,11 +33,15 @@ describe('webhook config', () => {
   });
 
   it('enabled without WEBHOOK_SECRET names the variable and the fix', () => {
-    expect(problems({ webhook: { enabled: true } })).toEqual([expect.stringMatching(/^webhook\.enabled: true but WEBHOOK_SECRET is not set — put a long random secret in \.env/)]);
+    expect(problems({ webhook: { enabled: true } })).toEqual([
+      expect.stringMatching(/^webhook\.enabled: true but WEBHOOK_SECRET is not set — put a long random secret in \.env/),
+    ]);
   });
 
   it('refuses a short secret', () => {
-    expect(problems({ webhook: { enabled: true } }, { WEBHOOK_SECRET: 'short' })).toEqual([expect.stringMatching(/^WEBHOOK_SECRET: shorter than 16 characters/)]);
+    expect(problems({ webhook: { enabled: true } }, { WEBHOOK_SECRET: 'short' })).toEqual([
+      expect.stringMatching(/^WEBHOOK_SECRET: shorter than 16 characters/),
+    ]);
   });
 
   it('takes the secret from the environment only and masks it in the printed config', () => {

@@ -1,6 +1,6 @@
 /** The shared Venue contract on the in-memory venue (the same suite runs on the Deribit adapter in deribit.contract.test.ts). */
-import type { VenueEvent } from '../../src/domain/events.js';
 import { dec } from '../../src/domain/decimal.js';
+import type { VenueEvent } from '../../src/domain/events.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
 import { silentLogger } from '../orders/harness.js';
 import { runVenueContract } from './venue-contract.js';

@@ -3,6 +3,7 @@
  * against the simulator, and the in-memory venue) supplies a harness and runs this suite.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { Decimal } from '../../src/domain/decimal.js';
 import type { VenueEvent } from '../../src/domain/events.js';
 import type { Venue } from '../../src/domain/ports.js';
@@ -59,7 +60,15 @@ export function runVenueContract(name: string, setup: () => Promise<ContractHarn
 
     it('a resting limit order is listed, found by client id, and cancelled', async () => {
       const { venue, symbol, size, farBelowPrice } = await start();
-      const out = await venue.submitOrder({ clientId: 'vd1ct2e', symbol, side: 'buy', type: 'limit', price: farBelowPrice, size, reduceOnly: false });
+      const out = await venue.submitOrder({
+        clientId: 'vd1ct2e',
+        symbol,
+        side: 'buy',
+        type: 'limit',
+        price: farBelowPrice,
+        size,
+        reduceOnly: false,
+      });
       expect(out.status === 'accepted' && out.order.status).toBe('open');
       expect((await venue.openOrders()).map((o) => o.clientId)).toContain('vd1ct2e');
       const found = await venue.getOrder({ symbol, clientId: 'vd1ct2e' });
@@ -74,10 +83,21 @@ export function runVenueContract(name: string, setup: () => Promise<ContractHarn
       await venue.submitOrder({ clientId: 'vd1ct3e', symbol, side: 'buy', type: 'market', size, reduceOnly: false });
       const px = h!.currentPrice();
       const stopPx = px.times('0.95').roundToStep(venue.instrument(symbol)!.tickSize);
-      const stop = await venue.submitOrder({ clientId: 'vd1ct3sl', symbol, side: 'sell', type: 'stop_market', triggerPrice: stopPx, trigger: 'mark', size, reduceOnly: true });
+      const stop = await venue.submitOrder({
+        clientId: 'vd1ct3sl',
+        symbol,
+        side: 'sell',
+        type: 'stop_market',
+        triggerPrice: stopPx,
+        trigger: 'mark',
+        size,
+        reduceOnly: true,
+      });
       expect(stop.status === 'accepted' && stop.order.status).toBe('untriggered');
       h!.setPrice(px.times('0.9').roundToStep(venue.instrument(symbol)!.tickSize));
-      await waitFor(() => events.some((e) => e.type === 'order' && e.order.clientId === 'vd1ct3sl' && e.order.status === 'filled'), { timeoutMs: 5_000 });
+      await waitFor(() => events.some((e) => e.type === 'order' && e.order.clientId === 'vd1ct3sl' && e.order.status === 'filled'), {
+        timeoutMs: 5_000,
+      });
       await waitFor(async () => (await venue.positions()).length === 0);
     });
 
@@ -86,7 +106,15 @@ export function runVenueContract(name: string, setup: () => Promise<ContractHarn
       h!.partialFillNext(0.5);
       const px = h!.currentPrice().times('1.01').roundToStep(venue.instrument(symbol)!.tickSize);
       const big = size.times(2);
-      const out = await venue.submitOrder({ clientId: 'vd1ct4e', symbol, side: 'buy', type: 'limit', price: px, size: big, reduceOnly: false });
+      const out = await venue.submitOrder({
+        clientId: 'vd1ct4e',
+        symbol,
+        side: 'buy',
+        type: 'limit',
+        price: px,
+        size: big,
+        reduceOnly: false,
+      });
       expect(out.status === 'accepted' && out.order.filledSize.eq(size)).toBe(true);
       expect(out.status === 'accepted' && out.order.status).toBe('partially_filled');
     });
@@ -115,4 +143,3 @@ export function runVenueContract(name: string, setup: () => Promise<ContractHarn
     });
   });
 }
-

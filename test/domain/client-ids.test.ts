@@ -1,5 +1,6 @@
 /** Client ids: derived from trade id + leg, valid on OKX (1-32 alphanumerics), Bybit (≤36 [A-Za-z0-9_-]) and Deribit (≤64). */
 import { describe, expect, it } from 'vitest';
+
 import { clientIdFor, isOwnClientId, newTradeId, parseClientId } from '../../src/domain/client-ids.js';
 
 describe('client ids', () => {

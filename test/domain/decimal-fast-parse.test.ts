@@ -1,5 +1,6 @@
 /** Decimal parsing on the venue-price fast path (no regex, no BigInt arithmetic). */
 import { describe, expect, it } from 'vitest';
+
 import { Decimal } from '../../src/domain/decimal.js';
 
 /** A leading space sends a string down the regex path (the fast path refuses whitespace): the oracle. */
@@ -8,7 +9,26 @@ const same = (a: Decimal, b: Decimal): boolean => a.units === b.units && a.scale
 
 describe('Decimal parsing without regex or BigInt arithmetic (the venue-price fast path)', () => {
   it('agrees with the regex parser on venue-style prices, normalised the same way', () => {
-    const cases = ['0', '-0', '0.0', '1', '10', '100.00', '0.0084', '-5.65962', '+3.5', '92283.5', '0.00001', '.5', '5.', '1132329370.0', '000012.3400', '123456789012345', '0.000000000000001', '-0.10'];
+    const cases = [
+      '0',
+      '-0',
+      '0.0',
+      '1',
+      '10',
+      '100.00',
+      '0.0084',
+      '-5.65962',
+      '+3.5',
+      '92283.5',
+      '0.00001',
+      '.5',
+      '5.',
+      '1132329370.0',
+      '000012.3400',
+      '123456789012345',
+      '0.000000000000001',
+      '-0.10',
+    ];
     for (const s of cases) {
       const fast = Decimal.from(s);
       expect(same(fast, slow(s)), s).toBe(true);

@@ -1,7 +1,8 @@
 /** Decimal arithmetic, and instrument rounding and size-unit conversion. */
 import { describe, expect, it } from 'vitest';
-import { Decimal, dec } from '../../src/domain/decimal.js';
-import { notionalToSize, roundPrice, roundSize, sizeToBase, type Instrument } from '../../src/domain/instrument.js';
+
+import { dec, Decimal } from '../../src/domain/decimal.js';
+import { type Instrument, notionalToSize, roundPrice, roundSize, sizeToBase } from '../../src/domain/instrument.js';
 
 describe('Decimal', () => {
   it('parses strings, numbers and exponents exactly and prints plain notation', () => {
@@ -85,6 +86,12 @@ describe('instrument rounding and size units', () => {
     expect(sizeToBase(perp, dec('600'), dec('60000')).toString()).toBe('0.01');
     expect(notionalToSize(perp, dec('1234'), dec('60000')).toString()).toBe('1230');
     expect(notionalToSize(option, dec('3100'), dec('60000')).toString()).toBe('0');
-    expect(notionalToSize({ ...perp, sizeUnit: 'contracts', contractSize: dec('0.01'), lotSize: dec('1') }, dec('1500'), dec('60000')).toString()).toBe('2');
+    expect(
+      notionalToSize(
+        { ...perp, sizeUnit: 'contracts', contractSize: dec('0.01'), lotSize: dec('1') },
+        dec('1500'),
+        dec('60000'),
+      ).toString(),
+    ).toBe('2');
   });
 });

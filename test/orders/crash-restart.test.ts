@@ -8,9 +8,11 @@
  * entry reaches it.
  */
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDeribitSim, type DeribitSim } from '../../src/sim/deribit/index.js';
+
 import { clientIdFor } from '../../src/domain/client-ids.js';
+import { type DeribitSim, startDeribitSim } from '../../src/sim/deribit/index.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { REPO_ROOT, type RunningProcess, startProcess, withDeadline } from '../support/daemon-process.js';
 import { waitFor } from '../support/wait.js';
@@ -124,7 +126,10 @@ describe('crash between the entry fill and the stop (real child process, SIGKILL
     const tradeId = String(filled.tradeId);
     const stop1 = clientIdFor(tradeId, 'stop_loss', 1);
     // The stop request is out (persisted, sent, swallowed): kill the process now.
-    await waitFor(() => s.requests.some((r) => r.method === 'private/sell' && labelOf(r) === stop1), { timeoutMs: 5_000, message: 'stop request reached the venue' });
+    await waitFor(() => s.requests.some((r) => r.method === 'private/sell' && labelOf(r) === stop1), {
+      timeoutMs: 5_000,
+      message: 'stop request reached the venue',
+    });
     first.child.kill('SIGKILL');
     expect(await withDeadline(first.exited, 5_000, 'first child exit')).toBe('SIGKILL');
     expect(first.stdout()).not.toContain('open_result');
@@ -179,7 +184,9 @@ describe('crash between the entry fill and the stop (real child process, SIGKILL
       const actions = auditActions(store, tradeId);
       expect(actions.indexOf('leg_lost')).toBeLessThan(actions.lastIndexOf('stop_loss_submit'));
       const all = store.audit({ limit: 10_000 }).reverse();
-      const stopPlaced = all.findIndex((a) => a.tradeId === tradeId && a.action === 'stop_loss_outcome' && JSON.stringify(a.detail).includes(stop2));
+      const stopPlaced = all.findIndex(
+        (a) => a.tradeId === tradeId && a.action === 'stop_loss_outcome' && JSON.stringify(a.detail).includes(stop2),
+      );
       const secondCreated = all.findIndex((a) => a.tradeId === secondTradeId && a.action === 'trade_created');
       expect(stopPlaced).toBeGreaterThanOrEqual(0);
       expect(secondCreated).toBeGreaterThan(stopPlaced);

@@ -1,6 +1,7 @@
 /** The entry gate: a failed start-up reconciliation keeps entries blocked, without an unhandled rejection. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { longIntent, newVenue, startServices, type Services } from './harness.js';
+
+import { longIntent, newVenue, type Services, startServices } from './harness.js';
 
 let services: Services | undefined;
 afterEach(async () => {

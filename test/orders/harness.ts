@@ -2,12 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import pino from 'pino';
-import type { Alerter, Venue } from '../../src/domain/ports.js';
+
 import type { OrderSnapshot } from '../../src/domain/order.js';
+import type { Alerter, Venue } from '../../src/domain/ports.js';
 import type { AlertSeverity } from '../../src/domain/trade.js';
-import { PositionMonitor } from '../../src/monitor/position-monitor.js';
 import type { MonitorConfigInput } from '../../src/monitor/config.js';
+import { PositionMonitor } from '../../src/monitor/position-monitor.js';
 import type { OrdersConfigInput } from '../../src/orders/config.js';
 import { OrderManager } from '../../src/orders/order-manager.js';
 import type { TradeIntent } from '../../src/orders/validation.js';
@@ -66,10 +68,25 @@ export async function startServices(venue: Venue, options: ServiceOptions = {}):
   const alerter = new RecordingAlerter();
   const killSwitch = new KillSwitch({ store, alerter, logger: silentLogger });
   const risk = new RiskManager({ store, killSwitch, logger: silentLogger, config: { maxOpenTrades: 5, ...options.risk } });
-  const orders = new OrderManager({ venues: [venue], store, alerter, logger: silentLogger, guard: risk, config: { ...FAST_ORDERS, ...options.orders } });
+  const orders = new OrderManager({
+    venues: [venue],
+    store,
+    alerter,
+    logger: silentLogger,
+    guard: risk,
+    config: { ...FAST_ORDERS, ...options.orders },
+  });
   killSwitch.setFlattener(orders);
   risk.attach(orders);
-  const monitor = new PositionMonitor({ orders, venues: [venue], store, alerter, logger: silentLogger, config: { reconcileIntervalMs: 600_000, ...options.monitor }, startupRetryDelayMs: 20 });
+  const monitor = new PositionMonitor({
+    orders,
+    venues: [venue],
+    store,
+    alerter,
+    logger: silentLogger,
+    config: { reconcileIntervalMs: 600_000, ...options.monitor },
+    startupRetryDelayMs: 20,
+  });
   orders.start();
   if (options.startMonitor ?? true) await monitor.start();
   return {

@@ -1,14 +1,37 @@
 /** Pure leg rules: snapshot merge, client-id sequence, coverage, the step after an entry update or a "not found". */
 import { describe, expect, it } from 'vitest';
+
+import { clientIdFor } from '../../src/domain/client-ids.js';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { OrderSnapshot } from '../../src/domain/order.js';
-import { clientIdFor } from '../../src/domain/client-ids.js';
-import { backoffMs, entryStep, exitCloseReason, mergeLeg, nextSeq, notFoundStep, notFoundThreshold, retryDelayMs, unfilledSize } from '../../src/orders/leg-rules.js';
+import {
+  backoffMs,
+  entryStep,
+  exitCloseReason,
+  mergeLeg,
+  nextSeq,
+  notFoundStep,
+  notFoundThreshold,
+  retryDelayMs,
+  unfilledSize,
+} from '../../src/orders/leg-rules.js';
 import { mergeLeg as mergeLegFromFacade } from '../../src/orders/order-manager.js';
-import { T, d, leg, trade } from './fixtures-pure.js';
+import { d, leg, T, trade } from './fixtures-pure.js';
 
 function snapshot(status: OrderSnapshot['status'], filled = 0, over: Partial<OrderSnapshot> = {}): OrderSnapshot {
-  return { venue: 'v', venueOrderId: 'stop_loss-1', symbol: 'BTC-PERPETUAL', side: 'sell', type: 'stop_market', status, size: d(1000), filledSize: d(filled), reduceOnly: true, updatedAtMs: 0, ...over };
+  return {
+    venue: 'v',
+    venueOrderId: 'stop_loss-1',
+    symbol: 'BTC-PERPETUAL',
+    side: 'sell',
+    type: 'stop_market',
+    status,
+    size: d(1000),
+    filledSize: d(filled),
+    reduceOnly: true,
+    updatedAtMs: 0,
+    ...over,
+  };
 }
 
 describe('mergeLeg', () => {
@@ -25,7 +48,10 @@ describe('mergeLeg', () => {
 
   it('does not reopen a terminal leg on a stale working snapshot, but a pending leg takes it', () => {
     expect(mergeLeg(leg('stop_loss', { state: 'cancelled' }), snapshot('untriggered')).state).toBe('cancelled');
-    expect(mergeLeg(leg('stop_loss', { state: 'pending', venueOrderId: undefined }), snapshot('untriggered'))).toMatchObject({ state: 'untriggered', changed: true });
+    expect(mergeLeg(leg('stop_loss', { state: 'pending', venueOrderId: undefined }), snapshot('untriggered'))).toMatchObject({
+      state: 'untriggered',
+      changed: true,
+    });
   });
 
   it('keeps a part-filled leg partially filled when a late submit answer still says open with nothing filled', () => {
@@ -50,15 +76,22 @@ describe('nextSeq and unfilledSize', () => {
   });
 
   it('sums what the legs still have to fill', () => {
-    expect(unfilledSize([leg('stop_loss', { size: d(600), filledSize: d(100) }), leg('stop_loss', { size: d(300) })]).toString()).toBe('800');
+    expect(unfilledSize([leg('stop_loss', { size: d(600), filledSize: d(100) }), leg('stop_loss', { size: d(300) })]).toString()).toBe(
+      '800',
+    );
     expect(unfilledSize([]).isZero()).toBe(true);
   });
 });
 
 describe('entryStep', () => {
   it('opens a waiting trade on a fill, and leaves a closing trade as it is', () => {
-    expect(entryStep(trade({ state: 'pending', filledSize: Decimal.ZERO }), leg('entry', { state: 'partially_filled', filledSize: d(300) }))).toEqual({ step: 'filled', state: 'open' });
-    expect(entryStep(trade({ state: 'closing', filledSize: d(300) }), leg('entry', { state: 'filled', filledSize: d(1000) }))).toEqual({ step: 'filled', state: 'closing' });
+    expect(
+      entryStep(trade({ state: 'pending', filledSize: Decimal.ZERO }), leg('entry', { state: 'partially_filled', filledSize: d(300) })),
+    ).toEqual({ step: 'filled', state: 'open' });
+    expect(entryStep(trade({ state: 'closing', filledSize: d(300) }), leg('entry', { state: 'filled', filledSize: d(1000) }))).toEqual({
+      step: 'filled',
+      state: 'closing',
+    });
   });
 
   it('ends a trade whose entry ended with nothing filled', () => {

@@ -1,5 +1,6 @@
 /** The per-trade lock and the mark book the OrderManager's collaborators share. */
 import { describe, expect, it } from 'vitest';
+
 import { createKeyedLock } from '../../src/orders/context.js';
 import { MarkBook } from '../../src/orders/marks.js';
 import { d } from './fixtures-pure.js';

@@ -1,5 +1,6 @@
 /** OrderManager scenarios through the real Deribit adapter against the simulated Deribit, over real sockets. */
 import { describe, expect, it } from 'vitest';
+
 import { runOrderManagerScenarios } from '../scenarios/order-manager.scenarios.js';
 import { deribitVenueFactory } from '../scenarios/venue-fixture.js';
 import { startDeribitHarness } from '../support/deribit-harness.js';
@@ -47,7 +48,9 @@ describe('OrderManager on deribit: protective request timeout', () => {
       const stop = `vd1${result.tradeId}S1`;
       await waitFor(() => s.store.getLeg(stop)?.state === 'untriggered', { timeoutMs: 8_000, message: 'stop placed after the look-ups' });
       const audit = s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).reverse();
-      const lookups = audit.filter((a) => a.action === 'lookup_before_retry').map((a) => (a.detail as { result?: string } | undefined)?.result);
+      const lookups = audit
+        .filter((a) => a.action === 'lookup_before_retry')
+        .map((a) => (a.detail as { result?: string } | undefined)?.result);
       expect(lookups).toEqual(['unknown', 'not_found']);
       const filled = audit.find((a) => a.action === 'entry_filled')?.tsMs ?? 0;
       const placed = audit.filter((a) => a.action === 'stop_loss_outcome').at(-1)?.tsMs ?? Number.POSITIVE_INFINITY;

@@ -1,9 +1,18 @@
 /** Pure close and booking arithmetic: close sizing, other trades' net, executions, fill attribution. */
 import { describe, expect, it } from 'vitest';
+
+import { clientIdFor } from '../../src/domain/client-ids.js';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { FillRecord } from '../../src/domain/trade.js';
-import { clientIdFor } from '../../src/domain/client-ids.js';
-import { attributeFills, closeQuantity, entryExecutions, legExecutions, netOpenQuantity, oppositeActiveTrade, outsideExits } from '../../src/orders/settlement.js';
+import {
+  attributeFills,
+  closeQuantity,
+  entryExecutions,
+  legExecutions,
+  netOpenQuantity,
+  oppositeActiveTrade,
+  outsideExits,
+} from '../../src/orders/settlement.js';
 import { d, fill, leg, perp, trade } from './fixtures-pure.js';
 
 describe('closeQuantity', () => {
@@ -40,7 +49,17 @@ describe('executions', () => {
     const stop = leg('stop_loss', { state: 'filled', filledSize: d(1000), avgFillPrice: d(59000) });
     const tp = leg('take_profit', { state: 'cancelled' });
     const rec = (clientId: string, fee: string): FillRecord => ({
-      venue: 'v', venueTradeId: `t-${fee}`, venueOrderId: 'o', clientId, symbol: 'BTC-PERPETUAL', side: 'buy', size: d(500), price: d(60000), fee: d(fee), feeCurrency: 'BTC', tsMs: 0,
+      venue: 'v',
+      venueTradeId: `t-${fee}`,
+      venueOrderId: 'o',
+      clientId,
+      symbol: 'BTC-PERPETUAL',
+      side: 'buy',
+      size: d(500),
+      price: d(60000),
+      fee: d(fee),
+      feeCurrency: 'BTC',
+      tsMs: 0,
     });
     const { entries, exits } = legExecutions([entry, stop, tp], [rec(entry.clientId, '0.1'), rec(entry.clientId, '0.2')]);
     expect(entries).toEqual([{ size: d(1000), price: d(60000), fee: d('0.3'), feeCurrency: 'BTC' }]);
@@ -52,7 +71,7 @@ describe('attributeFills and outsideExits', () => {
   const entry = leg('entry', { state: 'filled', filledSize: d(1000), venueOrderId: 'E' });
   const stop = leg('stop_loss', { venueOrderId: 'S' });
 
-  it('sorts the trade\'s own fills (by client id, else venue order id) from foreign opposite-side fills', () => {
+  it("sorts the trade's own fills (by client id, else venue order id) from foreign opposite-side fills", () => {
     const fills = [
       fill({ tradeId: 'e1', side: 'buy', clientId: entry.clientId, venueOrderId: 'E', size: d(1000), tsMs: 5 }),
       fill({ tradeId: 's1', venueOrderId: 'S', size: d(200), tsMs: 20 }),
@@ -70,7 +89,12 @@ describe('attributeFills and outsideExits', () => {
   });
 
   it('counts foreign fills after the last entry fill up to what is still open', () => {
-    const foreign = [fill({ tradeId: 'early', tsMs: 1 }), fill({ tradeId: 'h1', size: d(500), tsMs: 10 }), fill({ tradeId: 'h2', size: d(500), tsMs: 11 }), fill({ tradeId: 'h3', tsMs: 12 })];
+    const foreign = [
+      fill({ tradeId: 'early', tsMs: 1 }),
+      fill({ tradeId: 'h1', size: d(500), tsMs: 10 }),
+      fill({ tradeId: 'h2', size: d(500), tsMs: 11 }),
+      fill({ tradeId: 'h3', tsMs: 12 }),
+    ];
     const r = outsideExits(foreign, d(1000), d(200), 5);
     expect(r.exits.map((e) => [e.fill.tradeId, e.size.toString()])).toEqual([
       ['h1', '500'],
@@ -88,7 +112,12 @@ describe('oppositeActiveTrade', () => {
     expect(oppositeActiveTrade({ venue: 'v', symbol: 'BTC-PERPETUAL', side: 'sell' }, [long])?.id).toBe('L');
     expect(oppositeActiveTrade(long, [long, short])?.id).toBe('S');
     expect(oppositeActiveTrade(long, [long, trade({ id: 'S2', side: 'sell', state: 'closed' })])).toBeUndefined();
-    expect(oppositeActiveTrade(long, [trade({ id: 'S3', side: 'sell', symbol: 'ETH-PERPETUAL' }), trade({ id: 'S4', side: 'sell', venue: 'w' })])).toBeUndefined();
+    expect(
+      oppositeActiveTrade(long, [
+        trade({ id: 'S3', side: 'sell', symbol: 'ETH-PERPETUAL' }),
+        trade({ id: 'S4', side: 'sell', venue: 'w' }),
+      ]),
+    ).toBeUndefined();
     expect(oppositeActiveTrade(long, [trade({ id: 'L2' })])).toBeUndefined();
   });
 });

@@ -1,16 +1,56 @@
 /** Intent validation: rounding to tick and lot, stop and target sides, explicit notional conversion. */
 import { describe, expect, it } from 'vitest';
+
 import { Decimal } from '../../src/domain/decimal.js';
 import type { Instrument } from '../../src/domain/instrument.js';
-import { checkAgainstMark, isImmediateTriggerRejection, stopWouldTrigger, validateIntent, type TradeIntent } from '../../src/orders/validation.js';
+import {
+  checkAgainstMark,
+  isImmediateTriggerRejection,
+  stopWouldTrigger,
+  type TradeIntent,
+  validateIntent,
+} from '../../src/orders/validation.js';
 
 const perp: Instrument = {
-  venue: 'deribit', symbol: 'BTC-PERPETUAL', kind: 'perpetual', base: 'BTC', quote: 'USD', settle: 'BTC', inverse: true,
-  tickSize: Decimal.from('0.5'), tickSteps: [], lotSize: Decimal.from(10), minSize: Decimal.from(10), contractSize: Decimal.from(10), sizeUnit: 'quote', active: true,
+  venue: 'deribit',
+  symbol: 'BTC-PERPETUAL',
+  kind: 'perpetual',
+  base: 'BTC',
+  quote: 'USD',
+  settle: 'BTC',
+  inverse: true,
+  tickSize: Decimal.from('0.5'),
+  tickSteps: [],
+  lotSize: Decimal.from(10),
+  minSize: Decimal.from(10),
+  contractSize: Decimal.from(10),
+  sizeUnit: 'quote',
+  active: true,
 };
-const linear: Instrument = { ...perp, venue: 'bybit', symbol: 'BTCUSDT', inverse: false, quote: 'USDT', settle: 'USDT', tickSize: Decimal.from('0.1'), lotSize: Decimal.from('0.001'), minSize: Decimal.from('0.001'), contractSize: Decimal.from(1), sizeUnit: 'base' };
+const linear: Instrument = {
+  ...perp,
+  venue: 'bybit',
+  symbol: 'BTCUSDT',
+  inverse: false,
+  quote: 'USDT',
+  settle: 'USDT',
+  tickSize: Decimal.from('0.1'),
+  lotSize: Decimal.from('0.001'),
+  minSize: Decimal.from('0.001'),
+  contractSize: Decimal.from(1),
+  sizeUnit: 'base',
+};
 
-const base: TradeIntent = { venue: 'deribit', symbol: 'BTC-PERPETUAL', side: 'buy', size: { unit: 'venue', value: '1005' }, entry: { type: 'limit', price: '60000.3' }, stopLossPrice: '59000.2', takeProfitPrice: '61000.7', source: 't' };
+const base: TradeIntent = {
+  venue: 'deribit',
+  symbol: 'BTC-PERPETUAL',
+  side: 'buy',
+  size: { unit: 'venue', value: '1005' },
+  entry: { type: 'limit', price: '60000.3' },
+  stopLossPrice: '59000.2',
+  takeProfitPrice: '61000.7',
+  source: 't',
+};
 
 describe('validateIntent', () => {
   it('rounds sizes down to the lot and prices to the tick', () => {
@@ -46,20 +86,33 @@ describe('validateIntent', () => {
     expect(validateIntent({ ...base, stopLossPrice: 'abc' }, perp)).toMatchObject({ ok: false, code: 'INVALID_NUMBER' });
   });
 
-  it('knows when a stop would trigger at once and recognises the venues\' trigger-side rejections', () => {
+  it("knows when a stop would trigger at once and recognises the venues' trigger-side rejections", () => {
     expect(stopWouldTrigger('buy', Decimal.from(59000), Decimal.from(58990))).toBe(true);
     expect(stopWouldTrigger('buy', Decimal.from(59000), Decimal.from(60000))).toBe(false);
     expect(stopWouldTrigger('sell', Decimal.from(61000), Decimal.from(61000))).toBe(true);
-expect(isImmediateTriggerRejection({ status: 'rejected', code: '10034', reason: 'trigger_price_too_high', retryable: false, wouldTriggerImmediately: true })).toBe(true);
+    expect(
+      isImmediateTriggerRejection({
+        status: 'rejected',
+        code: '10034',
+        reason: 'trigger_price_too_high',
+        retryable: false,
+        wouldTriggerImmediately: true,
+      }),
+    ).toBe(true);
     // the code alone means nothing here: only the adapter's verdict counts
-    expect(isImmediateTriggerRejection({ status: 'rejected', code: '10034', reason: 'trigger_price_too_high', retryable: false })).toBe(false);
+    expect(isImmediateTriggerRejection({ status: 'rejected', code: '10034', reason: 'trigger_price_too_high', retryable: false })).toBe(
+      false,
+    );
     expect(isImmediateTriggerRejection({ status: 'unknown', reason: 'timeout' })).toBe(false);
   });
 });
 
 describe('checkAgainstMark (at send time)', () => {
   const market = (over: Partial<TradeIntent> = {}) => {
-    const r = validateIntent({ ...base, entry: { type: 'market', referencePrice: '60000' }, stopLossPrice: '59000', takeProfitPrice: '61000', ...over }, perp);
+    const r = validateIntent(
+      { ...base, entry: { type: 'market', referencePrice: '60000' }, stopLossPrice: '59000', takeProfitPrice: '61000', ...over },
+      perp,
+    );
     if (!r.ok) throw new Error(r.reason);
     return r.value;
   };
@@ -80,7 +133,10 @@ describe('checkAgainstMark (at send time)', () => {
   });
 
   it('measures a limit entry at its price, or at the mark when the limit is marketable', () => {
-    const limit = validateIntent({ ...base, entry: { type: 'limit', price: '60000' }, stopLossPrice: '59000', takeProfitPrice: '61000' }, perp);
+    const limit = validateIntent(
+      { ...base, entry: { type: 'limit', price: '60000' }, stopLossPrice: '59000', takeProfitPrice: '61000' },
+      perp,
+    );
     if (!limit.ok) throw new Error(limit.reason);
     // resting below a 62000 market: fills at 60000 later; the target under today's mark is fine
     expect(checkAgainstMark(limit.value, d(62000))).toBeUndefined();

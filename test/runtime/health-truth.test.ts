@@ -4,18 +4,19 @@
  * been failing for longer than health.maxReconcileFailureMs; the JSON says which. HEAD works.
  * An enabled venue without an adapter is a config error.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
-import { startDeribitSim, type DeribitSim } from '../../src/sim/deribit/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
 import { HealthServer } from '../../src/runtime/health.js';
 import { reconciliationProbe } from '../../src/runtime/probes.js';
+import { type DeribitSim, startDeribitSim } from '../../src/sim/deribit/index.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
 import { startServices } from '../orders/harness.js';
 import {
   DAEMON_ENTRY,
   killLeftovers,
-  runsOrExits,
   type RunningProcess,
+  runsOrExits,
   scratchDir,
   startProcess,
   testConfig,
@@ -105,13 +106,19 @@ describe('/healthz against the real daemon', () => {
       { timeoutMs: 10_000, intervalMs: 100, message: '/healthz 200 after the fault clears' },
     );
     expect(healthy.body.failing).toEqual([]);
-    expect(healthy.body.components.find((c) => c.name === 'reconciliation')?.detail).toMatchObject({ state: 'ok', startupDone: true, consecutiveFailures: 0 });
+    expect(healthy.body.components.find((c) => c.name === 'reconciliation')?.detail).toMatchObject({
+      state: 'ok',
+      startupDone: true,
+      consecutiveFailures: 0,
+    });
     p.child.kill('SIGTERM');
     expect(await withDeadline(p.exited, 5_000, 'exit after SIGTERM')).toBe(0);
   });
 
   it('an enabled OKX in sim mode runs on its simulator next to Deribit, and /healthz is 200 with both venues ready', async () => {
-    const { dir, configDir } = scratchDir(testConfig({ venues: { deribit: { enabled: true, environment: 'sim' }, okx: { enabled: true, environment: 'sim' } } }));
+    const { dir, configDir } = scratchDir(
+      testConfig({ venues: { deribit: { enabled: true, environment: 'sim' }, okx: { enabled: true, environment: 'sim' } } }),
+    );
     const p = startProcess([DAEMON_ENTRY, '--config-dir', configDir], { cwd: dir });
     running.push(p);
     const url = String((await p.waitForLine((l) => l.msg === 'health endpoint listening')).url);
@@ -134,7 +141,9 @@ describe('/healthz against the real daemon', () => {
         running.push(p);
         const outcome = await runsOrExits(p);
         expect(outcome, `${venue} ${extra.join(' ')}: ${p.stderr()}`).toBe(2);
-        expect(p.stderr()).toMatch(new RegExp(`venues\\.${venue}\\.enabled: the ${title} adapter has not landed yet.* set venues\\.${venue}\\.enabled to false`));
+        expect(p.stderr()).toMatch(
+          new RegExp(`venues\\.${venue}\\.enabled: the ${title} adapter has not landed yet.* set venues\\.${venue}\\.enabled to false`),
+        );
         expect(p.stderr()).not.toMatch(/\bat .*\.js:\d+/);
         expect(p.stdout()).not.toContain('health endpoint listening');
       }
@@ -172,12 +181,21 @@ describe('HealthServer methods', () => {
 });
 
 describe('reconciliation probe', () => {
-  const limits = { nowMs: 1_000_000, startedAtMs: 1_000_000 - 5_000, startupGraceMs: 60_000, maxReconcileFailureMs: 120_000, reconcileIntervalMs: 30_000 };
+  const limits = {
+    nowMs: 1_000_000,
+    startedAtMs: 1_000_000 - 5_000,
+    startupGraceMs: 60_000,
+    maxReconcileFailureMs: 120_000,
+    reconcileIntervalMs: 30_000,
+  };
   const base = { startupDone: false, consecutiveFailures: 0, lastErrors: [] as string[] };
 
   it('is ok while the start-up pass is within its grace period, not after', () => {
     expect(reconciliationProbe({ ...base, consecutiveFailures: 4 }, limits)).toMatchObject({ ok: true, detail: { state: 'starting' } });
-    const late = reconciliationProbe({ ...base, consecutiveFailures: 89, failingSinceMs: 0, lastErrors: ['deribit: boom'] }, { ...limits, startedAtMs: 0 });
+    const late = reconciliationProbe(
+      { ...base, consecutiveFailures: 89, failingSinceMs: 0, lastErrors: ['deribit: boom'] },
+      { ...limits, startedAtMs: 0 },
+    );
     expect(late.ok).toBe(false);
     expect(late.detail).toMatchObject({ state: 'startup overdue', consecutiveFailures: 89 });
     expect(String(late.detail.reason)).toMatch(/89 failed attempts, entries are blocked; last error: deribit: boom/);
@@ -195,7 +213,10 @@ describe('reconciliation probe', () => {
 
   it('after start-up: 503 when no pass has succeeded for longer than the limit plus one interval, even with no failure recorded (a stuck pass)', () => {
     const done = { ...base, startupDone: true, startupDoneAtMs: 0 };
-    expect(reconciliationProbe({ ...done, lastSuccessAtMs: limits.nowMs - 150_000 }, limits)).toMatchObject({ ok: true, detail: { state: 'ok' } });
+    expect(reconciliationProbe({ ...done, lastSuccessAtMs: limits.nowMs - 150_000 }, limits)).toMatchObject({
+      ok: true,
+      detail: { state: 'ok' },
+    });
     const stuck = reconciliationProbe({ ...done, lastSuccessAtMs: limits.nowMs - 150_001 }, limits);
     expect(stuck).toMatchObject({ ok: false, detail: { state: 'stale' } });
     expect(String(stuck.detail.reason)).toMatch(/no reconciliation pass has succeeded for 150001 ms.*a pass may be stuck/);

@@ -3,14 +3,16 @@
  * refuses to start and names the first; a SIGKILLed daemon does not block the next start; of two
  * racing starts exactly one wins.
  */
-import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
 import {
   DAEMON_ENTRY,
   killLeftovers,
-  runsOrExits,
   type RunningProcess,
+  runsOrExits,
   scratchDir,
   startProcess,
   testConfig,
@@ -32,7 +34,8 @@ async function stop(p: RunningProcess): Promise<void> {
   expect(await withDeadline(p.exited, 5_000, 'exit after SIGTERM')).toBe(0);
 }
 
-const HELD = /^cannot start: another daemon \(pid (\d+), running since (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\) holds (.+); stop it first/;
+const HELD =
+  /^cannot start: another daemon \(pid (\d+), running since (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\) holds (.+); stop it first/;
 
 describe('one daemon per data directory', () => {
   it('a second daemon on the same store refuses to start, naming the running one (pid, since when)', async () => {

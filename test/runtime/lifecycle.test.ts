@@ -1,11 +1,13 @@
 /** The daemon process lifecycle (start, health, signals, ordered stop) and the HealthServer. */
-import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+
 import { HealthServer } from '../../src/runtime/health.js';
-import { waitFor } from '../support/wait.js';
 import { DAEMON_ENTRY, scratchDir, startProcess, testConfig, withDeadline } from '../support/daemon-process.js';
+import { waitFor } from '../support/wait.js';
 
 describe('daemon lifecycle', () => {
   it('starts, answers /healthz, and stops cleanly on SIGTERM within the bound', async () => {
@@ -23,8 +25,14 @@ describe('daemon lifecycle', () => {
     expect(body.ok).toBe(true);
     expect(body.eventLoop.ok).toBe(true);
     expect(body.components.map((c) => (c as { name: string }).name)).toEqual(['reconciliation', 'trading', 'telegram', 'webhook']);
-    expect(body.components.find((c) => (c as { name: string }).name === 'telegram')).toMatchObject({ ok: true, detail: { enabled: false, connected: false, outboxPending: 0 } });
-    expect(body.components.find((c) => (c as { name: string }).name === 'webhook')).toMatchObject({ ok: true, detail: { enabled: false, listening: false } });
+    expect(body.components.find((c) => (c as { name: string }).name === 'telegram')).toMatchObject({
+      ok: true,
+      detail: { enabled: false, connected: false, outboxPending: 0 },
+    });
+    expect(body.components.find((c) => (c as { name: string }).name === 'webhook')).toMatchObject({
+      ok: true,
+      detail: { enabled: false, listening: false },
+    });
     expect(existsSync(join(dir, 'data', 'test.sqlite'))).toBe(true);
 
     p.child.kill('SIGTERM');
@@ -45,7 +53,9 @@ describe('daemon lifecycle', () => {
       const body = await waitFor(
         async () => {
           const res = await fetch(String(listening.url));
-          return res.status === 200 ? ((await res.json()) as { components: Array<{ name: string; ok: boolean; detail: { state: string } }> }) : undefined;
+          return res.status === 200
+            ? ((await res.json()) as { components: Array<{ name: string; ok: boolean; detail: { state: string } }> })
+            : undefined;
         },
         { timeoutMs: 10_000, message: '/healthz 200' },
       );
@@ -58,8 +68,15 @@ describe('daemon lifecycle', () => {
       await p.waitForLine((l) => l.msg === 'deribit subscriptions restored');
       // entries open only after the start-up reconciliation against the venue
       await p.waitForLine((l) => l.msg === 'start-up reconciliation finished; entries accepted');
-      const after = (await (await fetch(String(listening.url))).json()) as { components: Array<{ name: string; detail: Record<string, unknown> }> };
-      expect(after.components.find((c) => c.name === 'trading')?.detail).toEqual({ entriesOpen: true, killSwitch: false, paused: false, strategies: [] });
+      const after = (await (await fetch(String(listening.url))).json()) as {
+        components: Array<{ name: string; detail: Record<string, unknown> }>;
+      };
+      expect(after.components.find((c) => c.name === 'trading')?.detail).toEqual({
+        entriesOpen: true,
+        killSwitch: false,
+        paused: false,
+        strategies: [],
+      });
     } finally {
       p.child.kill('SIGTERM');
       expect(await withDeadline(p.exited, 5_000, 'exit after SIGTERM')).toBe(0);
@@ -81,7 +98,10 @@ describe('HealthServer', () => {
     try {
       const down = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(down.status).toBe(503);
-      expect(await down.json()).toMatchObject({ ok: false, components: [{ name: 'venue:deribit', ok: false, detail: { state: 'connecting' } }] });
+      expect(await down.json()).toMatchObject({
+        ok: false,
+        components: [{ name: 'venue:deribit', ok: false, detail: { state: 'connecting' } }],
+      });
       up = true;
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(ok.status).toBe(200);

@@ -1,8 +1,10 @@
 /** The root logger: JSON lines, secrets redacted and scrubbed, size-rotated files. */
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
 import { createRootLogger } from '../../src/runtime/logger.js';
 import { createSecretScrubber } from '../../src/runtime/secret-scrubber.js';
 

@@ -1,7 +1,9 @@
 /** logging.pretty is for a terminal: no colour codes reach a pipe (docker logs) or the log file. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { prettyOptions } from '../../src/runtime/logger.js';
 import { DAEMON_ENTRY, scratchDir, startProcess, testConfig } from '../support/daemon-process.js';
 import { waitFor } from '../support/wait.js';

@@ -3,7 +3,16 @@
  * protects them and closes them; and a webhook signal opens a protected trade in the running daemon.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DAEMON_ENTRY, killLeftovers, type RunningProcess, scratchDir, startProcess, testConfig, withDeadline } from '../support/daemon-process.js';
+
+import {
+  DAEMON_ENTRY,
+  killLeftovers,
+  type RunningProcess,
+  scratchDir,
+  startProcess,
+  testConfig,
+  withDeadline,
+} from '../support/daemon-process.js';
 
 const SECRET = 'a-webhook-secret-for-tests-0123';
 
@@ -16,7 +25,10 @@ describe('sim mode that trades', () => {
       testConfig({
         venues: { deribit: { enabled: true, environment: 'sim' } },
         sim: { annualVolatility: 8, seed: 7 },
-        strategies: { enabled: ['example-momentum'], 'example-momentum': { size: '100', stopPct: 0.3, takeProfitPct: 0.3, lookbackSecs: 1, cooldownSecs: 0 } },
+        strategies: {
+          enabled: ['example-momentum'],
+          'example-momentum': { size: '100', stopPct: 0.3, takeProfitPct: 0.3, lookbackSecs: 1, cooldownSecs: 0 },
+        },
       }),
     );
     const p = startProcess([DAEMON_ENTRY, '--config-dir', configDir], { cwd: dir });
@@ -43,16 +55,31 @@ describe('sim mode that trades', () => {
     );
     const p = startProcess([DAEMON_ENTRY, '--config-dir', configDir], { cwd: dir, env: { WEBHOOK_SECRET: SECRET } });
     running.push(p);
-    const listening = await p.waitForLine((l) => l.msg === 'webhook listening for entry signals (put TLS in front of it before exposing it)');
+    const listening = await p.waitForLine(
+      (l) => l.msg === 'webhook listening for entry signals (put TLS in front of it before exposing it)',
+    );
     const url = String(listening.url);
     await p.waitForLine((l) => l.msg === 'start-up reconciliation finished; entries accepted', 15_000);
-    const body = { id: 'tv-42', venue: 'deribit', symbol: 'BTC/USD:BTC', side: 'buy', size: '100', stopLoss: '1000', takeProfit: '1000000', secret: SECRET };
+    const body = {
+      id: 'tv-42',
+      venue: 'deribit',
+      symbol: 'BTC/USD:BTC',
+      side: 'buy',
+      size: '100',
+      stopLoss: '1000',
+      takeProfit: '1000000',
+      secret: SECRET,
+    };
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(body) });
     const answer = (await res.json()) as { tradeId: string; status: string };
     expect(res.status).toBe(202);
     expect(answer.status).toBe('accepted');
     await p.waitForLine((l) => l.msg === 'stop_loss placed' && l.tradeId === answer.tradeId, 10_000);
-    const replay = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...body, secret: undefined }) });
+    const replay = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, secret: undefined }),
+    });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toMatchObject({ tradeId: answer.tradeId, replay: true });
     expect(p.stdout().match(/"msg":"trade persisted; sending entry"/g)).toHaveLength(1);

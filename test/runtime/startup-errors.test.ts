@@ -3,10 +3,12 @@
  * the fix), exit code 2, and nothing started: no health port listening, no simulator, no database.
  * Each case spawns the real daemon from dist/.
  */
-import { afterEach, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
 import {
   DAEMON_ENTRY,
   killLeftovers,

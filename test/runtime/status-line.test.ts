@@ -1,5 +1,6 @@
 /** The periodic status line: what it says about venues, trades, reconciliation and alerts. */
 import { describe, expect, it } from 'vitest';
+
 import { statusLine } from '../../src/runtime/status-line.js';
 
 const base = {
@@ -14,7 +15,9 @@ const base = {
 
 describe('status line', () => {
   it('says in one line what an operator checks', () => {
-    expect(statusLine(base).message).toBe('status: venues deribit ready; 2 open trade(s); reconciliation ok 30s ago; telegram connected, 0 pending; entries allowed');
+    expect(statusLine(base).message).toBe(
+      'status: venues deribit ready; 2 open trade(s); reconciliation ok 30s ago; telegram connected, 0 pending; entries allowed',
+    );
   });
 
   it('shouts what is wrong', () => {
@@ -25,10 +28,14 @@ describe('status line', () => {
       telegram: { enabled: true, connected: false, outboxPending: 7 },
       killSwitch: true,
     }).message;
-    expect(line).toBe('status: venues deribit reconnecting; 2 open trade(s); reconciliation failing (4 in a row, last ok 10m ago); telegram NOT connected, 7 pending; KILL SWITCH ON');
+    expect(line).toBe(
+      'status: venues deribit reconnecting; 2 open trade(s); reconciliation failing (4 in a row, last ok 10m ago); telegram NOT connected, 7 pending; KILL SWITCH ON',
+    );
   });
 
   it('without Telegram says alerts go to the log', () => {
-    expect(statusLine({ ...base, telegram: { enabled: false, connected: false, outboxPending: 0 } }).message).toContain('telegram off (alerts to the log)');
+    expect(statusLine({ ...base, telegram: { enabled: false, connected: false, outboxPending: 0 } }).message).toContain(
+      'telegram off (alerts to the log)',
+    );
   });
 });

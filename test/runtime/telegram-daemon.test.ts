@@ -4,7 +4,16 @@
  * survives a SIGKILL and arrives exactly once after the restart.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DAEMON_ENTRY, killLeftovers, type RunningProcess, scratchDir, startProcess, testConfig, withDeadline } from '../support/daemon-process.js';
+
+import {
+  DAEMON_ENTRY,
+  killLeftovers,
+  type RunningProcess,
+  scratchDir,
+  startProcess,
+  testConfig,
+  withDeadline,
+} from '../support/daemon-process.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
 import { waitFor } from '../support/wait.js';
 
@@ -47,16 +56,26 @@ describe('Telegram with the daemon', () => {
     const { dir, configDir } = scratchDir(
       config({
         sim: { annualVolatility: 8, seed: 11 },
-        strategies: { enabled: ['example-momentum'], 'example-momentum': { size: '100', stopPct: 0.03, takeProfitPct: 0.03, lookbackSecs: 1, cooldownSecs: 60 } },
+        strategies: {
+          enabled: ['example-momentum'],
+          'example-momentum': { size: '100', stopPct: 0.03, takeProfitPct: 0.03, lookbackSecs: 1, cooldownSecs: 60 },
+        },
       }),
     );
     const p = start(dir, configDir);
     const opened = await waitFor(() => fake.messagesWith('Trade opened', CHAT)[0], { timeoutMs: 30_000, message: 'trade opened message' });
     expect(opened.parseMode).toBe('HTML');
-    expect(opened.text).toMatch(/^ℹ️ <b>Trade opened · deribit<\/b>\n(Long|Short) BTC-PERPETUAL on deribit, protected: stop and target resting for 100\n<pre>trade +\w{16}\nsize +100\nentry +[\d.]+\nstop +[\d.]+\ntarget +[\d.]+<\/pre>$/);
+    expect(opened.text).toMatch(
+      /^ℹ️ <b>Trade opened · deribit<\/b>\n(Long|Short) BTC-PERPETUAL on deribit, protected: stop and target resting for 100\n<pre>trade +\w{16}\nsize +100\nentry +[\d.]+\nstop +[\d.]+\ntarget +[\d.]+<\/pre>$/,
+    );
     const tradeId = /trade +(\w{16})/.exec(opened.text)?.[1];
-    const closed = await waitFor(() => fake.messagesWith(String(tradeId), CHAT).find((m) => m.text.includes('Trade closed')), { timeoutMs: 60_000, message: 'trade closed message' });
-    expect(closed.text).toMatch(/^ℹ️ <b>Trade closed · deribit<\/b>\n(Long|Short) BTC-PERPETUAL on deribit: (stop-loss|take-profit) filled\n<pre>[\s\S]*\nP&amp;L +-?\d+(\.\d+)?<\/pre>$/);
+    const closed = await waitFor(() => fake.messagesWith(String(tradeId), CHAT).find((m) => m.text.includes('Trade closed')), {
+      timeoutMs: 60_000,
+      message: 'trade closed message',
+    });
+    expect(closed.text).toMatch(
+      /^ℹ️ <b>Trade closed · deribit<\/b>\n(Long|Short) BTC-PERPETUAL on deribit: (stop-loss|take-profit) filled\n<pre>[\s\S]*\nP&amp;L +-?\d+(\.\d+)?<\/pre>$/,
+    );
     expect(fake.messagesWith('Trade opened', CHAT).filter((m) => m.text.includes(tradeId ?? '?'))).toHaveLength(1);
     p.child.kill('SIGTERM');
     expect(await withDeadline(p.exited, 8_000, 'exit after SIGTERM')).toBe(0);
@@ -72,7 +91,10 @@ describe('Telegram with the daemon', () => {
     fake.setDown({ status: 502 }); // sends fail; commands still arrive
     fake.pushMessage({ chatId: CHAT, userId: USER, text: '/kill now' });
     await a.waitForLine((l) => typeof l.msg === 'string' && l.msg.startsWith('ALERT Kill switch ON'), 10_000);
-    await waitFor(async () => (await outboxPending(health)) >= 2 && fake.pendingUpdates() === 0, { timeoutMs: 10_000, message: 'alerts waiting in the outbox, /kill confirmed' });
+    await waitFor(async () => (await outboxPending(health)) >= 2 && fake.pendingUpdates() === 0, {
+      timeoutMs: 10_000,
+      message: 'alerts waiting in the outbox, /kill confirmed',
+    });
     expect(fake.messagesWith('<b>Kill switch</b>')).toHaveLength(0);
     a.child.kill('SIGKILL');
     await withDeadline(a.exited, 5_000, 'SIGKILL');
@@ -80,7 +102,10 @@ describe('Telegram with the daemon', () => {
     fake.setDown(undefined);
     const b = start(dir, configDir);
     const health2 = String((await b.waitForLine((l) => l.msg === 'health endpoint listening')).url);
-    await waitFor(async () => fake.messagesWith('<b>Kill switch</b>', CHAT).length >= 2 && (await outboxPending(health2)) === 0, { timeoutMs: 20_000, message: 'the outbox delivered after the restart' });
+    await waitFor(async () => fake.messagesWith('<b>Kill switch</b>', CHAT).length >= 2 && (await outboxPending(health2)) === 0, {
+      timeoutMs: 20_000,
+      message: 'the outbox delivered after the restart',
+    });
     const texts = fake.messagesWith('<b>Kill switch</b>', CHAT).map((m) => m.text);
     expect(new Set(texts).size).toBe(texts.length); // each alert exactly once
     expect(texts).toHaveLength(2);

@@ -2,8 +2,9 @@
  * startVenues: enabled venues only, each watching its own section's symbols, refusing a venue
  * without an adapter.
  */
-import { describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+
 import { startVenues, type VenueFactory, type VenueSection } from '../../src/runtime/venues.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
 import { waitFor } from '../support/wait.js';
@@ -15,7 +16,7 @@ function factoryFor(venue: MemoryVenue): VenueFactory {
 }
 
 describe('startVenues', () => {
-  it('each venue watches the symbols of its own config section, not another venue\'s', async () => {
+  it("each venue watches the symbols of its own config section, not another venue's", async () => {
     const deribit = new MemoryVenue({ id: 'deribit' });
     const okx = new MemoryVenue({ id: 'okx' });
     const bybit = new MemoryVenue({ id: 'bybit' });
@@ -74,7 +75,9 @@ describe('startVenues', () => {
         logger: silent,
         stopping: () => false,
       }),
-    ).rejects.toThrow(/^cannot start: venues\.okx\.enabled is true but the okx adapter has not landed yet — set venues\.okx\.enabled to false$/);
+    ).rejects.toThrow(
+      /^cannot start: venues\.okx\.enabled is true but the okx adapter has not landed yet — set venues\.okx\.enabled to false$/,
+    );
     expect(built).toBe(0);
   });
 

@@ -4,8 +4,9 @@
  * final state, the store's, and the audit trail.
  */
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../support/wait.js';
+
 import { ourOpenOrders } from '../orders/harness.js';
+import { waitFor } from '../support/wait.js';
 import { scenarioSymbols, type ScenarioVenueFactory } from './venue-fixture.js';
 import { useScenarioWorld } from './world.js';
 
@@ -13,7 +14,7 @@ const ACTIVE = ['open', 'pending', 'entry_working', 'closing'] as const;
 
 export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
   // The instruments this venue's scenarios trade (Deribit's BTC-PERPETUAL by default).
-  const { symbol: SYMBOL, unified: UNIFIED, other: OTHER, Q } = scenarioSymbols(factory);
+  const { symbol: SYMBOL, other: OTHER, Q } = scenarioSymbols(factory);
   describe(`KillSwitch and RiskManager scenarios on ${factory.name}`, () => {
     const { venue, services, storeFile } = useScenarioWorld(factory);
 
@@ -23,7 +24,9 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
       const s = await services(fx, { storePath: path });
       const a = await s.orders.openTrade(intent());
       const b = await s.orders.openTrade(intent({ size: { unit: 'venue', value: Q('500') } }));
-      const c = await s.orders.openTrade(intent({ entry: { type: 'limit', price: '59000.5' }, stopLossPrice: '58000', takeProfitPrice: '60000' }));
+      const c = await s.orders.openTrade(
+        intent({ entry: { type: 'limit', price: '59000.5' }, stopLossPrice: '58000', takeProfitPrice: '60000' }),
+      );
       expect([a.status, b.status, c.status]).toEqual(['accepted', 'accepted', 'accepted']);
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 5); // 2 x (stop, target) + working limit entry
       expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1500'));
@@ -38,7 +41,10 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
       expect(s.store.listTrades({ states: [...ACTIVE] })).toHaveLength(0);
       for (const t of [a, b, c]) if (t.status === 'accepted') expect(s.store.getTrade(t.tradeId)?.state).toBe('closed');
       expect(s.alerter.critical().filter((x) => x.kind === 'kill_switch').length).toBeGreaterThanOrEqual(2); // on + report
-      const actions = s.store.audit({ limit: 10_000 }).reverse().map((e) => e.action);
+      const actions = s.store
+        .audit({ limit: 10_000 })
+        .reverse()
+        .map((e) => e.action);
       expect(actions.indexOf('kill_switch_on')).toBeLessThan(actions.indexOf('close_all'));
       expect(actions.indexOf('close_all_done')).toBeLessThan(actions.indexOf('flatten_report'));
 
@@ -104,7 +110,10 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
       const s = await services(fx, {
         risk: { maxOpenTrades: 1, maxSizePerTrade: [{ venue: fx.venue.id, symbol: SYMBOL, maxSize: Q('2000') }], maxLossAtStopUsd: 50 },
       });
-      expect(await s.orders.openTrade(intent({ size: { unit: 'venue', value: Q('3000') } }))).toMatchObject({ status: 'refused', code: 'RISK_MAX_SIZE' });
+      expect(await s.orders.openTrade(intent({ size: { unit: 'venue', value: Q('3000') } }))).toMatchObject({
+        status: 'refused',
+        code: 'RISK_MAX_SIZE',
+      });
       // 2000 USD with a 2000 USD stop distance at 60 000: ~66.7 USD at risk > 50.
       expect(await s.orders.openTrade(intent({ size: { unit: 'venue', value: Q('2000') }, stopLossPrice: '58000' }))).toMatchObject({
         status: 'refused',
@@ -115,17 +124,28 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
       expect(third).toMatchObject({ status: 'refused', code: 'RISK_MAX_OPEN_TRADES' });
       expect(fx.engine.allOrders({ predicate: (o) => !o.reduceOnly })).toHaveLength(1);
       expect(s.store.listTrades()).toHaveLength(1);
-      expect(s.store.audit().filter((e) => e.action === 'entry_refused').map((e) => (e.detail as { code?: string }).code)).toEqual(
-        expect.arrayContaining(['RISK_MAX_SIZE', 'RISK_MAX_LOSS_AT_STOP', 'RISK_MAX_OPEN_TRADES']),
-      );
+      expect(
+        s.store
+          .audit()
+          .filter((e) => e.action === 'entry_refused')
+          .map((e) => (e.detail as { code?: string }).code),
+      ).toEqual(expect.arrayContaining(['RISK_MAX_SIZE', 'RISK_MAX_LOSS_AT_STOP', 'RISK_MAX_OPEN_TRADES']));
     });
 
     it('activates the kill switch, which flattens, when the daily loss limit is breached', async () => {
       const { fx, intent } = await venue();
       const s = await services(fx, { risk: { maxDailyLossUsd: 20, maxLossAtStopUsd: 100 } });
-      const losing = await s.orders.openTrade(intent({ size: { unit: 'venue', value: Q('2000') }, stopLossPrice: '59000', takeProfitPrice: '62000' }));
+      const losing = await s.orders.openTrade(
+        intent({ size: { unit: 'venue', value: Q('2000') }, stopLossPrice: '59000', takeProfitPrice: '62000' }),
+      );
       const other = await s.orders.openTrade(
-        intent({ symbol: OTHER, size: { unit: 'venue', value: Q('100') }, entry: { type: 'market', referencePrice: '3000' }, stopLossPrice: '2900', takeProfitPrice: '3100' }),
+        intent({
+          symbol: OTHER,
+          size: { unit: 'venue', value: Q('100') },
+          entry: { type: 'market', referencePrice: '3000' },
+          stopLossPrice: '2900',
+          takeProfitPrice: '3100',
+        }),
       );
       expect([losing.status, other.status]).toEqual(['accepted', 'accepted']);
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 4);
@@ -140,7 +160,9 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
       if (losing.status === 'accepted') expect(s.store.getTrade(losing.tradeId)?.closeReason).toBe('stop-loss filled');
       await waitFor(() => s.store.listTrades({ states: [...ACTIVE] }).length === 0, { message: 'every trade booked closed' });
       expect(await s.orders.openTrade(intent())).toMatchObject({ status: 'refused', code: 'KILL_SWITCH_ACTIVE' });
-      expect(s.store.audit({ limit: 10_000 }).some((e) => e.action === 'kill_switch_on' && JSON.stringify(e.detail).includes('risk'))).toBe(true);
+      expect(s.store.audit({ limit: 10_000 }).some((e) => e.action === 'kill_switch_on' && JSON.stringify(e.detail).includes('risk'))).toBe(
+        true,
+      );
     });
   });
 }

@@ -4,18 +4,19 @@
  * the store's, and the audit trail.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { Decimal } from '../../src/domain/decimal.js';
 import type { OrderSnapshot } from '../../src/domain/order.js';
 import type { OrderContext } from '../../src/orders/context.js';
 import type { OrderManager } from '../../src/orders/order-manager.js';
 import type { TradeIntent } from '../../src/orders/validation.js';
+import { auditActions, longIntent, ourOpenOrders, type ServiceOptions, type Services, startServices } from '../orders/harness.js';
 import { waitFor } from '../support/wait.js';
-import { type ServiceOptions, type Services, auditActions, longIntent, ourOpenOrders, startServices } from '../orders/harness.js';
 import { scenarioSymbols, type ScenarioVenue, type ScenarioVenueFactory } from './venue-fixture.js';
 
 export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
   // The instruments this venue's scenarios trade (Deribit's BTC-PERPETUAL by default).
-  const { symbol: SYMBOL, unified: UNIFIED, other: OTHER, Q } = scenarioSymbols(factory);
+  const { symbol: SYMBOL, unified: UNIFIED, Q } = scenarioSymbols(factory);
   describe(`OrderManager scenarios on ${factory.name}`, () => {
     let fx: ScenarioVenue | undefined;
     let services: Services | undefined;
@@ -26,11 +27,17 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
       fx = undefined;
     });
 
-    async function start(options: ServiceOptions = {}): Promise<{ fx: ScenarioVenue; s: Services; intent: (o?: Partial<TradeIntent>) => TradeIntent }> {
+    async function start(
+      options: ServiceOptions = {},
+    ): Promise<{ fx: ScenarioVenue; s: Services; intent: (o?: Partial<TradeIntent>) => TradeIntent }> {
       const venue = await factory.create();
       fx = venue;
       services = await startServices(venue.venue, options);
-      return { fx: venue, s: services, intent: (o = {}) => longIntent({ venue: venue.venue.id, symbol: SYMBOL, size: { unit: 'venue', value: Q('1000') }, ...o }) };
+      return {
+        fx: venue,
+        s: services,
+        intent: (o = {}) => longIntent({ venue: venue.venue.id, symbol: SYMBOL, size: { unit: 'venue', value: Q('1000') }, ...o }),
+      };
     }
 
     /** The OrderManager's process-lifetime bookkeeping (expected cancels, "not found" counts, trades being settled). */
@@ -47,7 +54,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
     }
 
     describe('entry and protection', () => {
-      it('takes the unified symbol form (BTC/USD:BTC) and books the trade under the venue\'s own name, protected', async () => {
+      it("takes the unified symbol form (BTC/USD:BTC) and books the trade under the venue's own name, protected", async () => {
         const { fx, s, intent } = await start();
         const result = await s.orders.openTrade(intent({ symbol: UNIFIED }));
         expect(result.status).toBe('accepted');
@@ -130,7 +137,9 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         const open = await ourOpenOrders(fx.venue);
         // Resized in place where the venue can (the same S1); replaced by S2 where it cannot (OKX algo orders).
         const amends = factory.amendsProtectiveOrders ?? true;
-        expect(open.filter((o) => o.type === 'stop_market').map((o) => o.clientId)).toEqual([`vd1${result.tradeId}${amends ? 'S1' : 'S2'}`]);
+        expect(open.filter((o) => o.type === 'stop_market').map((o) => o.clientId)).toEqual([
+          `vd1${result.tradeId}${amends ? 'S1' : 'S2'}`,
+        ]);
         const trade = s.store.getTrade(result.tradeId);
         expect(trade?.filledSize.toString()).toBe(Q('1000'));
         expect(trade?.state).toBe('open');
@@ -203,7 +212,9 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
 
         const result = await s.orders.openTrade(intent({ entry: { type: 'limit', price: '60100' } }));
         if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
-        await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed', { message: 'trade closed by a later round of the emergency close' });
+        await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed', {
+          message: 'trade closed by a later round of the emergency close',
+        });
         expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
         expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
         const actions = auditActions(s.store, result.tradeId);
@@ -225,7 +236,9 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         const at = (action: string): number => audit.find((a) => a.action === action)?.tsMs ?? Number.NaN;
         expect(audit.filter((a) => a.action === 'stop_loss_outcome')).toHaveLength(1);
         expect(audit.map((a) => a.action)).toContain('stop_loss_refused_for_good');
-        expect(s.store.getTrade(result.tradeId)?.closeReason).toMatch(/^emergency: the venue refused the stop and says retrying will not help/);
+        expect(s.store.getTrade(result.tradeId)?.closeReason).toMatch(
+          /^emergency: the venue refused the stop and says retrying will not help/,
+        );
         expect(s.alerter.critical().some((a) => a.kind === 'emergency_close')).toBe(true);
         // Fill to the reduce-only close on the wire: one round trip, no sleeping.
         expect(at('close_submit') - at('entry_filled')).toBeLessThan(400);
@@ -362,7 +375,9 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
 
         // The mark gaps through the trigger and below the limit: the spawned sell limit rests unfilled.
         fx.setMarkPrice(SYMBOL, '58600');
-        await waitFor(async () => (await ourOpenOrders(fx.venue)).some((o) => o.clientId === stopId && o.status === 'open'), { message: 'the stop fired; its limit rests' });
+        await waitFor(async () => (await ourOpenOrders(fx.venue)).some((o) => o.clientId === stopId && o.status === 'open'), {
+          message: 'the stop fired; its limit rests',
+        });
         expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
 
         const closed = await s.orders.closeTrade(result.tradeId, 'operator /close');
@@ -432,7 +447,9 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'stop and target resting' });
         await s.monitor.runPass('test');
         expect(fx.engine.allOrders({ predicate: (o) => !o.reduceOnly }).map((o) => o.label)).toEqual([`vd1${result.tradeId}E1`]);
-        expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' }).map((o) => o.label)).toEqual([`vd1${result.tradeId}S1`]);
+        expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' }).map((o) => o.label)).toEqual([
+          `vd1${result.tradeId}S1`,
+        ]);
         expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
         expect((await stopOf(fx))?.size.toString()).toBe(Q('1000'));
         const trade = s.store.getTrade(result.tradeId);
@@ -492,7 +509,10 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         release();
         expect(await queued).toMatchObject({ status: 'refused', code: 'STOP_THROUGH_MARK' });
         // A buy limit above the market fills at the market, under its stop: refused too.
-        expect(await s.orders.openTrade(intent({ entry: { type: 'limit', price: '60000' }, stopLossPrice: '59000' }))).toMatchObject({ status: 'refused', code: 'STOP_THROUGH_MARK' });
+        expect(await s.orders.openTrade(intent({ entry: { type: 'limit', price: '60000' }, stopLossPrice: '59000' }))).toMatchObject({
+          status: 'refused',
+          code: 'STOP_THROUGH_MARK',
+        });
         // The market has already passed the target.
         fx.setMarkPrice(SYMBOL, '61500');
         const marks = (s.orders as unknown as { ctx: OrderContext }).ctx.marks;
@@ -550,7 +570,9 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         fx.setMarkPrice(SYMBOL, '58900');
         const stopLeg = `vd1${long.tradeId}S1`;
         await waitFor(() => s.store.getLeg(stopLeg)?.state !== 'untriggered', { message: "the long's stop fired" });
-        await waitFor(() => s.alerter.alerts.some((a) => a.kind === 'position_ambiguous' || a.kind === 'closed_outside'), { message: 'the daemon reacted' });
+        await waitFor(() => s.alerter.alerts.some((a) => a.kind === 'position_ambiguous' || a.kind === 'closed_outside'), {
+          message: 'the daemon reacted',
+        });
         await s.monitor.runPass('test');
         expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
         // Neither trade is booked closed from the other's effect, and no false "closed outside" alert.
@@ -561,20 +583,25 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
       });
 
       // The grid below is BTC-PERPETUAL's; each adapter's own tests cover its venue's rounding (OKX: test/venues/okx/trading.test.ts).
-      it.skipIf(SYMBOL !== 'BTC-PERPETUAL')('rounds sizes and prices to the instrument grid before anything is sent (BTC-PERPETUAL: USD lots of 10, tick 0.5)', async () => {
-        const { fx, s, intent } = await start();
-        const result = await s.orders.openTrade(intent({ size: { unit: 'venue', value: '1005' }, stopLossPrice: '59000.3', takeProfitPrice: '61000.2' }));
-        if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
-        await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
-        const onVenue = fx.engine.allOrders();
-        expect(onVenue.map((o) => [o.orderType, o.amount.toString(), o.triggerPrice?.toString()])).toEqual([
-          ['market', '1000', undefined],
-          ['stop_market', '1000', '59000.5'],
-          ['take_market', '1000', '61000'],
-        ]);
-        expect(s.store.getTrade(result.tradeId)?.size.toString()).toBe(Q('1000'));
-        expect(s.store.getTrade(result.tradeId)?.stopPrice.toString()).toBe('59000.5');
-      });
+      it.skipIf(SYMBOL !== 'BTC-PERPETUAL')(
+        'rounds sizes and prices to the instrument grid before anything is sent (BTC-PERPETUAL: USD lots of 10, tick 0.5)',
+        async () => {
+          const { fx, s, intent } = await start();
+          const result = await s.orders.openTrade(
+            intent({ size: { unit: 'venue', value: '1005' }, stopLossPrice: '59000.3', takeProfitPrice: '61000.2' }),
+          );
+          if (result.status !== 'accepted') throw new Error(`entry not accepted: ${JSON.stringify(result)}`);
+          await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2);
+          const onVenue = fx.engine.allOrders();
+          expect(onVenue.map((o) => [o.orderType, o.amount.toString(), o.triggerPrice?.toString()])).toEqual([
+            ['market', '1000', undefined],
+            ['stop_market', '1000', '59000.5'],
+            ['take_market', '1000', '61000'],
+          ]);
+          expect(s.store.getTrade(result.tradeId)?.size.toString()).toBe(Q('1000'));
+          expect(s.store.getTrade(result.tradeId)?.stopPrice.toString()).toBe('59000.5');
+        },
+      );
 
       it('closeTrade closes at market, cancels the companions and confirms flat', async () => {
         const { fx, s, intent } = await start();
@@ -632,7 +659,12 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(trade?.state).toBe('closed');
         expect(trade?.closeReason).toMatch(/^emergency: /);
         expect(trade?.realizedPnl).toBeInstanceOf(Decimal);
-        expect(s.store.legsOf(result.tradeId).find((l) => l.kind === 'close')?.filledSize.toString()).toBe(Q('1000'));
+        expect(
+          s.store
+            .legsOf(result.tradeId)
+            .find((l) => l.kind === 'close')
+            ?.filledSize.toString(),
+        ).toBe(Q('1000'));
         expect(fx.positionSize(SYMBOL).toString()).toBe(Q('500')); // the operator's position, untouched
         expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
         // It no longer counts as open: the next entry (limit 1 open trade) goes.
@@ -641,7 +673,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect((await s.orders.openTrade(intent())).status).toBe('accepted');
       });
 
-      it('entries at once on one instrument emergency-close while other trades\' targets fill: all are booked closed, none is left open, entries are not blocked', async () => {
+      it("entries at once on one instrument emergency-close while other trades' targets fill: all are booked closed, none is left open, entries are not blocked", async () => {
         const { fx, s, intent } = await start({ risk: { maxOpenTrades: 5 } });
         const small = (o: Partial<TradeIntent> = {}): TradeIntent => intent({ size: { unit: 'venue', value: Q('100') }, ...o });
         // Two trades open and protected, their targets at 61000.
@@ -670,7 +702,9 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
           return r.tradeId;
         });
         const all = [...targets, ...emergencies];
-        await waitFor(() => all.every((id) => s.store.getTrade(id)?.state === 'closed' || s.store.getTrade(id)?.state === 'open'), { message: 'no trade in flight' });
+        await waitFor(() => all.every((id) => s.store.getTrade(id)?.state === 'closed' || s.store.getTrade(id)?.state === 'open'), {
+          message: 'no trade in flight',
+        });
         await s.monitor.runPass('test');
 
         // Every trade's exits filled its whole entry: each is closed, none left open with nothing open.
@@ -678,14 +712,21 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(targets.map((id) => s.store.getTrade(id)?.closeReason)).toEqual(['take-profit filled', 'take-profit filled']);
         for (const id of emergencies) {
           expect(s.store.getTrade(id)?.closeReason).toMatch(/^emergency: /);
-          expect(s.store.legsOf(id).find((l) => l.kind === 'close')?.filledSize.toString()).toBe(Q('100'));
+          expect(
+            s.store
+              .legsOf(id)
+              .find((l) => l.kind === 'close')
+              ?.filledSize.toString(),
+          ).toBe(Q('100'));
         }
         expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
         expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
         // Nothing counts against risk.maxOpenTrades any more: a new entry goes.
         expect(s.orders.activeTrades()).toHaveLength(0);
         fx.setMarkPrice(SYMBOL, '60000');
-        await waitFor(() => (s.orders as unknown as { ctx: OrderContext }).ctx.marks.get(fx.venue.id, SYMBOL)?.eq(60000), { message: 'mark back at 60000' });
+        await waitFor(() => (s.orders as unknown as { ctx: OrderContext }).ctx.marks.get(fx.venue.id, SYMBOL)?.eq(60000), {
+          message: 'mark back at 60000',
+        });
         expect((await s.orders.openTrade(small())).status).toBe('accepted');
       });
     });

@@ -4,17 +4,18 @@
  * the audit trail.
  */
 import { describe, expect, it } from 'vitest';
-import { Decimal } from '../../src/domain/decimal.js';
+
 import { clientIdFor, newTradeId } from '../../src/domain/client-ids.js';
+import { Decimal } from '../../src/domain/decimal.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { auditActions, ourOpenOrders, type Services } from '../orders/harness.js';
 import { waitFor } from '../support/wait.js';
-import { type Services, auditActions, ourOpenOrders } from '../orders/harness.js';
 import { scenarioSymbols, type ScenarioVenueFactory } from './venue-fixture.js';
 import { useScenarioWorld } from './world.js';
 
 export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void {
   // The instruments this venue's scenarios trade (Deribit's BTC-PERPETUAL by default).
-  const { symbol: SYMBOL, unified: UNIFIED, other: OTHER, Q } = scenarioSymbols(factory);
+  const { symbol: SYMBOL, Q } = scenarioSymbols(factory);
   describe(`PositionMonitor scenarios on ${factory.name}`, () => {
     const { venue, services, storeFile } = useScenarioWorld(factory);
 
@@ -39,7 +40,12 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(trade?.closeReason).toMatch(/closed outside the daemon/);
       expect(trade?.realizedPnl?.isPositive()).toBe(true); // sold by hand above the entry
       expect(s.store.fillsOf(result.tradeId).length).toBeGreaterThanOrEqual(2);
-      expect(s.store.legsOf(result.tradeId).filter((l) => l.kind !== 'entry').map((l) => l.state)).toEqual(['cancelled', 'cancelled']);
+      expect(
+        s.store
+          .legsOf(result.tradeId)
+          .filter((l) => l.kind !== 'entry')
+          .map((l) => l.state),
+      ).toEqual(['cancelled', 'cancelled']);
       const actions = auditActions(s.store, result.tradeId);
       expect(actions.indexOf('cancel_outcome')).toBeLessThan(actions.indexOf('booked_closed'));
       expect(s.alerter.alerts.some((a) => a.kind === 'closed_outside')).toBe(true);
@@ -63,7 +69,11 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
       expect(await ourOpenOrders(fx.venue)).toHaveLength(0);
       expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' })).toHaveLength(1); // never re-placed
-      expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'market' && o.reduceOnly && o.label.startsWith('vd1') && o.filledAmount.isPositive() })).toHaveLength(0);
+      expect(
+        fx.engine.allOrders({
+          predicate: (o) => o.orderType === 'market' && o.reduceOnly && o.label.startsWith('vd1') && o.filledAmount.isPositive(),
+        }),
+      ).toHaveLength(0);
       const trade = s.store.getTrade(result.tradeId);
       expect(trade?.closeReason).toMatch(/closed outside the daemon/);
       expect(trade?.realizedPnl?.isPositive()).toBe(true); // the hand close sold above the entry
@@ -86,7 +96,9 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(fx.positionSize(SYMBOL).toString()).toBe(Q('300'));
       fx.setMarkPrice(SYMBOL, '58900'); // the stop for 1000 fires; reduce-only lets it sell the 300 left
 
-      await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed', { message: 'trade booked closed without waiting for a pass' });
+      await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed', {
+        message: 'trade booked closed without waiting for a pass',
+      });
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 0, { message: 'the target cancelled' });
       expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
       const stopLeg = s.store.getLeg(`vd1${result.tradeId}S1`);
@@ -96,7 +108,9 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       const trade = s.store.getTrade(result.tradeId);
       expect(trade?.closeReason).toMatch(/closed outside the daemon/);
       expect(trade?.realizedPnl?.isNegative()).toBe(true);
-      expect(fx.engine.allOrders({ predicate: (o) => o.label.startsWith(`vd1${result.tradeId}S`) && o.orderType === 'stop_market' })).toHaveLength(1); // never re-placed
+      expect(
+        fx.engine.allOrders({ predicate: (o) => o.label.startsWith(`vd1${result.tradeId}S`) && o.orderType === 'stop_market' }),
+      ).toHaveLength(1); // never re-placed
       expect(s.alerter.critical()).toHaveLength(0);
       const actions = auditActions(s.store, result.tradeId);
       expect(actions).toContain('protection_lost_flat');
@@ -110,67 +124,124 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       ['not_sent', 'no stop sent yet'],
       ['lost_in_flight', 'the stop persisted as pending, its request never reached the venue'],
       ['executed_unanswered', 'the stop persisted as pending, the venue placed it, the answer was lost'],
-    ])('after a crash between the entry fill and the stop (%s: %s), the restart protects the position before any new entry is accepted', async (variant) => {
-      const path = storeFile();
-      const { fx, intent } = await venue();
+    ])(
+      'after a crash between the entry fill and the stop (%s: %s), the restart protects the position before any new entry is accepted',
+      async (variant) => {
+        const path = storeFile();
+        const { fx, intent } = await venue();
 
-      // The state a crash leaves: the entry filled on the venue and recorded as filled; the stop as per the variant.
-      const tradeId = newTradeId(Date.now());
-      const entryId = clientIdFor(tradeId, 'entry');
-      const stopId = clientIdFor(tradeId, 'stop_loss');
-      const sent = await fx.venue.submitOrder({ clientId: entryId, symbol: SYMBOL, side: 'buy', type: 'market', size: Decimal.from(Q(1000)), reduceOnly: false });
-      if (sent.status !== 'accepted') throw new Error('setup entry not accepted');
-      if (variant === 'executed_unanswered') {
-        const placed = await fx.venue.submitOrder({ clientId: stopId, symbol: SYMBOL, side: 'sell', type: 'stop_market', size: Decimal.from(Q(1000)), triggerPrice: Decimal.from(59000), trigger: 'mark', reduceOnly: true });
-        if (placed.status !== 'accepted') throw new Error('setup stop not accepted');
-      }
-      const crashed = new SqliteStore({ path });
-      const now = Date.now();
-      crashed.createTrade(
-        {
-          id: tradeId, venue: fx.venue.id, symbol: SYMBOL, side: 'buy', size: Decimal.from(Q(1000)), entryType: 'market',
-          stopPrice: Decimal.from(59000), takeProfitPrice: Decimal.from(61000), state: 'open', source: 'test',
-          filledSize: Decimal.from(Q(1000)), avgEntryPrice: sent.order.avgFillPrice ?? Decimal.from(60000), createdAtMs: now, updatedAtMs: now,
-        },
-        [{ tradeId, kind: 'entry', clientId: entryId, venueOrderId: sent.order.venueOrderId, state: 'filled', side: 'buy', type: 'market', size: Decimal.from(Q(1000)), filledSize: Decimal.from(Q(1000)), avgFillPrice: sent.order.avgFillPrice, createdAtMs: now, updatedAtMs: now }],
-      );
-      if (variant !== 'not_sent') {
-        crashed.upsertLeg({ tradeId, kind: 'stop_loss', clientId: stopId, state: 'pending', side: 'sell', type: 'stop_market', size: Decimal.from(Q(1000)), filledSize: Decimal.ZERO, triggerPrice: Decimal.from(59000), createdAtMs: now, updatedAtMs: now });
-      }
-      crashed.close();
-      await fx.restartVenue(); // the process is gone, and its connection with it
+        // The state a crash leaves: the entry filled on the venue and recorded as filled; the stop as per the variant.
+        const tradeId = newTradeId(Date.now());
+        const entryId = clientIdFor(tradeId, 'entry');
+        const stopId = clientIdFor(tradeId, 'stop_loss');
+        const sent = await fx.venue.submitOrder({
+          clientId: entryId,
+          symbol: SYMBOL,
+          side: 'buy',
+          type: 'market',
+          size: Decimal.from(Q(1000)),
+          reduceOnly: false,
+        });
+        if (sent.status !== 'accepted') throw new Error('setup entry not accepted');
+        if (variant === 'executed_unanswered') {
+          const placed = await fx.venue.submitOrder({
+            clientId: stopId,
+            symbol: SYMBOL,
+            side: 'sell',
+            type: 'stop_market',
+            size: Decimal.from(Q(1000)),
+            triggerPrice: Decimal.from(59000),
+            trigger: 'mark',
+            reduceOnly: true,
+          });
+          if (placed.status !== 'accepted') throw new Error('setup stop not accepted');
+        }
+        const crashed = new SqliteStore({ path });
+        const now = Date.now();
+        crashed.createTrade(
+          {
+            id: tradeId,
+            venue: fx.venue.id,
+            symbol: SYMBOL,
+            side: 'buy',
+            size: Decimal.from(Q(1000)),
+            entryType: 'market',
+            stopPrice: Decimal.from(59000),
+            takeProfitPrice: Decimal.from(61000),
+            state: 'open',
+            source: 'test',
+            filledSize: Decimal.from(Q(1000)),
+            avgEntryPrice: sent.order.avgFillPrice ?? Decimal.from(60000),
+            createdAtMs: now,
+            updatedAtMs: now,
+          },
+          [
+            {
+              tradeId,
+              kind: 'entry',
+              clientId: entryId,
+              venueOrderId: sent.order.venueOrderId,
+              state: 'filled',
+              side: 'buy',
+              type: 'market',
+              size: Decimal.from(Q(1000)),
+              filledSize: Decimal.from(Q(1000)),
+              avgFillPrice: sent.order.avgFillPrice,
+              createdAtMs: now,
+              updatedAtMs: now,
+            },
+          ],
+        );
+        if (variant !== 'not_sent') {
+          crashed.upsertLeg({
+            tradeId,
+            kind: 'stop_loss',
+            clientId: stopId,
+            state: 'pending',
+            side: 'sell',
+            type: 'stop_market',
+            size: Decimal.from(Q(1000)),
+            filledSize: Decimal.ZERO,
+            triggerPrice: Decimal.from(59000),
+            createdAtMs: now,
+            updatedAtMs: now,
+          });
+        }
+        crashed.close();
+        await fx.restartVenue(); // the process is gone, and its connection with it
 
-      // Restart: fresh services and connection on the same file and venue. An entry is asked for at once.
-      const s = await services(fx, { storePath: path, startMonitor: false });
-      const startup = s.monitor.start();
-      const second = s.orders.openTrade(intent({ stopLossPrice: '59500', takeProfitPrice: '60500' }));
-      await startup;
-      const secondResult = await second;
-      expect(secondResult.status).toBe('accepted');
+        // Restart: fresh services and connection on the same file and venue. An entry is asked for at once.
+        const s = await services(fx, { storePath: path, startMonitor: false });
+        const startup = s.monitor.start();
+        const second = s.orders.openTrade(intent({ stopLossPrice: '59500', takeProfitPrice: '60500' }));
+        await startup;
+        const secondResult = await second;
+        expect(secondResult.status).toBe('accepted');
 
-      // A stop for the crashed trade was resting on the venue before the new entry reached it.
-      const expectedStop = variant === 'lost_in_flight' ? clientIdFor(tradeId, 'stop_loss', 2) : stopId;
-      const order = fx.engine.allOrders();
-      const stopIdx = order.findIndex((o) => o.label === expectedStop);
-      const secondEntryIdx = order.findIndex((o) => !o.reduceOnly && o.label !== entryId);
-      expect(stopIdx).toBeGreaterThanOrEqual(0);
-      expect(secondEntryIdx).toBeGreaterThan(stopIdx);
-      // Exactly one stop protects it, for the whole position.
-      const stops = (await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market' && o.clientId?.includes(tradeId));
-      expect(stops.map((o) => [o.clientId, o.size.toString()])).toEqual([[expectedStop, Q('1000')]]);
-      expect(s.store.getLeg(expectedStop)?.state).toBe('untriggered');
-      if (variant === 'lost_in_flight') expect(s.store.getLeg(stopId)?.state).toBe('lost');
-      expect(s.store.getTrade(tradeId)?.state).toBe('open');
-      const actions = auditActions(s.store, tradeId);
-      if (variant === 'executed_unanswered') {
-        expect(actions).not.toContain('stop_loss_submit'); // adopted, not sent again
-      } else {
-        expect(actions).toContain('stop_loss_submit');
-        expect(actions).toContain('stop_loss_outcome');
-      }
-      if (variant === 'lost_in_flight') expect(actions.indexOf('leg_lost')).toBeLessThan(actions.indexOf('stop_loss_submit'));
-      expect(s.store.audit().some((a) => a.action === 'reconcile_pass')).toBe(true);
-    });
+        // A stop for the crashed trade was resting on the venue before the new entry reached it.
+        const expectedStop = variant === 'lost_in_flight' ? clientIdFor(tradeId, 'stop_loss', 2) : stopId;
+        const order = fx.engine.allOrders();
+        const stopIdx = order.findIndex((o) => o.label === expectedStop);
+        const secondEntryIdx = order.findIndex((o) => !o.reduceOnly && o.label !== entryId);
+        expect(stopIdx).toBeGreaterThanOrEqual(0);
+        expect(secondEntryIdx).toBeGreaterThan(stopIdx);
+        // Exactly one stop protects it, for the whole position.
+        const stops = (await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market' && o.clientId?.includes(tradeId));
+        expect(stops.map((o) => [o.clientId, o.size.toString()])).toEqual([[expectedStop, Q('1000')]]);
+        expect(s.store.getLeg(expectedStop)?.state).toBe('untriggered');
+        if (variant === 'lost_in_flight') expect(s.store.getLeg(stopId)?.state).toBe('lost');
+        expect(s.store.getTrade(tradeId)?.state).toBe('open');
+        const actions = auditActions(s.store, tradeId);
+        if (variant === 'executed_unanswered') {
+          expect(actions).not.toContain('stop_loss_submit'); // adopted, not sent again
+        } else {
+          expect(actions).toContain('stop_loss_submit');
+          expect(actions).toContain('stop_loss_outcome');
+        }
+        if (variant === 'lost_in_flight') expect(actions.indexOf('leg_lost')).toBeLessThan(actions.indexOf('stop_loss_submit'));
+        expect(s.store.audit().some((a) => a.action === 'reconcile_pass')).toBe(true);
+      },
+    );
 
     it('a close interrupted by a crash after its companions were cancelled is finished by the start-up pass, never left without a stop', async () => {
       const path = storeFile();
@@ -226,11 +297,26 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
     it('never cancels an operator order, even during a flatten, and cancels our own orders the store does not know', async () => {
       const { fx, intent } = await venue();
       const s = await services(fx);
-      const manualLimit = fx.placeManualOrder({ symbol: SYMBOL, side: 'buy', type: 'limit', size: Q(100), price: 50000, label: 'my-own-order' });
+      const manualLimit = fx.placeManualOrder({
+        symbol: SYMBOL,
+        side: 'buy',
+        type: 'limit',
+        size: Q(100),
+        price: 50000,
+        label: 'my-own-order',
+      });
       const manualNoLabel = fx.placeManualOrder({ symbol: SYMBOL, side: 'sell', type: 'limit', size: Q(100), price: 70000 });
       // An order with our prefix that the store knows nothing about (say, sent just before a crash of an older build).
       const strayId = clientIdFor(newTradeId(Date.now()), 'take_profit');
-      const stray = await fx.venue.submitOrder({ clientId: strayId, symbol: SYMBOL, side: 'buy', type: 'limit', size: Decimal.from(Q(100)), price: Decimal.from(50500), reduceOnly: false });
+      const stray = await fx.venue.submitOrder({
+        clientId: strayId,
+        symbol: SYMBOL,
+        side: 'buy',
+        type: 'limit',
+        size: Decimal.from(Q(100)),
+        price: Decimal.from(50500),
+        reduceOnly: false,
+      });
       expect(stray.status).toBe('accepted');
 
       await s.monitor.runPass('test');
@@ -238,7 +324,9 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(open.map((o) => o.venueOrderId)).toEqual(expect.arrayContaining([manualLimit, manualNoLabel]));
       expect(open.some((o) => o.clientId === strayId)).toBe(false);
       expect(fx.engine.allOrders({ label: strayId }).map((o) => o.state)).toEqual(['cancelled']);
-      expect(s.store.audit().some((a) => a.action === 'orphan_cancelled' && (a.detail as { clientId?: string }).clientId === strayId)).toBe(true);
+      expect(s.store.audit().some((a) => a.action === 'orphan_cancelled' && (a.detail as { clientId?: string }).clientId === strayId)).toBe(
+        true,
+      );
 
       const result = await s.orders.openTrade(intent());
       if (result.status !== 'accepted') throw new Error('entry not accepted');
@@ -246,7 +334,12 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       expect(report.flat).toBe(true);
       open = await fx.venue.openOrders();
       expect(open.map((o) => o.venueOrderId).sort()).toEqual([manualLimit, manualNoLabel].sort());
-      expect(fx.engine.openOrders().map((o) => o.orderId).sort()).toEqual([manualLimit, manualNoLabel].sort());
+      expect(
+        fx.engine
+          .openOrders()
+          .map((o) => o.orderId)
+          .sort(),
+      ).toEqual([manualLimit, manualNoLabel].sort());
       expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
       expect(s.store.getTrade(result.tradeId)?.state).toBe('closed');
       // The only orphan the daemon ever cancelled is its own stray order.
@@ -268,10 +361,13 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       // While the session is down, the stop disappears (cancelled on the venue); the push is lost.
       await fx.whileDisconnected(() => fx.cancelOnVenue(stopId));
 
-      await waitFor(async () => (await ourOpenOrders(fx.venue)).some((o) => o.type === 'stop_market' && o.clientId === `vd1${result.tradeId}S2`), {
-        timeoutMs: 5_000,
-        message: 'stop re-placed after the reconnect pass',
-      });
+      await waitFor(
+        async () => (await ourOpenOrders(fx.venue)).some((o) => o.type === 'stop_market' && o.clientId === `vd1${result.tradeId}S2`),
+        {
+          timeoutMs: 5_000,
+          message: 'stop re-placed after the reconnect pass',
+        },
+      );
       expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
       expect((await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market').map((o) => o.size.toString())).toEqual([Q('1000')]);
       expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
@@ -322,7 +418,11 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       const stops = (await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market');
       expect(stops.map((o) => [o.clientId, o.size.toString()])).toEqual([[secondStop, Q('1000')]]);
       expect(s.store.getLeg(secondStop)?.state).toBe('untriggered');
-      expect(s.store.audit({ limit: 10_000 }).some((a) => a.action === 'orphan_cancelled' && (a.detail as { clientId?: string }).clientId === secondStop)).toBe(false);
+      expect(
+        s.store
+          .audit({ limit: 10_000 })
+          .some((a) => a.action === 'orphan_cancelled' && (a.detail as { clientId?: string }).clientId === secondStop),
+      ).toBe(false);
     });
 
     it('closes instead of re-placing when configured with onMissingStop=close', async () => {
@@ -379,10 +479,13 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       });
       const newStop = `vd1${second.tradeId}S2`;
       const newTarget = `vd1${first.tradeId}T2`;
-      await waitFor(async () => (await ourOpenOrders(fx.venue)).filter((o) => o.clientId === newStop || o.clientId === newTarget).length === 2, {
-        timeoutMs: 5_000,
-        message: 'stop and take-profit both re-placed',
-      });
+      await waitFor(
+        async () => (await ourOpenOrders(fx.venue)).filter((o) => o.clientId === newStop || o.clientId === newTarget).length === 2,
+        {
+          timeoutMs: 5_000,
+          message: 'stop and take-profit both re-placed',
+        },
+      );
       patched.getOrder = realGetOrder;
       patched.submitOrder = realSubmit;
 
@@ -403,7 +506,11 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       if (result.status !== 'accepted') throw new Error('entry not accepted');
       await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 2, { message: 'trade protected' });
       const firstTarget = `vd1${result.tradeId}T1`;
-      const targetLegs = (): string[] => s.store.legsOf(result.tradeId).filter((l) => l.kind === 'take_profit').map((l) => `${l.clientId}:${l.state}`);
+      const targetLegs = (): string[] =>
+        s.store
+          .legsOf(result.tradeId)
+          .filter((l) => l.kind === 'take_profit')
+          .map((l) => `${l.clientId}:${l.state}`);
 
       // While the session is down the take-profit (61 000) disappears and the market rises above it:
       // a new take-profit would fill at once, the venue refuses it. The stop (59 000) still rests.
@@ -416,13 +523,17 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
       await s.monitor.runPass('settle');
       const afterRefusal = targetLegs();
       expect(afterRefusal).toEqual([`${firstTarget}:cancelled`, `${refused}:rejected`]);
-      const outcomesBefore = s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).filter((a) => a.action === 'take_profit_outcome').length;
+      const outcomesBefore = s.store
+        .audit({ tradeId: result.tradeId, limit: 10_000 })
+        .filter((a) => a.action === 'take_profit_outcome').length;
 
       for (let i = 0; i < 3; i += 1) await s.monitor.runPass(`pass ${i}`);
 
       // Nothing sent again, and the decision was written and alerted once.
       expect(targetLegs()).toEqual(afterRefusal);
-      expect(s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).filter((a) => a.action === 'take_profit_outcome')).toHaveLength(outcomesBefore);
+      expect(s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).filter((a) => a.action === 'take_profit_outcome')).toHaveLength(
+        outcomesBefore,
+      );
       expect(s.store.audit({ tradeId: result.tradeId, limit: 10_000 }).filter((a) => a.action === 'take_profit_deferred')).toHaveLength(1);
       expect(s.alerter.alerts.filter((a) => a.kind === 'take_profit_failed')).toHaveLength(1);
       expect((await ourOpenOrders(fx.venue)).filter((o) => o.type === 'stop_market').map((o) => o.size.toString())).toEqual([Q('1000')]);

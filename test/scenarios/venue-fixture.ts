@@ -9,16 +9,16 @@ import type { Decimal } from '../../src/domain/decimal.js';
 import { dec } from '../../src/domain/decimal.js';
 import type { OrderType, Side } from '../../src/domain/order.js';
 import type { Venue } from '../../src/domain/ports.js';
-import type { SimEngine } from '../../src/sim/engine/index.js';
 import type { OrderFilter } from '../../src/sim/engine/engine.js';
+import type { SimEngine } from '../../src/sim/engine/index.js';
 import type { SimOrder } from '../../src/sim/engine/types.js';
 import type { NeutralRejection, SimFaults } from '../../src/sim/faults.js';
+import type { OkxEngineBinding } from '../../src/sim/okx/engine-binding.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
+import { silentLogger } from '../orders/harness.js';
 import { type DeribitHarness, startDeribitHarness } from '../support/deribit-harness.js';
 import { type OkxHarness, startOkxHarness } from '../support/okx-harness.js';
-import type { OkxEngineBinding } from '../../src/sim/okx/engine-binding.js';
 import { waitFor } from '../support/wait.js';
-import { silentLogger } from '../orders/harness.js';
 
 /** An order an operator places by hand on the venue (web UI), never through the daemon. */
 export interface ManualOrder {
@@ -175,7 +175,11 @@ export const memoryVenueFactory: ScenarioVenueFactory = {
         faults.rejectNextOrders(
           count,
           { type },
-          kind === 'would_trigger' ? WOULD_TRIGGER : kind === 'error' ? { code: 10040, message: 'retry', retryable: true } : { code: 11030, message: 'other_reject' },
+          kind === 'would_trigger'
+            ? WOULD_TRIGGER
+            : kind === 'error'
+              ? { code: 10040, message: 'retry', retryable: true }
+              : { code: 11030, message: 'other_reject' },
         );
       },
       neverAnswerNextOrder({ execute }) {
@@ -227,7 +231,11 @@ export const deribitVenueFactory: ScenarioVenueFactory = {
         sim.faults.rejectNextOrders(
           count,
           { type },
-          kind === 'would_trigger' ? WOULD_TRIGGER : kind === 'error' ? { code: 10040, message: 'retry' } : { code: 11035, message: 'no_more_triggers' },
+          kind === 'would_trigger'
+            ? WOULD_TRIGGER
+            : kind === 'error'
+              ? { code: 10040, message: 'retry' }
+              : { code: 11035, message: 'no_more_triggers' },
         );
       },
       neverAnswerNextOrder({ execute }) {
@@ -242,7 +250,10 @@ export const deribitVenueFactory: ScenarioVenueFactory = {
         const before = authRequests();
         sim.faults.neverAnswer('public/auth', { times: 1, execute: false });
         sim.faults.dropConnections();
-        await waitFor(() => !h.venue.isReady() && authRequests() > before, { timeoutMs: 5_000, message: 'adapter reconnecting with its login held' });
+        await waitFor(() => !h.venue.isReady() && authRequests() > before, {
+          timeoutMs: 5_000,
+          message: 'adapter reconnecting with its login held',
+        });
         action();
         await waitFor(() => h.venue.isReady(), { timeoutMs: 5_000, message: 'adapter ready again' });
       },
@@ -305,11 +316,15 @@ export const okxVenueFactory: ScenarioVenueFactory = {
       return parent ? labelOf(parent) : '';
     };
     const labelled = (orders: readonly SimOrder[], filter: OrderFilter): SimOrder[] =>
-      orders.map((o) => ({ ...o, label: labelOf(o) })).filter((o) => (filter.label === undefined || o.label === filter.label) && (filter.predicate?.(o) ?? true));
+      orders
+        .map((o) => ({ ...o, label: labelOf(o) }))
+        .filter((o) => (filter.label === undefined || o.label === filter.label) && (filter.predicate?.(o) ?? true));
     const view = new Proxy(engine, {
       get(target, prop) {
-        if (prop === 'allOrders') return (filter: OrderFilter = {}) => labelled(target.allOrders({ ...filter, label: undefined, predicate: undefined }), filter);
-        if (prop === 'openOrders') return (filter: OrderFilter = {}) => labelled(target.openOrders({ ...filter, label: undefined, predicate: undefined }), filter);
+        if (prop === 'allOrders')
+          return (filter: OrderFilter = {}) => labelled(target.allOrders({ ...filter, label: undefined, predicate: undefined }), filter);
+        if (prop === 'openOrders')
+          return (filter: OrderFilter = {}) => labelled(target.openOrders({ ...filter, label: undefined, predicate: undefined }), filter);
         const value: unknown = Reflect.get(target, prop, target);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
@@ -352,7 +367,11 @@ export const okxVenueFactory: ScenarioVenueFactory = {
         sim.faults.rejectNextOrders(
           count,
           okxOrderMatcher(type),
-          kind === 'would_trigger' ? WOULD_TRIGGER : kind === 'error' ? { code: 50013, message: 'Systems are busy. Please try again later.' } : { code: 51008, message: 'Order failed. Insufficient USDT margin in account' },
+          kind === 'would_trigger'
+            ? WOULD_TRIGGER
+            : kind === 'error'
+              ? { code: 50013, message: 'Systems are busy. Please try again later.' }
+              : { code: 51008, message: 'Order failed. Insufficient USDT margin in account' },
         );
       },
       neverAnswerNextOrder({ execute }) {

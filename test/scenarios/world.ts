@@ -3,9 +3,11 @@
  * scratch store files, and everything torn down after the test.
  */
 import { join } from 'node:path';
+
 import { afterEach } from 'vitest';
+
 import type { TradeIntent } from '../../src/orders/validation.js';
-import { type ServiceOptions, type Services, longIntent, scratchDir, startServices } from '../orders/harness.js';
+import { longIntent, scratchDir, type ServiceOptions, type Services, startServices } from '../orders/harness.js';
 import { scenarioSymbols, type ScenarioVenue, type ScenarioVenueFactory } from './venue-fixture.js';
 
 export interface ScenarioWorld {
@@ -32,7 +34,16 @@ export function useScenarioWorld(factory: ScenarioVenueFactory): ScenarioWorld {
     async venue() {
       const f = await factory.create();
       fx = f;
-      return { fx: f, intent: (o = {}) => longIntent({ venue: f.venue.id, symbol: scenarioSymbols(factory).symbol, size: { unit: 'venue', value: scenarioSymbols(factory).Q('1000') }, ...o }) };
+      return {
+        fx: f,
+        intent: (o = {}) =>
+          longIntent({
+            venue: f.venue.id,
+            symbol: scenarioSymbols(factory).symbol,
+            size: { unit: 'venue', value: scenarioSymbols(factory).Q('1000') },
+            ...o,
+          }),
+      };
     },
     async services(f, options = {}) {
       const s = await startServices(f.venue, options);

@@ -1,5 +1,6 @@
 /** The simulator's command line (`npm run sim`). */
 import { describe, expect, it } from 'vitest';
+
 import { CliError, parseSimArgs, runSimCli } from '../../src/sim/cli.js';
 import { waitFor } from '../support/wait.js';
 
@@ -32,7 +33,11 @@ describe('sim command line', () => {
 
   it('exits 2 with a clear message for a venue not built yet', async () => {
     const err: string[] = [];
-    const code = await runSimCli(['--venues', 'bybit'], { stdout: () => undefined, stderr: (l) => err.push(l), onStopSignal: () => undefined });
+    const code = await runSimCli(['--venues', 'bybit'], {
+      stdout: () => undefined,
+      stderr: (l) => err.push(l),
+      onStopSignal: () => undefined,
+    });
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/bybit/);
   });

@@ -3,6 +3,7 @@
  * fills).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { DeribitSim } from '../../src/sim/deribit/index.js';
 import type { RpcWsClient } from '../support/rpc-ws-client.js';
 import { waitFor } from '../support/wait.js';
@@ -70,8 +71,17 @@ describe('fault injection', () => {
     const c = await login(sim);
     await c.result('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'market' });
     sim.faults.rejectNextOrders(2, { type: 'stop_market' }, { code: 10040, message: 'retry' });
-    const stop = { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'stop_market', trigger: 'mark_price', trigger_price: 50000, reduce_only: true };
-    expect((await c.call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 })).error).toBeUndefined();
+    const stop = {
+      instrument_name: 'BTC-PERPETUAL',
+      amount: 100,
+      type: 'stop_market',
+      trigger: 'mark_price',
+      trigger_price: 50000,
+      reduce_only: true,
+    };
+    expect(
+      (await c.call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 })).error,
+    ).toBeUndefined();
     expect((await c.call('private/sell', stop)).error).toEqual({ code: 10040, message: 'retry' });
     expect((await c.call('private/sell', stop)).error?.code).toBe(10040);
     expect((await c.call('private/sell', stop)).error).toBeUndefined();
@@ -83,7 +93,14 @@ describe('fault injection', () => {
     await c.result('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'market' });
     sim.faults.rejectNextOrders(1, { type: 'stop_market' }, { reason: 'trigger_price_too_high' });
     sim.faults.rejectNextOrders(1, { type: 'stop_market' }, { reason: 'venue_refused', message: 'busy' });
-    const stop = { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'stop_market', trigger: 'mark_price', trigger_price: 50000, reduce_only: true };
+    const stop = {
+      instrument_name: 'BTC-PERPETUAL',
+      amount: 100,
+      type: 'stop_market',
+      trigger: 'mark_price',
+      trigger_price: 50000,
+      reduce_only: true,
+    };
     expect((await c.call('private/sell', stop)).error).toMatchObject({ code: 10034, message: 'trigger_price_too_high' });
     expect((await c.call('private/sell', stop)).error).toMatchObject({ code: 10001, message: 'error' });
     expect((await c.call('private/sell', stop)).error).toBeUndefined();
@@ -104,7 +121,8 @@ describe('fault injection', () => {
     sim = await startTestSim({ rateLimits: { matchingEngineTier: 4 }, rateLimitDisconnect: false, clock: () => Date.UTC(2026, 0, 5, 12) });
     const c = await login(sim);
     const codes: (number | undefined)[] = [];
-    for (let i = 0; i < 21; i++) codes.push((await c.call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 })).error?.code);
+    for (let i = 0; i < 21; i++)
+      codes.push((await c.call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 })).error?.code);
     expect(codes.slice(0, 20).every((code) => code === undefined)).toBe(true);
     expect(codes[20]).toBe(10028);
     // reads use another pool
@@ -118,11 +136,20 @@ describe('fault injection', () => {
     const c = await login(sim);
     sim.faults.partialFillNext(1, { fraction: 0.5 });
     const ask = sim.engine.ticker('BTC-PERPETUAL', sim.clock.now()).bestAskPrice?.toNumber() ?? 0;
-    const placed = await c.result<{ order: Record<string, unknown>; trades: unknown[] }>('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'limit', price: ask });
+    const placed = await c.result<{ order: Record<string, unknown>; trades: unknown[] }>('private/buy', {
+      instrument_name: 'BTC-PERPETUAL',
+      amount: 100,
+      type: 'limit',
+      price: ask,
+    });
     expect(placed.order['order_state']).toBe('open');
     expect(placed.order['filled_amount']).toBe(50);
     expect(placed.trades).toHaveLength(1);
-    const market = await c.result<{ order: Record<string, unknown> }>('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'market' });
+    const market = await c.result<{ order: Record<string, unknown> }>('private/buy', {
+      instrument_name: 'BTC-PERPETUAL',
+      amount: 100,
+      type: 'market',
+    });
     expect(market.order['filled_amount']).toBe(100);
   });
 
@@ -130,7 +157,11 @@ describe('fault injection', () => {
     sim = await startTestSim();
     const c = await login(sim);
     sim.faults.partialFillNext(1, { amount: 30 });
-    const res = await c.result<{ order: Record<string, unknown> }>('private/sell', { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'market' });
+    const res = await c.result<{ order: Record<string, unknown> }>('private/sell', {
+      instrument_name: 'BTC-PERPETUAL',
+      amount: 100,
+      type: 'market',
+    });
     expect(res.order['order_state']).toBe('cancelled');
     expect(res.order['filled_amount']).toBe(30);
   });

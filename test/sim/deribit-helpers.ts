@@ -44,6 +44,10 @@ export function startTestSim(options: DeribitSimOptions = {}): Promise<DeribitSi
 /** A WS client logged in with client_credentials. */
 export async function loggedInClient(sim: DeribitSim): Promise<RpcWsClient> {
   const client = await RpcWsClient.connect(sim.wsUrl);
-  await client.result('public/auth', { grant_type: 'client_credentials', client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret });
+  await client.result('public/auth', {
+    grant_type: 'client_credentials',
+    client_id: sim.credentials.clientId,
+    client_secret: sim.credentials.clientSecret,
+  });
   return client;
 }

@@ -1,8 +1,9 @@
 /** The Deribit front-end's mapping of the engine's neutral reasons, states and cancel reasons to Deribit's codes and wire names. */
 import { describe, expect, it } from 'vitest';
+
 import { fromEngineRejection } from '../../src/sim/deribit/errors.js';
 import { cancelReasonToWire, orderStateToWire, rejectReasonToWire } from '../../src/sim/deribit/wire.js';
-import { EngineRejection, REJECT_REASONS, type CancelReason, type OrderState } from '../../src/sim/engine/types.js';
+import { type CancelReason, EngineRejection, type OrderState, REJECT_REASONS } from '../../src/sim/engine/types.js';
 
 describe('Deribit mapping of neutral engine values', () => {
   it('answers every neutral rejection reason with a Deribit error, the known ones with their codes', () => {
@@ -30,8 +31,28 @@ describe('Deribit mapping of neutral engine values', () => {
   });
 
   it('reports the cancel reasons Deribit has and leaves the others out, as before the engine went neutral', () => {
-    const reasons: CancelReason[] = ['user_request', 'disconnect', 'reduce_only', 'settlement', 'unfilled_remainder', 'expired', 'oco_sibling', 'position_closed', 'post_only'];
-    expect(reasons.map(cancelReasonToWire)).toEqual(['user_request', 'cancel_on_disconnect', 'reduce_only', 'settlement', undefined, undefined, undefined, undefined, undefined]);
+    const reasons: CancelReason[] = [
+      'user_request',
+      'disconnect',
+      'reduce_only',
+      'settlement',
+      'unfilled_remainder',
+      'expired',
+      'oco_sibling',
+      'position_closed',
+      'post_only',
+    ];
+    expect(reasons.map(cancelReasonToWire)).toEqual([
+      'user_request',
+      'cancel_on_disconnect',
+      'reduce_only',
+      'settlement',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(rejectReasonToWire('reduce_only_would_increase')).toBe('reduce_direction');
   });
 });

@@ -5,10 +5,11 @@
  * default matching-engine tier with the session cut on abuse.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeribitRateLimitSchema } from '../../src/venues/deribit/config.js';
+
 import { type DeribitSim, type DeribitSimOptions, startDeribitSim } from '../../src/sim/deribit/index.js';
-import { DEFAULT_MATCHING_ENGINE_TIER, MATCHING_ENGINE_TIERS } from '../../src/sim/deribit/rate-limit.js';
 import { FULL_BOOK_DEPTH } from '../../src/sim/deribit/publisher.js';
+import { DEFAULT_MATCHING_ENGINE_TIER, MATCHING_ENGINE_TIERS } from '../../src/sim/deribit/rate-limit.js';
+import { DeribitRateLimitSchema } from '../../src/venues/deribit/config.js';
 import { type RpcFrame, RpcWsClient } from '../support/rpc-ws-client.js';
 import { waitFor } from '../support/wait.js';
 import { loggedInClient, startTestSim } from './deribit-helpers.js';
@@ -98,7 +99,14 @@ describe('a market that moves', () => {
     const c = await connect(sim);
     await c.result('public/subscribe', { channels: ['quote.BTC-PERPETUAL'] });
     const q = data(await c.waitForNotification('quote.BTC-PERPETUAL'));
-    expect(Object.keys(q).sort()).toEqual(['best_ask_amount', 'best_ask_price', 'best_bid_amount', 'best_bid_price', 'instrument_name', 'timestamp']);
+    expect(Object.keys(q).sort()).toEqual([
+      'best_ask_amount',
+      'best_ask_price',
+      'best_bid_amount',
+      'best_bid_price',
+      'instrument_name',
+      'timestamp',
+    ]);
     expect(q['best_bid_price'] as number).toBeLessThan(q['best_ask_price'] as number);
   });
 });
@@ -114,17 +122,35 @@ describe('trades.* channels', () => {
     expect(Array.isArray(trades)).toBe(true);
     const t = trades[0] ?? {};
     expect(Object.keys(t).sort()).toEqual(
-      ['amount', 'contracts', 'direction', 'index_price', 'instrument_name', 'mark_price', 'price', 'tick_direction', 'timestamp', 'trade_id', 'trade_seq'].sort(),
+      [
+        'amount',
+        'contracts',
+        'direction',
+        'index_price',
+        'instrument_name',
+        'mark_price',
+        'price',
+        'tick_direction',
+        'timestamp',
+        'trade_id',
+        'trade_seq',
+      ].sort(),
     );
     expect(t['instrument_name']).toBe('BTC-PERPETUAL');
     expect(['buy', 'sell']).toContain(t['direction']);
     expect(typeof t['trade_id']).toBe('string');
     expect((t['amount'] as number) % 10).toBe(0);
     // The whole-currency channel carries the dated future as well as the perpetual.
-    await waitFor(() => datas(c, 'trades.future.BTC.100ms').some((batch) => (batch as unknown as Json[]).some((x) => x['instrument_name'] !== 'BTC-PERPETUAL')), {
-      timeoutMs: 3000,
-      message: 'a dated-future trade',
-    });
+    await waitFor(
+      () =>
+        datas(c, 'trades.future.BTC.100ms').some((batch) =>
+          (batch as unknown as Json[]).some((x) => x['instrument_name'] !== 'BTC-PERPETUAL'),
+        ),
+      {
+        timeoutMs: 3000,
+        message: 'a dated-future trade',
+      },
+    );
   });
 
   it('shows the account’s own fills on the tape (taker side), raw channels one message per print', async () => {
@@ -198,7 +224,9 @@ describe('book.* channels', () => {
     sim = await startTestSim();
     const c = await connect(sim);
     const channels = ['book.BTC-PERPETUAL.none.10.100ms', 'book.BTC-PERPETUAL.10.20.agg2', 'book.ETH-PERPETUAL.5.1.100ms'];
-    expect(await c.result('public/subscribe', { channels: [...channels, 'book.BTC-PERPETUAL.25.10.100ms', 'book.BTC-PERPETUAL.none.7.100ms'] })).toEqual(channels);
+    expect(
+      await c.result('public/subscribe', { channels: [...channels, 'book.BTC-PERPETUAL.25.10.100ms', 'book.BTC-PERPETUAL.none.7.100ms'] }),
+    ).toEqual(channels);
     const none = data(await c.waitForNotification(channels[0] ?? ''));
     expect(Object.keys(none).sort()).toEqual(['asks', 'bids', 'change_id', 'instrument_name', 'timestamp']);
     const noneBids = none['bids'] as [number, number][];
@@ -223,7 +251,9 @@ describe('channels the simulator does not serve', () => {
   it('refuses the call with 11052 naming them, instead of leaving them out of the result', async () => {
     sim = await startTestSim();
     const c = await connect(sim);
-    const frame = await c.call('public/subscribe', { channels: ['ticker.BTC-PERPETUAL.100ms', 'incremental_ticker.BTC-PERPETUAL', 'markprice.options.btc_usd'] });
+    const frame = await c.call('public/subscribe', {
+      channels: ['ticker.BTC-PERPETUAL.100ms', 'incremental_ticker.BTC-PERPETUAL', 'markprice.options.btc_usd'],
+    });
     expect(frame.error).toEqual({
       code: 11052,
       message: 'subscribe_error_unsubscribed',
@@ -232,7 +262,9 @@ describe('channels the simulator does not serve', () => {
     const id = sim.connectionIds()[0] ?? '';
     expect(sim.subscriptionsOf(id)).toEqual([]);
     // Names that are not channels at all, or unknown instruments, are left out as on the venue.
-    expect(await c.result('public/subscribe', { channels: ['ticker.NOPE-PERPETUAL.100ms', 'nonsense', 'trades.BTC-PERPETUAL.100ms'] })).toEqual(['trades.BTC-PERPETUAL.100ms']);
+    expect(
+      await c.result('public/subscribe', { channels: ['ticker.NOPE-PERPETUAL.100ms', 'nonsense', 'trades.BTC-PERPETUAL.100ms'] }),
+    ).toEqual(['trades.BTC-PERPETUAL.100ms']);
   });
 });
 
@@ -277,7 +309,11 @@ describe('rate limits by default', () => {
     for (let i = 0; i < 20; i++) c.send('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 });
     const refused = await c.call('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 });
     expect(refused.error?.code).toBe(10028);
-    expect(c.frames.filter((f) => f.id !== undefined && f.error === undefined && typeof f.result === 'object' && f.result !== null && 'order' in f.result)).toHaveLength(20);
+    expect(
+      c.frames.filter(
+        (f) => f.id !== undefined && f.error === undefined && typeof f.result === 'object' && f.result !== null && 'order' in f.result,
+      ),
+    ).toHaveLength(20);
     expect((await c.waitForClose()).reason).toBe('too_many_requests');
     await waitFor(() => sim?.connections === 0, { message: 'session gone' });
   });

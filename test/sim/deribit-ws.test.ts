@@ -3,10 +3,11 @@
  * checked against the fixtures.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { DeribitSim } from '../../src/sim/deribit/index.js';
+import { loadFixtureObject } from '../support/load-fixture.js';
 import { type RpcFrame, RpcWsClient } from '../support/rpc-ws-client.js';
 import { waitFor } from '../support/wait.js';
-import { loadFixtureObject } from '../support/load-fixture.js';
 import { DEPRECATED_FIELDS, loggedInClient, shapeDiff, startTestSim } from './deribit-helpers.js';
 
 let sim: DeribitSim | undefined;
@@ -112,11 +113,19 @@ describe('subscriptions', () => {
     sim = await startTestSim();
     const c = await connect(sim);
     const result = await c.result<string[]>('public/subscribe', {
-      channels: ['ticker.BTC-PERPETUAL.100ms', 'ticker.NOPE-PERPETUAL.100ms', 'user.orders.any.any.raw', 'book.BTC-PERPETUAL.100ms', 'deribit_price_index.btc_usd'],
+      channels: [
+        'ticker.BTC-PERPETUAL.100ms',
+        'ticker.NOPE-PERPETUAL.100ms',
+        'user.orders.any.any.raw',
+        'book.BTC-PERPETUAL.100ms',
+        'deribit_price_index.btc_usd',
+      ],
     });
     expect(result).toEqual(['ticker.BTC-PERPETUAL.100ms', 'book.BTC-PERPETUAL.100ms', 'deribit_price_index.btc_usd']);
     const optionName = sim.engine.instruments().find((i) => i.kind === 'option' && i.currency === 'BTC')?.name ?? '';
-    expect(await c.result<string[]>('public/subscribe', { channels: [`ticker.${optionName}.agg2`] })).toEqual([`ticker.${optionName}.agg2`]);
+    expect(await c.result<string[]>('public/subscribe', { channels: [`ticker.${optionName}.agg2`] })).toEqual([
+      `ticker.${optionName}.agg2`,
+    ]);
     const perp = await c.waitForNotification('ticker.BTC-PERPETUAL.100ms');
     expect(shapeDiff(fixtureData('ws_notification_ticker_perpetual_capture.json'), dataOf(perp))).toEqual([]);
     const opt = await c.waitForNotification(`ticker.${optionName}.agg2`);
@@ -129,7 +138,9 @@ describe('subscriptions', () => {
     const moved = await c.waitForFrame((f) => f.params?.channel === 'ticker.BTC-PERPETUAL.100ms' && dataOf(f)['mark_price'] === 61000);
     expect(c.notifications('ticker.BTC-PERPETUAL.100ms').length).toBeGreaterThan(before);
     expect(moved.params?.channel).toBe('ticker.BTC-PERPETUAL.100ms');
-    expect(await c.result<string[]>('public/unsubscribe', { channels: ['ticker.BTC-PERPETUAL.100ms', 'ticker.ETH-PERPETUAL.100ms'] })).toEqual(['ticker.BTC-PERPETUAL.100ms']);
+    expect(
+      await c.result<string[]>('public/unsubscribe', { channels: ['ticker.BTC-PERPETUAL.100ms', 'ticker.ETH-PERPETUAL.100ms'] }),
+    ).toEqual(['ticker.BTC-PERPETUAL.100ms']);
     expect(await c.result('public/unsubscribe_all')).toBe('ok');
   });
 
@@ -139,7 +150,9 @@ describe('subscriptions', () => {
     expect((await c.call('public/subscribe', { channels: ['ticker.BTC-PERPETUAL.raw'] })).error?.code).toBe(13778);
     const many = Array.from({ length: 501 }, (_, i) => `ticker.BTC-PERPETUAL.${i}`);
     expect((await c.call('public/subscribe', { channels: many })).error?.code).toBe(-32602);
-    const capped = await c.result<string[]>('public/subscribe', { channels: ['ticker.BTC-PERPETUAL.100ms', 'ticker.ETH-PERPETUAL.100ms', 'ticker.BTC-PERPETUAL.agg2'] });
+    const capped = await c.result<string[]>('public/subscribe', {
+      channels: ['ticker.BTC-PERPETUAL.100ms', 'ticker.ETH-PERPETUAL.100ms', 'ticker.BTC-PERPETUAL.agg2'],
+    });
     expect(capped).toEqual(['ticker.BTC-PERPETUAL.100ms', 'ticker.ETH-PERPETUAL.100ms']);
     expect(sim.subscriptionsOf(sim.connectionIds()[0] ?? '')).toEqual(capped);
   });
@@ -176,7 +189,14 @@ describe('orders over WebSocket', () => {
     expect(raw.params?.label).toBe('sim-test');
     expect(dataOf(raw)['order_id']).toBe(order['order_id']);
     // original_order_type only appears on market orders the venue turned into limits
-    expect(shapeDiff(fixtureData('ws_notification_user_orders_raw.json'), dataOf(raw), '$', new Set([...DEPRECATED_FIELDS, 'original_order_type']))).toEqual([]);
+    expect(
+      shapeDiff(
+        fixtureData('ws_notification_user_orders_raw.json'),
+        dataOf(raw),
+        '$',
+        new Set([...DEPRECATED_FIELDS, 'original_order_type']),
+      ),
+    ).toEqual([]);
     const batched = await c.waitForNotification('user.orders.any.any.100ms');
     expect(Array.isArray(batched.params?.data)).toBe(true);
     const trades = await c.waitForNotification('user.trades.BTC-PERPETUAL.raw');
@@ -192,7 +212,15 @@ describe('orders over WebSocket', () => {
     sim = await startTestSim();
     const c = await login(sim);
     await c.result('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 200, type: 'market' });
-    const stop = await c.call('private/sell', { instrument_name: 'BTC-PERPETUAL', amount: 200, type: 'stop_market', trigger: 'mark_price', trigger_price: 55000, reduce_only: true, label: 'sl' });
+    const stop = await c.call('private/sell', {
+      instrument_name: 'BTC-PERPETUAL',
+      amount: 200,
+      type: 'stop_market',
+      trigger: 'mark_price',
+      trigger_price: 55000,
+      reduce_only: true,
+      label: 'sl',
+    });
     expect(shapeDiff(fixtureResult('ws_private_sell_stop_market_no_filled_amount.json'), stop.result)).toEqual([]);
     const stopOrder = (stop.result as { order: Record<string, unknown> }).order;
     expect(stopOrder['price']).toBe('market_price');
@@ -207,10 +235,22 @@ describe('orders over WebSocket', () => {
       const f = await c.call('private/sell', { instrument_name: 'BTC-PERPETUAL', amount: 10, reduce_only: true, ...params });
       expect(f.error, JSON.stringify(params)).toBeUndefined();
     }
-    expect((await c.call('private/sell', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'trailing_stop', trigger: 'mark_price', trigger_offset: 100 })).error?.code).toBe(-32602);
+    expect(
+      (
+        await c.call('private/sell', {
+          instrument_name: 'BTC-PERPETUAL',
+          amount: 10,
+          type: 'trailing_stop',
+          trigger: 'mark_price',
+          trigger_offset: 100,
+        })
+      ).error?.code,
+    ).toBe(-32602);
     const open = await c.result<unknown[]>('private/get_open_orders_by_currency', { currency: 'BTC' });
     expect(open).toHaveLength(5);
-    expect(await c.result<unknown[]>('private/get_open_orders_by_instrument', { instrument_name: 'BTC-PERPETUAL', type: 'stop_all' })).toHaveLength(2);
+    expect(
+      await c.result<unknown[]>('private/get_open_orders_by_instrument', { instrument_name: 'BTC-PERPETUAL', type: 'stop_all' }),
+    ).toHaveLength(2);
     // the stop fires on the mark and its spawned market order closes the position
     sim.engine.setMarkPrice('BTC-PERPETUAL', 54000, sim.clock.now());
     const state = await c.result<Record<string, unknown>>('private/get_order_state', { order_id: stopOrder['order_id'] });
@@ -232,7 +272,13 @@ describe('orders over WebSocket', () => {
   it('edits, cancels and reports short positions with negative size', async () => {
     sim = await startTestSim();
     const c = await login(sim);
-    const placed = await c.result<{ order: Record<string, unknown> }>('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 100, type: 'limit', price: 59000, label: 'rest' });
+    const placed = await c.result<{ order: Record<string, unknown> }>('private/buy', {
+      instrument_name: 'BTC-PERPETUAL',
+      amount: 100,
+      type: 'limit',
+      price: 59000,
+      label: 'rest',
+    });
     const id = placed.order['order_id'];
     const edited = await c.result<{ order: Record<string, unknown> }>('private/edit', { order_id: id, amount: 50, price: 58500 });
     expect(edited.order['price']).toBe(58500);
@@ -246,7 +292,14 @@ describe('orders over WebSocket', () => {
     await c.result('private/sell', { instrument_name: 'BTC-PERPETUAL', amount: 60, type: 'market' });
     const positions = await c.result<Record<string, unknown>[]>('private/get_positions', { currency: 'BTC', kind: 'future' });
     // estimated_liquidation_price is null in the venue's own short-position example; the sim does not estimate it
-    expect(shapeDiff(fixtureResult('http_private_get_positions.json'), positions, '$', new Set([...DEPRECATED_FIELDS, 'estimated_liquidation_price']))).toEqual([]);
+    expect(
+      shapeDiff(
+        fixtureResult('http_private_get_positions.json'),
+        positions,
+        '$',
+        new Set([...DEPRECATED_FIELDS, 'estimated_liquidation_price']),
+      ),
+    ).toEqual([]);
     expect(positions[0]?.['size']).toBe(-60);
     expect(positions[0]?.['direction']).toBe('sell');
     expect(positions[0]?.['size_currency']).toBeLessThan(0);
@@ -258,7 +311,10 @@ describe('orders over WebSocket', () => {
     await c.result('private/buy', { instrument_name: 'ETH-PERPETUAL', amount: 10, type: 'limit', price: 2000, label: 'a' });
     expect(await c.result('private/cancel_by_label', { label: 'a', currency: 'BTC' })).toBe(1);
     expect(await c.result('private/cancel_all')).toBe(1);
-    const closed = await c.result<{ order: Record<string, unknown> }>('private/close_position', { instrument_name: 'BTC-PERPETUAL', type: 'market' });
+    const closed = await c.result<{ order: Record<string, unknown> }>('private/close_position', {
+      instrument_name: 'BTC-PERPETUAL',
+      type: 'market',
+    });
     expect(closed.order['reduce_only']).toBe(true);
     expect((await c.result<Record<string, unknown>>('private/get_position', { instrument_name: 'BTC-PERPETUAL' }))['size']).toBe(0);
   });
@@ -279,7 +335,12 @@ describe('orders over WebSocket', () => {
     sim = await startTestSim();
     const c = await login(sim);
     expect(await c.result('private/enable_cancel_on_disconnect', { scope: 'connection' })).toBe('ok');
-    const placed = await c.result<{ order: Record<string, unknown> }>('private/buy', { instrument_name: 'BTC-PERPETUAL', amount: 10, type: 'limit', price: 50000 });
+    const placed = await c.result<{ order: Record<string, unknown> }>('private/buy', {
+      instrument_name: 'BTC-PERPETUAL',
+      amount: 10,
+      type: 'limit',
+      price: 50000,
+    });
     c.ws.terminate();
     const s = sim;
     const order = await waitFor(() => {

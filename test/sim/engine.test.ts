@@ -3,10 +3,11 @@
  * fills, events and price paths.
  */
 import { describe, expect, it } from 'vitest';
-import { Decimal, dec } from '../../src/domain/decimal.js';
+
+import { dec, Decimal } from '../../src/domain/decimal.js';
 import { DERIBIT_IDS } from '../../src/sim/deribit/ids.js';
 import { SimEngine } from '../../src/sim/engine/engine.js';
-import { EngineRejection, type EngineEvent, type FillHooks, type SimOrder } from '../../src/sim/engine/types.js';
+import { type EngineEvent, EngineRejection, type FillHooks, type SimOrder } from '../../src/sim/engine/types.js';
 
 /** Monday 2026-01-05 12:00 UTC. */
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
@@ -47,7 +48,14 @@ describe('instrument catalogue', () => {
     const periods = new Set(options.map((o) => o.settlementPeriod));
     expect(periods).toEqual(new Set(['week', 'month']));
     // weekly (next Fridays), monthly (last Friday of Jan/Feb) and quarterly (Mar, Jun)
-    expect(expiries.map((x) => new Date(x).toISOString().slice(0, 10))).toEqual(['2026-01-09', '2026-01-16', '2026-01-30', '2026-02-27', '2026-03-27', '2026-06-26']);
+    expect(expiries.map((x) => new Date(x).toISOString().slice(0, 10))).toEqual([
+      '2026-01-09',
+      '2026-01-16',
+      '2026-01-30',
+      '2026-02-27',
+      '2026-03-27',
+      '2026-06-26',
+    ]);
     const strikes = new Set(options.map((o) => o.strike?.toNumber()));
     expect(strikes.has(50000)).toBe(true);
     expect(strikes.has(44000)).toBe(true);
@@ -73,7 +81,10 @@ describe('instrument catalogue', () => {
 describe('market and limit orders', () => {
   it('fills a market buy at the best ask as taker and opens a long', () => {
     const e = engine();
-    const { order, trades } = e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(100), type: 'market', label: 'm1' }, T0);
+    const { order, trades } = e.placeOrder(
+      { instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(100), type: 'market', label: 'm1' },
+      T0,
+    );
     expect(order.state).toBe('filled');
     expect(order.filledAmount.toString()).toBe('100');
     expect(order.averagePrice.toString()).toBe('50000.5');
@@ -91,7 +102,10 @@ describe('market and limit orders', () => {
 
   it('rests a limit below the ask and fills it as maker when the market trades through', () => {
     const e = engine();
-    const { order } = e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(1000), type: 'limit', price: dec(49900) }, T0);
+    const { order } = e.placeOrder(
+      { instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(1000), type: 'limit', price: dec(49900) },
+      T0,
+    );
     expect(order.state).toBe('open');
     expect(e.openOrders().map((o) => o.orderId)).toEqual([order.orderId]);
     e.setIndexPrice('BTC', 49850, T0 + 1000);
@@ -153,18 +167,54 @@ describe('market and limit orders', () => {
 
   it('rejects bad amounts, ticks and sizes', () => {
     const e = engine();
-    expect(rejection(() => e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(15), type: 'market' }, T0)).reason).toBe('amount_not_multiple');
-    expect(rejection(() => e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(10), type: 'limit', price: dec('49000.3') }, T0)).reason).toBe('price_wrong_tick');
-    expect(rejection(() => e.placeOrder({ instrumentName: 'BTC-27MAR26-50000-C', direction: 'buy', amount: dec('0.05'), type: 'market' }, T0)).reason).toBe('qty_too_low');
+    expect(
+      rejection(() => e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(15), type: 'market' }, T0)).reason,
+    ).toBe('amount_not_multiple');
+    expect(
+      rejection(() =>
+        e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(10), type: 'limit', price: dec('49000.3') }, T0),
+      ).reason,
+    ).toBe('price_wrong_tick');
+    expect(
+      rejection(() => e.placeOrder({ instrumentName: 'BTC-27MAR26-50000-C', direction: 'buy', amount: dec('0.05'), type: 'market' }, T0))
+        .reason,
+    ).toBe('qty_too_low');
     // above 0.005 the option tick is 0.0005
-    expect(rejection(() => e.placeOrder({ instrumentName: 'BTC-27MAR26-50000-C', direction: 'buy', amount: dec('0.1'), type: 'limit', price: dec('0.0101') }, T0)).reason).toBe('price_wrong_tick');
-    expect(rejection(() => e.placeOrder({ instrumentName: 'NOPE', direction: 'buy', amount: dec(10), type: 'market' }, T0)).reason).toBe('instrument_not_found');
+    expect(
+      rejection(() =>
+        e.placeOrder(
+          { instrumentName: 'BTC-27MAR26-50000-C', direction: 'buy', amount: dec('0.1'), type: 'limit', price: dec('0.0101') },
+          T0,
+        ),
+      ).reason,
+    ).toBe('price_wrong_tick');
+    expect(rejection(() => e.placeOrder({ instrumentName: 'NOPE', direction: 'buy', amount: dec(10), type: 'market' }, T0)).reason).toBe(
+      'instrument_not_found',
+    );
   });
 
   it('rejects post-only orders that would take when reject_post_only is set, re-prices them otherwise', () => {
     const e = engine();
-    expect(rejection(() => e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(10), type: 'limit', price: dec(50001), postOnly: true, rejectPostOnly: true }, T0)).reason).toBe('post_only_reject');
-    const { order } = e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(10), type: 'limit', price: dec(50001), postOnly: true }, T0);
+    expect(
+      rejection(() =>
+        e.placeOrder(
+          {
+            instrumentName: 'BTC-PERPETUAL',
+            direction: 'buy',
+            amount: dec(10),
+            type: 'limit',
+            price: dec(50001),
+            postOnly: true,
+            rejectPostOnly: true,
+          },
+          T0,
+        ),
+      ).reason,
+    ).toBe('post_only_reject');
+    const { order } = e.placeOrder(
+      { instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(10), type: 'limit', price: dec(50001), postOnly: true },
+      T0,
+    );
     expect(order.state).toBe('open');
     expect(order.price?.toString()).toBe('50000');
   });
@@ -175,7 +225,16 @@ describe('trigger orders', () => {
     const e = engine();
     e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(100), type: 'market' }, T0);
     const { order: stop } = e.placeOrder(
-      { instrumentName: 'BTC-PERPETUAL', direction: 'sell', amount: dec(100), type: 'stop_market', trigger: 'mark_price', triggerPrice: dec(49000), reduceOnly: true, label: 'sl' },
+      {
+        instrumentName: 'BTC-PERPETUAL',
+        direction: 'sell',
+        amount: dec(100),
+        type: 'stop_market',
+        trigger: 'mark_price',
+        triggerPrice: dec(49000),
+        reduceOnly: true,
+        label: 'sl',
+      },
       T0,
     );
     expect(stop.state).toBe('untriggered');
@@ -194,8 +253,29 @@ describe('trigger orders', () => {
 
   it('fires on the index and on the last price, and take orders trigger the other way', () => {
     const e = engine();
-    const { order: idx } = e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(10), type: 'stop_limit', trigger: 'index_price', triggerPrice: dec(51000), price: dec(51100) }, T0);
-    const { order: last } = e.placeOrder({ instrumentName: 'ETH-PERPETUAL', direction: 'buy', amount: dec(5), type: 'take_market', trigger: 'last_price', triggerPrice: dec(2400) }, T0);
+    const { order: idx } = e.placeOrder(
+      {
+        instrumentName: 'BTC-PERPETUAL',
+        direction: 'buy',
+        amount: dec(10),
+        type: 'stop_limit',
+        trigger: 'index_price',
+        triggerPrice: dec(51000),
+        price: dec(51100),
+      },
+      T0,
+    );
+    const { order: last } = e.placeOrder(
+      {
+        instrumentName: 'ETH-PERPETUAL',
+        direction: 'buy',
+        amount: dec(5),
+        type: 'take_market',
+        trigger: 'last_price',
+        triggerPrice: dec(2400),
+      },
+      T0,
+    );
     e.setIndexPrice('BTC', 51000, T0 + 1);
     expect(e.getOrder(idx.orderId)?.state).toBe('triggered');
     expect(e.position('BTC-PERPETUAL').size.toString()).toBe('10');
@@ -208,9 +288,33 @@ describe('trigger orders', () => {
 
   it('refuses a trigger on the wrong side of the reference price', () => {
     const e = engine();
-    const r = rejection(() => e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'sell', amount: dec(10), type: 'stop_market', trigger: 'mark_price', triggerPrice: dec(51000) }, T0));
+    const r = rejection(() =>
+      e.placeOrder(
+        {
+          instrumentName: 'BTC-PERPETUAL',
+          direction: 'sell',
+          amount: dec(10),
+          type: 'stop_market',
+          trigger: 'mark_price',
+          triggerPrice: dec(51000),
+        },
+        T0,
+      ),
+    );
     expect(r.reason).toBe('trigger_price_too_high');
-    const r2 = rejection(() => e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'sell', amount: dec(10), type: 'take_market', trigger: 'mark_price', triggerPrice: dec(49000) }, T0));
+    const r2 = rejection(() =>
+      e.placeOrder(
+        {
+          instrumentName: 'BTC-PERPETUAL',
+          direction: 'sell',
+          amount: dec(10),
+          type: 'take_market',
+          trigger: 'mark_price',
+          triggerPrice: dec(49000),
+        },
+        T0,
+      ),
+    );
     expect(r2.reason).toBe('trigger_price_too_low');
   });
 });
@@ -219,7 +323,10 @@ describe('reduce-only', () => {
   it('clips a reduce-only market order to the position and never flips it', () => {
     const e = engine();
     e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(100), type: 'market' }, T0);
-    const { order } = e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'sell', amount: dec(300), type: 'market', reduceOnly: true }, T0);
+    const { order } = e.placeOrder(
+      { instrumentName: 'BTC-PERPETUAL', direction: 'sell', amount: dec(300), type: 'market', reduceOnly: true },
+      T0,
+    );
     expect(order.filledAmount.toString()).toBe('100');
     expect(order.state).toBe('cancelled');
     expect(e.position('BTC-PERPETUAL').size.toString()).toBe('0');
@@ -227,15 +334,37 @@ describe('reduce-only', () => {
 
   it('refuses a reduce-only order that would open or grow a position', () => {
     const e = engine();
-    expect(rejection(() => e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'sell', amount: dec(10), type: 'market', reduceOnly: true }, T0)).reason).toBe('reduce_only_would_increase');
+    expect(
+      rejection(() =>
+        e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'sell', amount: dec(10), type: 'market', reduceOnly: true }, T0),
+      ).reason,
+    ).toBe('reduce_only_would_increase');
     e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(10), type: 'market' }, T0);
-    expect(rejection(() => e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(10), type: 'limit', price: dec(49000), reduceOnly: true }, T0)).reason).toBe('reduce_only_would_increase');
+    expect(
+      rejection(() =>
+        e.placeOrder(
+          { instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(10), type: 'limit', price: dec(49000), reduceOnly: true },
+          T0,
+        ),
+      ).reason,
+    ).toBe('reduce_only_would_increase');
   });
 
   it('rejects the spawned order of a reduce-only stop when the position is already gone', () => {
     const e = engine();
     e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(100), type: 'market' }, T0);
-    const { order: stop } = e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'sell', amount: dec(100), type: 'stop_market', trigger: 'mark_price', triggerPrice: dec(49000), reduceOnly: true }, T0);
+    const { order: stop } = e.placeOrder(
+      {
+        instrumentName: 'BTC-PERPETUAL',
+        direction: 'sell',
+        amount: dec(100),
+        type: 'stop_market',
+        trigger: 'mark_price',
+        triggerPrice: dec(49000),
+        reduceOnly: true,
+      },
+      T0,
+    );
     e.closePosition('BTC-PERPETUAL', 'market', undefined, T0 + 1);
     e.setMarkPrice('BTC-PERPETUAL', 48000, T0 + 2);
     const child = e.allOrders().find((o) => o.triggerOrderId === stop.orderId);
@@ -247,7 +376,10 @@ describe('reduce-only', () => {
   it('stops a resting reduce-only limit at the position size and cancels the rest', () => {
     const e = engine();
     e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(100), type: 'market' }, T0);
-    const { order } = e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'sell', amount: dec(200), type: 'limit', price: dec(52000), reduceOnly: true }, T0);
+    const { order } = e.placeOrder(
+      { instrumentName: 'BTC-PERPETUAL', direction: 'sell', amount: dec(200), type: 'limit', price: dec(52000), reduceOnly: true },
+      T0,
+    );
     e.setIndexPrice('BTC', 52100, T0 + 1);
     const after = e.getOrder(order.orderId);
     expect(after?.filledAmount.toString()).toBe('100');
@@ -269,7 +401,10 @@ describe('partial fills', () => {
 
   it('leaves a capped marketable limit partially filled (working) with filled_amount and the right average', () => {
     const e = engine({ fillHooks: new CapOnce(dec(30)) });
-    const { order, trades } = e.placeOrder({ instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(100), type: 'limit', price: dec(50100) }, T0);
+    const { order, trades } = e.placeOrder(
+      { instrumentName: 'BTC-PERPETUAL', direction: 'buy', amount: dec(100), type: 'limit', price: dec(50100) },
+      T0,
+    );
     expect(trades).toHaveLength(1);
     expect(order.state).toBe('partially_filled');
     expect(trades[0]?.state).toBe('partially_filled');
@@ -319,7 +454,14 @@ describe('events and price paths', () => {
 
   it('keeps the annual volatility whatever the step period (the step sd scales with sqrt(dt))', () => {
     const realised = (stepMs: number, steps: number): number => {
-      const e = new SimEngine({ startTime: T0, seed: 3, initialIndex: { BTC: 50000, ETH: 2500 }, volatility: { BTC: 0.6 }, tradeRates: { perpetual: 0, future: 0, option: 0 }, catalogue: { strikesEachSide: 0, weeklies: 0 } });
+      const e = new SimEngine({
+        startTime: T0,
+        seed: 3,
+        initialIndex: { BTC: 50000, ETH: 2500 },
+        volatility: { BTC: 0.6 },
+        tradeRates: { perpetual: 0, future: 0, option: 0 },
+        catalogue: { strikesEachSide: 0, weeklies: 0 },
+      });
       let prev = e.indexPrice('BTC').toNumber();
       let sum = 0;
       let sumSq = 0;
@@ -358,7 +500,12 @@ describe('events and price paths', () => {
     expect(after.stats.high?.gt(after.stats.low ?? 0)).toBe(true);
     expect(amounts.size).toBeGreaterThan(5);
     // The price path of a seed does not depend on the crowd.
-    const quiet = new SimEngine({ startTime: T0, seed: 5, initialIndex: { BTC: 50000, ETH: 2500 }, tradeRates: { perpetual: 0, future: 0, option: 0 } });
+    const quiet = new SimEngine({
+      startTime: T0,
+      seed: 5,
+      initialIndex: { BTC: 50000, ETH: 2500 },
+      tradeRates: { perpetual: 0, future: 0, option: 0 },
+    });
     quiet.step(T0 + 5000);
     const busy = new SimEngine({ startTime: T0, seed: 5, initialIndex: { BTC: 50000, ETH: 2500 } });
     busy.step(T0 + 5000);

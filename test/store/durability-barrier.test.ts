@@ -1,9 +1,11 @@
 /** Group commit: every order, cancel and amend leaves the daemon only after what led to it is synced to the disk. */
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { Venue } from '../../src/domain/ports.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { type Services, longIntent, newVenue, ourOpenOrders, scratchDir, startServices, SYMBOL } from '../orders/harness.js';
+import { longIntent, newVenue, ourOpenOrders, scratchDir, type Services, startServices, SYMBOL } from '../orders/harness.js';
 import { waitFor } from '../support/wait.js';
 
 interface Send {

@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 describe('signal ledger (idempotency of entry sources)', () => {

@@ -1,13 +1,15 @@
 /** SqliteStore: trades, legs, fills, audit and migrations, and opening a bad store file. */
-import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+
 import { dec } from '../../src/domain/decimal.js';
+import { DaemonError } from '../../src/domain/errors.js';
 import type { LegRecord, TradeRecord } from '../../src/domain/trade.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { DaemonError } from '../../src/domain/errors.js';
 import { checkStorePath, migrate, SqliteStore } from '../../src/store/sqlite-store.js';
 import { REPO_ROOT, startProcess } from '../support/daemon-process.js';
 
@@ -88,13 +90,24 @@ describe('SqliteStore', () => {
 
   it('writes a trade, its legs and the audit entry in one transaction, and round-trips decimals exactly', () => {
     const store = new SqliteStore({ path: ':memory:' });
-    store.createTrade(trade('t2'), legs('t2'), { tsMs: 1, component: 'test', action: 'trade.created', tradeId: 't2', detail: { why: 'test' } });
+    store.createTrade(trade('t2'), legs('t2'), {
+      tsMs: 1,
+      component: 'test',
+      action: 'trade.created',
+      tradeId: 't2',
+      detail: { why: 'test' },
+    });
     const t = store.getTrade('t2');
     expect(t?.entryPrice?.toString()).toBe('60000.5');
     expect(t?.size.toString()).toBe('100');
     store.updateLeg('d1-t2-entry', { state: 'filled', filledSize: dec('100'), avgFillPrice: dec('60000.25'), venueOrderId: '123' }, 2);
     expect(store.legByVenueOrderId('deribit', '123')?.avgFillPrice?.toString()).toBe('60000.25');
-    store.updateTrade('t2', { state: 'open', filledSize: dec('100') }, 3, { tsMs: 3, component: 'test', action: 'trade.open', tradeId: 't2' });
+    store.updateTrade('t2', { state: 'open', filledSize: dec('100') }, 3, {
+      tsMs: 3,
+      component: 'test',
+      action: 'trade.open',
+      tradeId: 't2',
+    });
     expect(store.listTrades({ states: ['open'] }).map((x) => x.id)).toEqual(['t2']);
     expect(store.audit({ tradeId: 't2' }).map((a) => a.action)).toEqual(['trade.open', 'trade.created']);
     // a duplicate trade id fails whole: no extra legs, no audit line
@@ -196,8 +209,10 @@ describe('SqliteStore', () => {
     const db = new Database(path);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const counts = db
-      .prepare(`SELECT t.id, (SELECT count(*) FROM legs l WHERE l.trade_id = t.id) AS legs,
-                       (SELECT count(*) FROM audit a WHERE a.trade_id = t.id) AS audits FROM trades t`)
+      .prepare(
+        `SELECT t.id, (SELECT count(*) FROM legs l WHERE l.trade_id = t.id) AS legs,
+                       (SELECT count(*) FROM audit a WHERE a.trade_id = t.id) AS audits FROM trades t`,
+      )
       .all() as Array<{ id: string; legs: number; audits: number }>;
     db.close();
     expect(counts.length).toBeGreaterThan(200);
@@ -215,13 +230,17 @@ describe('opening the store file', () => {
     const path = join(dir, 'daemon.sqlite');
     writeFileSync(path, 'plain text, not a database\n'.repeat(100));
     expect(() => checkStorePath(path)).toThrow(DaemonError);
-    expect(() => checkStorePath(path)).toThrow(/store\.path ".*daemon\.sqlite" is not a SQLite database \(SQLITE_NOTADB\) — move that file away/);
+    expect(() => checkStorePath(path)).toThrow(
+      /store\.path ".*daemon\.sqlite" is not a SQLite database \(SQLITE_NOTADB\) — move that file away/,
+    );
     expect(() => new SqliteStore({ path })).toThrow(DaemonError);
     expect(() => new SqliteStore({ path })).toThrow(/is not a SQLite database/);
   });
 
   it('refuses a path under /proc without calling mkdir there', () => {
-    expect(() => new SqliteStore({ path: '/proc/venue-daemon-test/data/daemon.sqlite' })).toThrow(/is under \/proc, a kernel pseudo-filesystem/);
+    expect(() => new SqliteStore({ path: '/proc/venue-daemon-test/data/daemon.sqlite' })).toThrow(
+      /is under \/proc, a kernel pseudo-filesystem/,
+    );
     expect(() => checkStorePath('/proc/self/daemon.sqlite')).toThrow(/is under \/proc/);
   });
 

@@ -1,11 +1,20 @@
 /** The example momentum strategy's signals. */
 import { describe, expect, it } from 'vitest';
+
 import { Decimal } from '../../src/domain/decimal.js';
 import type { Ticker } from '../../src/domain/position.js';
 import type { TradeRecord } from '../../src/domain/trade.js';
 import { ExampleMomentum, ExampleMomentumConfigSchema } from '../../src/strategies/example-momentum.js';
 
-const config = ExampleMomentumConfigSchema.parse({ venue: 'memory', symbol: 'BTC-PERPETUAL', size: '10', stopPct: 0.5, takeProfitPct: 1, lookbackSecs: 10, cooldownSecs: 5 });
+const config = ExampleMomentumConfigSchema.parse({
+  venue: 'memory',
+  symbol: 'BTC-PERPETUAL',
+  size: '10',
+  stopPct: 0.5,
+  takeProfitPct: 1,
+  lookbackSecs: 10,
+  cooldownSecs: 5,
+});
 const tick = (mark: string): Ticker => ({ venue: 'memory', symbol: 'BTC-PERPETUAL', mark: Decimal.from(mark), tsMs: 0 });
 const idle = (nowMs: number) => ({ nowMs, activeTrades: [], entryInFlight: false });
 
@@ -15,7 +24,13 @@ describe('example momentum strategy', () => {
     expect(s.onTicker(tick('60000'), idle(0))).toEqual([]);
     expect(s.onTicker(tick('60050'), idle(5_000))).toEqual([]);
     const [intent] = s.onTicker(tick('60100'), idle(10_000));
-    expect(intent).toMatchObject({ venue: 'memory', symbol: 'BTC-PERPETUAL', side: 'buy', size: { unit: 'venue', value: '10' }, source: 'strategy:example-momentum' });
+    expect(intent).toMatchObject({
+      venue: 'memory',
+      symbol: 'BTC-PERPETUAL',
+      side: 'buy',
+      size: { unit: 'venue', value: '10' },
+      source: 'strategy:example-momentum',
+    });
     expect(String(intent?.stopLossPrice)).toBe('59799.5');
     expect(String(intent?.takeProfitPrice)).toBe('60701');
   });

@@ -1,6 +1,7 @@
 /** The strategy runner over the real order manager on the in-memory venue: entries, protection, exits, restart. */
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { ExampleMomentum, ExampleMomentumConfigSchema } from '../../src/strategies/example-momentum.js';
 import { buildStrategies, StrategiesConfigSchema } from '../../src/strategies/registry.js';
 import { StrategyRunner } from '../../src/strategies/runner.js';
@@ -9,7 +10,15 @@ import type { MemoryVenue } from '../../src/venues/memory/index.js';
 import { newVenue, ourOpenOrders, type Services, silentLogger, startServices, SYMBOL } from '../orders/harness.js';
 import { waitFor } from '../support/wait.js';
 
-const exampleConfig = ExampleMomentumConfigSchema.parse({ venue: 'memory', symbol: SYMBOL, size: '100', stopPct: 0.5, takeProfitPct: 0.5, lookbackSecs: 10, cooldownSecs: 5 });
+const exampleConfig = ExampleMomentumConfigSchema.parse({
+  venue: 'memory',
+  symbol: SYMBOL,
+  size: '100',
+  stopPct: 0.5,
+  takeProfitPct: 0.5,
+  lookbackSecs: 10,
+  cooldownSecs: 5,
+});
 
 describe('strategy runner', () => {
   let venue: MemoryVenue;
@@ -42,12 +51,21 @@ describe('strategy runner', () => {
   it('trades the example through openTrade: entry, stop and target resting, target hit, then a new entry after the cooldown', async () => {
     venue = await newVenue();
     services = await startServices(venue);
-    runner = new StrategyRunner({ strategies: [new ExampleMomentum(exampleConfig)], venues: [venue], orders: services.orders, store: services.store, logger: silentLogger, clock });
+    runner = new StrategyRunner({
+      strategies: [new ExampleMomentum(exampleConfig)],
+      venues: [venue],
+      orders: services.orders,
+      store: services.store,
+      logger: silentLogger,
+      clock,
+    });
     runner.start();
     await mark('60000');
     now += 10_000;
     await mark('60100');
-    const trade = await waitFor(() => services.store.listTrades().find((t) => t.state === 'open'), { message: 'the strategy opened a trade' });
+    const trade = await waitFor(() => services.store.listTrades().find((t) => t.state === 'open'), {
+      message: 'the strategy opened a trade',
+    });
     expect(trade).toMatchObject({ side: 'buy', source: 'strategy:example-momentum' });
     await waitFor(async () => (await ourOpenOrders(venue)).length === 2, { message: 'stop and target resting' });
 
@@ -63,7 +81,9 @@ describe('strategy runner', () => {
     expect(services.store.listTrades()).toHaveLength(1);
     now += 1_500;
     await mark('60200'); // above the mark 10 s ago (60000): a long
-    const second = await waitFor(() => services.store.listTrades().find((t) => t.id !== trade.id && t.state === 'open'), { message: 'second trade after the cooldown' });
+    const second = await waitFor(() => services.store.listTrades().find((t) => t.id !== trade.id && t.state === 'open'), {
+      message: 'second trade after the cooldown',
+    });
     expect(second.side).toBe('buy');
   });
 
@@ -71,11 +91,24 @@ describe('strategy runner', () => {
     venue = await newVenue();
     services = await startServices(venue);
     const first = await services.orders.openTrade({
-      venue: 'memory', symbol: SYMBOL, side: 'buy', size: { unit: 'venue', value: '100' }, entry: { type: 'market', referencePrice: '60000' },
-      stopLossPrice: '59000', takeProfitPrice: '61000', source: 'strategy:example-momentum',
+      venue: 'memory',
+      symbol: SYMBOL,
+      side: 'buy',
+      size: { unit: 'venue', value: '100' },
+      entry: { type: 'market', referencePrice: '60000' },
+      stopLossPrice: '59000',
+      takeProfitPrice: '61000',
+      source: 'strategy:example-momentum',
     });
     expect(first.status).toBe('accepted');
-    runner = new StrategyRunner({ strategies: [new ExampleMomentum(exampleConfig)], venues: [venue], orders: services.orders, store: services.store, logger: silentLogger, clock });
+    runner = new StrategyRunner({
+      strategies: [new ExampleMomentum(exampleConfig)],
+      venues: [venue],
+      orders: services.orders,
+      store: services.store,
+      logger: silentLogger,
+      clock,
+    });
     runner.start();
     await mark('60000');
     now += 20_000;
@@ -90,13 +123,28 @@ describe('strategy runner', () => {
   it('a strategy that throws is skipped for that tick and others still trade', async () => {
     venue = await newVenue();
     services = await startServices(venue);
-    const broken: Strategy = { name: 'broken', watches: [{ venue: 'memory', symbol: SYMBOL }], onTicker: () => { throw new Error('boom'); } };
-    runner = new StrategyRunner({ strategies: [broken, new ExampleMomentum(exampleConfig)], venues: [venue], orders: services.orders, store: services.store, logger: silentLogger, clock });
+    const broken: Strategy = {
+      name: 'broken',
+      watches: [{ venue: 'memory', symbol: SYMBOL }],
+      onTicker: () => {
+        throw new Error('boom');
+      },
+    };
+    runner = new StrategyRunner({
+      strategies: [broken, new ExampleMomentum(exampleConfig)],
+      venues: [venue],
+      orders: services.orders,
+      store: services.store,
+      logger: silentLogger,
+      clock,
+    });
     runner.start();
     await mark('60000');
     now += 10_000;
     await mark('59900');
-    await waitFor(() => services.store.listTrades().find((t) => t.state === 'open' && t.side === 'sell'), { message: 'the healthy strategy still trades' });
+    await waitFor(() => services.store.listTrades().find((t) => t.state === 'open' && t.side === 'sell'), {
+      message: 'the healthy strategy still trades',
+    });
   });
 });
 

@@ -2,8 +2,8 @@
  * Test helpers that run the built daemon as a child process in a scratch folder (config, env,
  * output, exit).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -127,7 +127,15 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): 
 /** 'running' once the daemon logged "daemon running", or its exit code (or signal) if it exited first. */
 export function runsOrExits(p: RunningProcess, timeoutMs = 15_000): Promise<'running' | number | string> {
   return withDeadline(
-    Promise.race([p.waitForLine((l) => l.msg === 'daemon running', timeoutMs).then(() => 'running' as const, () => p.exited), p.exited]),
+    Promise.race([
+      p
+        .waitForLine((l) => l.msg === 'daemon running', timeoutMs)
+        .then(
+          () => 'running' as const,
+          () => p.exited,
+        ),
+      p.exited,
+    ]),
     timeoutMs,
     'the daemon to run or exit',
   );

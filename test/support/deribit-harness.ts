@@ -3,12 +3,13 @@
  * fast timings.
  */
 import type { Logger } from 'pino';
+
 import type { VenueEvent } from '../../src/domain/events.js';
 import type { Clock } from '../../src/domain/ports.js';
-import { startDeribitSim, type DeribitSim, type DeribitSimOptions } from '../../src/sim/deribit/server.js';
-import { createDeribitVenue, DeribitConfigSchema, DeribitCredentials, type DeribitConfig } from '../../src/venues/deribit/index.js';
+import { type DeribitSim, type DeribitSimOptions, startDeribitSim } from '../../src/sim/deribit/server.js';
+import { createDeribitVenue, type DeribitConfig, DeribitConfigSchema, DeribitCredentials } from '../../src/venues/deribit/index.js';
 import type { DeribitVenue } from '../../src/venues/deribit/venue.js';
-import { captureLogger, type CapturedLogger } from './log-capture.js';
+import { type CapturedLogger, captureLogger } from './log-capture.js';
 import { waitFor } from './wait.js';
 
 export interface DeribitHarness {
@@ -69,8 +70,7 @@ export async function startDeribitHarness(options: HarnessOptions = {}): Promise
     events,
     log,
     clock,
-    event: (predicate, timeoutMs = 3_000) =>
-      waitFor(() => events.find(predicate), { timeoutMs, message: 'venue event' }) as Promise<never>,
+    event: (predicate, timeoutMs = 3_000) => waitFor(() => events.find(predicate), { timeoutMs, message: 'venue event' }) as Promise<never>,
     async close() {
       await venue.disconnect();
       if (!options.existingSim) await sim.close();

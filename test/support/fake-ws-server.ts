@@ -1,7 +1,8 @@
 /** A tiny real WebSocket server on 127.0.0.1:0 with knobs for keepalive, auth and faults; records every frame it gets. */
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+
+import { type WebSocket, WebSocketServer } from 'ws';
 
 /**
  * How the server answers a login frame (`{"op":"auth"}` or `{"op":"login"}`):

@@ -47,6 +47,7 @@ export function loadFixture(venue: string, name: string): unknown {
 /** Like loadFixture, for a fixture that holds one JSON object (a whole envelope). */
 export function loadFixtureObject(venue: string, name: string): Record<string, unknown> {
   const value = loadFixture(venue, name);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`fixture ${venue}/${name} does not hold a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`fixture ${venue}/${name} does not hold a JSON object`);
   return value as Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 /** A pino logger that keeps its lines in memory so tests can assert what was logged (and what never was). */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export interface LogLine {
   readonly level: number;

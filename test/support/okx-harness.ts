@@ -3,12 +3,13 @@
  * timings (the simulator's 30 s idle close scaled down, the adapter's keepalive inside it).
  */
 import type { Logger } from 'pino';
+
 import type { VenueEvent } from '../../src/domain/events.js';
 import type { Clock } from '../../src/domain/ports.js';
-import { startOkxSim, type OkxSim, type OkxSimOptions } from '../../src/sim/okx/server.js';
-import { createOkxVenue, OkxConfigSchema, OkxCredentials, type OkxConfig } from '../../src/venues/okx/index.js';
+import { type OkxSim, type OkxSimOptions, startOkxSim } from '../../src/sim/okx/server.js';
+import { createOkxVenue, type OkxConfig, OkxConfigSchema, OkxCredentials } from '../../src/venues/okx/index.js';
 import type { OkxVenue } from '../../src/venues/okx/venue.js';
-import { captureLogger, type CapturedLogger } from './log-capture.js';
+import { type CapturedLogger, captureLogger } from './log-capture.js';
 import { waitFor } from './wait.js';
 
 export interface OkxHarness {

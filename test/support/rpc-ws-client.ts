@@ -4,6 +4,7 @@
  * the wait for it.
  */
 import { WebSocket } from 'ws';
+
 import { parseMessage, waitFor } from './wait.js';
 
 export interface RpcErrorBody {

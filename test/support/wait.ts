@@ -100,7 +100,11 @@ export function collect<T>(subscribe: (listener: (value: T) => void) => () => vo
 
 /** Parses a WebSocket message as JSON; non-JSON text is returned as the raw string. */
 export function parseMessage(data: unknown): unknown {
-  const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data as Buffer[]).toString('utf8') : String(data);
+  const text = Buffer.isBuffer(data)
+    ? data.toString('utf8')
+    : Array.isArray(data)
+      ? Buffer.concat(data as Buffer[]).toString('utf8')
+      : String(data);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -112,7 +116,11 @@ export function parseMessage(data: unknown): unknown {
  * Resolves with the next message on `ws` (parsed as JSON when possible) that satisfies `predicate`,
  * received after the call; rejects after `timeoutMs` or when the socket closes first.
  */
-export function nextMessage<T = unknown>(ws: WebSocket, predicate: (message: unknown) => boolean = () => true, timeoutMs = 2000): Promise<T> {
+export function nextMessage<T = unknown>(
+  ws: WebSocket,
+  predicate: (message: unknown) => boolean = () => true,
+  timeoutMs = 2000,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onMessage = (data: unknown): void => {
       const msg = parseMessage(data);

@@ -1,5 +1,6 @@
 /** The alert outbox's per-chat delivery in the store (migration 3). */
 import { describe, expect, it } from 'vitest';
+
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 describe('alert outbox per-chat delivery (migration 3)', () => {

@@ -4,13 +4,23 @@
  */
 import { NetworkError, TelegramApiError, TimeoutError } from 'node-telegram-bot-api';
 import { describe, expect, it } from 'vitest';
+
 import { AlertLimiter } from '../../src/alerts/alert-limits.js';
 import { Decimal } from '../../src/domain/decimal.js';
 import type { TradeRecord } from '../../src/domain/trade.js';
 import { classifyTelegramError, redactToken } from '../../src/telegram/client.js';
 import { parseCommand } from '../../src/telegram/command-parser.js';
 import { buildDailyReport, dailyReportDue } from '../../src/telegram/daily-report.js';
-import { alignFields, escapeHtml, formatAlert, formatDuration, formatError, formatMessage, htmlToPlain, MAX_MESSAGE_CHARS } from '../../src/telegram/format.js';
+import {
+  alignFields,
+  escapeHtml,
+  formatAlert,
+  formatDuration,
+  formatError,
+  formatMessage,
+  htmlToPlain,
+  MAX_MESSAGE_CHARS,
+} from '../../src/telegram/format.js';
 import { formatFlattenReport, formatPnl, formatPositions, formatStatus } from '../../src/telegram/replies.js';
 
 describe('parseCommand', () => {
@@ -27,7 +37,16 @@ describe('parseCommand', () => {
     expect(parseCommand('/close t-42')).toEqual({ ok: true, command: { name: 'close', tradeId: 't-42' } });
     expect(parseCommand('/open deribit BTC-PERPETUAL Buy 1000 sl=59000 tp=61000.5 limit=60000')).toEqual({
       ok: true,
-      command: { name: 'open', venue: 'deribit', symbol: 'BTC-PERPETUAL', side: 'buy', size: '1000', stopLoss: '59000', takeProfit: '61000.5', limit: '60000' },
+      command: {
+        name: 'open',
+        venue: 'deribit',
+        symbol: 'BTC-PERPETUAL',
+        side: 'buy',
+        size: '1000',
+        stopLoss: '59000',
+        takeProfit: '61000.5',
+        limit: '60000',
+      },
     });
     expect(parseCommand('/open okx BTC/USDT:USDT sell 0.1 SL=70000')).toEqual({
       ok: true,
@@ -41,12 +60,28 @@ describe('parseCommand', () => {
   });
 
   it('says what is wrong and how to write it', () => {
-    expect(parseCommand('/open deribit BTC-PERPETUAL buy 1000')).toEqual({ ok: false, error: 'every trade needs a stop: add sl=<price>', usage: expect.stringContaining('/open <venue>') });
-    expect(parseCommand('/open deribit BTC-PERPETUAL long 1000 sl=1')).toMatchObject({ ok: false, error: 'side must be buy or sell, got "long"' });
-    expect(parseCommand('/open deribit BTC-PERPETUAL buy -1 sl=1')).toMatchObject({ ok: false, error: 'size must be a positive number, got "-1"' });
-    expect(parseCommand('/open deribit BTC-PERPETUAL buy 1 sl=abc')).toMatchObject({ ok: false, error: 'sl= must be a positive price, got "abc"' });
+    expect(parseCommand('/open deribit BTC-PERPETUAL buy 1000')).toEqual({
+      ok: false,
+      error: 'every trade needs a stop: add sl=<price>',
+      usage: expect.stringContaining('/open <venue>'),
+    });
+    expect(parseCommand('/open deribit BTC-PERPETUAL long 1000 sl=1')).toMatchObject({
+      ok: false,
+      error: 'side must be buy or sell, got "long"',
+    });
+    expect(parseCommand('/open deribit BTC-PERPETUAL buy -1 sl=1')).toMatchObject({
+      ok: false,
+      error: 'size must be a positive number, got "-1"',
+    });
+    expect(parseCommand('/open deribit BTC-PERPETUAL buy 1 sl=abc')).toMatchObject({
+      ok: false,
+      error: 'sl= must be a positive price, got "abc"',
+    });
     expect(parseCommand('/open deribit BTC-PERPETUAL buy 1 sl=1 sl=2')).toMatchObject({ ok: false, error: 'sl= given twice' });
-    expect(parseCommand('/open deribit BTC-PERPETUAL buy 1 sl=1 qty=2')).toMatchObject({ ok: false, error: 'unknown option "qty="; use sl=, tp= or limit=' });
+    expect(parseCommand('/open deribit BTC-PERPETUAL buy 1 sl=1 qty=2')).toMatchObject({
+      ok: false,
+      error: 'unknown option "qty="; use sl=, tp= or limit=',
+    });
     expect(parseCommand('/pnl year')).toMatchObject({ ok: false, error: 'unknown period "year"; use day, week or month' });
     expect(parseCommand('/trades x')).toMatchObject({ ok: false });
     expect(parseCommand('/kill please')).toMatchObject({ ok: false });
@@ -59,12 +94,26 @@ describe('parseCommand', () => {
 describe('message formatting', () => {
   it('escapes HTML and aligns fields', () => {
     expect(escapeHtml('a<b>&"c"')).toBe('a&lt;b&gt;&amp;&quot;c&quot;');
-    expect(alignFields([['a', '1'], ['long key', '2']])).toBe('a         1\nlong key  2');
+    expect(
+      alignFields([
+        ['a', '1'],
+        ['long key', '2'],
+      ]),
+    ).toBe('a         1\nlong key  2');
     expect(htmlToPlain('<b>x &lt; y &amp; z</b>')).toBe('x < y & z');
   });
 
   it('formats an alert: severity emoji headline, escaped text, aligned fields, folded count', () => {
-    expect(formatAlert({ severity: 'warning', kind: 'api_error', venue: 'okx', text: 'HTTP 502 <html>', folded: 3, fields: [['code', '50001']] })).toBe(
+    expect(
+      formatAlert({
+        severity: 'warning',
+        kind: 'api_error',
+        venue: 'okx',
+        text: 'HTTP 502 <html>',
+        folded: 3,
+        fields: [['code', '50001']],
+      }),
+    ).toBe(
       '⚠️ <b>Venue API error · okx</b>\nHTTP 502 &lt;html&gt;\n<pre>code  50001</pre>\n<i>+3 similar in the last minute, folded into this one</i>',
     );
     expect(formatAlert({ severity: 'critical', kind: 'some_new_kind', text: 'x' })).toBe('🚨 <b>Some new kind</b>\nx');
@@ -93,16 +142,34 @@ describe('message formatting', () => {
   it('status, positions, pnl and flatten report', () => {
     expect(
       formatStatus({
-        venues: [{ id: 'deribit', state: 'ready', ready: true, rttMs: 12.4 }, { id: 'okx', state: 'reconnecting', ready: false }],
+        venues: [
+          { id: 'deribit', state: 'ready', ready: true, rttMs: 12.4 },
+          { id: 'okx', state: 'reconnecting', ready: false },
+        ],
         openTrades: 2,
         killSwitch: { active: false },
         paused: true,
         uptimeMs: 3_723_000,
       }),
-    ).toBe('⚠️ <b>Status</b>\n<pre>deribit      ready · ready · 12 ms\nokx          NOT ready · reconnecting\nopen trades  2\nkill switch  off\nentries      paused\nuptime       1h 02m</pre>');
+    ).toBe(
+      '⚠️ <b>Status</b>\n<pre>deribit      ready · ready · 12 ms\nokx          NOT ready · reconnecting\nopen trades  2\nkill switch  off\nentries      paused\nuptime       1h 02m</pre>',
+    );
     expect(
       formatPositions([
-        { venue: 'deribit', ok: true, items: [{ venue: 'deribit', symbol: 'BTC-PERPETUAL', size: Decimal.from('-100'), avgPrice: Decimal.from('60000'), unrealizedPnl: Decimal.from('0.001'), updatedAtMs: 0 }] },
+        {
+          venue: 'deribit',
+          ok: true,
+          items: [
+            {
+              venue: 'deribit',
+              symbol: 'BTC-PERPETUAL',
+              size: Decimal.from('-100'),
+              avgPrice: Decimal.from('60000'),
+              unrealizedPnl: Decimal.from('0.001'),
+              updatedAtMs: 0,
+            },
+          ],
+        },
         { venue: 'okx', ok: false, error: 'timeout\nstack' },
       ]),
     ).toBe('📊 <b>Positions</b>\ncould not read okx: timeout\n<pre>deribit BTC-PERPETUAL  -100 @ 60000 · uPnL +0.001</pre>');
@@ -110,7 +177,17 @@ describe('message formatting', () => {
     expect(formatPnl('day', Date.UTC(2026, 11, 3, 21, 0), closed)).toBe(
       '📈 <b>P&amp;L, last 24 h</b>\nRealized, trades closed since 2026-12-03 21:00 UTC\n<pre>deribit  +0.001 · 2 trade(s), 1 won\nokx      +5 · 1 trade(s), 1 won</pre>',
     );
-    expect(formatFlattenReport({ reason: 'x', closedTrades: ['a'], failedTrades: [{ tradeId: 'b', error: 'venue <down>' }], cancelledOrders: [], failedCancels: [], flat: false, rounds: 3 })).toContain('failed b       venue &lt;down&gt;');
+    expect(
+      formatFlattenReport({
+        reason: 'x',
+        closedTrades: ['a'],
+        failedTrades: [{ tradeId: 'b', error: 'venue <down>' }],
+        cancelledOrders: [],
+        failedCancels: [],
+        flat: false,
+        rounds: 3,
+      }),
+    ).toContain('failed b       venue &lt;down&gt;');
   });
 });
 
@@ -165,8 +242,14 @@ describe('daily report', () => {
 describe('classifyTelegramError', () => {
   const token = '1234:secret-token';
   it('maps 429, 5xx, parse errors, network errors and other 4xx', () => {
-    expect(classifyTelegramError(new TelegramApiError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7_000 });
-    expect(classifyTelegramError(new TelegramApiError(502, 'Bad Gateway'))).toMatchObject({ kind: 'transient', message: 'Telegram answered 502: Bad Gateway' });
+    expect(classifyTelegramError(new TelegramApiError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }))).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 7_000,
+    });
+    expect(classifyTelegramError(new TelegramApiError(502, 'Bad Gateway'))).toMatchObject({
+      kind: 'transient',
+      message: 'Telegram answered 502: Bad Gateway',
+    });
     expect(classifyTelegramError(new TelegramApiError(400, "Bad Request: can't parse entities"))).toMatchObject({ kind: 'unparsable' });
     expect(classifyTelegramError(new TelegramApiError(403, 'Forbidden: bot was blocked by the user'))).toMatchObject({ kind: 'permanent' });
     expect(classifyTelegramError(new TelegramApiError(401, 'Unauthorized'))).toMatchObject({ kind: 'rejected_bot' });

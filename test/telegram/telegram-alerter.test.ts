@@ -2,12 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { TelegramAlerter, type TelegramAlerterOptions } from '../../src/alerts/telegram-alerter.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { BotApiClient } from '../../src/telegram/client.js';
 import { FakeTelegram } from '../support/fake-telegram.js';
-import { captureLogger, type CapturedLogger } from '../support/log-capture.js';
+import { type CapturedLogger, captureLogger } from '../support/log-capture.js';
 import { waitFor } from '../support/wait.js';
 
 const TOKEN = '123456789:AAFake-telegram-token_xyz';
@@ -69,9 +71,20 @@ describe('TelegramAlerter over a real socket to a fake Telegram', () => {
       parseMode: 'HTML',
       text: '🚨 <b>Kill switch · deribit</b>\nKill switch ON (telegram): &lt;b&gt;oops&lt;/b&gt; &amp; &quot;more&quot;',
     });
-    a.send({ severity: 'info', kind: 'trade_opened', text: 'Long BTC-PERPETUAL on deribit', fields: [['trade', 't-1'], ['size', '1000'], ['stop', '59000']] });
+    a.send({
+      severity: 'info',
+      kind: 'trade_opened',
+      text: 'Long BTC-PERPETUAL on deribit',
+      fields: [
+        ['trade', 't-1'],
+        ['size', '1000'],
+        ['stop', '59000'],
+      ],
+    });
     await waitFor(() => fake.sent.length === 2);
-    expect(fake.sent[1]!.text).toBe('ℹ️ <b>Trade opened</b>\nLong BTC-PERPETUAL on deribit\n<pre>trade  t-1\nsize   1000\nstop   59000</pre>');
+    expect(fake.sent[1]!.text).toBe(
+      'ℹ️ <b>Trade opened</b>\nLong BTC-PERPETUAL on deribit\n<pre>trade  t-1\nsize   1000\nstop   59000</pre>',
+    );
   });
 
   it('sends to every allowed chat', async () => {
@@ -201,7 +214,16 @@ describe('TelegramAlerter over a real socket to a fake Telegram', () => {
   it('keeps alerts in the outbox while Telegram rejects the bot token', async () => {
     const store = openStore();
     const wrong = '999:AAwrong-token-value';
-    const a = new TelegramAlerter({ store, logger: log.logger, api: new BotApiClient({ token: wrong, apiRoot: fake.url }), chatIds: [CHAT], perChatIntervalMs: 0, backoffBaseMs: 10, maxBackoffMs: 30, token: wrong });
+    const a = new TelegramAlerter({
+      store,
+      logger: log.logger,
+      api: new BotApiClient({ token: wrong, apiRoot: fake.url }),
+      chatIds: [CHAT],
+      perChatIntervalMs: 0,
+      backoffBaseMs: 10,
+      maxBackoffMs: 30,
+      token: wrong,
+    });
     alerters.push(a);
     a.start();
     a.send({ severity: 'critical', kind: 'kill_switch', text: 'must not be lost' });

@@ -1,12 +1,13 @@
 /** Telegram commands end to end against a fake Telegram and the in-memory venue. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { configSchema } from '../../src/config/schema.js';
 import { createTelegram, type Telegram } from '../../src/telegram/index.js';
 import type { MemoryVenue } from '../../src/venues/memory/index.js';
-import { FakeTelegram, type SentMessage } from '../support/fake-telegram.js';
-import { captureLogger, type CapturedLogger } from '../support/log-capture.js';
-import { nextEvent, waitFor } from '../support/wait.js';
 import { longIntent, newVenue, ourOpenOrders, type Services, startServices, SYMBOL } from '../orders/harness.js';
+import { FakeTelegram, type SentMessage } from '../support/fake-telegram.js';
+import { type CapturedLogger, captureLogger } from '../support/log-capture.js';
+import { nextEvent, waitFor } from '../support/wait.js';
 
 const TOKEN = '987654321:AAH-another-fake-token_q';
 const CHAT = 500;
@@ -28,8 +29,17 @@ describe('Telegram commands against a fake Telegram and the in-memory venue', ()
     venue = await newVenue();
     s = await startServices(venue);
     log = captureLogger('debug');
-    const config = configSchema.parse({ telegram: { allowedChatIds: [CHAT, -900], allowedUserIds: [USER], apiRoot: fake.url, pollTimeoutSecs: 1 } }).telegram;
-    telegram = createTelegram({ config, botToken: TOKEN, store: s.store, logger: log.logger, clock, tuning: { perChatIntervalMs: 0, backoffBaseMs: 20 } });
+    const config = configSchema.parse({
+      telegram: { allowedChatIds: [CHAT, -900], allowedUserIds: [USER], apiRoot: fake.url, pollTimeoutSecs: 1 },
+    }).telegram;
+    telegram = createTelegram({
+      config,
+      botToken: TOKEN,
+      store: s.store,
+      logger: log.logger,
+      clock,
+      tuning: { perChatIntervalMs: 0, backoffBaseMs: 20 },
+    });
     telegram.start({ trading: s.orders, killSwitch: s.killSwitch, venues: [venue] });
     await waitFor(() => fake.commands.length > 0, { message: 'setMyCommands' });
   });
@@ -44,7 +54,10 @@ describe('Telegram commands against a fake Telegram and the in-memory venue', ()
 
   /** The bot's next answer to a chat (info alerts, which start with ℹ️, go to every chat too and are skipped). */
   function nextAnswer(chatId = CHAT): Promise<SentMessage> {
-    return nextEvent<SentMessage>((l) => (fake.on('message', l), () => fake.off('message', l)), { predicate: (m) => m.chatId === chatId && !m.text.startsWith('ℹ️'), message: `answer in chat ${chatId}` });
+    return nextEvent<SentMessage>((l) => (fake.on('message', l), () => fake.off('message', l)), {
+      predicate: (m) => m.chatId === chatId && !m.text.startsWith('ℹ️'),
+      message: `answer in chat ${chatId}`,
+    });
   }
 
   /** Sends a command as the allowed user and resolves with the bot's answer. */
@@ -69,7 +82,20 @@ describe('Telegram commands against a fake Telegram and the in-memory venue', ()
   }
 
   it('registers the command menu', () => {
-    expect(fake.commands.map((c) => c.command)).toEqual(['status', 'positions', 'orders', 'balance', 'pnl', 'trades', 'pause', 'resume', 'kill', 'close', 'open', 'help']);
+    expect(fake.commands.map((c) => c.command)).toEqual([
+      'status',
+      'positions',
+      'orders',
+      'balance',
+      'pnl',
+      'trades',
+      'pause',
+      'resume',
+      'kill',
+      'close',
+      'open',
+      'help',
+    ]);
   });
 
   it('/status shows venues, open trades, kill switch, pause and uptime', async () => {
@@ -167,7 +193,9 @@ describe('Telegram commands against a fake Telegram and the in-memory venue', ()
     expect(reply.text).toContain('Trade accepted');
     const tradeId = /trade\s+(\S+)/.exec(reply.text)![1]!;
     expect(s.store.getTrade(tradeId)?.source).toBe('telegram');
-    await waitFor(async () => (await ourOpenOrders(venue)).some((o) => o.triggerPrice?.toString() === '59000' && o.reduceOnly), { message: 'stop resting on the venue' });
+    await waitFor(async () => (await ourOpenOrders(venue)).some((o) => o.triggerPrice?.toString() === '59000' && o.reduceOnly), {
+      message: 'stop resting on the venue',
+    });
   });
 
   it('/open answers a refusal in one line with what to do', async () => {
@@ -176,7 +204,9 @@ describe('Telegram commands against a fake Telegram and the in-memory venue', ()
     expect(reply.text).toContain('Trade refused');
     expect(reply.text).toContain('/resume');
     const bad = await command(`/open memory ${SYMBOL} buy 1000`);
-    expect(bad.text).toBe('❌ <b>every trade needs a stop: add sl=&lt;price&gt;</b>\nUsage: /open &lt;venue&gt; &lt;symbol&gt; &lt;buy|sell&gt; &lt;size&gt; sl=&lt;price&gt; [tp=&lt;price&gt;] [limit=&lt;price&gt;]');
+    expect(bad.text).toBe(
+      '❌ <b>every trade needs a stop: add sl=&lt;price&gt;</b>\nUsage: /open &lt;venue&gt; &lt;symbol&gt; &lt;buy|sell&gt; &lt;size&gt; sl=&lt;price&gt; [tp=&lt;price&gt;] [limit=&lt;price&gt;]',
+    );
     const venueBad = await command(`/open nowhere ${SYMBOL} buy 1000 sl=59000`);
     expect(venueBad.text).toContain('Unknown venue');
   });

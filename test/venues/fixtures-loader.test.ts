@@ -1,5 +1,6 @@
 /** The one fixture loader (test/support/load-fixture.ts): the shared folder for every venue, a clear error otherwise. */
 import { describe, expect, it } from 'vitest';
+
 import { fixtureNames, loadFixture, loadFixtureObject } from '../support/load-fixture.js';
 
 describe('loadFixture', () => {
@@ -10,6 +11,8 @@ describe('loadFixture', () => {
   });
 
   it('names both folders and the likely cause when a fixture is missing', () => {
-    expect(() => loadFixture('deribit', 'no_such_fixture.json')).toThrow(/deribit\/no_such_fixture\.json not found .*\.\.\/shared beside the repository/);
+    expect(() => loadFixture('deribit', 'no_such_fixture.json')).toThrow(
+      /deribit\/no_such_fixture\.json not found .*\.\.\/shared beside the repository/,
+    );
   });
 });

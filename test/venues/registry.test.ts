@@ -1,15 +1,17 @@
 /** The venue registry: one entry per venue, and the config, secrets and start-up built from it. */
 import { readFileSync } from 'node:fs';
+
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+
 import { configSchema } from '../../src/config/schema.js';
 import { readSecrets, SECRET_ENV_VARS } from '../../src/config/secrets.js';
 import { systemClock } from '../../src/domain/ports.js';
 import { registryFactories } from '../../src/runtime/venues.js';
-import { defineVenue } from '../../src/venues/registry-entry.js';
-import { isAvailable, VENUE_ENTRIES, VENUE_NAMES } from '../../src/venues/registry.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
+import { isAvailable, VENUE_ENTRIES, VENUE_NAMES } from '../../src/venues/registry.js';
+import { defineVenue } from '../../src/venues/registry-entry.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -99,7 +101,11 @@ describe('registryFactories', () => {
   it('has no factory for an entry without an adapter', () => {
     const factories = registryFactories({
       entries: VENUE_ENTRIES,
-      sections: { deribit: { enabled: true, environment: 'sim' }, okx: { enabled: false, environment: 'sim' }, bybit: { enabled: false, environment: 'sim' } },
+      sections: {
+        deribit: { enabled: true, environment: 'sim' },
+        okx: { enabled: false, environment: 'sim' },
+        bybit: { enabled: false, environment: 'sim' },
+      },
       secrets: {},
       sim: { annualVolatility: 1 },
       clock: systemClock,

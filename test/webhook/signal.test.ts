@@ -1,5 +1,6 @@
 /** Parsing and authenticating webhook entry signals. */
 import { describe, expect, it } from 'vitest';
+
 import { acceptsContentType, parseSignalBody, presentedSecret, secretMatches, signalToIntent } from '../../src/webhook/signal.js';
 
 const good = { id: 'sig-1', venue: 'deribit', symbol: 'BTC-PERPETUAL', side: 'buy', size: 100, stopLoss: '59000', takeProfit: 61000 };
@@ -10,7 +11,14 @@ describe('parseSignalBody', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     const intent = signalToIntent(parsed.signal);
-    expect(intent).toMatchObject({ venue: 'deribit', symbol: 'BTC-PERPETUAL', side: 'buy', entry: { type: 'market' }, source: 'webhook', label: 'signal sig-1' });
+    expect(intent).toMatchObject({
+      venue: 'deribit',
+      symbol: 'BTC-PERPETUAL',
+      side: 'buy',
+      entry: { type: 'market' },
+      source: 'webhook',
+      label: 'signal sig-1',
+    });
     expect(intent.size.unit).toBe('venue');
     expect(String(intent.size.value)).toBe('100');
     expect(String(intent.stopLossPrice)).toBe('59000');

@@ -1,8 +1,10 @@
 /** The webhook over real HTTP, opening trades through the real order manager on the in-memory venue. */
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
+
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import type { MemoryVenue } from '../../src/venues/memory/index.js';
 import { WebhookServer } from '../../src/webhook/server.js';
 import { newVenue, ourOpenOrders, type Services, startServices, SYMBOL } from '../orders/harness.js';
@@ -17,21 +19,34 @@ interface Reply {
 
 function post(port: number, body: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/signal', method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/signal', method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 const signal = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ id: 'tv-1', venue: 'memory', symbol: SYMBOL, side: 'buy', size: '1000', stopLoss: '59000', takeProfit: '61000', secret: SECRET, ...over });
+  JSON.stringify({
+    id: 'tv-1',
+    venue: 'memory',
+    symbol: SYMBOL,
+    side: 'buy',
+    size: '1000',
+    stopLoss: '59000',
+    takeProfit: '61000',
+    secret: SECRET,
+    ...over,
+  });
 
 describe('webhook POST /signal', () => {
   let venue: MemoryVenue;
@@ -50,7 +65,14 @@ describe('webhook POST /signal', () => {
         done();
       },
     });
-    server = new WebhookServer({ host: '127.0.0.1', port: 0, secret: SECRET, opener: services.orders, store: services.store, logger: pino({ level: 'debug' }, sink) });
+    server = new WebhookServer({
+      host: '127.0.0.1',
+      port: 0,
+      secret: SECRET,
+      opener: services.orders,
+      store: services.store,
+      logger: pino({ level: 'debug' }, sink),
+    });
     port = (await server.start()).port;
   });
 
@@ -86,7 +108,10 @@ describe('webhook POST /signal', () => {
   });
 
   it('takes the secret as a bearer token and JSON sent as text/plain', async () => {
-    const r = await post(port, signal({ secret: undefined, id: 'tv-bearer' }), { 'content-type': 'text/plain; charset=utf-8', authorization: `Bearer ${SECRET}` });
+    const r = await post(port, signal({ secret: undefined, id: 'tv-bearer' }), {
+      'content-type': 'text/plain; charset=utf-8',
+      authorization: `Bearer ${SECRET}`,
+    });
     expect(r.status).toBe(202);
     expect(tradeCount()).toBe(1);
   });

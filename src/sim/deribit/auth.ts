@@ -5,6 +5,7 @@
  * independently of the adapter's signer.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
 import type { SimClock } from '../clock.js';
 import { errors } from './errors.js';
 import type { Params } from './params.js';
@@ -162,7 +163,10 @@ export class AuthService {
     else binding = { kind: 'http' };
     const expiresItem = requested.find((s) => s.startsWith('expires:'));
     const expiresSec = expiresItem !== undefined ? Number(expiresItem.slice('expires:'.length)) : NaN;
-    const lifetimeSec = Number.isFinite(expiresSec) && expiresSec > 0 ? Math.min(expiresSec, this.options.accessTokenLifetimeSec) : this.options.accessTokenLifetimeSec;
+    const lifetimeSec =
+      Number.isFinite(expiresSec) && expiresSec > 0
+        ? Math.min(expiresSec, this.options.accessTokenLifetimeSec)
+        : this.options.accessTokenLifetimeSec;
     const perms = requested.filter((s) => /^(account|trade|wallet|block_trade|block_rfq):(read|read_write|none)$/.test(s));
     const families = new Set(perms.map((p) => p.split(':')[0]));
     const granted = [...perms, ...DEFAULT_PERMISSIONS.filter((p) => !families.has(p.split(':')[0]))];
@@ -234,7 +238,8 @@ export class AuthService {
 
   /** Revokes every connection-scoped token of a closed connection. */
   revokeConnection(connectionId: string): void {
-    for (const t of this.byAccess.values()) if (t.binding.kind === 'connection' && t.binding.connectionId === connectionId) t.revoked = true;
+    for (const t of this.byAccess.values())
+      if (t.binding.kind === 'connection' && t.binding.connectionId === connectionId) t.revoked = true;
   }
 
   revoke(record: TokenRecord): void {

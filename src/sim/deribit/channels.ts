@@ -73,7 +73,11 @@ export function isUnservedChannel(name: string): boolean {
 }
 
 /** Parses a channel name; undefined for unknown channels or instruments (they are left out of the result). */
-export function parseChannel(name: string, instrumentExists: (instrument: string) => boolean, currencyOf?: (instrument: string) => string | undefined): ChannelSpec | undefined {
+export function parseChannel(
+  name: string,
+  instrumentExists: (instrument: string) => boolean,
+  currencyOf?: (instrument: string) => string | undefined,
+): ChannelSpec | undefined {
   const parts = name.split('.');
   const [head, second] = parts;
   if (head === 'ticker' && parts.length === 3) {
@@ -97,7 +101,13 @@ export function parseChannel(name: string, instrumentExists: (instrument: string
     if (depth !== '1' && depth !== '10' && depth !== '20') return undefined;
     const groups = BOOK_GROUPS[currencyOf?.(instrument) ?? ''] ?? ['none'];
     if (group === undefined || !groups.includes(group)) return undefined;
-    return { kind: 'book.grouped', instrument, group: group === 'none' ? 'none' : Number(group), depth: Number(depth) as 1 | 10 | 20, interval };
+    return {
+      kind: 'book.grouped',
+      instrument,
+      group: group === 'none' ? 'none' : Number(group),
+      depth: Number(depth) as 1 | 10 | 20,
+      interval,
+    };
   }
   if (head === 'trades' && parts.length === 3) {
     const instrument = parts[1] ?? '';

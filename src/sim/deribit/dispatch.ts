@@ -2,10 +2,10 @@
  * Executes one JSON-RPC request for either transport: method lookup, transport rules, login gate
  * and scopes, rate-limit credits, then the handler. Throws RpcError with the venue's reply.
  */
+import { EngineRejection } from '../engine/types.js';
 import type { Principal } from './auth.js';
 import { hasScope } from './auth.js';
 import type { CallContext, SimState } from './context.js';
-import { EngineRejection } from '../engine/types.js';
 import { errors, fromEngineRejection } from './errors.js';
 import { METHODS } from './methods/index.js';
 import { Params } from './params.js';
@@ -93,7 +93,11 @@ export function executeWithFaults(input: DispatchInput, request: RpcRequest): Pl
   const plan = input.state.faults.planRequest(request.method);
   if (plan.error) {
     const status = plan.error.code === 10028 ? 429 : 400;
-    return { reply: { ok: false, error: new RpcError(plan.error.code, plan.error.message, plan.error.data ?? null, status) }, delayMs: 0, silent: false };
+    return {
+      reply: { ok: false, error: new RpcError(plan.error.code, plan.error.message, plan.error.data ?? null, status) },
+      delayMs: 0,
+      silent: false,
+    };
   }
   let reply: Reply = { ok: true, result: null };
   if (plan.execute) {

@@ -23,7 +23,8 @@ export const errors = {
   nonUniqueLabel: (): RpcError => new RpcError(13032, 'non_unique_order_label'),
   codNotEnabled: (): RpcError => new RpcError(13042, 'cod_not_enabled'),
   internal: (): RpcError => new RpcError(11094, 'internal_server_error'),
-  unsupported: (param: string, value: string): RpcError => new RpcError(-32602, 'Invalid params', { param, reason: `${value} is not supported by the simulator` }),
+  unsupported: (param: string, value: string): RpcError =>
+    new RpcError(-32602, 'Invalid params', { param, reason: `${value} is not supported by the simulator` }),
 };
 
 /** The fault injector's rate-limit answer on Deribit (`SimFaults.rateLimitNext`). */

@@ -4,9 +4,10 @@
  * JSON-RPC error body; REST auth is Bearer, Basic or a deri-hmac-sha256 signature.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type SimState, logRequest } from './context.js';
+
+import { logRequest, type SimState } from './context.js';
 import { executeWithFaults } from './dispatch.js';
-import { MAX_FRAME_BYTES, type RpcRequest, RpcError, type Timing, errorFrame, parseRpcText, resultFrame, startTiming } from './rpc.js';
+import { errorFrame, MAX_FRAME_BYTES, parseRpcText, resultFrame, RpcError, type RpcRequest, startTiming, type Timing } from './rpc.js';
 
 export const REST_PREFIX = '/api/v2/';
 
@@ -80,7 +81,14 @@ export class HttpTransport {
     } else {
       request = { id: undefined, method, params: queryParams(url) };
     }
-    logRequest(state, { transport: 'http', connectionId: undefined, id: request.id, method, params: request.params, at: state.clock.now() });
+    logRequest(state, {
+      transport: 'http',
+      connectionId: undefined,
+      id: request.id,
+      method,
+      params: request.params,
+      at: state.clock.now(),
+    });
     const authorization = req.headers.authorization;
     const planned = executeWithFaults(
       {

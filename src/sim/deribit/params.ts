@@ -2,7 +2,7 @@
  * Typed access to a request's named params. REST query strings carry every value as text, so
  * numbers and booleans are also accepted in their string form; anything else is -32602 naming the param.
  */
-import { type Decimal, dec } from '../../domain/decimal.js';
+import { dec, type Decimal } from '../../domain/decimal.js';
 import { errors } from './errors.js';
 
 export class Params {
@@ -80,7 +80,8 @@ export class Params {
     const v = this.raw[name];
     if (v === undefined || v === null) throw errors.invalidParams(name, 'must be present');
     const arr = typeof v === 'string' ? [v] : v;
-    if (!Array.isArray(arr) || !arr.every((x): x is string => typeof x === 'string')) throw errors.invalidParams(name, 'must be an array of strings');
+    if (!Array.isArray(arr) || !arr.every((x): x is string => typeof x === 'string'))
+      throw errors.invalidParams(name, 'must be an array of strings');
     return arr;
   }
 }

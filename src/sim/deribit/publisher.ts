@@ -99,7 +99,15 @@ export class Publisher {
     }
   }
 
-  private route(session: WsSession, sub: Subscription, orders: SimOrder[], trades: SimTrade[], positions: SimPosition[], portfolios: Set<Currency>, tape: SimPublicTrade[]): void {
+  private route(
+    session: WsSession,
+    sub: Subscription,
+    orders: SimOrder[],
+    trades: SimTrade[],
+    positions: SimPosition[],
+    portfolios: Set<Currency>,
+    tape: SimPublicTrade[],
+  ): void {
     const spec = sub.spec;
     const engine = this.state.engine;
     const inScope = (name: string): boolean => {
@@ -138,8 +146,10 @@ export class Publisher {
           }
           return b;
         };
-        for (const o of orders) if (inScope(o.instrumentName)) slot(o.instrumentName).orders.push(orderToWire(o, engine.instrument(o.instrumentName)));
-        for (const t of trades) if (inScope(t.instrumentName)) slot(t.instrumentName).trades.push(tradeToWire(t, engine.instrument(t.instrumentName)));
+        for (const o of orders)
+          if (inScope(o.instrumentName)) slot(o.instrumentName).orders.push(orderToWire(o, engine.instrument(o.instrumentName)));
+        for (const t of trades)
+          if (inScope(t.instrumentName)) slot(t.instrumentName).trades.push(tradeToWire(t, engine.instrument(t.instrumentName)));
         for (const p of positions) if (inScope(p.instrumentName)) slot(p.instrumentName).positions.push(positionToWire(p));
         if (spec.interval === 'raw') {
           for (const [name, b] of byInstrument) session.send(subscriptionFrame(sub.name, { instrument_name: name, ...b }, sub.label));
@@ -211,7 +221,9 @@ export class Publisher {
         const price = engine.indexPrice(spec.currency);
         if (session.indexSent.get(sub.name) !== price.toString()) {
           session.indexSent.set(sub.name, price.toString());
-          session.send(subscriptionFrame(sub.name, { index_name: spec.indexName, price: price.toNumber(), timestamp: this.state.clock.now() }));
+          session.send(
+            subscriptionFrame(sub.name, { index_name: spec.indexName, price: price.toNumber(), timestamp: this.state.clock.now() }),
+          );
           sent = true;
         }
         break;
@@ -302,7 +314,17 @@ export class Publisher {
     const asks = diffSide(last.asks, next.asks, 'asks');
     if (bids.length + asks.length === 0) return false;
     session.books.set(channel, next);
-    session.send(subscriptionFrame(channel, { type: 'change', timestamp: now, prev_change_id: last.changeId, instrument_name: instrument, change_id: changeId, bids, asks }));
+    session.send(
+      subscriptionFrame(channel, {
+        type: 'change',
+        timestamp: now,
+        prev_change_id: last.changeId,
+        instrument_name: instrument,
+        change_id: changeId,
+        bids,
+        asks,
+      }),
+    );
     return true;
   }
 

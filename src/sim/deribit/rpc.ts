@@ -50,15 +50,27 @@ export function parseRpcText(text: string): ParseOutcome {
 
 /** Validates a parsed JSON value as a request: named params only, no batches, an id. */
 export function parseRpcValue(value: unknown): ParseOutcome {
-  if (!isRecord(value)) return { ok: false, error: new RpcError(11050, 'bad_request', { reason: 'batches and non-object requests are not supported' }), id: undefined };
+  if (!isRecord(value))
+    return {
+      ok: false,
+      error: new RpcError(11050, 'bad_request', { reason: 'batches and non-object requests are not supported' }),
+      id: undefined,
+    };
   const rawId = value['id'];
   const id = typeof rawId === 'number' || typeof rawId === 'string' ? rawId : undefined;
-  if (value['jsonrpc'] !== '2.0') return { ok: false, error: new RpcError(11050, 'bad_request', { param: 'jsonrpc', reason: 'must be "2.0"' }), id };
+  if (value['jsonrpc'] !== '2.0')
+    return { ok: false, error: new RpcError(11050, 'bad_request', { param: 'jsonrpc', reason: 'must be "2.0"' }), id };
   if (id === undefined) return { ok: false, error: new RpcError(11050, 'bad_request', { param: 'id', reason: 'must be present' }), id };
   const method = value['method'];
-  if (typeof method !== 'string' || method === '') return { ok: false, error: new RpcError(11050, 'bad_request', { param: 'method', reason: 'must be present' }), id };
+  if (typeof method !== 'string' || method === '')
+    return { ok: false, error: new RpcError(11050, 'bad_request', { param: 'method', reason: 'must be present' }), id };
   const params = value['params'] ?? {};
-  if (!isRecord(params)) return { ok: false, error: new RpcError(-32602, 'Invalid params', { param: 'params', reason: 'must be an object of named params' }), id };
+  if (!isRecord(params))
+    return {
+      ok: false,
+      error: new RpcError(-32602, 'Invalid params', { param: 'params', reason: 'must be an object of named params' }),
+      id,
+    };
   return { ok: true, request: { id, method, params } };
 }
 

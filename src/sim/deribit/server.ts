@@ -3,18 +3,19 @@
  * /api/v2/{method}, backed by the pure matching engine, with fault knobs and a movable clock.
  */
 import { randomBytes } from 'node:crypto';
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { SimClock } from '../clock.js';
 import { type EngineOptions, SimEngine } from '../engine/engine.js';
 import { SimFaults } from '../faults.js';
 import { AuthService, type Credentials } from './auth.js';
-import { DERIBIT_RATE_LIMIT_ERROR } from './errors.js';
-import { DERIBIT_IDS } from './ids.js';
 import type { FrontEndConfig, ReceivedRequest, SimState } from './context.js';
+import { DERIBIT_RATE_LIMIT_ERROR } from './errors.js';
 import { HttpTransport } from './http-transport.js';
+import { DERIBIT_IDS } from './ids.js';
 import { Publisher } from './publisher.js';
-import { DEFAULT_MATCHING_ENGINE_TIER, RateLimiter, type RateLimitSpecs, defaultRateLimits } from './rate-limit.js';
+import { DEFAULT_MATCHING_ENGINE_TIER, defaultRateLimits, RateLimiter, type RateLimitSpecs } from './rate-limit.js';
 import type { WsSession } from './session.js';
 import { WS_PATH, WsTransport } from './ws-transport.js';
 
@@ -163,7 +164,8 @@ export async function startDeribitSim(options: DeribitSimOptions = {}): Promise<
   });
   const port = (server.address() as AddressInfo).port;
 
-  const onError = options.onError ?? ((e: unknown) => process.stderr.write(`deribit sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
+  const onError =
+    options.onError ?? ((e: unknown) => process.stderr.write(`deribit sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
   const guarded = (work: () => void) => (): void => {
     try {
       work();
@@ -171,9 +173,18 @@ export async function startDeribitSim(options: DeribitSimOptions = {}): Promise<
       onError(e);
     }
   };
-  const flushTimer = setInterval(guarded(() => publisher.flush(clock.now())), options.flushIntervalMs ?? 100);
+  const flushTimer = setInterval(
+    guarded(() => publisher.flush(clock.now())),
+    options.flushIntervalMs ?? 100,
+  );
   const priceStepMs = options.priceStepMs ?? 100;
-  const stepTimer = priceStepMs > 0 ? setInterval(guarded(() => engine.step(clock.now())), priceStepMs) : undefined;
+  const stepTimer =
+    priceStepMs > 0
+      ? setInterval(
+          guarded(() => engine.step(clock.now())),
+          priceStepMs,
+        )
+      : undefined;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

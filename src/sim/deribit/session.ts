@@ -1,5 +1,6 @@
 /** One WebSocket connection to the simulated Deribit: auth state, subscriptions, heartbeat, delivery buffers. */
 import { WebSocket } from 'ws';
+
 import type { TokenRecord } from './auth.js';
 import type { ChannelSpec } from './channels.js';
 import type { Heartbeat } from './heartbeat.js';

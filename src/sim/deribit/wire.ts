@@ -6,6 +6,7 @@
 import type { Decimal } from '../../domain/decimal.js';
 import {
   type CancelReason,
+  isTriggerType,
   type OrderState,
   type RejectReason,
   type SimAccountSummary,
@@ -15,7 +16,6 @@ import {
   type SimPublicTrade,
   type SimTicker,
   type SimTrade,
-  isTriggerType,
 } from '../engine/types.js';
 
 /** The simulated account's user id (present on 2025/26 order payloads). */

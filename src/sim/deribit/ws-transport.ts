@@ -4,11 +4,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+
 import type { ConnectionTarget, FaultTarget } from '../faults.js';
-import { type SimState, logRequest } from './context.js';
+import { logRequest, type SimState } from './context.js';
 import { executeWithFaults } from './dispatch.js';
-import { type Timing, errorFrame, parseRpcText, resultFrame, startTiming } from './rpc.js';
+import { errorFrame, parseRpcText, resultFrame, startTiming, type Timing } from './rpc.js';
 import { WsSession } from './session.js';
 
 export const WS_PATH = '/ws/api/v2';
@@ -74,11 +76,20 @@ export class WsTransport implements FaultTarget {
       return;
     }
     const request = parsed.request;
-    logRequest(state, { transport: 'ws', connectionId: session.id, id: request.id, method: request.method, params: request.params, at: state.clock.now() });
+    logRequest(state, {
+      transport: 'ws',
+      connectionId: session.id,
+      id: request.id,
+      method: request.method,
+      params: request.params,
+      at: state.clock.now(),
+    });
     const planned = executeWithFaults({ state, transport: 'ws', session, ip: session.ip }, request);
     if (planned.silent) return;
     const send = (t: Timing): void => {
-      const frame = planned.reply.ok ? resultFrame(request.id, planned.reply.result, t, state.config.testnet) : errorFrame(request.id, planned.reply.error, t, state.config.testnet);
+      const frame = planned.reply.ok
+        ? resultFrame(request.id, planned.reply.result, t, state.config.testnet)
+        : errorFrame(request.id, planned.reply.error, t, state.config.testnet);
       session.send(frame);
     };
     if (planned.delayMs <= 0) {

@@ -78,7 +78,13 @@ export interface FillOutcome {
 }
 
 /** Applies one fill to a position: extends it, reduces it (realizing P&L), or flips it. */
-export function applyFill(state: PositionState, instrument: SimInstrument, direction: Direction, amount: Decimal, price: Decimal): FillOutcome {
+export function applyFill(
+  state: PositionState,
+  instrument: SimInstrument,
+  direction: Direction,
+  amount: Decimal,
+  price: Decimal,
+): FillOutcome {
   const delta = signed(direction, amount);
   const size = state.size;
   if (size.isZero() || size.sign() === delta.sign()) {

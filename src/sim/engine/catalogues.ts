@@ -1,6 +1,6 @@
 /** Instrument catalogues per simulated venue: Deribit's generated chain, OKX's and Bybit's USDT-linear perpetuals. */
-import { type Decimal, dec } from '../../domain/decimal.js';
-import { type CatalogueOptions, PERPETUAL_EXPIRY_MS, buildCatalogue } from './instruments.js';
+import { dec, type Decimal } from '../../domain/decimal.js';
+import { buildCatalogue, type CatalogueOptions, PERPETUAL_EXPIRY_MS } from './instruments.js';
 import type { Currency, SimInstrument, SimVenue } from './types.js';
 
 /**
@@ -11,7 +11,16 @@ import type { Currency, SimInstrument, SimVenue } from './types.js';
  * Fees: OKX regular tier, maker 0.02 %, taker 0.05 % (the orders push example: 0.4 contracts x 0.01 BTC
  * x 60000 as maker pays 0.048 USDT).
  */
-const OKX_SWAPS: readonly { currency: Currency; id: number; ctVal: string; lotSz: string; minSz: string; tickSz: string; maxMktSz: string; maxLmtSz: string }[] = [
+const OKX_SWAPS: readonly {
+  currency: Currency;
+  id: number;
+  ctVal: string;
+  lotSz: string;
+  minSz: string;
+  tickSz: string;
+  maxMktSz: string;
+  maxLmtSz: string;
+}[] = [
   { currency: 'BTC', id: 10459, ctVal: '0.01', lotSz: '0.01', minSz: '0.01', tickSz: '0.1', maxMktSz: '12000', maxLmtSz: '100000000' },
   { currency: 'ETH', id: 10461, ctVal: '0.1', lotSz: '0.01', minSz: '0.01', tickSz: '0.01', maxMktSz: '20000', maxLmtSz: '100000000' },
 ];
@@ -25,9 +34,36 @@ const OKX_LIST_TIME = 1573557408000;
  * 0.01 are Bybit's usual ETHUSDT filters; its id, launch time and the max amounts are the simulator's
  * choice (not from a capture). Fees: maker 0.02 %, taker 0.055 % (the execution push's `feeRate`).
  */
-const BYBIT_LINEAR: readonly { currency: Currency; id: number; tickSize: string; qtyStep: string; minOrderQty: string; maxOrderQty: string; maxMktOrderQty: string; launchTime: number }[] = [
-  { currency: 'BTC', id: 5, tickSize: '0.10', qtyStep: '0.001', minOrderQty: '0.001', maxOrderQty: '1190', maxMktOrderQty: '500', launchTime: 1585526400000 },
-  { currency: 'ETH', id: 6, tickSize: '0.01', qtyStep: '0.01', minOrderQty: '0.01', maxOrderQty: '7240', maxMktOrderQty: '1200', launchTime: 1615766400000 },
+const BYBIT_LINEAR: readonly {
+  currency: Currency;
+  id: number;
+  tickSize: string;
+  qtyStep: string;
+  minOrderQty: string;
+  maxOrderQty: string;
+  maxMktOrderQty: string;
+  launchTime: number;
+}[] = [
+  {
+    currency: 'BTC',
+    id: 5,
+    tickSize: '0.10',
+    qtyStep: '0.001',
+    minOrderQty: '0.001',
+    maxOrderQty: '1190',
+    maxMktOrderQty: '500',
+    launchTime: 1585526400000,
+  },
+  {
+    currency: 'ETH',
+    id: 6,
+    tickSize: '0.01',
+    qtyStep: '0.01',
+    minOrderQty: '0.01',
+    maxOrderQty: '7240',
+    maxMktOrderQty: '1200',
+    launchTime: 1615766400000,
+  },
 ];
 
 function linearPerpetual(fields: {
@@ -117,7 +153,12 @@ export function bybitCatalogue(): SimInstrument[] {
 }
 
 /** The catalogue of `venue` at `nowMs` (Deribit lists its options chain around `spot`). */
-export function venueCatalogue(venue: SimVenue, nowMs: number, spot: Record<Currency, Decimal>, options: CatalogueOptions = {}): SimInstrument[] {
+export function venueCatalogue(
+  venue: SimVenue,
+  nowMs: number,
+  spot: Record<Currency, Decimal>,
+  options: CatalogueOptions = {},
+): SimInstrument[] {
   switch (venue) {
     case 'deribit':
       return buildCatalogue(nowMs, spot, options);

@@ -5,10 +5,19 @@
  * (orders, trades, positions, tickers, portfolio) to its listeners. Refusals are EngineRejections
  * with a neutral RejectReason; front-ends map states, reasons and ids to their wire forms.
  */
-import { Decimal, dec } from '../../domain/decimal.js';
-import { FLAT, type PositionState, applyFill, contractQuantity, feeFor, futuresMargins, optionMargins, pnlOf, reducibleAmount } from './accounting.js';
+import { dec, Decimal } from '../../domain/decimal.js';
+import {
+  applyFill,
+  contractQuantity,
+  feeFor,
+  FLAT,
+  futuresMargins,
+  optionMargins,
+  pnlOf,
+  type PositionState,
+  reducibleAmount,
+} from './accounting.js';
 import { venueCatalogue } from './catalogues.js';
-import { type Balance, EMPTY_BALANCE, buildTicker, summarize, valuePosition } from './valuation.js';
 import { type CatalogueOptions, next0800, onTick } from './instruments.js';
 import { type CrowdTrade, Market, type MarketOptions } from './market.js';
 import {
@@ -21,9 +30,10 @@ import {
   EngineRejection,
   type FillHooks,
   type IdScheme,
-  SEQUENCE_IDS,
+  isTriggerType,
   type OrderState,
   type OrderType,
+  SEQUENCE_IDS,
   type SettleCurrency,
   type SimAccountSummary,
   type SimInstrument,
@@ -35,8 +45,8 @@ import {
   type TimeInForce,
   type TriggerDirection,
   type TriggerType,
-  isTriggerType,
 } from './types.js';
+import { type Balance, buildTicker, EMPTY_BALANCE, summarize, valuePosition } from './valuation.js';
 
 /** Starting balances per settle currency unless EngineOptions.balances says otherwise. */
 const DEFAULT_BALANCES: Record<SettleCurrency, number> = { BTC: 10, ETH: 100, USDT: 100_000 };
@@ -57,7 +67,12 @@ export interface EngineOptions {
   /** Trades per second the simulated crowd prints while the walk runs; see MarketOptions.tradeRates. */
   tradeRates?: Partial<MarketOptions['tradeRates']>;
   /** Book shape and depth; see MarketOptions. */
-  book?: Partial<Pick<MarketOptions, 'futureSpreadTicks' | 'optionSpreadFraction' | 'futureLevelContracts' | 'optionLevelMinAmounts' | 'priceBandFraction'>>;
+  book?: Partial<
+    Pick<
+      MarketOptions,
+      'futureSpreadTicks' | 'optionSpreadFraction' | 'futureLevelContracts' | 'optionLevelMinAmounts' | 'priceBandFraction'
+    >
+  >;
   catalogue?: CatalogueOptions;
   /** Replaces the generated catalogue entirely. */
   instruments?: readonly SimInstrument[];
@@ -168,7 +183,11 @@ export class SimEngine {
       futureLevelContracts: options.book?.futureLevelContracts ?? 10_000,
       optionLevelMinAmounts: options.book?.optionLevelMinAmounts ?? 200,
       priceBandFraction: options.book?.priceBandFraction ?? 0.015,
-      tradeRates: { perpetual: options.tradeRates?.perpetual ?? 3, future: options.tradeRates?.future ?? 0.5, option: options.tradeRates?.option ?? 0.01 },
+      tradeRates: {
+        perpetual: options.tradeRates?.perpetual ?? 3,
+        future: options.tradeRates?.future ?? 0.5,
+        option: options.tradeRates?.option ?? 0.01,
+      },
     });
     for (const ccy of ['BTC', 'ETH', 'USDT'] as const) {
       const initial = dec(options.balances?.[ccy] ?? DEFAULT_BALANCES[ccy]);
@@ -326,7 +345,8 @@ export class SimEngine {
   /** Settle currencies of the instruments on `currency`'s index (whose valuations an index move changes). */
   private settleCurrenciesOf(currency: Currency): SettleCurrency[] {
     const out: SettleCurrency[] = [];
-    for (const inst of this.instrumentMap.values()) if (inst.currency === currency && !out.includes(inst.settleCurrency)) out.push(inst.settleCurrency);
+    for (const inst of this.instrumentMap.values())
+      if (inst.currency === currency && !out.includes(inst.settleCurrency)) out.push(inst.settleCurrency);
     return out;
   }
 
@@ -429,7 +449,12 @@ export class SimEngine {
       }
       if (req.triggerPrice !== undefined) {
         if (order.state !== 'untriggered') throw new EngineRejection('invalid_edit', 'trigger_price', 'order is not a trigger order');
-        this.validateTrigger(inst, order.triggerDirection ?? defaultTriggerDirection(order.orderType, order.direction), order.trigger, req.triggerPrice);
+        this.validateTrigger(
+          inst,
+          order.triggerDirection ?? defaultTriggerDirection(order.orderType, order.direction),
+          order.trigger,
+          req.triggerPrice,
+        );
       }
       order.amount = req.amount;
       if (req.price !== undefined) order.price = req.price;
@@ -589,7 +614,11 @@ export class SimEngine {
     if (!amount.isPositive()) throw new EngineRejection('invalid_amount', 'amount', 'amount must be positive');
     if (amount.lt(inst.minTradeAmount)) throw new EngineRejection('qty_too_low', 'amount', `minimum is ${inst.minTradeAmount.toString()}`);
     if (!amount.isMultipleOf(inst.amountStep)) {
-      throw new EngineRejection('amount_not_multiple', 'amount', `must be a multiple of ${inst.kind === 'future' ? 'contract size' : 'minimum amount'} ${inst.amountStep.toString()}`);
+      throw new EngineRejection(
+        'amount_not_multiple',
+        'amount',
+        `must be a multiple of ${inst.kind === 'future' ? 'contract size' : 'minimum amount'} ${inst.amountStep.toString()}`,
+      );
     }
   }
 
@@ -600,17 +629,20 @@ export class SimEngine {
    */
   private validateSize(inst: SimInstrument, amount: Decimal, marketStyle: boolean, price: Decimal | undefined, reduceOnly: boolean): void {
     const max = marketStyle ? inst.maxMarketAmount : inst.maxLimitAmount;
-    if (max !== undefined && !reduceOnly && amount.gt(max)) throw new EngineRejection('qty_too_high', 'amount', `maximum is ${max.toString()}`);
+    if (max !== undefined && !reduceOnly && amount.gt(max))
+      throw new EngineRejection('qty_too_high', 'amount', `maximum is ${max.toString()}`);
     if (inst.minNotional !== undefined && !reduceOnly && inst.kind === 'future') {
       const px = price ?? this.market.mark(inst.name);
       const notional = inst.contractType === 'linear' ? contractQuantity(inst, amount).times(px) : contractQuantity(inst, amount);
-      if (notional.lt(inst.minNotional)) throw new EngineRejection('notional_too_low', 'amount', `minimum notional is ${inst.minNotional.toString()}`);
+      if (notional.lt(inst.minNotional))
+        throw new EngineRejection('notional_too_low', 'amount', `minimum notional is ${inst.minNotional.toString()}`);
     }
   }
 
   private validatePrice(inst: SimInstrument, price: Decimal, param: string): void {
     if (!price.isPositive()) throw new EngineRejection('invalid_price', param, 'price must be positive');
-    if (!onTick(inst, price)) throw new EngineRejection(param === 'price' ? 'price_wrong_tick' : 'trigger_price_wrong_tick', param, 'price_wrong_tick');
+    if (!onTick(inst, price))
+      throw new EngineRejection(param === 'price' ? 'price_wrong_tick' : 'trigger_price_wrong_tick', param, 'price_wrong_tick');
   }
 
   private triggerReference(inst: SimInstrument, trigger: TriggerType): Decimal {
@@ -624,7 +656,12 @@ export class SimEngine {
     }
   }
 
-  private validateTrigger(inst: SimInstrument, direction: TriggerDirection, trigger: TriggerType | undefined, triggerPrice: Decimal | undefined): void {
+  private validateTrigger(
+    inst: SimInstrument,
+    direction: TriggerDirection,
+    trigger: TriggerType | undefined,
+    triggerPrice: Decimal | undefined,
+  ): void {
     if (trigger === undefined) throw new EngineRejection('missing_trigger', 'trigger', 'trigger is required');
     if (triggerPrice === undefined) throw new EngineRejection('missing_trigger', 'trigger_price', 'trigger_price is required');
     if (!triggerPrice.isPositive()) throw new EngineRejection('invalid_price', 'trigger_price', 'trigger_price must be positive');
@@ -632,8 +669,10 @@ export class SimEngine {
     const ref = this.triggerReference(inst, trigger);
     // A rising trigger must sit above the reference, a falling one below it (else it would fire at once).
     const mustBeAbove = direction === 'rising';
-    if (mustBeAbove && triggerPrice.lte(ref)) throw new EngineRejection('trigger_price_too_low', 'trigger_price', `trigger_price_too_low ${ref.toString()}`);
-    if (!mustBeAbove && triggerPrice.gte(ref)) throw new EngineRejection('trigger_price_too_high', 'trigger_price', `trigger_price_too_high ${ref.toString()}`);
+    if (mustBeAbove && triggerPrice.lte(ref))
+      throw new EngineRejection('trigger_price_too_low', 'trigger_price', `trigger_price_too_low ${ref.toString()}`);
+    if (!mustBeAbove && triggerPrice.gte(ref))
+      throw new EngineRejection('trigger_price_too_high', 'trigger_price', `trigger_price_too_high ${ref.toString()}`);
   }
 
   private checkFunds(inst: SimInstrument, direction: Direction, amount: Decimal, price: Decimal | undefined): void {
@@ -642,8 +681,10 @@ export class SimEngine {
     if (!adds.isPositive()) return;
     const px = price ?? this.market.mark(inst.name);
     let required: Decimal;
-    if (inst.kind === 'future' && inst.contractType === 'linear') required = futuresMargins(inst, contractQuantity(inst, adds).times(px)).initial;
-    else if (inst.kind === 'future') required = futuresMargins(inst, contractQuantity(inst, adds).div(px.isPositive() ? px : Decimal.from(1), 12)).initial;
+    if (inst.kind === 'future' && inst.contractType === 'linear')
+      required = futuresMargins(inst, contractQuantity(inst, adds).times(px)).initial;
+    else if (inst.kind === 'future')
+      required = futuresMargins(inst, contractQuantity(inst, adds).div(px.isPositive() ? px : Decimal.from(1), 12)).initial;
     else if (direction === 'buy') required = adds.times(px);
     else required = optionMargins(adds.neg(), px).initial;
     const available = this.accountSummary(inst.settleCurrency).availableFunds;
@@ -653,7 +694,8 @@ export class SimEngine {
   private applyPostOnly(inst: SimInstrument, order: SimOrder): void {
     if (order.price === undefined) return;
     const top = this.market.topOfBook(inst);
-    const crosses = order.direction === 'buy' ? top.ask !== undefined && order.price.gte(top.ask) : top.bid !== undefined && order.price.lte(top.bid);
+    const crosses =
+      order.direction === 'buy' ? top.ask !== undefined && order.price.gte(top.ask) : top.bid !== undefined && order.price.lte(top.bid);
     if (!crosses) return;
     if (order.rejectPostOnly) throw new EngineRejection('post_only_reject', 'post_only', 'post_only_reject');
     if (order.cancelPostOnly === true) {
@@ -823,7 +865,9 @@ export class SimEngine {
     }
     order.filledAmount = order.filledAmount.plus(amount);
     order.filledNotional = order.filledNotional.plus(amount.times(price));
-    order.averagePrice = order.filledNotional.div(order.filledAmount, 8).roundToStep(inst.kind === 'future' ? '0.0001' : '0.00000001', 'half-up');
+    order.averagePrice = order.filledNotional
+      .div(order.filledAmount, 8)
+      .roundToStep(inst.kind === 'future' ? '0.0001' : '0.00000001', 'half-up');
     order.lastUpdateTimestamp = this.now;
     if (order.filledAmount.gte(order.amount)) {
       order.state = 'filled';
@@ -913,7 +957,8 @@ export class SimEngine {
       }
     }
     const market = parent.orderType === 'stop_market' || parent.orderType === 'take_market';
-    const wholePosition = parent.closePosition === true ? reducibleAmount(this.positionsMap.get(inst.name) ?? FLAT, parent.direction) : Decimal.ZERO;
+    const wholePosition =
+      parent.closePosition === true ? reducibleAmount(this.positionsMap.get(inst.name) ?? FLAT, parent.direction) : Decimal.ZERO;
     const child: SimOrder = {
       orderId: this.nextOrderId(inst),
       instrumentName: inst.name,
@@ -968,7 +1013,8 @@ export class SimEngine {
         top = this.market.topOfBook(inst);
         tops.set(inst.name, top);
       }
-      const crossed = order.direction === 'buy' ? top.ask !== undefined && top.ask.lte(order.price) : top.bid !== undefined && top.bid.gte(order.price);
+      const crossed =
+        order.direction === 'buy' ? top.ask !== undefined && top.ask.lte(order.price) : top.bid !== undefined && top.bid.gte(order.price);
       if (!crossed) continue;
       let qty = order.amount.minus(order.filledAmount);
       if (order.reduceOnly) qty = Decimal.min(qty, reducibleAmount(this.positionsMap.get(inst.name) ?? FLAT, order.direction));

@@ -3,7 +3,7 @@
  * monthly, quarterly expiries at 08:00 UTC, strikes around spot, for BTC and ETH) and the tick and
  * unit helpers every catalogue shares. Other venues' catalogues are in `catalogues.ts`.
  */
-import { type Decimal, dec } from '../../domain/decimal.js';
+import { dec, type Decimal } from '../../domain/decimal.js';
 import type { Currency, SettlementPeriod, SimInstrument, TickStep } from './types.js';
 
 /** Expiry the engine gives perpetuals on every venue (Deribit's value, 3000-01-01T08:00:00Z); front-ends show theirs (OKX `expTime` "", Bybit `deliveryTime` "0"). */
@@ -212,4 +212,3 @@ export function next0800(nowMs: number): number {
   if (t <= nowMs) t += DAY_MS;
   return t;
 }
-

@@ -2,11 +2,11 @@
  * Prices of the simulated market: index per currency (seeded random walk or set by a test),
  * marks per instrument, last trade prices, daily stats, and a synthetic order book around the mark.
  */
-import { Decimal, dec } from '../../domain/decimal.js';
+import { dec, Decimal } from '../../domain/decimal.js';
 import { contractQuantity } from './accounting.js';
 import { roundToTick, tickAt } from './instruments.js';
-import { Prng } from './prng.js';
 import { blackScholes, roundFloat, smileVol } from './pricing.js';
+import { Prng } from './prng.js';
 import type { BookLevel, Currency, Greeks, SimInstrument } from './types.js';
 
 const YEAR_MS = 365 * 86_400_000;

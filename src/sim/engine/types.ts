@@ -419,7 +419,11 @@ export type EngineListener = (events: readonly EngineEvent[]) => void;
  */
 export interface IdScheme {
   order(inst: SimInstrument, seq: number): string;
-  trigger(inst: SimInstrument, order: { readonly type: OrderType; readonly trigger: TriggerType; readonly direction: Direction }, seq: number): string;
+  trigger(
+    inst: SimInstrument,
+    order: { readonly type: OrderType; readonly trigger: TriggerType; readonly direction: Direction },
+    seq: number,
+  ): string;
   trade(inst: SimInstrument, seq: number): string;
 }
 

@@ -2,8 +2,8 @@
  * Valuation at the current marks: position views (P&L, margins, greeks), account summaries and
  * tickers. Pure functions of the market state and the book-keeping passed in.
  */
-import { Decimal, dec } from '../../domain/decimal.js';
-import { type PositionState, coinSizeOf, futuresMargins, notionalOf, optionMargins, pnlOf } from './accounting.js';
+import { dec, Decimal } from '../../domain/decimal.js';
+import { coinSizeOf, futuresMargins, notionalOf, optionMargins, pnlOf, type PositionState } from './accounting.js';
 import type { Market } from './market.js';
 import type { SettleCurrency, SimAccountSummary, SimInstrument, SimPosition, SimTicker } from './types.js';
 
@@ -15,7 +15,12 @@ export interface Balance {
   realizedOptions: Decimal;
 }
 
-export const EMPTY_BALANCE: Balance = { initial: Decimal.ZERO, fees: Decimal.ZERO, realizedFutures: Decimal.ZERO, realizedOptions: Decimal.ZERO };
+export const EMPTY_BALANCE: Balance = {
+  initial: Decimal.ZERO,
+  fees: Decimal.ZERO,
+  realizedFutures: Decimal.ZERO,
+  realizedOptions: Decimal.ZERO,
+};
 
 /** The position in `inst` valued at the market's marks. */
 export function valuePosition(market: Market, inst: SimInstrument, state: PositionState): SimPosition {
@@ -151,7 +156,13 @@ export function summarize(currency: SettleCurrency, bal: Balance, positions: rea
 }
 
 /** The ticker of `inst` at the current prices. */
-export function buildTicker(market: Market, inst: SimInstrument, position: PositionState | undefined, active: boolean, now: number): SimTicker {
+export function buildTicker(
+  market: Market,
+  inst: SimInstrument,
+  position: PositionState | undefined,
+  active: boolean,
+  now: number,
+): SimTicker {
   const name = inst.name;
   const top = market.topOfBook(inst);
   const band = market.priceBand(inst);
@@ -181,7 +192,10 @@ export function buildTicker(market: Market, inst: SimInstrument, position: Posit
       low: stats?.low,
       volume: stats?.volume ?? Decimal.ZERO,
       volumeUsd: stats?.volumeUsd ?? Decimal.ZERO,
-      priceChange: stats && last !== undefined && stats.open.isPositive() ? last.minus(stats.open).div(stats.open, 6).times(100).roundToStep('0.0001', 'half-up') : undefined,
+      priceChange:
+        stats && last !== undefined && stats.open.isPositive()
+          ? last.minus(stats.open).div(stats.open, 6).times(100).roundToStep('0.0001', 'half-up')
+          : undefined,
     },
   };
   if (inst.perpetual) {

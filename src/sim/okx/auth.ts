@@ -4,7 +4,8 @@
  * HMAC-SHA256 with the secret; 30 s clock tolerance; demo keys need `x-simulated-trading: 1`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { OkxError, authErrors, wsErrors } from './errors.js';
+
+import { authErrors, OkxError, wsErrors } from './errors.js';
 
 export interface OkxCredentials {
   apiKey: string;
@@ -74,9 +75,15 @@ export interface LoginArg {
 }
 
 /** Checks a WS login arg; returns undefined when good, else the error event's code and msg. */
-export function verifyLogin(creds: OkxCredentials, arg: LoginArg, nowMs: number, skewMs: number): { code: string; msg: string } | undefined {
+export function verifyLogin(
+  creds: OkxCredentials,
+  arg: LoginArg,
+  nowMs: number,
+  skewMs: number,
+): { code: string; msg: string } | undefined {
   const { apiKey, passphrase, timestamp, sign } = arg;
-  if (typeof apiKey !== 'string' || typeof passphrase !== 'string' || typeof timestamp !== 'string' || typeof sign !== 'string') return wsErrors.loginFailed();
+  if (typeof apiKey !== 'string' || typeof passphrase !== 'string' || typeof timestamp !== 'string' || typeof sign !== 'string')
+    return wsErrors.loginFailed();
   if (!/^\d+(\.\d+)?$/.test(timestamp)) return wsErrors.loginTimestampFormat();
   // Seconds; a millisecond value lands ~55 000 years ahead and expires (python-okx #64).
   if (Math.abs(Number(timestamp) * 1000 - nowMs) > skewMs) return wsErrors.loginExpired();

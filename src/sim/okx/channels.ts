@@ -30,11 +30,13 @@ export const CHANNELS: Readonly<Record<ChannelName, ChannelDef>> = {
 };
 
 /** Channels that live on /business in OKX (served or not): subscribing elsewhere gives 64001. */
-const BUSINESS_ONLY = /^(orders-algo|algo-advance|candle.*|mark-price-candle.*|index-candle.*|grid-.*|algo-recurring-buy|sprd-.*|economic-calendar|deposit-info|withdrawal-info)$/;
+const BUSINESS_ONLY =
+  /^(orders-algo|algo-advance|candle.*|mark-price-candle.*|index-candle.*|grid-.*|algo-recurring-buy|sprd-.*|economic-calendar|deposit-info|withdrawal-info)$/;
 /** Private channels OKX has on /private (served or not). */
 const PRIVATE_CHANNELS = /^(orders|positions|balance_and_position|account|fills|liquidation-warning|account-greeks)$/;
 /** Public channels on /public (served or not). */
-const PUBLIC_CHANNELS = /^(tickers|mark-price|books.*|bbo-tbt|trades|trades-all|funding-rate|instruments|open-interest|price-limit|index-tickers|opt-summary|estimated-price|liquidation-orders|status)$/;
+const PUBLIC_CHANNELS =
+  /^(tickers|mark-price|books.*|bbo-tbt|trades|trades-all|funding-rate|instruments|open-interest|price-limit|index-tickers|opt-summary|estimated-price|liquidation-orders|status)$/;
 
 const INST_TYPES = ['SPOT', 'MARGIN', 'SWAP', 'FUTURES', 'OPTION', 'EVENTS', 'ANY'];
 
@@ -49,7 +51,8 @@ export interface Subscription {
   readonly key: string;
 }
 
-export type ParsedArg = { readonly ok: true; readonly sub: Subscription } | { readonly ok: false; readonly code: string; readonly msg: string };
+export type ParsedArg =
+  { readonly ok: true; readonly sub: Subscription } | { readonly ok: false; readonly code: string; readonly msg: string };
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
@@ -67,9 +70,15 @@ export function parseArg(raw: unknown, kind: WsKind, loggedIn: boolean, instrume
   const arg = raw as Record<string, unknown>;
   const channel = str(arg.channel);
   if (channel === undefined) return { ok: false, ...wsErrors.badArgs(JSON.stringify(arg)) };
-  if (arg.uly !== undefined) return { ok: false, code: '64000', msg: 'Subscription parameter uly is unavailable anymore, please replace uly with instFamily. More details can refer to: https://www.okx.com/help-center/changes-to-v5-api-websocket-subscription-parameter-and-url.' };
+  if (arg.uly !== undefined)
+    return {
+      ok: false,
+      code: '64000',
+      msg: 'Subscription parameter uly is unavailable anymore, please replace uly with instFamily. More details can refer to: https://www.okx.com/help-center/changes-to-v5-api-websocket-subscription-parameter-and-url.',
+    };
   if (BUSINESS_ONLY.test(channel) && kind !== 'business') return { ok: false, ...wsErrors.movedToBusiness(channel) };
-  if (kind === 'business' && (PRIVATE_CHANNELS.test(channel) || PUBLIC_CHANNELS.test(channel))) return { ok: false, ...wsErrors.notOnBusiness(channel) };
+  if (kind === 'business' && (PRIVATE_CHANNELS.test(channel) || PUBLIC_CHANNELS.test(channel)))
+    return { ok: false, ...wsErrors.notOnBusiness(channel) };
   if (kind === 'public' && PRIVATE_CHANNELS.test(channel)) return { ok: false, ...wsErrors.wrongEndpoint(channel) };
   if (kind === 'private' && PUBLIC_CHANNELS.test(channel)) return { ok: false, ...wsErrors.wrongEndpoint(channel) };
   const def = (CHANNELS as Record<string, ChannelDef | undefined>)[channel];
@@ -79,8 +88,10 @@ export function parseArg(raw: unknown, kind: WsKind, loggedIn: boolean, instrume
   const instType = str(arg.instType);
   const instFamily = str(arg.instFamily);
   if (def.instId === 'required' && instId === undefined) return { ok: false, ...wsErrors.badArgs(`instId can not be empty`) };
-  if (instId !== undefined && def.instId !== 'none' && !instrumentExists(instId)) return { ok: false, ...wsErrors.unknownChannel(describe(arg)) };
-  if (def.instType === 'required' && (instType === undefined || !INST_TYPES.includes(instType))) return { ok: false, ...wsErrors.badArgs(`instType:${String(arg.instType)}`) };
+  if (instId !== undefined && def.instId !== 'none' && !instrumentExists(instId))
+    return { ok: false, ...wsErrors.unknownChannel(describe(arg)) };
+  if (def.instType === 'required' && (instType === undefined || !INST_TYPES.includes(instType)))
+    return { ok: false, ...wsErrors.badArgs(`instType:${String(arg.instType)}`) };
   const echo: JsonObject = {};
   for (const [k, v] of Object.entries(arg)) if (typeof v === 'string') echo[k] = v;
   const key = [channel, instType ?? '', instFamily ?? '', instId ?? ''].join('|');

@@ -6,13 +6,10 @@ import { Decimal } from '../../domain/decimal.js';
 import type { SimState } from './context.js';
 import { posIdOf } from './context.js';
 import { type PortAlgoLeg, type PortOrder, PortRejection, type PortTimeInForce } from './engine-port.js';
-import { type ItemError, OkxError, injectedToItem, itemError, itemErrors, rejectionToItem, requestErrors } from './errors.js';
+import { injectedToItem, type ItemError, itemError, itemErrors, OkxError, rejectionToItem, requestErrors } from './errors.js';
 import { failCodeOf, metaOfAlgo, metaOfOrder } from './orders-meta.js';
 import type { LimitName } from './rate-limit.js';
 import {
-  type Json,
-  type JsonObject,
-  type OkxOrdType,
   accountConfigRecord,
   algoItem,
   algoRecordRest,
@@ -24,8 +21,11 @@ import {
   instrumentRecord,
   isOkxOrdType,
   itemsEnvelope,
+  type Json,
+  type JsonObject,
   micros,
   okEnvelope,
+  type OkxOrdType,
   orderRecordRest,
   placeItem,
   positionRecord,
@@ -142,7 +142,15 @@ export class Dispatcher {
    */
   wsOp(id: string, op: string, args: unknown[], ip: string, receivedAt: number): JsonObject {
     const spec = WS_OPS[op];
-    const reply = (body: JsonObject): JsonObject => ({ id, op, code: body.code ?? '0', msg: body.msg ?? '', data: body.data ?? [], inTime: micros(receivedAt), outTime: micros(this.now) });
+    const reply = (body: JsonObject): JsonObject => ({
+      id,
+      op,
+      code: body.code ?? '0',
+      msg: body.msg ?? '',
+      data: body.data ?? [],
+      inTime: micros(receivedAt),
+      outTime: micros(this.now),
+    });
     if (!spec || args.length === 0 || args.length > spec.max) return reply(errorEnvelope('60013', 'Invalid args'));
     const items = args.map((raw) => {
       const it = { ...(obj(raw) ?? {}) };
@@ -159,7 +167,16 @@ export class Dispatcher {
     const route = this.route('POST', spec.route);
     if (!route) return reply(errorEnvelope('60012', 'Invalid request'));
     try {
-      return reply(route.handler({ method: 'POST', route: spec.route, query: new URLSearchParams(), body: spec.batch ? items : items[0], ip, receivedAt }));
+      return reply(
+        route.handler({
+          method: 'POST',
+          route: spec.route,
+          query: new URLSearchParams(),
+          body: spec.batch ? items : items[0],
+          ip,
+          receivedAt,
+        }),
+      );
     } catch (e) {
       if (e instanceof OkxError) return reply(errorEnvelope(e.code, e.msg));
       throw e;
@@ -315,10 +332,19 @@ export class Dispatcher {
     if (clOrdId !== '' && !CL_ORD_ID.test(clOrdId)) fail(itemErrors.param('clOrdId'));
     if (tag !== '' && !TAG.test(tag)) fail(itemErrors.param('tag'));
     if (clOrdId !== '' && this.pendingByClOrdId(clOrdId)) fail(itemErrors.duplicateClOrdId());
-    const injected = this.state.faults.takeOrderRejection({ type: ordType, instrumentName: instId, direction: side, reduceOnly, label: clOrdId });
+    const injected = this.state.faults.takeOrderRejection({
+      type: ordType,
+      instrumentName: instId,
+      direction: side,
+      reduceOnly,
+      label: clOrdId,
+    });
     if (injected) fail(injectedToItem(injected));
     const tif: PortTimeInForce = ordType === 'post_only' ? 'post_only' : ordType === 'fok' ? 'fok' : ordType === 'ioc' ? 'ioc' : 'gtc';
-    const order = this.state.engine.placeOrder({ instrument: instId, side, type: ordType === 'market' ? 'market' : 'limit', timeInForce: tif, amount: sz, price: px, reduceOnly }, this.now);
+    const order = this.state.engine.placeOrder(
+      { instrument: instId, side, type: ordType === 'market' ? 'market' : 'limit', timeInForce: tif, amount: sz, price: px, reduceOnly },
+      this.now,
+    );
     this.state.orderMeta.set(order.orderId, { clOrdId, tag, tdMode, ordType: ordType as OkxOrdType, algoClOrdId: '', source: '' });
     return order;
   }
@@ -393,7 +419,8 @@ export class Dispatcher {
       try {
         this.state.engine.amendOrder({ orderId: order.orderId, newAmount: newSz, newPrice: newPx }, this.now);
       } catch (e) {
-        if (e instanceof PortRejection && (e.reason === 'not_open_order' || e.reason === 'order_not_found')) fail(itemErrors.amendFinished());
+        if (e instanceof PortRejection && (e.reason === 'not_open_order' || e.reason === 'order_not_found'))
+          fail(itemErrors.amendFinished());
         throw e;
       }
       this.state.pendingAmends.set(order.orderId, reqId);
@@ -427,7 +454,15 @@ export class Dispatcher {
       for (const o of closers) this.state.engine.cancelOrder(o.orderId, 'user_request', this.now);
     }
     const order = this.state.engine.placeOrder(
-      { instrument: instId, side: pos.size.isPositive() ? 'sell' : 'buy', type: 'market', timeInForce: 'gtc', amount: pos.size.abs(), price: undefined, reduceOnly: true },
+      {
+        instrument: instId,
+        side: pos.size.isPositive() ? 'sell' : 'buy',
+        type: 'market',
+        timeInForce: 'gtc',
+        amount: pos.size.abs(),
+        price: undefined,
+        reduceOnly: true,
+      },
       this.now,
     );
     this.state.orderMeta.set(order.orderId, { clOrdId, tag, tdMode: 'cross', ordType: 'market', algoClOrdId: '', source: '' });
@@ -496,10 +531,25 @@ export class Dispatcher {
       if (ordType === 'oco' && (!tp || !sl)) fail(itemErrors.paramEmpty(tp ? 'slTriggerPx' : 'tpTriggerPx'));
       // `conditional` with both legs honours only the SL (okx.md §6, pitfall 12).
       if (ordType === 'conditional' && tp && sl) tp = undefined;
-      const injected = this.state.faults.takeOrderRejection({ type: ordType, instrumentName: instId, direction: side, reduceOnly, label: algoClOrdId });
+      const injected = this.state.faults.takeOrderRejection({
+        type: ordType,
+        instrumentName: instId,
+        direction: side,
+        reduceOnly,
+        label: algoClOrdId,
+      });
       if (injected) fail(injectedToItem(injected));
       const algo = this.state.engine.placeAlgo(
-        { instrument: instId, side, amount, closeWholePosition: closeFraction === '1', reduceOnly, cancelOnPositionClose: cxlOnClosePos, takeProfit: tp, stopLoss: sl },
+        {
+          instrument: instId,
+          side,
+          amount,
+          closeWholePosition: closeFraction === '1',
+          reduceOnly,
+          cancelOnPositionClose: cxlOnClosePos,
+          takeProfit: tp,
+          stopLoss: sl,
+        },
         this.now,
       );
       this.state.algoMeta.set(algo.algoId, { algoClOrdId, tag, tdMode, ordType, closeFraction: closeFraction ?? '' });
@@ -531,7 +581,14 @@ export class Dispatcher {
         results.push({ algoClOrdId: meta.algoClOrdId, algoId, clOrdId: meta.algoClOrdId, sCode: '0', sMsg: '', tag: meta.tag });
       } catch (e) {
         const err = e instanceof PortRejection ? itemErrors.algoNotFound() : this.itemErrorOf(e);
-        results.push({ algoClOrdId: algoClOrdId ?? '', algoId: algoId ?? '', clOrdId: algoClOrdId ?? '', sCode: err.sCode, sMsg: err.sMsg, tag: '' });
+        results.push({
+          algoClOrdId: algoClOrdId ?? '',
+          algoId: algoId ?? '',
+          clOrdId: algoClOrdId ?? '',
+          sCode: err.sCode,
+          sMsg: err.sMsg,
+          tag: '',
+        });
       }
     }
     return itemsEnvelope(results, undefined, this.now);
@@ -659,7 +716,9 @@ export class Dispatcher {
     const instType = req.query.get('instType');
     if (instType && instType !== 'SWAP') return okEnvelope([]);
     const limit = Math.min(Number(req.query.get('limit') ?? '100') || 100, 100);
-    const list = this.state.engine.fills({ instrument: req.query.get('instId') ?? undefined, orderId: req.query.get('ordId') ?? undefined }).slice(0, limit);
+    const list = this.state.engine
+      .fills({ instrument: req.query.get('instId') ?? undefined, orderId: req.query.get('ordId') ?? undefined })
+      .slice(0, limit);
     const out: Json[] = [];
     for (const f of list) {
       const inst = this.state.engine.instrument(f.instrument);

@@ -5,13 +5,13 @@ import {
   type EngineEvent,
   EngineRejection,
   type FillHooks,
+  isTriggerType,
   type OrderType,
   type SimInstrument,
   type SimOrder,
   type SimTrade,
   type TimeInForce,
   type TriggerType,
-  isTriggerType,
 } from '../engine/types.js';
 import type {
   AmendOrderRequest,
@@ -255,17 +255,36 @@ export class OkxEngineBinding implements OkxEnginePort {
       const state = trade.state === 'filled' ? 'filled' : 'partially_filled';
       this.pending.push(
         { type: 'fill', fill: this.toFill(trade) },
-        { type: 'order', order: { ...final, state, cancelReason: undefined, filledAmount: filled, averagePrice: averageOf(notional, filled), fee: money.fee, pnl: money.pnl, updatedAt: trade.timestamp } },
+        {
+          type: 'order',
+          order: {
+            ...final,
+            state,
+            cancelReason: undefined,
+            filledAmount: filled,
+            averagePrice: averageOf(notional, filled),
+            fee: money.fee,
+            pnl: money.pnl,
+            updatedAt: trade.timestamp,
+          },
+        },
       );
     }
     this.orderMoney.set(order.orderId, money);
     // The order ended otherwise than its last fill left it (a market/IOC remainder cancelled): one more push.
-    if (order.state !== trades[trades.length - 1]?.state) this.pending.push({ type: 'order', order: { ...final, fee: money.fee, pnl: money.pnl } });
+    if (order.state !== trades[trades.length - 1]?.state)
+      this.pending.push({ type: 'order', order: { ...final, fee: money.fee, pnl: money.pnl } });
   }
 
   /** Books a trade's money on its order and position (fees and the last trade id). */
   private bookTrade(trade: SimTrade): void {
-    const book = this.positionBooks.get(trade.instrumentName) ?? { flat: true, fees: Decimal.ZERO, lastTradeId: '', createdAt: trade.timestamp, updatedAt: trade.timestamp };
+    const book = this.positionBooks.get(trade.instrumentName) ?? {
+      flat: true,
+      fees: Decimal.ZERO,
+      lastTradeId: '',
+      createdAt: trade.timestamp,
+      updatedAt: trade.timestamp,
+    };
     if (book.flat) book.createdAt = trade.timestamp;
     book.flat = false;
     book.fees = book.fees.plus(trade.fee);
@@ -340,7 +359,10 @@ export class OkxEngineBinding implements OkxEnginePort {
   amendOrder(req: AmendOrderRequest, now: number): PortOrder {
     return this.run(now, () => {
       const current = this.requireOrder(req.orderId);
-      const { order } = this.engine.editOrder({ orderId: req.orderId, amount: req.newAmount ?? current.amount, ...(req.newPrice !== undefined ? { price: req.newPrice } : {}) }, now);
+      const { order } = this.engine.editOrder(
+        { orderId: req.orderId, amount: req.newAmount ?? current.amount, ...(req.newPrice !== undefined ? { price: req.newPrice } : {}) },
+        now,
+      );
       return this.toPortOrder(order);
     });
   }
@@ -402,7 +424,13 @@ export class OkxEngineBinding implements OkxEnginePort {
       try {
         const tpLeg = req.takeProfit ? place(req.takeProfit, 'take') : undefined;
         const slLeg = req.stopLoss ? place(req.stopLoss, 'stop') : undefined;
-        const record: AlgoRecord = { algoId, req: { ...req, amount: req.closeWholePosition ? undefined : amount }, tpLeg, slLeg, createdAt: now };
+        const record: AlgoRecord = {
+          algoId,
+          req: { ...req, amount: req.closeWholePosition ? undefined : amount },
+          tpLeg,
+          slLeg,
+          createdAt: now,
+        };
         this.algos.set(algoId, record);
         for (const leg of legs) this.legToAlgo.set(leg, algoId);
         this.dirtyAlgos.add(algoId);
@@ -420,7 +448,11 @@ export class OkxEngineBinding implements OkxEnginePort {
       const record = this.algos.get(algoId);
       if (!record) throw new EngineRejection('order_not_found', 'algoId', 'Algo order does not exist');
       const legs = new Set([record.tpLeg, record.slLeg]);
-      const cancelled = this.engine.cancelWhere({ instrumentName: record.req.instrument, predicate: (o) => legs.has(o.orderId) && o.state === 'untriggered' }, now, 'user_request');
+      const cancelled = this.engine.cancelWhere(
+        { instrumentName: record.req.instrument, predicate: (o) => legs.has(o.orderId) && o.state === 'untriggered' },
+        now,
+        'user_request',
+      );
       if (cancelled.length === 0) throw new EngineRejection('not_open_order', 'algoId', 'Algo order has been triggered or canceled');
       return this.snapshotAlgo(record);
     });
@@ -499,7 +531,10 @@ export class OkxEngineBinding implements OkxEnginePort {
 
   fills(filter: { instrument?: string; orderId?: string }): readonly PortFill[] {
     return this.engine
-      .trades({ ...(filter.instrument !== undefined ? { instrumentName: filter.instrument } : {}), ...(filter.orderId !== undefined ? { orderId: filter.orderId } : {}) })
+      .trades({
+        ...(filter.instrument !== undefined ? { instrumentName: filter.instrument } : {}),
+        ...(filter.orderId !== undefined ? { orderId: filter.orderId } : {}),
+      })
       .map((t) => this.toFill(t))
       .reverse();
   }

@@ -3,7 +3,7 @@
  * statuses, and the mapping from the shared engine's neutral rejection reasons to OKX `sCode`s.
  */
 import type { RejectReason } from '../engine/types.js';
-import { type OrderRejection, type VenueErrorSpec, isNeutralRejection } from '../faults.js';
+import { isNeutralRejection, type OrderRejection, type VenueErrorSpec } from '../faults.js';
 
 /** A top-level failure: the whole request is answered with `code`/`msg` (and HTTP `status`). */
 export class OkxError extends Error {
@@ -110,7 +110,10 @@ export function rejectionToItem(reason: RejectReason, detail: string): ItemError
     // Reduce-only with nothing to reduce in that direction (flat, or the position is on the same side).
     case 'reduce_only_would_increase':
     case 'no_position':
-      return itemError('51169', "Order failed because you don't have any positions in this direction for this contract to reduce or close.");
+      return itemError(
+        '51169',
+        "Order failed because you don't have any positions in this direction for this contract to reduce or close.",
+      );
     case 'not_enough_funds':
       return itemError('51008', 'Order failed. Insufficient USDT margin in account');
     case 'order_not_found':
@@ -147,10 +150,22 @@ export const wsErrors = {
   loginFailed: () => ({ code: '60009', msg: 'Login failed.' }),
   loginWrongPassphrase: () => ({ code: '60024', msg: 'Wrong passphrase' }),
   loginRepeated: () => ({ code: '60031', msg: 'The WS login is not allowed repeatedly' }),
-  unknownChannel: (detail: string) => ({ code: '60018', msg: `Wrong URL or channel:${detail} doesn't exist. Please use the correct URL, channel and parameters referring to API document.` }),
-  movedToBusiness: (channel: string) => ({ code: '64001', msg: `This channel has been migrated to the '/business' URL. Please subscribe using the new URL. channel:${channel}` }),
-  notOnBusiness: (channel: string) => ({ code: '64002', msg: `This channel is not supported by "business" URL. Please use "private" URL(for private channels), or "public" URL(for public channels). channel:${channel}` }),
-  wrongEndpoint: (channel: string) => ({ code: '60008', msg: `The current WebSocket endpoint does not support subscribing to ${channel} channels. Please check the WebSocket URL` }),
+  unknownChannel: (detail: string) => ({
+    code: '60018',
+    msg: `Wrong URL or channel:${detail} doesn't exist. Please use the correct URL, channel and parameters referring to API document.`,
+  }),
+  movedToBusiness: (channel: string) => ({
+    code: '64001',
+    msg: `This channel has been migrated to the '/business' URL. Please subscribe using the new URL. channel:${channel}`,
+  }),
+  notOnBusiness: (channel: string) => ({
+    code: '64002',
+    msg: `This channel is not supported by "business" URL. Please use "private" URL(for private channels), or "public" URL(for public channels). channel:${channel}`,
+  }),
+  wrongEndpoint: (channel: string) => ({
+    code: '60008',
+    msg: `The current WebSocket endpoint does not support subscribing to ${channel} channels. Please check the WebSocket URL`,
+  }),
 } as const;
 
 /** Close frames (okx.md §3). */

@@ -4,11 +4,12 @@
  * with the OKX envelope and its HTTP status.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { verifyRest } from './auth.js';
-import { type SimState, logRequest } from './context.js';
+import { logRequest, type SimState } from './context.js';
 import type { Dispatcher } from './dispatch.js';
 import { OkxError, requestErrors } from './errors.js';
-import { type JsonObject, authErrorBody, errorEnvelope } from './wire.js';
+import { authErrorBody, errorEnvelope, type JsonObject } from './wire.js';
 
 export const REST_PREFIX = '/api/v5/';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -82,7 +83,13 @@ export class HttpTransport {
         return;
       }
     }
-    logRequest(state, { transport: 'http', connectionId: undefined, method: `${method} ${url.pathname}`, body: parsed ?? Object.fromEntries(url.searchParams), at: receivedAt });
+    logRequest(state, {
+      transport: 'http',
+      connectionId: undefined,
+      method: `${method} ${url.pathname}`,
+      body: parsed ?? Object.fromEntries(url.searchParams),
+      at: receivedAt,
+    });
     if (found.private) {
       try {
         verifyRest(
@@ -117,7 +124,10 @@ export class HttpTransport {
     }
     const run = (): [number, JsonObject] => {
       try {
-        return [200, found.handler({ method, route, query: url.searchParams, body: parsed, ip: req.socket.remoteAddress ?? 'unknown', receivedAt })];
+        return [
+          200,
+          found.handler({ method, route, query: url.searchParams, body: parsed, ip: req.socket.remoteAddress ?? 'unknown', receivedAt }),
+        ];
       } catch (e) {
         if (e instanceof OkxError) return [e.status, e.status === 401 ? authErrorBody(e.code, e.msg) : errorEnvelope(e.code, e.msg)];
         throw e;

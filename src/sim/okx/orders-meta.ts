@@ -1,6 +1,6 @@
 /** Venue-side metadata of orders and algos (client ids, tag, OKX types) that the engine does not keep, with defaults for orders an algo spawned. */
-import type { PortAlgo, PortOrder } from './engine-port.js';
 import type { SimState } from './context.js';
+import type { PortAlgo, PortOrder } from './engine-port.js';
 import { rejectionToItem } from './errors.js';
 import type { AlgoMeta, OrderMeta } from './wire.js';
 

@@ -4,12 +4,22 @@
  * balance_and_position (snapshot then `filled` updates) and orders-algo (no snapshot).
  * Events are handled one microtask later, so order metadata stored right after a place call is seen.
  */
-import type { PortAlgo, PortEvent, PortFill, PortOrder, PortPosition } from './engine-port.js';
 import { matchesInstrument, type Subscription } from './channels.js';
-import { type SimState, posIdOf } from './context.js';
+import { posIdOf, type SimState } from './context.js';
+import type { PortAlgo, PortEvent, PortFill, PortOrder, PortPosition } from './engine-port.js';
 import { failCodeOf, metaOfAlgo, metaOfOrder } from './orders-meta.js';
 import type { WsSession } from './session.js';
-import { type Json, type JsonObject, algoRecordPush, markRecord, num, orderRecordPush, positionRecord, pushFrame, tickerRecordFor } from './wire.js';
+import {
+  algoRecordPush,
+  type Json,
+  type JsonObject,
+  markRecord,
+  num,
+  orderRecordPush,
+  positionRecord,
+  pushFrame,
+  tickerRecordFor,
+} from './wire.js';
 
 export class Publisher {
   constructor(private readonly state: SimState) {}
@@ -115,7 +125,9 @@ export class Publisher {
     const subs = this.sessionsWith('orders-algo').filter(({ sub }) => matchesInstrument(sub, algo.instrument));
     if (subs.length === 0) return;
     const meta = metaOfAlgo(this.state, algo.algoId);
-    const last = this.state.engine.ticker(algo.instrument, this.state.clock.now()).last ?? this.state.engine.ticker(algo.instrument, this.state.clock.now()).mark;
+    const last =
+      this.state.engine.ticker(algo.instrument, this.state.clock.now()).last ??
+      this.state.engine.ticker(algo.instrument, this.state.clock.now()).mark;
     const data = algoRecordPush(algo, meta, inst, this.state.engine.leverage(algo.instrument), last, failCodeOf(algo));
     for (const { session, sub } of subs) session.send(pushFrame(this.argOf(sub), [data]));
   }
@@ -143,7 +155,11 @@ export class Publisher {
       if (!session.isOpen) continue;
       for (const sub of session.subscriptions.values()) {
         // mark-price: pushed on change, else every 10 s (okx.md §5).
-        if (sub.channel === 'mark-price' && sub.instId !== undefined && now - (session.snapshotAt.get(sub.key) ?? now) >= 10_000 * this.state.config.timeScale) {
+        if (
+          sub.channel === 'mark-price' &&
+          sub.instId !== undefined &&
+          now - (session.snapshotAt.get(sub.key) ?? now) >= 10_000 * this.state.config.timeScale
+        ) {
           this.pushMark(sub.instId, now, session);
           continue;
         }
@@ -198,7 +214,9 @@ export class Publisher {
       .positions()
       .filter((p) => !p.size.isZero())
       .map((p) => this.posData(p));
-    session.send(pushFrame(this.argOf(sub), [{ pTime: String(now), eventType: 'snapshot', balData: [this.balData(now)], posData, trades: [] }]));
+    session.send(
+      pushFrame(this.argOf(sub), [{ pTime: String(now), eventType: 'snapshot', balData: [this.balData(now)], posData, trades: [] }]),
+    );
   }
 
   private pushBalanceAndPosition(changed: PortPosition[], trades: PortFill[], now: number): void {

@@ -3,8 +3,9 @@
  * /ws/v5/private and /ws/v5/business, backed by an `OkxEnginePort` (by default the shared neutral
  * engine through `engine-binding.ts`), with fault knobs and a movable clock.
  */
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { SimClock } from '../clock.js';
 import { SimFaults } from '../faults.js';
 import { type OkxCredentials, randomCredentials } from './auth.js';
@@ -15,7 +16,7 @@ import type { OkxEnginePort } from './engine-port.js';
 import { OKX_RATE_LIMIT_ERROR } from './errors.js';
 import { HttpTransport } from './http-transport.js';
 import { Publisher } from './publisher.js';
-import { RateLimiter, type RateLimitSpecs, defaultOkxRateLimits } from './rate-limit.js';
+import { defaultOkxRateLimits, RateLimiter, type RateLimitSpecs } from './rate-limit.js';
 import type { WsSession } from './session.js';
 import { WsTransport } from './ws-transport.js';
 
@@ -124,7 +125,8 @@ export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> 
   });
   const port = (server.address() as AddressInfo).port;
 
-  const onError = options.onError ?? ((e: unknown) => process.stderr.write(`okx sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
+  const onError =
+    options.onError ?? ((e: unknown) => process.stderr.write(`okx sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
   const priceStepMs = options.priceStepMs ?? 100;
   const stepTimer =
     priceStepMs > 0

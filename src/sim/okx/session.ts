@@ -1,5 +1,6 @@
 /** One WebSocket connection to the simulated OKX: its URL kind, `connId`, login state and subscriptions. */
 import { WebSocket } from 'ws';
+
 import type { Subscription, WsKind } from './channels.js';
 import type { JsonObject } from './wire.js';
 

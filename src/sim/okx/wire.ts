@@ -3,7 +3,17 @@
  * JSON string, `""` for empty, key sets as in `venues/fixtures/okx/` (okx.md §5–§8).
  */
 import { Decimal } from '../../domain/decimal.js';
-import type { PortAlgo, PortBalance, PortCancelReason, PortFill, PortInstrument, PortOrder, PortOrderState, PortPosition, PortTicker } from './engine-port.js';
+import type {
+  PortAlgo,
+  PortBalance,
+  PortCancelReason,
+  PortFill,
+  PortInstrument,
+  PortOrder,
+  PortOrderState,
+  PortPosition,
+  PortTicker,
+} from './engine-port.js';
 import type { ItemError } from './errors.js';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -171,7 +181,13 @@ function wireFee(fee: Decimal): string {
 }
 
 /** The order record of REST reads (`GET /trade/order`, `/trade/orders-pending`). */
-export function orderRecordRest(o: PortOrder, meta: OrderMeta, inst: PortInstrument, lever: number, lastFill: PortFill | undefined): JsonObject {
+export function orderRecordRest(
+  o: PortOrder,
+  meta: OrderMeta,
+  inst: PortInstrument,
+  lever: number,
+  lastFill: PortFill | undefined,
+): JsonObject {
   return {
     accFillSz: num(o.filledAmount),
     algoClOrdId: meta.algoClOrdId,
@@ -235,7 +251,15 @@ export interface AmendAck {
 }
 
 /** The `orders` channel record; `fill` describes this update's fill (only on fill updates). */
-export function orderRecordPush(o: PortOrder, meta: OrderMeta, inst: PortInstrument, lever: number, fill: PortFill | undefined, mark: Decimal, amend?: AmendAck): JsonObject {
+export function orderRecordPush(
+  o: PortOrder,
+  meta: OrderMeta,
+  inst: PortInstrument,
+  lever: number,
+  fill: PortFill | undefined,
+  mark: Decimal,
+  amend?: AmendAck,
+): JsonObject {
   const notional = o.amount.times(inst.contractSize).times(o.averagePrice ?? o.price ?? mark);
   return {
     accFillSz: num(o.filledAmount),
@@ -376,9 +400,21 @@ function algoCommon(a: PortAlgo, meta: AlgoMeta, lever: number, last: Decimal, f
   };
 }
 
-export function algoRecordPush(a: PortAlgo, meta: AlgoMeta, inst: PortInstrument, lever: number, last: Decimal, failCode: string): JsonObject {
+export function algoRecordPush(
+  a: PortAlgo,
+  meta: AlgoMeta,
+  inst: PortInstrument,
+  lever: number,
+  last: Decimal,
+  failCode: string,
+): JsonObject {
   const amount = a.amount ?? a.childAmount ?? Decimal.ZERO;
-  return { ...algoCommon(a, meta, lever, last, failCode), amendResult: '', notionalUsd: num(amount.times(inst.contractSize).times(last)), reqId: '' };
+  return {
+    ...algoCommon(a, meta, lever, last, failCode),
+    amendResult: '',
+    notionalUsd: num(amount.times(inst.contractSize).times(last)),
+    reqId: '',
+  };
 }
 
 export function algoRecordRest(a: PortAlgo, meta: AlgoMeta, lever: number, last: Decimal, failCode: string): JsonObject {
@@ -644,7 +680,15 @@ export function itemsEnvelope(items: JsonObject[], inTimeMs: number | undefined,
 
 /** Place-order result item; success items carry the real `sMsg:"Order placed"`. */
 export function placeItem(ordId: string, clOrdId: string, tag: string, ts: number, error?: ItemError): JsonObject {
-  return { clOrdId, ordId: error ? '' : ordId, tag, ts: ms(ts), sCode: error ? error.sCode : '0', sMsg: error ? error.sMsg : 'Order placed', subCode: '' };
+  return {
+    clOrdId,
+    ordId: error ? '' : ordId,
+    tag,
+    ts: ms(ts),
+    sCode: error ? error.sCode : '0',
+    sMsg: error ? error.sMsg : 'Order placed',
+    subCode: '',
+  };
 }
 
 export function cancelItem(ordId: string, clOrdId: string, ts: number, error?: ItemError): JsonObject {
@@ -656,7 +700,14 @@ export function amendItem(ordId: string, clOrdId: string, reqId: string, ts: num
 }
 
 export function algoItem(algoId: string, algoClOrdId: string, tag: string, error?: ItemError): JsonObject {
-  return { algoClOrdId, algoId: error ? '' : algoId, clOrdId: algoClOrdId, sCode: error ? error.sCode : '0', sMsg: error ? error.sMsg : '', tag };
+  return {
+    algoClOrdId,
+    algoId: error ? '' : algoId,
+    clOrdId: algoClOrdId,
+    sCode: error ? error.sCode : '0',
+    sMsg: error ? error.sMsg : '',
+    tag,
+  };
 }
 
 // ---- WS event frames --------------------------------------------------------------------------

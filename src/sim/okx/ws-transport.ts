@@ -6,16 +6,18 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+
 import type { ConnectionTarget, FaultTarget } from '../faults.js';
 import { verifyLogin } from './auth.js';
-import { CHANNELS, type Subscription, type WsKind, parseArg } from './channels.js';
-import { type SimState, logRequest } from './context.js';
-import { CLOSE_IDLE, wsErrors } from './errors.js';
+import { CHANNELS, parseArg, type Subscription, type WsKind } from './channels.js';
+import { logRequest, type SimState } from './context.js';
 import { type Dispatcher, isWsTradeOp } from './dispatch.js';
+import { CLOSE_IDLE, wsErrors } from './errors.js';
 import type { Publisher } from './publisher.js';
 import { WsSession } from './session.js';
-import { type JsonObject, connCountEvent, errorEvent, loginOkEvent, subscribeEvent } from './wire.js';
+import { connCountEvent, errorEvent, type JsonObject, loginOkEvent, subscribeEvent } from './wire.js';
 
 export const WS_PATHS: Readonly<Record<string, WsKind>> = {
   '/ws/v5/public': 'public',
@@ -65,7 +67,10 @@ export class WsTransport implements FaultTarget {
       session.idleTimer.refresh();
       return;
     }
-    session.idleTimer = setTimeout(() => session.close(CLOSE_IDLE.code, CLOSE_IDLE.reason), this.state.config.idleTimeoutMs * this.state.config.timeScale);
+    session.idleTimer = setTimeout(
+      () => session.close(CLOSE_IDLE.code, CLOSE_IDLE.reason),
+      this.state.config.idleTimeoutMs * this.state.config.timeScale,
+    );
   }
 
   private onText(session: WsSession, text: string): void {
@@ -119,7 +124,13 @@ export class WsTransport implements FaultTarget {
   }
 
   /** WS order entry on /private after login; `id` is required (okx.md §6). */
-  private tradeOp(session: WsSession, op: string, args: unknown[], id: string | undefined, fail: (e: { code: string; msg: string }) => void): void {
+  private tradeOp(
+    session: WsSession,
+    op: string,
+    args: unknown[],
+    id: string | undefined,
+    fail: (e: { code: string; msg: string }) => void,
+  ): void {
     if (session.kind !== 'private') {
       fail(wsErrors.wrongEndpoint(op));
       return;
@@ -171,7 +182,9 @@ export class WsTransport implements FaultTarget {
       fail(wsErrors.badArgs('args can not be empty'));
       return;
     }
-    const surviving = new Set(this.state.faults.filterSubscriptions(args.map((a) => String((a as { channel?: unknown } | null)?.channel ?? ''))));
+    const surviving = new Set(
+      this.state.faults.filterSubscriptions(args.map((a) => String((a as { channel?: unknown } | null)?.channel ?? ''))),
+    );
     for (const raw of args) {
       const parsed = parseArg(raw, session.kind, session.loggedIn, (name) => this.state.engine.instrument(name) !== undefined);
       if (!parsed.ok) {
@@ -195,10 +208,17 @@ export class WsTransport implements FaultTarget {
 
   /** Sends `channel-conn-count`; over the cap sends `channel-conn-count-error` and drops the subscription. */
   private countConnection(session: WsSession, sub: Subscription): boolean {
-    const count = [...this.state.sessions.values()].filter((s) => s.isOpen && [...s.subscriptions.values()].some((x) => x.channel === sub.channel)).length;
+    const count = [...this.state.sessions.values()].filter(
+      (s) => s.isOpen && [...s.subscriptions.values()].some((x) => x.channel === sub.channel),
+    ).length;
     if (count > this.state.config.maxConnsPerChannel) {
       session.subscriptions.delete(sub.key);
-      session.send({ event: 'channel-conn-count-error', channel: sub.channel, connCount: String(this.state.config.maxConnsPerChannel), connId: session.connId });
+      session.send({
+        event: 'channel-conn-count-error',
+        channel: sub.channel,
+        connCount: String(this.state.config.maxConnsPerChannel),
+        connId: session.connId,
+      });
       return false;
     }
     session.send(connCountEvent(sub.channel, count, session.connId));

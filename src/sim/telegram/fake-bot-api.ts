@@ -108,7 +108,9 @@ export class FakeTelegram extends EventEmitter {
         chat: { id: options.chatId, type: options.chatType ?? (options.chatId < 0 ? 'group' : 'private') },
         from: { id: options.userId, is_bot: false, first_name: `user${options.userId}` },
         text: options.text,
-        ...(options.text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: options.text.split(/\s/)[0]!.length }] } : {}),
+        ...(options.text.startsWith('/')
+          ? { entities: [{ type: 'bot_command', offset: 0, length: options.text.split(/\s/)[0]!.length }] }
+          : {}),
       },
     });
     this.flushWaiters();
@@ -126,7 +128,12 @@ export class FakeTelegram extends EventEmitter {
         from: { id: options.userId, is_bot: false, first_name: `user${options.userId}` },
         chat_instance: `ci${options.chatId}`,
         data: options.data,
-        message: { message_id: options.messageId, date: Math.floor(Date.now() / 1000), chat: { id: options.chatId, type: 'private' }, text: '' },
+        message: {
+          message_id: options.messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: options.chatId, type: 'private' },
+          text: '',
+        },
       },
     });
     this.flushWaiters();
@@ -184,7 +191,13 @@ export class FakeTelegram extends EventEmitter {
         call.status = fault.status === 'reset' ? 0 : fault.status;
         this.emit('call', call);
         if (fault.status === 'reset') return void req.socket.destroy();
-        if (fault.status === 429) return this.reply(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault.retryAfter}`, parameters: { retry_after: fault.retryAfter } });
+        if (fault.status === 429)
+          return this.reply(res, 429, {
+            ok: false,
+            error_code: 429,
+            description: `Too Many Requests: retry after ${fault.retryAfter}`,
+            parameters: { retry_after: fault.retryAfter },
+          });
         if (fault.status === 400) return this.reply(res, 400, { ok: false, error_code: 400, description: fault.description });
         return this.reply(res, fault.status, { ok: false, error_code: fault.status, description: 'Internal Server Error' });
       }
@@ -193,7 +206,10 @@ export class FakeTelegram extends EventEmitter {
 
     switch (method) {
       case 'getMe':
-        return this.reply(res, 200, { ok: true, result: { id: 4242, is_bot: true, first_name: 'Venue daemon', username: this.botUsername } });
+        return this.reply(res, 200, {
+          ok: true,
+          result: { id: 4242, is_bot: true, first_name: 'Venue daemon', username: this.botUsername },
+        });
       case 'deleteWebhook':
         return this.reply(res, 200, { ok: true, result: true });
       case 'setMyCommands':
@@ -231,7 +247,12 @@ export class FakeTelegram extends EventEmitter {
         this.emit('message', message);
         return this.reply(res, 200, {
           ok: true,
-          result: { message_id: message.messageId, date: Math.floor(Date.now() / 1000), chat: { id: message.chatId, type: 'private' }, text: message.text },
+          result: {
+            message_id: message.messageId,
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: message.chatId, type: 'private' },
+            text: message.text,
+          },
         });
       }
       case 'editMessageText': {

@@ -79,7 +79,7 @@ export const DeribitConfigSchema = z
         code: 'custom',
         path: ['liveOptIn'],
         message:
-          "environment is \"live\" but live trading was not opted in — set venues.deribit.liveOptIn to true to trade real money, or use \"testnet\" or \"sim\"",
+          'environment is "live" but live trading was not opted in — set venues.deribit.liveOptIn to true to trade real money, or use "testnet" or "sim"',
       });
     }
   });

@@ -1,6 +1,7 @@
 /** Deribit API credentials: env var names, a secret that stays out of logs, and request signing (spec 2). */
 import { createHmac, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
+
 import { ConfigError } from '../../domain/errors.js';
 
 /** Environment variable holding the API key id. */
@@ -55,8 +56,10 @@ export function credentialsFromEnv(env: Readonly<Record<string, string | undefin
   const clientId = env[DERIBIT_CLIENT_ID_ENV]?.trim() ?? '';
   const secret = env[DERIBIT_CLIENT_SECRET_ENV]?.trim() ?? '';
   if (clientId === '' && secret === '') return undefined;
-  if (clientId === '') throw new ConfigError([`${DERIBIT_CLIENT_ID_ENV} is not set but ${DERIBIT_CLIENT_SECRET_ENV} is: set both or neither`]);
-  if (secret === '') throw new ConfigError([`${DERIBIT_CLIENT_SECRET_ENV} is not set but ${DERIBIT_CLIENT_ID_ENV} is: set both or neither`]);
+  if (clientId === '')
+    throw new ConfigError([`${DERIBIT_CLIENT_ID_ENV} is not set but ${DERIBIT_CLIENT_SECRET_ENV} is: set both or neither`]);
+  if (secret === '')
+    throw new ConfigError([`${DERIBIT_CLIENT_SECRET_ENV} is not set but ${DERIBIT_CLIENT_ID_ENV} is: set both or neither`]);
   return new DeribitCredentials(clientId, secret);
 }
 
@@ -110,7 +113,10 @@ export function buildClientSignatureAuthParams(
 }
 
 /** Builds `public/auth` params for `grant_type: refresh_token`. */
-export function buildRefreshTokenAuthParams(refreshToken: string): { readonly grant_type: 'refresh_token'; readonly refresh_token: string } {
+export function buildRefreshTokenAuthParams(refreshToken: string): {
+  readonly grant_type: 'refresh_token';
+  readonly refresh_token: string;
+} {
   return { grant_type: 'refresh_token', refresh_token: refreshToken };
 }
 

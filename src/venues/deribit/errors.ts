@@ -68,15 +68,7 @@ export class DeribitRequestError extends DaemonError {
 export type DeribitErrorClass = ErrorClass;
 
 /** What the caller should do about an error besides the classification. */
-export type DeribitErrorAction =
-  | 'none'
-  | 'backoff'
-  | 'reauth'
-  | 'reconcile'
-  | 'fix_request'
-  | 'refresh_instruments'
-  | 'alert'
-  | 'stop';
+export type DeribitErrorAction = 'none' | 'backoff' | 'reauth' | 'reconcile' | 'fix_request' | 'refresh_instruments' | 'alert' | 'stop';
 
 export interface DeribitErrorInfo {
   readonly code: number;

@@ -4,18 +4,19 @@
  * config section, credentials and endpoints (the simulator's in sim mode).
  */
 import type { Logger } from 'pino';
+
 import type { Clock, Venue } from '../../domain/ports.js';
 import { defineVenue } from '../registry-entry.js';
-import { DeribitConfigSchema, type DeribitConfig } from './config.js';
+import { VenueClock } from '../shared/clock-offset.js';
+import { type DeribitConfig, DeribitConfigSchema } from './config.js';
 import { DERIBIT_CLIENT_ID_ENV, DERIBIT_CLIENT_SECRET_ENV, DeribitCredentials } from './credentials.js';
 import { DeribitRestClient } from './rest-client.js';
-import { VenueClock } from '../shared/clock-offset.js';
 import { resolveDeribitUrls } from './urls.js';
 import { DeribitVenue } from './venue.js';
 import { DeribitWsClient } from './ws-client.js';
 
-export { DeribitConfigSchema, type DeribitConfig } from './config.js';
-export { DeribitCredentials, credentialsFromEnv } from './credentials.js';
+export { type DeribitConfig, DeribitConfigSchema } from './config.js';
+export { credentialsFromEnv, DeribitCredentials } from './credentials.js';
 export type { DeribitVenue } from './venue.js';
 
 export interface CreateDeribitVenueOptions {
@@ -41,7 +42,13 @@ export function createDeribitVenue(options: CreateDeribitVenueOptions): DeribitV
   });
   // Signatures carry the venue's time: the host clock plus the offset the venue measures.
   const venueClock = new VenueClock(clock);
-  const rest = new DeribitRestClient({ restBaseUrl: urls.restBaseUrl, credentials, timeoutMs: config.requestTimeoutMs, logger, clock: venueClock.venue });
+  const rest = new DeribitRestClient({
+    restBaseUrl: urls.restBaseUrl,
+    credentials,
+    timeoutMs: config.requestTimeoutMs,
+    logger,
+    clock: venueClock.venue,
+  });
   return new DeribitVenue({
     config,
     logger,
@@ -96,7 +103,12 @@ export const deribitEntry = defineVenue({
       // Loaded on demand: the adapter shares no code with the simulator, it only starts it.
       const { startDeribitSim } = await import('../../sim/deribit/server.js');
       const vol = settings.annualVolatility;
-      const sim = await startDeribitSim({ host: '127.0.0.1', port: 0, seed: settings.seed, engine: { volatility: { BTC: vol, ETH: vol } } });
+      const sim = await startDeribitSim({
+        host: '127.0.0.1',
+        port: 0,
+        seed: settings.seed,
+        engine: { volatility: { BTC: vol, ETH: vol } },
+      });
       return {
         endpoints: { restUrl: sim.restUrl, wsUrl: sim.wsUrl },
         credentials: new DeribitCredentials(sim.credentials.clientId, sim.credentials.clientSecret),

@@ -8,6 +8,9 @@ import { roundPrice, tickAt } from '../../domain/instrument.js';
 import type { AmendRequest, OrderRequest, OrderSnapshot, OrderStatus, OrderType, Side } from '../../domain/order.js';
 import { isTriggerType } from '../../domain/order.js';
 import type { Balance, Fill, Greeks, Position, Ticker } from '../../domain/position.js';
+import { LazyGreeks, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
+import { describeWire, readOptionalWireDecimal, readWireDecimal } from '../shared/parse-helpers.js';
+import { parseItems, type SkippedItem } from '../shared/parse-items.js';
 import type { DeribitOutboundOrderType, DeribitTimeInForce, DeribitTrigger } from './enums.js';
 import {
   instrumentKindFromVenue,
@@ -24,12 +27,16 @@ import {
 } from './enums.js';
 import { DERIBIT_VENUE_ID, DeribitParseError, DeribitRequestError } from './errors.js';
 import { validateLabel } from './instrument-name.js';
-import { LazyGreeks, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
-import { describeWire, readOptionalWireDecimal, readWireDecimal } from '../shared/parse-helpers.js';
-import type { DeribitAccountSummary, DeribitInstrument, DeribitOrder, DeribitPosition, DeribitTicker, DeribitTrade } from './rest-models.js';
+import type {
+  DeribitAccountSummary,
+  DeribitInstrument,
+  DeribitOrder,
+  DeribitPosition,
+  DeribitTicker,
+  DeribitTrade,
+} from './rest-models.js';
 import { DeribitOrderSchema, DeribitPositionSchema, DeribitTradeSchema } from './rest-models.js';
 import { validateWire } from './rpc.js';
-import { parseItems, type SkippedItem } from '../shared/parse-items.js';
 import { deribitWire } from './wire-fields.js';
 
 // ---- field helpers --------------------------------------------------------------------------
@@ -331,8 +338,14 @@ export function readTicker(data: unknown, receivedAtMs: number, path = 'ticker',
   const d = data as WireTickerShape;
   const symbol = deribitWire.stringAt(d.instrument_name, path, 'instrument_name');
   const ts = deribitWire.millisAt(d.timestamp, path, 'timestamp');
-  const bid = bookSide(readOptionalWireDecimal(deribitWire, d.best_bid_price, path, 'best_bid_price'), readOptionalWireDecimal(deribitWire, d.best_bid_amount, path, 'best_bid_amount'));
-  const ask = bookSide(readOptionalWireDecimal(deribitWire, d.best_ask_price, path, 'best_ask_price'), readOptionalWireDecimal(deribitWire, d.best_ask_amount, path, 'best_ask_amount'));
+  const bid = bookSide(
+    readOptionalWireDecimal(deribitWire, d.best_bid_price, path, 'best_bid_price'),
+    readOptionalWireDecimal(deribitWire, d.best_bid_amount, path, 'best_bid_amount'),
+  );
+  const ask = bookSide(
+    readOptionalWireDecimal(deribitWire, d.best_ask_price, path, 'best_ask_price'),
+    readOptionalWireDecimal(deribitWire, d.best_ask_amount, path, 'best_ask_amount'),
+  );
   const last = readOptionalWireDecimal(deribitWire, d.last_price, path, 'last_price');
   const mark = readOptionalWireDecimal(deribitWire, d.mark_price, path, 'mark_price');
   const index = readOptionalWireDecimal(deribitWire, d.index_price, path, 'index_price');
@@ -370,10 +383,14 @@ export interface UserChangesItems {
   readonly positions: readonly unknown[];
 }
 
-const parseOrderItem = (receivedAtMs: number, offsetMs: number) => (wire: unknown, path: string): OrderSnapshot =>
-  parseOrder(validateWire(DeribitOrderSchema, wire, path), receivedAtMs, path, offsetMs);
-const parseTradeItem = (receivedAtMs: number, offsetMs: number) => (wire: unknown, path: string): Fill =>
-  parseTrade(validateWire(DeribitTradeSchema, wire, path), receivedAtMs, path, offsetMs);
+const parseOrderItem =
+  (receivedAtMs: number, offsetMs: number) =>
+  (wire: unknown, path: string): OrderSnapshot =>
+    parseOrder(validateWire(DeribitOrderSchema, wire, path), receivedAtMs, path, offsetMs);
+const parseTradeItem =
+  (receivedAtMs: number, offsetMs: number) =>
+  (wire: unknown, path: string): Fill =>
+    parseTrade(validateWire(DeribitTradeSchema, wire, path), receivedAtMs, path, offsetMs);
 
 /**
  * Translates a `user.changes` payload item by item: each order, trade and position is validated
@@ -458,7 +475,10 @@ export function roundPriceForSide(instrument: Instrument, price: Decimal, side: 
   if (!price.isPositive()) throw new DeribitRequestError(field, `must be positive, got ${price.toString()}`);
   const rounded = roundPrice(instrument, price, side === 'buy' ? 'floor' : 'ceil');
   if (!rounded.isPositive()) {
-    throw new DeribitRequestError(field, `${price.toString()} rounds to ${rounded.toString()} at tick ${tickAt(instrument, price).toString()}`);
+    throw new DeribitRequestError(
+      field,
+      `${price.toString()} rounds to ${rounded.toString()} at tick ${tickAt(instrument, price).toString()}`,
+    );
   }
   return rounded;
 }
@@ -563,7 +583,8 @@ export function buildEditParams(
     order_id: orderId,
     amount: roundAmount(instrument, amend.size ?? current.size, 'size').toNumber(),
   };
-  if (amend.price !== undefined) params = { ...params, price: roundPriceForSide(instrument, amend.price, current.side, 'price').toNumber() };
+  if (amend.price !== undefined)
+    params = { ...params, price: roundPriceForSide(instrument, amend.price, current.side, 'price').toNumber() };
   if (amend.triggerPrice !== undefined) {
     params = { ...params, trigger_price: roundPriceForSide(instrument, amend.triggerPrice, current.side, 'triggerPrice').toNumber() };
   }

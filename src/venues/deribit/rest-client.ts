@@ -5,9 +5,10 @@
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+
 import type { Clock } from '../../domain/ports.js';
 import { httpRequest } from '../shared/http.js';
-import { generateNonce, restAuthorizationHeader, type DeribitCredentials } from './credentials.js';
+import { type DeribitCredentials, generateNonce, restAuthorizationHeader } from './credentials.js';
 import { DeribitParseError } from './errors.js';
 import { unwrapRpcResponse } from './rpc.js';
 import { restMethodTarget } from './urls.js';
@@ -27,7 +28,12 @@ export class DeribitRestClient {
   constructor(private readonly options: DeribitRestClientOptions) {}
 
   /** Calls `method` and validates its `result` with `schema`. Throws DeribitApiError on a venue error. */
-  async call<T extends z.ZodType>(method: string, query: RestQuery, schema: T, options: { readonly timeoutMs?: number } = {}): Promise<z.output<T>> {
+  async call<T extends z.ZodType>(
+    method: string,
+    query: RestQuery,
+    schema: T,
+    options: { readonly timeoutMs?: number } = {},
+  ): Promise<z.output<T>> {
     const { url, uriWithQuery } = restMethodTarget(this.options.restBaseUrl, method, query);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (method.startsWith('private/')) {
@@ -47,7 +53,9 @@ export class DeribitRestClient {
     if (response.body.kind !== 'json') {
       throw new DeribitParseError(
         `${method}.body`,
-        response.body.kind === 'empty' ? `empty body (HTTP ${response.status})` : `not JSON (HTTP ${response.status}): ${response.body.preview}`,
+        response.body.kind === 'empty'
+          ? `empty body (HTTP ${response.status})`
+          : `not JSON (HTTP ${response.status}): ${response.body.preview}`,
       );
     }
     return unwrapRpcResponse(response.body.value, schema, method);

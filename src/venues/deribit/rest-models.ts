@@ -3,6 +3,7 @@
  * come back over REST and WS. Unknown keys are stripped, never rejected: Deribit adds fields without notice.
  */
 import { z } from 'zod';
+
 import { WireIntegerSchema, WireNumberSchema } from './rpc.js';
 
 const optNum = WireNumberSchema.nullish();

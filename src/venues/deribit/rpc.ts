@@ -1,5 +1,6 @@
 /** The JSON-RPC 2.0 envelope as Deribit speaks it: wire primitives, request builder, response unwrapping. */
 import { z } from 'zod';
+
 import { DeribitApiError, DeribitParseError } from './errors.js';
 import { deribitWire } from './wire-fields.js';
 
@@ -11,7 +12,13 @@ export const WireNumberSchema = z.union([z.number(), z.string()]);
 export type WireNumber = z.infer<typeof WireNumberSchema>;
 
 /** An integer that some captures send as a string (`usIn`/`usOut`, spec 1.3); normalised to a number. */
-export const WireIntegerSchema = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+export const WireIntegerSchema = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 
 export const RpcIdSchema = z.union([z.number(), z.string()]);
 export type RpcId = z.infer<typeof RpcIdSchema>;

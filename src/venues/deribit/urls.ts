@@ -27,7 +27,10 @@ export function resolveDeribitUrls(
     if (restUrl === undefined || wsUrl === undefined) {
       const missing = [restUrl === undefined ? 'deribit.restUrl' : '', wsUrl === undefined ? 'deribit.wsUrl' : ''].filter((k) => k !== '');
       throw new ConfigError(
-        missing.map((key) => `${key} is required for environment 'sim': pass the simulator's endpoint (main.ts does this when it starts the simulator)`),
+        missing.map(
+          (key) =>
+            `${key} is required for environment 'sim': pass the simulator's endpoint (main.ts does this when it starts the simulator)`,
+        ),
       );
     }
     return { restBaseUrl: stripTrailingSlash(restUrl), wsUrl };

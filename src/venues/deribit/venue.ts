@@ -4,22 +4,34 @@
  * Order entry goes over the WebSocket; snapshots for reconciliation go over REST.
  */
 import type { Logger } from 'pino';
+import { z } from 'zod';
+
 import type { CancelOutcome, CommandOutcome, OrderLookup } from '../../domain/commands.js';
 import type { ConnectionState, VenueEvent, VenueEventListener } from '../../domain/events.js';
 import type { Instrument } from '../../domain/instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot } from '../../domain/order.js';
-import type { Balance, Fill, Position } from '../../domain/position.js';
 import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
+import type { Balance, Fill, Position } from '../../domain/position.js';
 import { bestSample, offsetSample, VenueClock } from '../shared/clock-offset.js';
 import { cancelOutcomeOf, commandOutcomeOf, errorMessage, invalidRequestOutcome } from '../shared/command-outcome.js';
 import { GapResync } from '../shared/gap-resync.js';
+import { LazySubscriptions } from '../shared/lazy-subscriptions.js';
 import { parseItems, RejectionCounter } from '../shared/parse-items.js';
-import { SocketGroup, type GroupHealth, type MemberState } from '../shared/socket-group.js';
-import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
+import { type GroupHealth, type MemberState, SocketGroup } from '../shared/socket-group.js';
+import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import type { DeribitConfig } from './config.js';
 import type { DeribitCredentials } from './credentials.js';
-import { DERIBIT_ERROR_FACTS, DeribitApiError, DeribitRequestError, errorAction, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, DERIBIT_VENUE_ID } from './errors.js';
+import {
+  DERIBIT_ERROR_FACTS,
+  DERIBIT_VENUE_ID,
+  DeribitApiError,
+  DeribitRequestError,
+  errorAction,
+  isOrderAlreadyClosed,
+  isOrderNotFound,
+  isRateLimited,
+} from './errors.js';
 import {
   buildEditParams,
   buildOrderParams,
@@ -31,22 +43,22 @@ import {
   parseUserChanges,
   parseUserOrders,
   parseUserTrades,
-  readTicker,
   type PrivatePush,
+  readTicker,
 } from './parse.js';
+import type { DeribitRestClient } from './rest-client.js';
 import {
   DeribitAccountSummarySchema,
+  type DeribitOrder,
   DeribitOrderResultSchema,
   DeribitOrderSchema,
   GetInstrumentsResultSchema,
   GetOpenOrdersResultSchema,
   GetPositionsResultSchema,
   GetUserTradesResultSchema,
-  type DeribitOrder,
 } from './rest-models.js';
-import type { DeribitRestClient } from './rest-client.js';
 import { validateWire } from './rpc.js';
-import { LazySubscriptions } from '../shared/lazy-subscriptions.js';
+import { isUnifiedSymbol, unifiedToDeribit } from './unified-symbol.js';
 import type { DeribitNotification, DeribitWsClient } from './ws-client.js';
 import {
   classifyChannel,
@@ -55,11 +67,16 @@ import {
   UserPortfolioDataSchema,
   UserTradesEnvelopeSchema,
 } from './ws-messages.js';
-import { z } from 'zod';
-import { isUnifiedSymbol, unifiedToDeribit } from './unified-symbol.js';
 
 /** The matching-engine methods share their own credit pool (spec 9). */
-const MATCHING_ENGINE = new Set(['private/buy', 'private/sell', 'private/edit', 'private/cancel', 'private/cancel_by_label', 'private/close_position']);
+const MATCHING_ENGINE = new Set([
+  'private/buy',
+  'private/sell',
+  'private/edit',
+  'private/cancel',
+  'private/cancel_by_label',
+  'private/close_position',
+]);
 
 export interface DeribitVenueDeps {
   readonly config: DeribitConfig;
@@ -203,9 +220,7 @@ export class DeribitVenue implements Venue {
       emit: (event) => this.emit(event),
       reads: { openOrders: () => this.openOrders(), positions: () => this.positions(), fillsSince: (sinceMs) => this.fillsSince(sinceMs) },
     });
-    this.privateChannels = deps.credentials
-      ? config.currencies.flatMap((c) => [`user.changes.any.${c}.raw`, `user.portfolio.${c}`])
-      : [];
+    this.privateChannels = deps.credentials ? config.currencies.flatMap((c) => [`user.changes.any.${c}.raw`, `user.portfolio.${c}`]) : [];
     this.ws = deps.ws({
       channelsToRestore: () => ({ public: this.tickers.all(), private: this.privateChannels }),
       onNotification: (n) => this.onNotification(n),
@@ -233,7 +248,12 @@ export class DeribitVenue implements Venue {
       name: 'deribit',
       logger: this.log,
       axes: {
-        matching: { kind: 'bucket', capacity: rl.matchingEngineBurst, refillPerSecond: rl.matchingEngineRatePerSec, protectiveReserve: protectiveReserveOf(rl.matchingEngineBurst) },
+        matching: {
+          kind: 'bucket',
+          capacity: rl.matchingEngineBurst,
+          refillPerSecond: rl.matchingEngineRatePerSec,
+          protectiveReserve: protectiveReserveOf(rl.matchingEngineBurst),
+        },
         nonMatching: { kind: 'bucket', capacity: rl.nonMatchingEngineBurst, refillPerSecond: rl.nonMatchingEngineRatePerSec },
       },
     });
@@ -258,9 +278,15 @@ export class DeribitVenue implements Venue {
       this.expiryTimer = setInterval(() => void this.pruneExpired(), this.deps.expiryCheckIntervalMs ?? 60_000);
       this.expiryTimer.unref();
       // New option expiries are listed every day: refresh the catalogue now and then.
-      this.instrumentsTimer = setInterval(() => void this.reloadInstruments('periodic refresh'), this.deps.instrumentsRefreshIntervalMs ?? 3_600_000);
+      this.instrumentsTimer = setInterval(
+        () => void this.reloadInstruments('periodic refresh'),
+        this.deps.instrumentsRefreshIntervalMs ?? 3_600_000,
+      );
       this.instrumentsTimer.unref();
-      this.clockTimer = setInterval(() => void this.syncClock('periodic refresh'), this.deps.clockSyncIntervalMs ?? this.deps.config.clockSyncIntervalSecs * 1_000);
+      this.clockTimer = setInterval(
+        () => void this.syncClock('periodic refresh'),
+        this.deps.clockSyncIntervalMs ?? this.deps.config.clockSyncIntervalSecs * 1_000,
+      );
       this.clockTimer.unref();
     }
     await this.sockets.whenReady({ timeoutMs: this.deps.connectTimeoutMs ?? 15_000 });
@@ -328,7 +354,10 @@ export class DeribitVenue implements Venue {
       }
     } catch (err) {
       if (samples.length === 0) {
-        this.log.warn({ err, why }, `measuring the deribit clock offset failed (${why}); keeping the previous offset, the next measurement is after the next reconnect or refresh`);
+        this.log.warn(
+          { err, why },
+          `measuring the deribit clock offset failed (${why}); keeping the previous offset, the next measurement is after the next reconnect or refresh`,
+        );
         return undefined;
       }
     }
@@ -382,7 +411,8 @@ export class DeribitVenue implements Venue {
         const list = await this.rest.call('public/get_instruments', { currency, kind }, GetInstrumentsResultSchema);
         const { instruments, skipped } = parseInstruments(list);
         for (const i of instruments) this.instruments.set(i.symbol, i);
-        if (skipped.length > 0) this.log.debug({ currency, kind, skipped: skipped.length }, 'deribit instruments skipped (unsupported kinds)');
+        if (skipped.length > 0)
+          this.log.debug({ currency, kind, skipped: skipped.length }, 'deribit instruments skipped (unsupported kinds)');
       }
     }
     this.log.info({ count: this.instruments.size }, 'deribit instruments loaded');
@@ -407,14 +437,20 @@ export class DeribitVenue implements Venue {
     try {
       // Protective requests get a shorter deadline: a swallowed stop answer is looked up sooner.
       const { requestTimeoutMs, protectiveRequestTimeoutMs } = this.deps.config;
-      return await this.ws.call(method, params, priority === 'protective' ? { timeoutMs: Math.min(requestTimeoutMs, protectiveRequestTimeoutMs) } : {});
+      return await this.ws.call(
+        method,
+        params,
+        priority === 'protective' ? { timeoutMs: Math.min(requestTimeoutMs, protectiveRequestTimeoutMs) } : {},
+      );
     } catch (err) {
       // 10028: that pool (matching engine or not) is empty on the venue. Entries wait a while;
       // protective requests only for one request's refill. Other "back off" errors (settlement,
       // queue full) say nothing about the budget: the caller's retry policy handles them.
       if (isRateLimited(err)) this.limiter.holdUntil(this.deps.clock.now() + RATE_LIMIT_HOLD_MS, axis);
       if (err instanceof DeribitApiError && errorAction(err) === 'reauth') {
-        void this.ws.reauthenticate().catch((e: unknown) => this.log.warn({ err: e }, 'deribit re-authentication failed; reconnect will log in again'));
+        void this.ws
+          .reauthenticate()
+          .catch((e: unknown) => this.log.warn({ err: e }, 'deribit re-authentication failed; reconnect will log in again'));
       }
       throw err;
     }
@@ -422,7 +458,8 @@ export class DeribitVenue implements Venue {
 
   private requireInstrument(symbol: string): Instrument {
     const instrument = this.instruments.get(symbol);
-    if (!instrument) throw new DeribitRequestError('symbol', `unknown deribit instrument ${symbol} (instruments loaded: ${this.instruments.size})`);
+    if (!instrument)
+      throw new DeribitRequestError('symbol', `unknown deribit instrument ${symbol} (instruments loaded: ${this.instruments.size})`);
     return instrument;
   }
 
@@ -448,7 +485,8 @@ export class DeribitVenue implements Venue {
 
   private outcomeOf(err: unknown, method: string): CommandOutcome {
     const outcome = commandOutcomeOf(err, DERIBIT_ERROR_FACTS);
-    if (outcome.status === 'unknown') this.log.warn({ err, method }, `deribit ${method}: outcome unknown; reconcile by label before any retry`);
+    if (outcome.status === 'unknown')
+      this.log.warn({ err, method }, `deribit ${method}: outcome unknown; reconcile by label before any retry`);
     return outcome;
   }
 
@@ -466,9 +504,18 @@ export class DeribitVenue implements Venue {
           if (!spawned || !LIVE_WIRE_STATES.has(spawned.order_state)) throw err;
           raw = await this.rpc('private/cancel', { order_id: spawned.order_id }, priority);
         }
-        return { status: 'accepted', order: parseOrder(validateWire(DeribitOrderSchema, raw, 'private/cancel.result'), this.deps.clock.now(), 'order', this.venueClock.offsetMs()) };
+        return {
+          status: 'accepted',
+          order: parseOrder(
+            validateWire(DeribitOrderSchema, raw, 'private/cancel.result'),
+            this.deps.clock.now(),
+            'order',
+            this.venueClock.offsetMs(),
+          ),
+        };
       }
-      if (!ref.clientId) return { status: 'rejected', code: 'INVALID_REQUEST', reason: 'cancel needs a venue order id or a client id', notFound: false };
+      if (!ref.clientId)
+        return { status: 'rejected', code: 'INVALID_REQUEST', reason: 'cancel needs a venue order id or a client id', notFound: false };
       const currency = this.requireInstrument(ref.symbol).base;
       const count = Number(await this.rpc('private/cancel_by_label', { label: ref.clientId, currency }, priority));
       return count > 0
@@ -489,11 +536,15 @@ export class DeribitVenue implements Venue {
     let call;
     try {
       // Edit the order the look-up found: for a trigger order that fired, the order it spawned.
-      call = buildEditParams({ ...request, ref: { ...request.ref, venueOrderId: found.order.venueOrderId } }, this.requireInstrument(request.ref.symbol), {
-        venueOrderId: found.order.venueOrderId,
-        side: found.order.side,
-        size: found.order.size,
-      });
+      call = buildEditParams(
+        { ...request, ref: { ...request.ref, venueOrderId: found.order.venueOrderId } },
+        this.requireInstrument(request.ref.symbol),
+        {
+          venueOrderId: found.order.venueOrderId,
+          side: found.order.side,
+          size: found.order.size,
+        },
+      );
     } catch (err) {
       return invalidRequestOutcome(err);
     }
@@ -524,7 +575,12 @@ export class DeribitVenue implements Venue {
       }
       if (!ref.clientId) return { status: 'unknown', reason: 'lookup needs a venue order id or a client id' };
       const currency = this.requireInstrument(ref.symbol).base;
-      const list = await this.rest.call('private/get_order_state_by_label', { currency, label: ref.clientId }, z.array(DeribitOrderSchema), deadline);
+      const list = await this.rest.call(
+        'private/get_order_state_by_label',
+        { currency, label: ref.clientId },
+        z.array(DeribitOrderSchema),
+        deadline,
+      );
       const current = currentOrderOf(list.filter((o) => o.instrument_name === ref.symbol));
       return current ? { status: 'found', order: parseOrder(current, now, 'order', this.venueClock.offsetMs()) } : { status: 'not_found' };
     } catch (err) {
@@ -611,7 +667,10 @@ export class DeribitVenue implements Venue {
         let next = last.timestamp;
         if (fresh.length === 0 || next <= start) {
           next = Math.max(start, next) + 1;
-          this.log.warn({ currency, atMs: next - 1 }, 'more than one page of deribit trades share a timestamp; some may be skipped, reconciliation by order catches up');
+          this.log.warn(
+            { currency, atMs: next - 1 },
+            'more than one page of deribit trades share a timestamp; some may be skipped, reconciliation by order catches up',
+          );
         }
         start = next;
       }
@@ -715,7 +774,10 @@ export class DeribitVenue implements Venue {
       this.md.splice(this.md.indexOf(conn), 1);
       conn.subs.close();
     }
-    this.log.info({ closed: empty.map((c) => c.name), connections: this.md.length }, `closing ${empty.length} deribit market-data connection(s) that carry no channel any more`);
+    this.log.info(
+      { closed: empty.map((c) => c.name), connections: this.md.length },
+      `closing ${empty.length} deribit market-data connection(s) that carry no channel any more`,
+    );
     await Promise.all(empty.map((conn) => this.sockets.remove(conn.name)));
   }
 
@@ -791,7 +853,11 @@ export class DeribitVenue implements Venue {
   }
 
   /** Lazy-subscription state, for tests and health detail. */
-  tickerSubscriptions(): { readonly wanted: readonly string[]; readonly batches: readonly number[]; readonly perConnection: readonly number[] } {
+  tickerSubscriptions(): {
+    readonly wanted: readonly string[];
+    readonly batches: readonly number[];
+    readonly perConnection: readonly number[];
+  } {
     return {
       wanted: this.md.flatMap((conn) => conn.subs.all()),
       batches: this.md.flatMap((conn) => conn.subs.batchSizes()),
@@ -810,7 +876,6 @@ export class DeribitVenue implements Venue {
     await this.retireEmptyConnections();
     return released.flat();
   }
-
 
   // ---- inbound ---------------------------------------------------------------------------------
 
@@ -910,7 +975,10 @@ export class DeribitVenue implements Venue {
     const venue = this.id;
     for (const { path, error } of push.skipped) {
       this.skippedItems.note(error);
-      this.log.error({ err: error, channel, item: path }, 'a deribit push item failed to parse and was skipped; the rest of the push was delivered, reconciliation catches up');
+      this.log.error(
+        { err: error, channel, item: path },
+        'a deribit push item failed to parse and was skipped; the rest of the push was delivered, reconciliation catches up',
+      );
     }
     for (const order of push.orders) this.emit({ type: 'order', venue, order });
     for (const fill of push.fills) {
@@ -975,4 +1043,3 @@ export class DeribitVenue implements Venue {
     return this.gap.run();
   }
 }
-

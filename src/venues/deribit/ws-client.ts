@@ -4,23 +4,24 @@
  * resubscription after every reconnect. Emits validated notifications; knows nothing of orders.
  */
 import type { Logger } from 'pino';
+
 import type { Clock } from '../../domain/ports.js';
 import type { BackoffOptions } from '../shared/backoff.js';
-import { ReconnectingSocket, type ConnectionContext, type InboundFrame } from '../shared/reconnecting-socket.js';
+import { type ConnectionContext, type InboundFrame, ReconnectingSocket } from '../shared/reconnecting-socket.js';
 import { RequestTracker } from '../shared/request-tracker.js';
 import {
   buildClientSignatureAuthParams,
   buildRefreshTokenAuthParams,
   DERIBIT_CLIENT_ID_ENV,
   DERIBIT_CLIENT_SECRET_ENV,
+  type DeribitCredentials,
   generateNonce,
   sessionScope,
-  type DeribitCredentials,
 } from './credentials.js';
 import { classifyLoginError, DeribitApiError } from './errors.js';
 import { DeribitAuthResultSchema, DeribitSubscribeResultSchema } from './rest-models.js';
-import { buildRpcRequest, validateWire, type RpcErrorObject } from './rpc.js';
-import { classifyFrame, notificationOf, type DeribitNotification } from './ws-messages.js';
+import { buildRpcRequest, type RpcErrorObject, validateWire } from './rpc.js';
+import { classifyFrame, type DeribitNotification, notificationOf } from './ws-messages.js';
 
 type RpcOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: RpcErrorObject };
 
@@ -118,7 +119,8 @@ export class DeribitWsClient {
     this.socket.on('message', (frame) => this.onFrame(frame));
     this.socket.on('close', ({ code, reason }) => {
       const n = this.tracker.rejectAll(`deribit connection closed (${code} ${reason})`);
-      if (n > 0) this.log.warn({ pending: n }, 'deribit connection closed with requests in flight; their outcome is unknown until reconciled');
+      if (n > 0)
+        this.log.warn({ pending: n }, 'deribit connection closed with requests in flight; their outcome is unknown until reconciled');
     });
   }
 
@@ -181,7 +183,10 @@ export class DeribitWsClient {
       try {
         this.options.onNotification(notification);
       } catch (err) {
-        this.log.error({ err, channel: notification.channel }, 'handler for deribit notification threw; notification dropped, connection kept');
+        this.log.error(
+          { err, channel: notification.channel },
+          'handler for deribit notification threw; notification dropped, connection kept',
+        );
       }
       return;
     }
@@ -221,7 +226,10 @@ export class DeribitWsClient {
       case 'unrecognised':
         this.problems.unrecognised += 1;
         this.problems.last = `unrecognised frame: ${msg.reason}`;
-        this.log.warn({ reason: msg.reason, preview: frame.raw.slice(0, 200), chars: frame.raw.length }, 'unrecognised deribit frame ignored');
+        this.log.warn(
+          { reason: msg.reason, preview: frame.raw.slice(0, 200), chars: frame.raw.length },
+          'unrecognised deribit frame ignored',
+        );
         return;
     }
   }
@@ -350,8 +358,22 @@ export class DeribitWsClient {
     const out: string[] = [];
     const pub = channels.filter((c) => !isPrivateChannel(c));
     const priv = channels.filter(isPrivateChannel);
-    if (pub.length > 0) out.push(...validateWire(DeribitSubscribeResultSchema, await this.call('public/unsubscribe', { channels: pub }), 'public/unsubscribe.result'));
-    if (priv.length > 0) out.push(...validateWire(DeribitSubscribeResultSchema, await this.call('private/unsubscribe', { channels: priv }), 'private/unsubscribe.result'));
+    if (pub.length > 0)
+      out.push(
+        ...validateWire(
+          DeribitSubscribeResultSchema,
+          await this.call('public/unsubscribe', { channels: pub }),
+          'public/unsubscribe.result',
+        ),
+      );
+    if (priv.length > 0)
+      out.push(
+        ...validateWire(
+          DeribitSubscribeResultSchema,
+          await this.call('private/unsubscribe', { channels: priv }),
+          'private/unsubscribe.result',
+        ),
+      );
     return out;
   }
 
@@ -369,7 +391,10 @@ export class DeribitWsClient {
         const result = validateWire(DeribitSubscribeResultSchema, await call(method, { channels: chunk }), `${method}.result`);
         const missing = chunk.filter((c) => !result.includes(c));
         if (missing.length > 0) {
-          this.log.warn({ missing }, `deribit did not confirm ${missing.length} channel(s) of ${method}; they get no data — check the names and the key scopes`);
+          this.log.warn(
+            { missing },
+            `deribit did not confirm ${missing.length} channel(s) of ${method}; they get no data — check the names and the key scopes`,
+          );
         }
         confirmed.push(...result);
       }

@@ -1,5 +1,6 @@
 /** Zod schemas mirroring Deribit WS frames (notifications, heartbeats) plus frame and channel routing. */
 import { z } from 'zod';
+
 import {
   DeribitAccountSummarySchema,
   DeribitOrderSchema,
@@ -80,9 +81,15 @@ export function classifyFrame(frame: unknown): DeribitInboundFrame {
   // Cheap field checks first: notifications are the bulk of the traffic and must not pay for the
   // schemas of the rare frames (the error schema used to be tried, and fail, on every one).
   const sub = notificationOf(frame, 0);
-  if (sub !== undefined) return sub.label === undefined ? { kind: 'subscription', channel: sub.channel, data: sub.data } : { kind: 'subscription', channel: sub.channel, data: sub.data, label: sub.label };
+  if (sub !== undefined)
+    return sub.label === undefined
+      ? { kind: 'subscription', channel: sub.channel, data: sub.data }
+      : { kind: 'subscription', channel: sub.channel, data: sub.data, label: sub.label };
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
-    return { kind: 'unrecognised', reason: `not a JSON-RPC object (${Array.isArray(frame) ? 'an array' : frame === null ? 'null' : typeof frame})` };
+    return {
+      kind: 'unrecognised',
+      reason: `not a JSON-RPC object (${Array.isArray(frame) ? 'an array' : frame === null ? 'null' : typeof frame})`,
+    };
   }
   const f = frame as Record<string, unknown>;
   if (f.method === 'subscription') {

@@ -1,3 +1,3 @@
 /** The in-memory venue: the only export of this folder. */
-export { MemoryVenue, toDomainInstrument } from './memory-venue.js';
 export type { ManualOrder, MemoryVenueOptions } from './memory-venue.js';
+export { MemoryVenue, toDomainInstrument } from './memory-venue.js';

@@ -6,18 +6,28 @@
  * connection knobs (disconnect, reconnect, mute push events).
  */
 import type { Logger } from 'pino';
+
 import type { CancelOutcome, CommandOutcome, OrderLookup } from '../../domain/commands.js';
 import { Decimal } from '../../domain/decimal.js';
 import { TransportError } from '../../domain/errors.js';
 import type { ConnectionState, VenueEvent, VenueEventListener } from '../../domain/events.js';
 import type { Instrument } from '../../domain/instrument.js';
-import type { AmendRequest, OrderRef, OrderRequest, OrderSnapshot, OrderStatus, OrderType, Side, TriggerReference } from '../../domain/order.js';
-import type { Balance, Fill, Position } from '../../domain/position.js';
+import type {
+  AmendRequest,
+  OrderRef,
+  OrderRequest,
+  OrderSnapshot,
+  OrderStatus,
+  OrderType,
+  Side,
+  TriggerReference,
+} from '../../domain/order.js';
 import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
+import type { Balance, Fill, Position } from '../../domain/position.js';
 import {
   type EngineEvent,
-  EngineRejection,
   type EngineOptions,
+  EngineRejection,
   SimEngine,
   type SimInstrument,
   type SimOrder,
@@ -25,7 +35,7 @@ import {
   type TriggerType,
   wouldTriggerImmediately,
 } from '../../sim/engine/index.js';
-import { SimFaults, isNeutralRejection } from '../../sim/faults.js';
+import { isNeutralRejection, SimFaults } from '../../sim/faults.js';
 
 export interface MemoryVenueOptions {
   /** Venue id in every domain object (default `memory`). */
@@ -185,7 +195,9 @@ export class MemoryVenue implements Venue {
     const m = /^([A-Z0-9]+)\/([A-Z0-9]+):([A-Z0-9]+)$/.exec(symbol.trim().toUpperCase());
     if (!m) return symbol;
     const [, base, quote, settle] = m;
-    const hit = this.engine.instruments().find((i) => i.perpetual && i.currency === base && i.quoteCurrency === quote && i.settleCurrency === settle);
+    const hit = this.engine
+      .instruments()
+      .find((i) => i.perpetual && i.currency === base && i.quoteCurrency === quote && i.settleCurrency === settle);
     return hit ? hit.name : symbol;
   }
 
@@ -223,9 +235,16 @@ export class MemoryVenue implements Venue {
     });
     if (rejection) {
       // A neutral fault answers like an engine refusal; a venue-specific one carries its code as-is.
-      if (!isNeutralRejection(rejection)) return { status: 'rejected', code: String(rejection.code), reason: rejection.message, retryable: rejection.retryable ?? false };
+      if (!isNeutralRejection(rejection))
+        return { status: 'rejected', code: String(rejection.code), reason: rejection.message, retryable: rejection.retryable ?? false };
       const immediate = wouldTriggerImmediately(rejection.reason);
-      return { status: 'rejected', code: rejection.reason, reason: rejection.message ?? rejection.reason, retryable: false, ...(immediate ? { wouldTriggerImmediately: true } : {}) };
+      return {
+        status: 'rejected',
+        code: rejection.reason,
+        reason: rejection.message ?? rejection.reason,
+        retryable: false,
+        ...(immediate ? { wouldTriggerImmediately: true } : {}),
+      };
     }
     try {
       const result = this.engine.placeOrder(
@@ -235,7 +254,9 @@ export class MemoryVenue implements Venue {
           amount: request.size,
           type: request.type,
           ...(request.price !== undefined ? { price: request.price } : {}),
-          ...(request.triggerPrice !== undefined ? { triggerPrice: request.triggerPrice, trigger: TRIGGERS[request.trigger ?? 'mark'] } : {}),
+          ...(request.triggerPrice !== undefined
+            ? { triggerPrice: request.triggerPrice, trigger: TRIGGERS[request.trigger ?? 'mark'] }
+            : {}),
           ...(request.postOnly !== undefined ? { postOnly: request.postOnly } : {}),
           ...(request.timeInForce === 'ioc' ? { timeInForce: 'immediate_or_cancel' as const } : {}),
           ...(request.timeInForce === 'fok' ? { timeInForce: 'fill_or_kill' as const } : {}),
@@ -248,7 +269,13 @@ export class MemoryVenue implements Venue {
     } catch (err) {
       if (err instanceof EngineRejection) {
         const immediate = wouldTriggerImmediately(err.reason);
-        return { status: 'rejected', code: err.reason, reason: err.message, retryable: false, ...(immediate ? { wouldTriggerImmediately: true } : {}) };
+        return {
+          status: 'rejected',
+          code: err.reason,
+          reason: err.message,
+          retryable: false,
+          ...(immediate ? { wouldTriggerImmediately: true } : {}),
+        };
       }
       throw err;
     }
@@ -289,7 +316,9 @@ export class MemoryVenue implements Venue {
         },
         this.clock.now(),
       );
-      return plan.noResponse ? { status: 'unknown', reason: 'no response (fault)' } : { status: 'accepted', order: this.snapshot(result.order) };
+      return plan.noResponse
+        ? { status: 'unknown', reason: 'no response (fault)' }
+        : { status: 'accepted', order: this.snapshot(result.order) };
     } catch (err) {
       if (err instanceof EngineRejection) return { status: 'rejected', code: err.reason, reason: err.message, retryable: false };
       throw err;
@@ -503,7 +532,14 @@ export class MemoryVenue implements Venue {
           this.queue.push({
             type: 'position',
             venue: this.id,
-            position: { venue: this.id, symbol: e.position.instrumentName, size: e.position.size, avgPrice: e.position.averagePrice, markPrice: e.position.markPrice, updatedAtMs: this.clock.now() },
+            position: {
+              venue: this.id,
+              symbol: e.position.instrumentName,
+              size: e.position.size,
+              avgPrice: e.position.averagePrice,
+              markPrice: e.position.markPrice,
+              updatedAtMs: this.clock.now(),
+            },
           });
           break;
         case 'ticker':
@@ -534,7 +570,10 @@ export class MemoryVenue implements Venue {
           try {
             listener(event);
           } catch (err) {
-            this.logger?.error({ err, event: event.type }, 'venue event listener threw; event skipped for that listener, others still get it');
+            this.logger?.error(
+              { err, event: event.type },
+              'venue event listener threw; event skipped for that listener, others still get it',
+            );
           }
         }
       }

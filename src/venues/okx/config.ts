@@ -1,5 +1,6 @@
 /** Zod schema for the `okx` section of the config file: strict keys, units in names, defaults here only (keeps the planned entry's keys). */
 import { z } from 'zod';
+
 import { requireLiveOptIn, venueBaseShape } from '../section-schema.js';
 
 /** Client-side rate limits (spec 9); defaults are OKX's documented numbers less a margin. */

@@ -1,5 +1,6 @@
 /** OKX API credentials: the env var names and a key whose secret and passphrase never serialize (toJSON, inspect and String show [REDACTED]). */
 import { inspect } from 'node:util';
+
 import { ConfigError } from '../../domain/errors.js';
 
 export const OKX_API_KEY_ENV = 'OKX_API_KEY';
@@ -54,7 +55,11 @@ export class OkxCredentials {
 }
 
 /** Credentials from a registry secret group; undefined unless all three are set. */
-export function okxCredentialsFrom(secrets: { readonly apiKey?: string; readonly apiSecret?: string; readonly passphrase?: string }): OkxCredentials | undefined {
+export function okxCredentialsFrom(secrets: {
+  readonly apiKey?: string;
+  readonly apiSecret?: string;
+  readonly passphrase?: string;
+}): OkxCredentials | undefined {
   const { apiKey, apiSecret, passphrase } = secrets;
   return apiKey && apiSecret && passphrase ? new OkxCredentials(apiKey, apiSecret, passphrase) : undefined;
 }

@@ -45,7 +45,15 @@ export function orderStatusFromVenue(state: string, field: string): OrderStatus 
 
 // ---- algo state (strict) --------------------------------------------------------------------
 
-export const OKX_ALGO_STATES = ['live', 'pause', 'effective', 'partially_effective', 'canceled', 'order_failed', 'partially_failed'] as const;
+export const OKX_ALGO_STATES = [
+  'live',
+  'pause',
+  'effective',
+  'partially_effective',
+  'canceled',
+  'order_failed',
+  'partially_failed',
+] as const;
 export type OkxAlgoState = (typeof OKX_ALGO_STATES)[number];
 
 /**
@@ -96,7 +104,18 @@ export function posSideFromVenue(posSide: string, field: string): OkxPosSide {
 
 // ---- ordType ---------------------------------------------------------------------------------
 
-export const OKX_ORDER_TYPES = ['market', 'limit', 'post_only', 'fok', 'ioc', 'optimal_limit_ioc', 'mmp', 'mmp_and_post_only', 'rpi', 'elp'] as const;
+export const OKX_ORDER_TYPES = [
+  'market',
+  'limit',
+  'post_only',
+  'fok',
+  'ioc',
+  'optimal_limit_ioc',
+  'mmp',
+  'mmp_and_post_only',
+  'rpi',
+  'elp',
+] as const;
 export type OkxOrderType = (typeof OKX_ORDER_TYPES)[number];
 
 /** The ordTypes this adapter sends on `trade/order`. */
@@ -126,7 +145,16 @@ export function orderTypeFromVenue(ordType: string, field: string): OrderType {
   }
 }
 
-export const OKX_ALGO_ORDER_TYPES = ['conditional', 'oco', 'trigger', 'move_order_stop', 'chase', 'twap', 'iceberg', 'smart_iceberg'] as const;
+export const OKX_ALGO_ORDER_TYPES = [
+  'conditional',
+  'oco',
+  'trigger',
+  'move_order_stop',
+  'chase',
+  'twap',
+  'iceberg',
+  'smart_iceberg',
+] as const;
 export type OkxAlgoOrderType = (typeof OKX_ALGO_ORDER_TYPES)[number];
 
 /** Maps an algo `ordType`; unknown values throw. */

@@ -33,7 +33,12 @@ export class OkxApiError extends VenueRejectedError {
     readonly method?: string | undefined;
   }) {
     const sub = init.subCode !== undefined && init.subCode !== '' ? init.subCode : undefined;
-    super(OKX_VENUE_ID, sub === undefined ? init.code : `${init.code}_${sub}`, init.msg === '' ? (errorInfo(init.code)?.name ?? 'error') : init.msg, init.method);
+    super(
+      OKX_VENUE_ID,
+      sub === undefined ? init.code : `${init.code}_${sub}`,
+      init.msg === '' ? (errorInfo(init.code)?.name ?? 'error') : init.msg,
+      init.method,
+    );
     this.okxCode = init.code;
     this.okxMsg = init.msg;
     this.subCode = sub;
@@ -73,16 +78,7 @@ export type OkxErrorClass = 'rejected' | 'retryable' | 'unknown';
 
 /** What the caller should do besides the classification. */
 export type OkxErrorAction =
-  | 'none'
-  | 'backoff'
-  | 'resync_clock'
-  | 'reauth'
-  | 'reconnect'
-  | 'reconcile'
-  | 'fix_request'
-  | 'refresh_instruments'
-  | 'alert'
-  | 'stop';
+  'none' | 'backoff' | 'resync_clock' | 'reauth' | 'reconnect' | 'reconcile' | 'fix_request' | 'refresh_instruments' | 'alert' | 'stop';
 
 /**
  * The venue-neutral family of a code, for the predicates below and for logs:
@@ -117,7 +113,14 @@ export interface OkxErrorInfo {
 
 type Row = readonly [code: string, name: string, family: OkxErrorFamily, classification: OkxErrorClass, action: OkxErrorAction];
 
-function range(from: number, to: number, name: string, family: OkxErrorFamily, classification: OkxErrorClass, action: OkxErrorAction): Row[] {
+function range(
+  from: number,
+  to: number,
+  name: string,
+  family: OkxErrorFamily,
+  classification: OkxErrorClass,
+  action: OkxErrorAction,
+): Row[] {
   const rows: Row[] = [];
   for (let c = from; c <= to; c += 1) rows.push([String(c), name, family, classification, action]);
   return rows;

@@ -4,17 +4,18 @@
  * config section, credentials and endpoints (the simulator's in sim mode).
  */
 import type { Logger } from 'pino';
+
 import type { Clock, Venue } from '../../domain/ports.js';
-import { VenueClock } from '../shared/clock-offset.js';
 import { defineVenue } from '../registry-entry.js';
-import { OkxConfigSchema, type OkxConfig } from './config.js';
+import { VenueClock } from '../shared/clock-offset.js';
+import { type OkxConfig, OkxConfigSchema } from './config.js';
 import { OKX_API_KEY_ENV, OKX_API_PASSPHRASE_ENV, OKX_API_SECRET_ENV, OkxCredentials, okxCredentialsFrom } from './credentials.js';
 import { OkxRestClient } from './rest-client.js';
 import { resolveOkxUrls, wsUrlFor } from './urls.js';
 import { OkxVenue } from './venue.js';
 import { OkxWsClient } from './ws-client.js';
 
-export { OkxConfigSchema, type OkxConfig } from './config.js';
+export { type OkxConfig, OkxConfigSchema } from './config.js';
 export { OkxCredentials } from './credentials.js';
 export type { OkxVenue } from './venue.js';
 
@@ -53,7 +54,14 @@ export function createOkxVenue(options: CreateOkxVenueOptions): OkxVenue & Venue
   });
   // Signatures carry the venue's time: the host clock plus the offset measured with public/time.
   const venueClock = new VenueClock(clock);
-  const rest = new OkxRestClient({ restBaseUrl: urls.restBaseUrl, restHeaders: urls.restHeaders, credentials, timeoutMs: config.requestTimeoutMs, logger, clock: venueClock.venue });
+  const rest = new OkxRestClient({
+    restBaseUrl: urls.restBaseUrl,
+    restHeaders: urls.restHeaders,
+    credentials,
+    timeoutMs: config.requestTimeoutMs,
+    logger,
+    clock: venueClock.venue,
+  });
   const keepaliveIntervalMs = options.keepaliveIntervalMs ?? config.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS;
   return new OkxVenue({
     config,

@@ -11,7 +11,14 @@ import { OkxParseError, OkxRequestError } from './errors.js';
 export type ParsedInstId =
   | { readonly kind: 'spot'; readonly instId: string; readonly base: string; readonly quote: string }
   | { readonly kind: 'perpetual'; readonly instId: string; readonly base: string; readonly quote: string; readonly usdMargined: boolean }
-  | { readonly kind: 'future'; readonly instId: string; readonly base: string; readonly quote: string; readonly usdMargined: boolean; readonly expiry: string }
+  | {
+      readonly kind: 'future';
+      readonly instId: string;
+      readonly base: string;
+      readonly quote: string;
+      readonly usdMargined: boolean;
+      readonly expiry: string;
+    }
   | {
       readonly kind: 'option';
       readonly instId: string;
@@ -52,7 +59,16 @@ export function parseInstId(instId: string): ParsedInstId {
   if (m) {
     const [, base = '', quote = '', um, expiry = '', strike = '', cp] = m;
     checkYymmdd(expiry, field);
-    return { kind: 'option', instId, base, quote, usdMargined: um !== undefined, expiry, strike: Decimal.from(strike), optionType: cp === 'C' ? 'call' : 'put' };
+    return {
+      kind: 'option',
+      instId,
+      base,
+      quote,
+      usdMargined: um !== undefined,
+      expiry,
+      strike: Decimal.from(strike),
+      optionType: cp === 'C' ? 'call' : 'put',
+    };
   }
   m = SPOT_RE.exec(instId);
   if (m) {
@@ -99,8 +115,10 @@ export function isValidClientOrderId(id: string): boolean {
  */
 export function validateClientOrderId(id: string, field = 'clOrdId'): string {
   if (id.length === 0) throw new OkxRequestError(field, 'must not be empty (it carries the client order id)');
-  if (id.length > MAX_CLIENT_ORDER_ID_LENGTH) throw new OkxRequestError(field, `is ${id.length} characters; OKX allows at most ${MAX_CLIENT_ORDER_ID_LENGTH}`);
-  if (!ALNUM_RE.test(id)) throw new OkxRequestError(field, `${JSON.stringify(id)} has characters other than letters and digits (OKX allows only [A-Za-z0-9])`);
+  if (id.length > MAX_CLIENT_ORDER_ID_LENGTH)
+    throw new OkxRequestError(field, `is ${id.length} characters; OKX allows at most ${MAX_CLIENT_ORDER_ID_LENGTH}`);
+  if (!ALNUM_RE.test(id))
+    throw new OkxRequestError(field, `${JSON.stringify(id)} has characters other than letters and digits (OKX allows only [A-Za-z0-9])`);
   return id;
 }
 

@@ -5,6 +5,8 @@
  * envelopes with their per-item `sCode`/`sMsg` results. Parsers take (wire object, receive time)
  * and never read the clock; their errors name the field path, e.g. `orders.0.accFillSz`.
  */
+import type { z } from 'zod';
+
 import { Decimal } from '../../domain/decimal.js';
 import type { Instrument, InstrumentKind } from '../../domain/instrument.js';
 import type { OrderSnapshot, OrderStatus, OrderType, TriggerReference } from '../../domain/order.js';
@@ -22,43 +24,42 @@ import {
   liquidityFromVenue,
   OKX_ORDER_STATES,
   OKX_POS_MODES,
+  type OkxAlgoOrderType,
+  type OkxOrderState,
+  type OkxPosMode,
+  type OkxPosSide,
   orderStatusFromVenue,
   orderTypeFromVenue,
   posSideFromVenue,
   sideFromVenue,
   triggerFromVenue,
-  type OkxAlgoOrderType,
-  type OkxOrderState,
-  type OkxPosMode,
-  type OkxPosSide,
 } from './enums.js';
 import { OKX_VENUE_ID, OkxApiError, OkxParseError } from './errors.js';
 import {
   boolFromWire,
-  OkxAccountConfigSchema,
-  OkxAlgoAckSchema,
-  OkxCancelAllAfterAckSchema,
-  OkxClosePositionAckSchema,
-  OkxInstrumentSchema,
-  OkxOrderAckSchema,
-  OkxOrderSchema,
-  OkxPositionSchema,
-  OkxRestEnvelopeSchema,
-  OkxTimeSchema,
   type OkxAccountBalance,
   type OkxAccountConfig,
+  OkxAccountConfigSchema,
   type OkxAlgoAck,
+  OkxAlgoAckSchema,
   type OkxAlgoOrder,
   type OkxBalanceAndPosition,
+  OkxCancelAllAfterAckSchema,
   type OkxClosePositionAck,
+  OkxClosePositionAckSchema,
   type OkxFill,
   type OkxInstrument,
+  OkxInstrumentSchema,
   type OkxOrder,
   type OkxOrderAck,
+  OkxOrderAckSchema,
+  OkxOrderSchema,
   type OkxPosition,
+  OkxPositionSchema,
   type OkxRestEnvelope,
+  OkxRestEnvelopeSchema,
+  OkxTimeSchema,
 } from './rest-models.js';
-import type { z } from 'zod';
 
 // ---- field helpers --------------------------------------------------------------------------
 
@@ -209,7 +210,10 @@ export function parseInstrument(wire: OkxInstrument, path = 'instrument'): OkxIn
     // contracts and options ctVal of the base coin. A record that says otherwise is not traded.
     const expectedCcy = inverse && kind !== 'option' ? quote : base;
     if (wire.ctValCcy !== '' && wire.ctValCcy !== expectedCcy) {
-      throw new OkxParseError(`${path}.ctValCcy`, `contract value is in ${wire.ctValCcy}, expected ${expectedCcy} for a ${inverse ? 'coin-margined' : 'linear'} ${kind}`);
+      throw new OkxParseError(
+        `${path}.ctValCcy`,
+        `contract value is in ${wire.ctValCcy}, expected ${expectedCcy} for a ${inverse ? 'coin-margined' : 'linear'} ${kind}`,
+      );
     }
   }
 
@@ -235,7 +239,8 @@ export function parseInstrument(wire: OkxInstrument, path = 'instrument'): OkxIn
     instrument = { ...instrument, expiryMs };
   }
   if (kind === 'option') {
-    if (wire.optType !== 'C' && wire.optType !== 'P') throw new OkxParseError(`${path}.optType`, `expected C or P, got ${describeWire(wire.optType)}`);
+    if (wire.optType !== 'C' && wire.optType !== 'P')
+      throw new OkxParseError(`${path}.optType`, `expected C or P, got ${describeWire(wire.optType)}`);
     instrument = { ...instrument, strike: decimalAt(wire.stk, `${path}.stk`), optionType: wire.optType === 'C' ? 'call' : 'put' };
   }
   return {
@@ -246,7 +251,11 @@ export function parseInstrument(wire: OkxInstrument, path = 'instrument'): OkxIn
     ctValCcy: wire.ctValCcy,
     settleCcy: wire.settleCcy,
     state: wire.state,
-    upcomingChanges: wire.upcChg.map((c, i) => ({ param: c.param, newValue: c.newValue, effTimeMs: optionalMillisAt(c.effTime, `${path}.upcChg.${i}.effTime`) })),
+    upcomingChanges: wire.upcChg.map((c, i) => ({
+      param: c.param,
+      newValue: c.newValue,
+      effTimeMs: optionalMillisAt(c.effTime, `${path}.upcChg.${i}.effTime`),
+    })),
   };
 }
 
@@ -257,7 +266,10 @@ export interface SkippedInstrument {
 }
 
 /** Translates a `public/instruments` data array, skipping records it cannot use (with the reason) instead of failing the list. */
-export function parseInstruments(data: readonly unknown[]): { readonly instruments: readonly OkxInstrumentInfo[]; readonly skipped: readonly SkippedInstrument[] } {
+export function parseInstruments(data: readonly unknown[]): {
+  readonly instruments: readonly OkxInstrumentInfo[];
+  readonly skipped: readonly SkippedInstrument[];
+} {
   const instruments: OkxInstrumentInfo[] = [];
   const skipped: SkippedInstrument[] = [];
   data.forEach((item, i) => {
@@ -316,7 +328,8 @@ export function readTicker(data: unknown, receivedAtMs: number, path = 'tickers'
   if (!isRecord(data)) throw new OkxParseError(path, `expected an object, got ${describeWire(data)}`);
   const d = data as WireTickerShape;
   const symbol = d.instId;
-  if (typeof symbol !== 'string' || symbol === '') throw new OkxParseError(`${path}.instId`, `expected an instId, got ${describeWire(symbol)}`);
+  if (typeof symbol !== 'string' || symbol === '')
+    throw new OkxParseError(`${path}.instId`, `expected an instId, got ${describeWire(symbol)}`);
   const p = `${path}.${symbol}`;
   const ts = d.ts === undefined ? receivedAtMs + offsetMs : tsAt(d.ts, p);
   const bid = bookSide(optionalWire(d.bidPx, p, 'bidPx'), optionalWire(d.bidSz, p, 'bidSz'));
@@ -333,7 +346,8 @@ export function readTicker(data: unknown, receivedAtMs: number, path = 'tickers'
 export function readMarkPrice(data: unknown, receivedAtMs: number, path = 'mark-price', offsetMs = 0): Ticker {
   if (!isRecord(data)) throw new OkxParseError(path, `expected an object, got ${describeWire(data)}`);
   const symbol = data.instId;
-  if (typeof symbol !== 'string' || symbol === '') throw new OkxParseError(`${path}.instId`, `expected an instId, got ${describeWire(symbol)}`);
+  if (typeof symbol !== 'string' || symbol === '')
+    throw new OkxParseError(`${path}.instId`, `expected an instId, got ${describeWire(symbol)}`);
   const p = `${path}.${symbol}`;
   const mark = optionalWire(data.markPx, p, 'markPx');
   if (mark === undefined) throw new OkxParseError(`${p}.markPx`, 'missing');
@@ -404,7 +418,13 @@ export function parseOrder(wire: OkxOrder, receivedAtMs: number, path = 'order',
   order = withOptional(order, 'clientId', nonEmpty(wire.clOrdId));
   order = withOptional(order, 'avgFillPrice', filledSize.isPositive() && avgPx?.isPositive() ? avgPx : undefined);
   order = withOptional(order, 'price', price?.isPositive() ? price : undefined);
-  order = withOptional(order, 'cancelReason', status === 'cancelled' ? (cancelReasonFromVenue(wire.cancelSource) ?? (state === 'mmp_canceled' ? 'MMP canceled' : undefined)) : undefined);
+  order = withOptional(
+    order,
+    'cancelReason',
+    status === 'cancelled'
+      ? (cancelReasonFromVenue(wire.cancelSource) ?? (state === 'mmp_canceled' ? 'MMP canceled' : undefined))
+      : undefined,
+  );
 
   let update: OkxOrderUpdate = { order, state, spawnedByAlgo: isAlgoSpawned(wire.source) || wire.algoId !== '' };
   update = withOptional(update, 'algoId', nonEmpty(wire.algoId));
@@ -548,7 +568,11 @@ export function parseAlgoOrder(wire: OkxAlgoOrder, receivedAtMs: number, path = 
     const triggerPrice = optionalDecimalAt(wire.triggerPx, `${path}.triggerPx`);
     if (triggerPrice !== undefined) {
       chosen = { kind: 'stop', triggerPrice };
-      chosen = withOptional(chosen, 'orderPrice', wire.ordPx === '' || wire.ordPx === '-1' ? undefined : decimalAt(wire.ordPx, `${path}.ordPx`));
+      chosen = withOptional(
+        chosen,
+        'orderPrice',
+        wire.ordPx === '' || wire.ordPx === '-1' ? undefined : decimalAt(wire.ordPx, `${path}.ordPx`),
+      );
       chosen = withOptional(chosen, 'trigger', triggerFromVenue(wire.triggerPxType, `${path}.triggerPxType`));
     }
   } else if (wire.actualSide === 'tp' && tp !== undefined) chosen = { kind: 'take', ...tp };
@@ -610,7 +634,13 @@ export interface OkxPositionUpdate {
  * `realizedPnl` when set. `updatedAtMs` = `uTime` in host time, else `receivedAtMs`. A `pos:"0"`
  * record means flat.
  */
-export function parsePosition(wire: Pick<OkxPosition, 'instId' | 'instType' | 'posSide' | 'pos' | 'avgPx' | 'mgnMode' | 'posId' | 'uTime'> & Partial<Pick<OkxPosition, 'markPx' | 'upl' | 'realizedPnl'>>, receivedAtMs: number, path = 'position', offsetMs = 0): OkxPositionUpdate {
+export function parsePosition(
+  wire: Pick<OkxPosition, 'instId' | 'instType' | 'posSide' | 'pos' | 'avgPx' | 'mgnMode' | 'posId' | 'uTime'> &
+    Partial<Pick<OkxPosition, 'markPx' | 'upl' | 'realizedPnl'>>,
+  receivedAtMs: number,
+  path = 'position',
+  offsetMs = 0,
+): OkxPositionUpdate {
   const posSide = posSideFromVenue(wire.posSide, `${path}.posSide`);
   const raw = decimalAt(wire.pos, `${path}.pos`);
   const size = posSide === 'net' ? raw : posSide === 'long' ? raw.abs() : raw.abs().neg();
@@ -668,7 +698,12 @@ export interface OkxBalanceAndPositionUpdate {
 }
 
 /** Translates a `balance_and_position` item. Positions carry no mark or P&L here. */
-export function parseBalanceAndPosition(wire: OkxBalanceAndPosition, receivedAtMs: number, path = 'balance_and_position', offsetMs = 0): OkxBalanceAndPositionUpdate {
+export function parseBalanceAndPosition(
+  wire: OkxBalanceAndPosition,
+  receivedAtMs: number,
+  path = 'balance_and_position',
+  offsetMs = 0,
+): OkxBalanceAndPositionUpdate {
   return {
     eventType: wire.eventType,
     balances: wire.balData.map((b, i) => ({
@@ -692,7 +727,8 @@ export function parseAccountBalance(wire: OkxAccountBalance, receivedAtMs: numbe
       currency: d.ccy,
       equity,
       available: decimalAt(availableText, `${p}.availBal`),
-      updatedAtMs: toHost(optionalMillisAt(d.uTime, `${p}.uTime`) ?? optionalMillisAt(wire.uTime, `${path}.uTime`), offsetMs) ?? receivedAtMs,
+      updatedAtMs:
+        toHost(optionalMillisAt(d.uTime, `${p}.uTime`) ?? optionalMillisAt(wire.uTime, `${path}.uTime`), offsetMs) ?? receivedAtMs,
     };
   });
 }
@@ -725,7 +761,8 @@ export function parseAccountConfig(wire: OkxAccountConfig): OkxAccountSetup {
         'switch it in the OKX app (Settings → Position mode → One-way) or POST /api/v5/account/set-position-mode {"posMode":"net_mode"} with no open positions or orders',
     );
   }
-  if (wire.acctLv === '1') problems.push('OKX account is in spot mode (acctLv 1), which cannot trade swaps: switch the account mode in the OKX app');
+  if (wire.acctLv === '1')
+    problems.push('OKX account is in spot mode (acctLv 1), which cannot trade swaps: switch the account mode in the OKX app');
   const perms = wire.perm.split(',').map((p) => p.trim());
   const canTrade = perms.includes('trade');
   if (!canTrade) problems.push(`OKX API key permissions are ${JSON.stringify(wire.perm)}: create a key with trade permission`);
@@ -788,11 +825,18 @@ export function replyError(reply: OkxReply, context: OkxReplyContext = {}): OkxA
       }
     }
   }
-  return new OkxApiError({ code: reply.code, msg: reply.msg, httpStatus: context.httpStatus, requestId: context.requestId, method: context.method });
+  return new OkxApiError({
+    code: reply.code,
+    msg: reply.msg,
+    httpStatus: context.httpStatus,
+    requestId: context.requestId,
+    method: context.method,
+  });
 }
 
 /** One item of a place/cancel/amend/algo reply: accepted (which is not filled: the truth comes from the orders channel), or refused with its own code. */
-export type OkxItemOutcome<T> = { readonly ok: true; readonly item: T } | { readonly ok: false; readonly item: T; readonly error: OkxApiError };
+export type OkxItemOutcome<T> =
+  { readonly ok: true; readonly item: T } | { readonly ok: false; readonly item: T; readonly error: OkxApiError };
 
 /**
  * The per-item results of a reply whose items carry `sCode` (`trade/order`, `batch-orders`,
@@ -811,7 +855,13 @@ export function itemOutcomes<S extends z.ZodType<{ sCode: string; sMsg: string; 
   const data = reply.data ?? [];
   if (data.length === 0) {
     if (reply.code === '0') return [];
-    throw new OkxApiError({ code: reply.code, msg: reply.msg, httpStatus: context.httpStatus, requestId: context.requestId, method: context.method });
+    throw new OkxApiError({
+      code: reply.code,
+      msg: reply.msg,
+      httpStatus: context.httpStatus,
+      requestId: context.requestId,
+      method: context.method,
+    });
   }
   return data.map((raw, i) => {
     const item = validate(schema, raw, `${path}.${i}`);
@@ -851,7 +901,11 @@ export function singleAlgoAck(reply: OkxReply, context: OkxReplyContext = {}): O
 
 function single<T>(outcomes: readonly OkxItemOutcome<T>[], reply: OkxReply, context: OkxReplyContext): T {
   const first = outcomes[0];
-  if (first === undefined) throw new OkxParseError('data', `no result item in a code ${JSON.stringify(reply.code)} reply${context.method === undefined ? '' : ` to ${context.method}`}`);
+  if (first === undefined)
+    throw new OkxParseError(
+      'data',
+      `no result item in a code ${JSON.stringify(reply.code)} reply${context.method === undefined ? '' : ` to ${context.method}`}`,
+    );
   if (!first.ok) throw first.error;
   return first.item;
 }
@@ -863,12 +917,19 @@ export function parseClosePositionAck(reply: OkxReply, context: OkxReplyContext 
 }
 
 /** `trade/cancel-all-after`: when the countdown fires (ms, converted from OKX's seconds; undefined when disabled) and the venue time of the call. */
-export function parseCancelAllAfterAck(reply: OkxReply, context: OkxReplyContext = {}): { readonly triggerAtMs: number | undefined; readonly venueTsMs: number | undefined; readonly tag: string } {
+export function parseCancelAllAfterAck(
+  reply: OkxReply,
+  context: OkxReplyContext = {},
+): { readonly triggerAtMs: number | undefined; readonly venueTsMs: number | undefined; readonly tag: string } {
   const data = expectOk(reply, context);
   const ack = validate(OkxCancelAllAfterAckSchema, data[0], 'data.0');
   const trigger = optionalMillisAt(ack.triggerTime, 'data.0.triggerTime');
   const ts = optionalMillisAt(ack.ts, 'data.0.ts');
-  return { triggerAtMs: trigger === undefined ? undefined : trigger * 1000, venueTsMs: ts === undefined ? undefined : ts * 1000, tag: ack.tag };
+  return {
+    triggerAtMs: trigger === undefined ? undefined : trigger * 1000,
+    venueTsMs: ts === undefined ? undefined : ts * 1000,
+    tag: ack.tag,
+  };
 }
 
 /** `public/time`: the venue's clock in ms (for the clock offset used to sign). */
@@ -912,7 +973,6 @@ export function parseList<S extends z.ZodType, R>(
   });
   return { items, errors };
 }
-
 
 /** Turns a WS `event:"error"` frame into the OkxApiError it stands for (`60011` before login, `64001` wrong URL…). */
 export function wsErrorToApiError(frame: { readonly code: string; readonly msg: string; readonly id?: string }): OkxApiError {

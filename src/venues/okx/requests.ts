@@ -9,7 +9,7 @@ import type { Decimal } from '../../domain/decimal.js';
 import type { Instrument } from '../../domain/instrument.js';
 import type { AmendRequest, OrderRef, OrderRequest, Side } from '../../domain/order.js';
 import { isTriggerType } from '../../domain/order.js';
-import { triggerToVenue, type OkxOutboundOrderType, type OkxTdMode, type OkxTriggerPxType } from './enums.js';
+import { type OkxOutboundOrderType, type OkxTdMode, type OkxTriggerPxType, triggerToVenue } from './enums.js';
 import { OkxRequestError } from './errors.js';
 import { validateClientOrderId, validateTag } from './instrument-name.js';
 import { roundContracts, roundPriceForSide } from './sizing.js';
@@ -80,7 +80,8 @@ function checkSymbol(request: { readonly symbol: string }, instrument: Instrumen
 export function buildPlaceOrder(request: OrderRequest, instrument: Instrument, options: OkxOrderOptions = {}): OkxPlaceOrderBody {
   checkSymbol(request, instrument);
   if (isTriggerType(request.type)) throw new OkxRequestError('type', `${request.type} orders are algo orders on OKX: use buildAlgoOrder`);
-  if (request.triggerPrice !== undefined || request.trigger !== undefined) throw new OkxRequestError('triggerPrice', `a ${request.type} order takes no trigger`);
+  if (request.triggerPrice !== undefined || request.trigger !== undefined)
+    throw new OkxRequestError('triggerPrice', `a ${request.type} order takes no trigger`);
   const clOrdId = validateClientOrderId(request.clientId, 'clOrdId');
   const sz = roundContracts(instrument, request.size, 'size').toString();
   const tdMode = options.tdMode ?? defaultTdMode(instrument);
@@ -200,7 +201,8 @@ export interface OkxCancelOrderBody {
 /** The cancel body for an order reference; throws when it names neither a venue id nor a client id. */
 export function buildCancelOrder(ref: OrderRef): OkxCancelOrderBody {
   if (ref.venueOrderId !== undefined && ref.venueOrderId !== '') return { instId: ref.symbol, ordId: ref.venueOrderId };
-  if (ref.clientId !== undefined && ref.clientId !== '') return { instId: ref.symbol, clOrdId: validateClientOrderId(ref.clientId, 'clOrdId') };
+  if (ref.clientId !== undefined && ref.clientId !== '')
+    return { instId: ref.symbol, clOrdId: validateClientOrderId(ref.clientId, 'clOrdId') };
   throw new OkxRequestError('ref', 'cancel-order needs ordId or clOrdId');
 }
 
@@ -220,10 +222,12 @@ export const MAX_CANCEL_ALGOS = 10;
  */
 export function buildCancelAlgos(refs: readonly OrderRef[]): readonly OkxCancelAlgoItem[] {
   if (refs.length === 0) throw new OkxRequestError('refs', 'cancel-algos needs at least one algo order');
-  if (refs.length > MAX_CANCEL_ALGOS) throw new OkxRequestError('refs', `cancel-algos takes at most ${MAX_CANCEL_ALGOS} per call, got ${refs.length}`);
+  if (refs.length > MAX_CANCEL_ALGOS)
+    throw new OkxRequestError('refs', `cancel-algos takes at most ${MAX_CANCEL_ALGOS} per call, got ${refs.length}`);
   return refs.map((ref, i) => {
     if (ref.venueOrderId !== undefined && ref.venueOrderId !== '') return { instId: ref.symbol, algoId: ref.venueOrderId };
-    if (ref.clientId !== undefined && ref.clientId !== '') return { instId: ref.symbol, algoClOrdId: validateClientOrderId(ref.clientId, `refs.${i}.algoClOrdId`) };
+    if (ref.clientId !== undefined && ref.clientId !== '')
+      return { instId: ref.symbol, algoClOrdId: validateClientOrderId(ref.clientId, `refs.${i}.algoClOrdId`) };
     throw new OkxRequestError(`refs.${i}`, 'needs algoId or algoClOrdId');
   });
 }
@@ -251,7 +255,8 @@ export function buildAmendOrder(
   options: { readonly reqId?: string; readonly cancelOnFail?: boolean } = {},
 ): OkxAmendOrderBody {
   checkSymbol(amend.ref, instrument);
-  if (amend.triggerPrice !== undefined) throw new OkxRequestError('triggerPrice', 'order-book orders have no trigger on OKX; amend the algo order instead');
+  if (amend.triggerPrice !== undefined)
+    throw new OkxRequestError('triggerPrice', 'order-book orders have no trigger on OKX; amend the algo order instead');
   if (amend.size === undefined && amend.price === undefined) throw new OkxRequestError('amend', 'nothing to change: give size or price');
   let body: OkxAmendOrderBody = buildCancelOrder(amend.ref);
   if (amend.size !== undefined) body = { ...body, newSz: roundContracts(instrument, amend.size, 'size').toString() };
@@ -276,7 +281,12 @@ export interface OkxClosePositionBody {
  */
 export function buildClosePosition(
   instId: string,
-  options: { readonly mgnMode?: 'cross' | 'isolated'; readonly autoCancel?: boolean; readonly clientId?: string; readonly tag?: string } = {},
+  options: {
+    readonly mgnMode?: 'cross' | 'isolated';
+    readonly autoCancel?: boolean;
+    readonly clientId?: string;
+    readonly tag?: string;
+  } = {},
 ): OkxClosePositionBody {
   let body: OkxClosePositionBody = { instId, mgnMode: options.mgnMode ?? 'cross' };
   if (options.autoCancel !== undefined) body = { ...body, autoCxl: options.autoCancel };

@@ -5,12 +5,13 @@
  * `50011`). Never retries by itself: the caller decides from the outcome.
  */
 import type { Logger } from 'pino';
+
 import { TransportError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/ports.js';
-import { HttpStatusError, httpRequest, type HttpDeps, type JsonBody } from '../shared/http.js';
+import { type HttpDeps, httpRequest, HttpStatusError, type JsonBody } from '../shared/http.js';
 import type { OkxCredentials } from './credentials.js';
 import { OkxParseError, OkxRequestError } from './errors.js';
-import { readRestEnvelope, type OkxReply, type OkxReplyContext } from './parse.js';
+import { type OkxReply, type OkxReplyContext, readRestEnvelope } from './parse.js';
 import { serializeBody } from './requests.js';
 import { restAuthHeaders } from './signing.js';
 import { restTarget } from './urls.js';
@@ -69,7 +70,8 @@ export class OkxRestClient {
     const auth = options.auth ?? !path.startsWith('/api/v5/public/');
     if (auth) {
       const credentials = this.options.credentials;
-      if (!credentials) throw new OkxRequestError('credentials', `${what} needs the OKX API key (OKX_API_KEY / OKX_API_SECRET / OKX_API_PASSPHRASE)`);
+      if (!credentials)
+        throw new OkxRequestError('credentials', `${what} needs the OKX API key (OKX_API_KEY / OKX_API_SECRET / OKX_API_PASSPHRASE)`);
       Object.assign(
         headers,
         restAuthHeaders({
@@ -109,7 +111,8 @@ export class OkxRestClient {
     try {
       return { ...readRestEnvelope(parsed.value), context: { method: what, httpStatus: status } };
     } catch (err) {
-      if (err instanceof OkxParseError) throw new TransportError('NETWORK', `${what}: HTTP ${status}: ${err.message}; outcome unknown`, { cause: err });
+      if (err instanceof OkxParseError)
+        throw new TransportError('NETWORK', `${what}: HTTP ${status}: ${err.message}; outcome unknown`, { cause: err });
       throw err;
     }
   }

@@ -31,7 +31,10 @@ export function contractsToBase(instrument: Instrument, size: Decimal, price?: D
   const value = size.times(instrument.contractSize);
   if (!isQuoteValued(instrument)) return value;
   if (price === undefined || !price.isPositive()) {
-    throw new OkxRequestError('price', `converting ${instrument.symbol} contracts to coin needs a positive price (inverse contract worth ${instrument.contractSize.toString()} USD)`);
+    throw new OkxRequestError(
+      'price',
+      `converting ${instrument.symbol} contracts to coin needs a positive price (inverse contract worth ${instrument.contractSize.toString()} USD)`,
+    );
   }
   return value.div(price, DIV_SCALE, 'trunc');
 }
@@ -40,7 +43,12 @@ export function contractsToBase(instrument: Instrument, size: Decimal, price?: D
  * Contracts for a base-coin quantity, rounded to the lot with `mode` (default floor: never more
  * than asked). Not checked against `minSz`: `roundContracts` does that for orders. Inverse needs a price.
  */
-export function baseToContracts(instrument: Instrument, baseQty: Decimal, price?: Decimal, mode: 'floor' | 'ceil' | 'half-up' = 'floor'): Decimal {
+export function baseToContracts(
+  instrument: Instrument,
+  baseQty: Decimal,
+  price?: Decimal,
+  mode: 'floor' | 'ceil' | 'half-up' = 'floor',
+): Decimal {
   if (instrument.sizeUnit !== 'contracts') return baseQty.roundToStep(instrument.lotSize, mode);
   let contracts: Decimal;
   if (isQuoteValued(instrument)) {
@@ -82,7 +90,8 @@ export function roundContracts(instrument: Instrument, size: Decimal, field = 's
 export function roundToTick(instrument: Instrument, price: Decimal, mode: 'floor' | 'ceil' | 'half-up', field = 'px'): Decimal {
   if (!price.isPositive()) throw new OkxRequestError(field, `must be positive, got ${price.toString()}`);
   const rounded = price.roundToStep(instrument.tickSize, mode);
-  if (!rounded.isPositive()) throw new OkxRequestError(field, `${price.toString()} rounds to ${rounded.toString()} at tick ${instrument.tickSize.toString()}`);
+  if (!rounded.isPositive())
+    throw new OkxRequestError(field, `${price.toString()} rounds to ${rounded.toString()} at tick ${instrument.tickSize.toString()}`);
   return rounded;
 }
 

@@ -79,10 +79,19 @@ export function resolveOkxUrls(environment: OkxEnvironment, overrides: OkxUrlOve
     if (biz === undefined) missing.push('okx.wsBusinessUrl');
     if (overrides.restUrl === undefined || pub === undefined || priv === undefined || biz === undefined) {
       throw new ConfigError(
-        missing.map((key) => `${key} is required for environment 'sim': pass the simulator's endpoint (main.ts does this when it starts the simulator)`),
+        missing.map(
+          (key) =>
+            `${key} is required for environment 'sim': pass the simulator's endpoint (main.ts does this when it starts the simulator)`,
+        ),
       );
     }
-    return { restBaseUrl: stripTrailingSlash(overrides.restUrl), wsPublicUrl: pub, wsPrivateUrl: priv, wsBusinessUrl: biz, restHeaders: {} };
+    return {
+      restBaseUrl: stripTrailingSlash(overrides.restUrl),
+      wsPublicUrl: pub,
+      wsPrivateUrl: priv,
+      wsBusinessUrl: biz,
+      restHeaders: {},
+    };
   }
   const base = OKX_ENDPOINTS[environment];
   return {

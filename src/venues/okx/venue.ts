@@ -7,29 +7,43 @@
  * resync of orders, algos, fills and positions after every reconnect. Net position mode only.
  */
 import type { Logger } from 'pino';
+
 import type { CancelOutcome, CommandOutcome, OrderLookup } from '../../domain/commands.js';
 import { Decimal } from '../../domain/decimal.js';
 import type { ConnectionState, VenueEvent, VenueEventListener } from '../../domain/events.js';
 import type { Instrument } from '../../domain/instrument.js';
-import { isTerminal, isTriggerType, type AmendRequest, type OrderRef, type OrderRequest, type OrderSnapshot } from '../../domain/order.js';
-import type { Balance, Fill, Position } from '../../domain/position.js';
+import { type AmendRequest, isTerminal, isTriggerType, type OrderRef, type OrderRequest, type OrderSnapshot } from '../../domain/order.js';
 import type { Clock, ClockOffset, Venue } from '../../domain/ports.js';
+import type { Balance, Fill, Position } from '../../domain/position.js';
 import { bestSample, offsetSample, VenueClock } from '../shared/clock-offset.js';
 import { cancelOutcomeOf, commandOutcomeOf, errorMessage, invalidRequestOutcome, type VenueErrorFacts } from '../shared/command-outcome.js';
 import { GapResync } from '../shared/gap-resync.js';
 import { isWireDecimal, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
 import { parseItems, RejectionCounter } from '../shared/parse-items.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
-import { SocketGroup, type GroupHealth, type MemberState } from '../shared/socket-group.js';
+import { type GroupHealth, type MemberState, SocketGroup } from '../shared/socket-group.js';
 import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import type { OkxConfig } from './config.js';
 import type { OkxCredentials } from './credentials.js';
-import { classify, isAuthError, isImmediateTrigger, isOrderAlreadyClosed, isOrderNotFound, isRateLimited, OKX_VENUE_ID, OkxApiError, OkxRequestError } from './errors.js';
+import {
+  classify,
+  isAuthError,
+  isImmediateTrigger,
+  isOrderAlreadyClosed,
+  isOrderNotFound,
+  isRateLimited,
+  OKX_VENUE_ID,
+  OkxApiError,
+  OkxRequestError,
+} from './errors.js';
 import {
   expectOk,
+  type OkxAlgoUpdate,
+  type OkxOrderUpdate,
   orderDedupKeys,
   parseAccountBalance,
   parseAccountConfigReply,
+  parseAlgoAcks,
   parseAlgoOrder,
   parseFill,
   parseInstruments,
@@ -42,17 +56,14 @@ import {
   readTicker,
   singleAlgoAck,
   singleOrderAck,
-  parseAlgoAcks,
   validate,
-  type OkxAlgoUpdate,
-  type OkxOrderUpdate,
 } from './parse.js';
 import { buildAlgoOrder, buildAmendOrder, buildCancelAlgos, buildCancelOrder, buildPlaceOrder, OKX_PATHS } from './requests.js';
 import type { OkxRestClient, OkxRestReply } from './rest-client.js';
 import { OkxAccountBalanceSchema, OkxAlgoOrderSchema, OkxFillSchema, OkxOrderSchema, OkxPositionSchema } from './rest-models.js';
 import { isUnifiedSymbol, unifiedToOkx } from './unified-symbol.js';
 import type { OkxPush, OkxWsClient, OkxWsClientOptions } from './ws-client.js';
-import { businessChannelArgs, marketDataArgs, privateChannelArgs, type OkxChannelArg } from './ws-messages.js';
+import { businessChannelArgs, marketDataArgs, type OkxChannelArg, privateChannelArgs } from './ws-messages.js';
 
 /** What only OKX knows about its errors, for the shared outcome mapping. */
 export const OKX_ERROR_FACTS: VenueErrorFacts = {
@@ -147,9 +158,19 @@ export class OkxVenue implements Venue {
       logger: this.log,
       axes: {
         // Order placement, cancel and amend: OKX counts them per UID and instrument (60 / 2 s).
-        order: { kind: 'window', limit: rl.ordersPerInstrumentPerWindow, windowMs: rl.orderWindowMs, protectiveReserve: Math.min(rl.protectiveReserve, rl.ordersPerInstrumentPerWindow - 1) },
+        order: {
+          kind: 'window',
+          limit: rl.ordersPerInstrumentPerWindow,
+          windowMs: rl.orderWindowMs,
+          protectiveReserve: Math.min(rl.protectiveReserve, rl.ordersPerInstrumentPerWindow - 1),
+        },
         // Everything else (reads, instruments, time): the IP / UID read budget.
-        ip: { kind: 'window', limit: rl.restRequestsPerWindow, windowMs: rl.restWindowMs, protectiveReserve: Math.min(2, rl.restRequestsPerWindow - 1) },
+        ip: {
+          kind: 'window',
+          limit: rl.restRequestsPerWindow,
+          windowMs: rl.restWindowMs,
+          protectiveReserve: Math.min(2, rl.restRequestsPerWindow - 1),
+        },
       },
     });
     this.gap = new GapResync({
@@ -198,7 +219,10 @@ export class OkxVenue implements Venue {
       await this.checkAccount();
       this.started = true;
       this.sockets.start();
-      this.clockTimer = setInterval(() => void this.syncClock('periodic refresh'), this.deps.clockSyncIntervalMs ?? this.deps.config.clockSyncIntervalSecs * 1_000);
+      this.clockTimer = setInterval(
+        () => void this.syncClock('periodic refresh'),
+        this.deps.clockSyncIntervalMs ?? this.deps.config.clockSyncIntervalSecs * 1_000,
+      );
       this.clockTimer.unref();
     }
     await this.sockets.whenReady({ timeoutMs: this.deps.connectTimeoutMs ?? 15_000 });
@@ -268,13 +292,22 @@ export class OkxVenue implements Venue {
       setup = parseAccountConfigReply(await this.get(OKX_PATHS.accountConfig, {}), { method: 'GET /api/v5/account/config' });
     } catch (err) {
       if (err instanceof OkxApiError && isAuthError(err)) {
-        throw new OkxRequestError('account/config', `reading the OKX account configuration failed (${err.message}): check OKX_API_KEY / OKX_API_SECRET / OKX_API_PASSPHRASE and the environment (demo keys only work on demo)`);
+        throw new OkxRequestError(
+          'account/config',
+          `reading the OKX account configuration failed (${err.message}): check OKX_API_KEY / OKX_API_SECRET / OKX_API_PASSPHRASE and the environment (demo keys only work on demo)`,
+        );
       }
-      this.log.warn({ err }, 'could not read the okx account configuration (position mode) at start-up; trading carries on, it is checked again at the next connect');
+      this.log.warn(
+        { err },
+        'could not read the okx account configuration (position mode) at start-up; trading carries on, it is checked again at the next connect',
+      );
       return;
     }
     if (!setup.netMode) {
-      throw new OkxRequestError('posMode', setup.problems[0] ?? `OKX account position mode is ${setup.posMode}; this daemon needs net_mode`);
+      throw new OkxRequestError(
+        'posMode',
+        setup.problems[0] ?? `OKX account position mode is ${setup.posMode}; this daemon needs net_mode`,
+      );
     }
     for (const problem of setup.problems) this.log.warn({ uid: setup.uid }, problem);
     this.accountChecked = true;
@@ -289,7 +322,11 @@ export class OkxVenue implements Venue {
     for (let i = 0; i < CLOCK_SAMPLES; i += 1) {
       try {
         const sent = this.deps.clock.now();
-        const reply = await this.rest.get(OKX_PATHS.time, {}, { timeoutMs: Math.min(2_000, this.deps.config.requestTimeoutMs), auth: false });
+        const reply = await this.rest.get(
+          OKX_PATHS.time,
+          {},
+          { timeoutMs: Math.min(2_000, this.deps.config.requestTimeoutMs), auth: false },
+        );
         const received = this.deps.clock.now();
         samples.push(offsetSample(sent, parsePublicTime(reply, reply.context), received));
       } catch (err) {
@@ -326,7 +363,8 @@ export class OkxVenue implements Venue {
     const reply = await this.get(OKX_PATHS.instruments, { instType: INST_TYPE }, 'normal', false);
     const { instruments, skipped } = parseInstruments(expectOk(reply, reply.context));
     for (const info of instruments) this.instruments.set(info.instrument.symbol, info.instrument);
-    if (skipped.length > 0) this.log.debug({ instType: INST_TYPE, skipped: skipped.length }, 'okx instruments skipped (unsupported records)');
+    if (skipped.length > 0)
+      this.log.debug({ instType: INST_TYPE, skipped: skipped.length }, 'okx instruments skipped (unsupported records)');
     this.catalogueLoaded = true;
     this.log.info({ count: this.instruments.size }, 'okx instruments loaded');
     return [...this.instruments.values()];
@@ -336,7 +374,10 @@ export class OkxVenue implements Venue {
     try {
       await this.loadInstruments();
     } catch (err) {
-      this.log.error({ err, why }, `loading okx instruments failed (${why}); orders are refused until a load succeeds (tried again when a socket is ready)`);
+      this.log.error(
+        { err, why },
+        `loading okx instruments failed (${why}); orders are refused until a load succeeds (tried again when a socket is ready)`,
+      );
     }
   }
 
@@ -351,7 +392,10 @@ export class OkxVenue implements Venue {
   private requireInstrument(symbol: string): Instrument {
     const instrument = this.instruments.get(symbol);
     if (!instrument) {
-      throw new OkxRequestError('symbol', `unknown okx instrument ${symbol} (${this.instruments.size} swaps loaded); use a name such as BTC-USDT-SWAP or BTC/USDT:USDT`);
+      throw new OkxRequestError(
+        'symbol',
+        `unknown okx instrument ${symbol} (${this.instruments.size} swaps loaded); use a name such as BTC-USDT-SWAP or BTC/USDT:USDT`,
+      );
     }
     return instrument;
   }
@@ -364,7 +408,12 @@ export class OkxVenue implements Venue {
   }
 
   /** A GET on the IP / UID read budget. */
-  private async get(path: string, query: Readonly<Record<string, string | undefined>>, priority: RatePriority = 'normal', auth?: boolean): Promise<OkxRestReply> {
+  private async get(
+    path: string,
+    query: Readonly<Record<string, string | undefined>>,
+    priority: RatePriority = 'normal',
+    auth?: boolean,
+  ): Promise<OkxRestReply> {
     await this.limiter.acquire({ ip: 1 }, priority);
     const reply = await this.rest.get(path, query, { timeoutMs: this.timeoutFor(priority), ...(auth === undefined ? {} : { auth }) });
     this.noteThrottle(reply, 'ip');
@@ -385,13 +434,17 @@ export class OkxVenue implements Venue {
     const probe = new OkxApiError({ code: reply.code, msg: reply.msg });
     if (!isRateLimited(probe)) return;
     this.limiter.holdUntil(this.deps.clock.now() + this.deps.config.rateLimit.holdAfterRateLimitMs, axis);
-    this.log.warn({ code: reply.code, msg: reply.msg, axis, method: reply.context.method }, 'okx rate limit answered (50011-style); new entries on this budget wait, protective requests go first');
+    this.log.warn(
+      { code: reply.code, msg: reply.msg, axis, method: reply.context.method },
+      'okx rate limit answered (50011-style); new entries on this budget wait, protective requests go first',
+    );
   }
 
   private outcomeOf(err: unknown, what: string): CommandOutcome {
     // A 50011-style answer was already noted on its axis (noteThrottle).
     const outcome = commandOutcomeOf(err, OKX_ERROR_FACTS);
-    if (outcome.status === 'unknown') this.log.warn({ err, what }, `okx ${what}: outcome unknown; look the order up by client id before any retry`);
+    if (outcome.status === 'unknown')
+      this.log.warn({ err, what }, `okx ${what}: outcome unknown; look the order up by client id before any retry`);
     return outcome;
   }
 
@@ -495,7 +548,9 @@ export class OkxVenue implements Venue {
         const ack = singleOrderAck(reply, reply.context);
         // The ack is not the outcome: read the order back, and hand it on only once it is final
         // (with what filled before the cancel, accFillSz); otherwise its push will tell.
-        const after = await this.readOrder(symbol, ack.ordId !== '' ? { ordId: ack.ordId } : buildCancelOrder(r), priority).catch(() => undefined);
+        const after = await this.readOrder(symbol, ack.ordId !== '' ? { ordId: ack.ordId } : buildCancelOrder(r), priority).catch(
+          () => undefined,
+        );
         return after !== undefined && isTerminal(after.order.status) ? { status: 'accepted', order: after.order } : { status: 'accepted' };
       } catch (err) {
         if (!isOrderNotFound(err) && !(r.venueOrderId === undefined && isOrderAlreadyClosed(err))) throw err;
@@ -512,7 +567,12 @@ export class OkxVenue implements Venue {
 
   /** Cancels an algo; when it already fired, cancels the order it spawned if that is still working. */
   private async cancelAlgo(ref: OrderRef, algoId: string, priority: RatePriority): Promise<CancelOutcome> {
-    const reply = await this.post(OKX_PATHS.cancelAlgos, buildCancelAlgos([{ symbol: ref.symbol, venueOrderId: algoId }]), ref.symbol, priority);
+    const reply = await this.post(
+      OKX_PATHS.cancelAlgos,
+      buildCancelAlgos([{ symbol: ref.symbol, venueOrderId: algoId }]),
+      ref.symbol,
+      priority,
+    );
     const outcome = parseAlgoAcks(reply, reply.context)[0];
     if (outcome === undefined || outcome.ok) return { status: 'accepted' };
     const spawned = this.algosById.get(algoId)?.spawned ?? [];
@@ -533,16 +593,27 @@ export class OkxVenue implements Venue {
     const symbol = this.nativeSymbol(request.ref.symbol);
     const ref: OrderRef = { ...request.ref, symbol };
     if (this.algoOf(ref) !== undefined) {
-      return { status: 'rejected', code: 'INVALID_REQUEST', reason: 'okx stops and take-profits are algo orders: place a new one and cancel the old (amend is for order-book orders)', retryable: false };
+      return {
+        status: 'rejected',
+        code: 'INVALID_REQUEST',
+        reason: 'okx stops and take-profits are algo orders: place a new one and cancel the old (amend is for order-book orders)',
+        retryable: false,
+      };
     }
     const priority = request.priority ?? 'normal';
     const found = await this.getOrder(ref, priority);
     if (found.status !== 'found') {
-      return found.status === 'not_found' ? { status: 'rejected', code: '51603', reason: 'order to amend not found', retryable: false } : { status: 'unknown', reason: found.reason };
+      return found.status === 'not_found'
+        ? { status: 'rejected', code: '51603', reason: 'order to amend not found', retryable: false }
+        : { status: 'unknown', reason: found.reason };
     }
     let body;
     try {
-      body = buildAmendOrder({ ...request, ref: { ...ref, venueOrderId: found.order.venueOrderId } }, this.requireInstrument(symbol), found.order.side);
+      body = buildAmendOrder(
+        { ...request, ref: { ...ref, venueOrderId: found.order.venueOrderId } },
+        this.requireInstrument(symbol),
+        found.order.side,
+      );
     } catch (err) {
       return invalidRequestOutcome(err);
     }
@@ -553,7 +624,11 @@ export class OkxVenue implements Venue {
       return this.outcomeOf(err, 'POST trade/amend-order');
     }
     const after = await this.readOrder(symbol, { ordId: found.order.venueOrderId }, priority).catch(() => undefined);
-    const order = after?.order ?? { ...found.order, ...(body.newSz === undefined ? {} : { size: Decimal.from(body.newSz) }), ...(body.newPx === undefined ? {} : { price: Decimal.from(body.newPx) }) };
+    const order = after?.order ?? {
+      ...found.order,
+      ...(body.newSz === undefined ? {} : { size: Decimal.from(body.newSz) }),
+      ...(body.newPx === undefined ? {} : { price: Decimal.from(body.newPx) }),
+    };
     return { status: 'accepted', order };
   }
 
@@ -605,7 +680,10 @@ export class OkxVenue implements Venue {
     if (finished) return { status: 'found', order: clientId === undefined ? finished.order : { ...finished.order, clientId } };
     if (info?.lastState === 'canceled' || info?.lastState === 'effective' || info?.lastState === 'order_failed') {
       const status = info.lastState === 'canceled' ? 'cancelled' : info.lastState === 'order_failed' ? 'rejected' : 'triggered';
-      return { status: 'unknown', reason: `okx algo ${algoId} is no longer pending (last seen ${status}) and its history could not be read; try again` };
+      return {
+        status: 'unknown',
+        reason: `okx algo ${algoId} is no longer pending (last seen ${status}) and its history could not be read; try again`,
+      };
     }
     return { status: 'not_found' };
   }
@@ -621,7 +699,11 @@ export class OkxVenue implements Venue {
   }
 
   /** `GET trade/order`; undefined when OKX does not know it (`51603`). */
-  private async readOrder(instId: string, query: { readonly ordId?: string; readonly clOrdId?: string }, priority: RatePriority): Promise<OkxOrderUpdate | undefined> {
+  private async readOrder(
+    instId: string,
+    query: { readonly ordId?: string; readonly clOrdId?: string },
+    priority: RatePriority,
+  ): Promise<OkxOrderUpdate | undefined> {
     const reply = await this.get(OKX_PATHS.getOrder, { instId, ...query }, priority);
     let data;
     try {
@@ -650,7 +732,10 @@ export class OkxVenue implements Venue {
   private async findPendingAlgo(ref: OrderRef, priority: RatePriority): Promise<string | undefined> {
     if (!ref.clientId && !ref.venueOrderId) return undefined;
     const pending = await this.pendingAlgos(ref.symbol, priority);
-    return pending.find((a) => (ref.venueOrderId !== undefined && a.algoId === ref.venueOrderId) || (ref.clientId !== undefined && a.algoClOrdId === ref.clientId))?.algoId;
+    return pending.find(
+      (a) =>
+        (ref.venueOrderId !== undefined && a.algoId === ref.venueOrderId) || (ref.clientId !== undefined && a.algoClOrdId === ref.clientId),
+    )?.algoId;
   }
 
   private algoOf(ref: OrderRef): string | undefined {
@@ -729,8 +814,10 @@ export class OkxVenue implements Venue {
     const instId = symbol === undefined ? undefined : this.nativeSymbol(symbol);
     const reply = await this.get(OKX_PATHS.ordersPending, { instType: INST_TYPE, instId });
     const now = this.deps.clock.now();
-    const orders = this.parseEach(expectOk(reply, reply.context), 'orders-pending', (raw, path) =>
-      this.withAlgoIdentity(parseOrder(validate(OkxOrderSchema, raw, path), now, path, this.venueClock.offsetMs())).order,
+    const orders = this.parseEach(
+      expectOk(reply, reply.context),
+      'orders-pending',
+      (raw, path) => this.withAlgoIdentity(parseOrder(validate(OkxOrderSchema, raw, path), now, path, this.venueClock.offsetMs())).order,
     );
     const algos = await this.pendingAlgos(instId);
     return [...orders, ...algos.map((a) => a.order)];
@@ -739,15 +826,19 @@ export class OkxVenue implements Venue {
   async positions(): Promise<readonly Position[]> {
     const reply = await this.get(OKX_PATHS.positions, { instType: INST_TYPE });
     const now = this.deps.clock.now();
-    return this.parseEach(expectOk(reply, reply.context), 'positions', (raw, path) => parsePosition(validate(OkxPositionSchema, raw, path), now, path, this.venueClock.offsetMs()).position).filter(
-      (p) => !p.size.isZero(),
-    );
+    return this.parseEach(
+      expectOk(reply, reply.context),
+      'positions',
+      (raw, path) => parsePosition(validate(OkxPositionSchema, raw, path), now, path, this.venueClock.offsetMs()).position,
+    ).filter((p) => !p.size.isZero());
   }
 
   async balances(): Promise<readonly Balance[]> {
     const reply = await this.get(OKX_PATHS.balance, {});
     const now = this.deps.clock.now();
-    return this.parseEach(expectOk(reply, reply.context), 'balance', (raw, path) => parseAccountBalance(validate(OkxAccountBalanceSchema, raw, path), now, path, this.venueClock.offsetMs())).flat();
+    return this.parseEach(expectOk(reply, reply.context), 'balance', (raw, path) =>
+      parseAccountBalance(validate(OkxAccountBalanceSchema, raw, path), now, path, this.venueClock.offsetMs()),
+    ).flat();
   }
 
   /**
@@ -805,7 +896,10 @@ export class OkxVenue implements Venue {
   async watchTicker(symbol: string): Promise<void> {
     const instId = this.nativeSymbol(symbol);
     if (this.catalogueLoaded && !this.instruments.has(instId)) {
-      throw new OkxRequestError('symbol', `unknown okx instrument ${symbol}: not among the ${this.instruments.size} instruments loaded; check the name (e.g. BTC-USDT-SWAP)`);
+      throw new OkxRequestError(
+        'symbol',
+        `unknown okx instrument ${symbol}: not among the ${this.instruments.size} instruments loaded; check the name (e.g. BTC-USDT-SWAP)`,
+      );
     }
     if (this.watched.has(instId)) return;
     const args = marketDataArgs(instId);
@@ -868,7 +962,11 @@ export class OkxVenue implements Venue {
     q.ask = bookSide(d.askPx, d.askSz);
     q.last = isWireDecimal(d.last) && d.last !== '' ? d.last : undefined;
     this.quotes.set(t.symbol, q);
-    this.emit({ type: 'ticker', venue: this.id, ticker: new LazyTicker(OKX_VENUE_ID, t.symbol, t.tsMs, q.bid, q.ask, q.last, q.mark, undefined, undefined, undefined) });
+    this.emit({
+      type: 'ticker',
+      venue: this.id,
+      ticker: new LazyTicker(OKX_VENUE_ID, t.symbol, t.tsMs, q.bid, q.ask, q.last, q.mark, undefined, undefined, undefined),
+    });
   }
 
   private onMark(item: unknown, receivedAtMs: number, offset: number): void {
@@ -876,7 +974,11 @@ export class OkxVenue implements Venue {
     const q = this.quotes.get(t.symbol) ?? {};
     q.mark = (item as Record<string, unknown>).markPx as string;
     this.quotes.set(t.symbol, q);
-    this.emit({ type: 'ticker', venue: this.id, ticker: new LazyTicker(OKX_VENUE_ID, t.symbol, t.tsMs, q.bid, q.ask, q.last, q.mark, undefined, undefined, undefined) });
+    this.emit({
+      type: 'ticker',
+      venue: this.id,
+      ticker: new LazyTicker(OKX_VENUE_ID, t.symbol, t.tsMs, q.bid, q.ask, q.last, q.mark, undefined, undefined, undefined),
+    });
   }
 
   private onOrders(data: readonly unknown[], receivedAtMs: number, offset: number): void {
@@ -900,11 +1002,16 @@ export class OkxVenue implements Venue {
   }
 
   private onAlgos(data: readonly unknown[], receivedAtMs: number, offset: number): void {
-    const updates = this.parseEach(data, 'orders-algo', (raw, path) => parseAlgoOrder(validate(OkxAlgoOrderSchema, raw, path), receivedAtMs, path, offset));
+    const updates = this.parseEach(data, 'orders-algo', (raw, path) =>
+      parseAlgoOrder(validate(OkxAlgoOrderSchema, raw, path), receivedAtMs, path, offset),
+    );
     for (const update of updates) {
       this.noteAlgo(update);
       if (update.failCode !== undefined) {
-        this.log.error({ algoId: update.algoId, clientId: update.algoClOrdId, failCode: update.failCode }, `okx algo ${update.algoClOrdId ?? update.algoId} fired but could not place its order (failCode ${update.failCode}); the position may be unprotected — the order manager reconciles`);
+        this.log.error(
+          { algoId: update.algoId, clientId: update.algoClOrdId, failCode: update.failCode },
+          `okx algo ${update.algoClOrdId ?? update.algoId} fired but could not place its order (failCode ${update.failCode}); the position may be unprotected — the order manager reconciles`,
+        );
       }
       this.emit({ type: 'order', venue: this.id, order: update.order });
     }
@@ -934,7 +1041,10 @@ export class OkxVenue implements Venue {
 
   private skip(channel: string, error: unknown): void {
     this.skippedItems.note(error);
-    this.log.error({ err: error, channel }, 'an okx push item failed to parse and was skipped; the rest of the push was delivered, reconciliation catches up');
+    this.log.error(
+      { err: error, channel },
+      'an okx push item failed to parse and was skipped; the rest of the push was delivered, reconciliation catches up',
+    );
   }
 
   /**
@@ -958,7 +1068,13 @@ export class OkxVenue implements Venue {
       errorEvents += c.errorEventCount();
       last ??= p.last;
     }
-    return { malformedFrames, errorEvents, rejectedPushes: this.rejected.count, skippedItems: this.skippedItems.count, lastRejection: this.rejected.last ?? this.skippedItems.last ?? last };
+    return {
+      malformedFrames,
+      errorEvents,
+      rejectedPushes: this.rejected.count,
+      skippedItems: this.skippedItems.count,
+      lastRejection: this.rejected.last ?? this.skippedItems.last ?? last,
+    };
   }
 }
 

@@ -6,17 +6,27 @@
  * any error event on a logged-in socket treated as fatal (a `60011` socket is deaf: reconnect).
  */
 import type { Logger } from 'pino';
+
 import { TransportError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/ports.js';
 import type { BackoffOptions } from '../shared/backoff.js';
-import { ReconnectingSocket, type ConnectionContext, type InboundFrame } from '../shared/reconnecting-socket.js';
+import { type ConnectionContext, type InboundFrame, ReconnectingSocket } from '../shared/reconnecting-socket.js';
 import { alphanumericIds } from '../shared/request-tracker.js';
 import { OKX_API_KEY_ENV, OKX_API_PASSPHRASE_ENV, OKX_API_SECRET_ENV, type OkxCredentials } from './credentials.js';
 import { classifyLoginError, OkxApiError, OkxParseError } from './errors.js';
 import { wsErrorToApiError } from './parse.js';
 import { wsLoginFrame } from './signing.js';
 import type { OkxSocketKind } from './urls.js';
-import { channelKey, classifyFrame, newMalformedCounts, PING_TEXT, subscriptionFrame, type MalformedCounts, type OkxChannelArg, type OkxInboundFrame } from './ws-messages.js';
+import {
+  channelKey,
+  classifyFrame,
+  type MalformedCounts,
+  newMalformedCounts,
+  type OkxChannelArg,
+  type OkxInboundFrame,
+  PING_TEXT,
+  subscriptionFrame,
+} from './ws-messages.js';
 
 /** A data push as the classifier hands it on. */
 export type OkxPush = Extract<OkxInboundFrame, { kind: 'push' }>;
@@ -76,7 +86,9 @@ export class OkxWsClient {
     this.log = options.logger.child({ socket: options.name });
     this.needsLogin = options.kind !== 'public';
     if (this.needsLogin && !options.credentials) {
-      throw new RangeError(`${options.name}: the ${options.kind} socket logs in and needs credentials (${OKX_API_KEY_ENV} / ${OKX_API_SECRET_ENV} / ${OKX_API_PASSPHRASE_ENV})`);
+      throw new RangeError(
+        `${options.name}: the ${options.kind} socket logs in and needs credentials (${OKX_API_KEY_ENV} / ${OKX_API_SECRET_ENV} / ${OKX_API_PASSPHRASE_ENV})`,
+      );
     }
     this.socket = new ReconnectingSocket({
       name: options.name,
@@ -96,7 +108,14 @@ export class OkxWsClient {
       backoff: options.backoff,
     });
     this.socket.on('message', (frame) => this.onFrame(frame));
-    this.socket.on('close', ({ code, reason }) => this.rejectPending(new TransportError('DISCONNECTED', `${options.name}: connection closed (${code} ${reason}) before the subscription was acknowledged`)));
+    this.socket.on('close', ({ code, reason }) =>
+      this.rejectPending(
+        new TransportError(
+          'DISCONNECTED',
+          `${options.name}: connection closed (${code} ${reason}) before the subscription was acknowledged`,
+        ),
+      ),
+    );
   }
 
   start(): void {
@@ -154,13 +173,22 @@ export class OkxWsClient {
       this.log.info({ connId: msg.connId }, `okx ${this.kind} socket logged in`);
       return;
     }
-    const err = msg?.kind === 'login' || msg?.kind === 'error' ? wsErrorToApiError(msg) : new OkxParseError('login', 'unexpected answer to the login');
+    const err =
+      msg?.kind === 'login' || msg?.kind === 'error'
+        ? wsErrorToApiError(msg)
+        : new OkxParseError('login', 'unexpected answer to the login');
     const kind = classifyLoginError(err);
     const detail = { code: err instanceof OkxApiError ? err.okxCode : undefined, reason: err.message };
     if (kind === 'credentials') {
-      this.log.error(detail, `okx ${this.kind} login refused: check ${OKX_API_KEY_ENV} / ${OKX_API_SECRET_ENV} / ${OKX_API_PASSPHRASE_ENV} and that the key belongs to this environment (demo vs live); retrying with backoff`);
+      this.log.error(
+        detail,
+        `okx ${this.kind} login refused: check ${OKX_API_KEY_ENV} / ${OKX_API_SECRET_ENV} / ${OKX_API_PASSPHRASE_ENV} and that the key belongs to this environment (demo vs live); retrying with backoff`,
+      );
     } else if (kind === 'clock') {
-      this.log.warn(detail, `okx ${this.kind} login refused for its timestamp: the clock offset is measured again before the next try; check NTP on the host if it repeats`);
+      this.log.warn(
+        detail,
+        `okx ${this.kind} login refused for its timestamp: the clock offset is measured again before the next try; check NTP on the host if it repeats`,
+      );
     } else {
       this.log.warn(detail, `okx ${this.kind} login failed (${kind}); retrying with backoff`);
     }
@@ -181,7 +209,10 @@ export class OkxWsClient {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (!this.pending.delete(id)) return;
-        const error = new TransportError('TIMEOUT', `okx ${this.kind} ${op} ${id} not acknowledged within ${this.options.subscribeAckTimeoutMs} ms (missing: ${[...remaining].join(', ')})`);
+        const error = new TransportError(
+          'TIMEOUT',
+          `okx ${this.kind} ${op} ${id} not acknowledged within ${this.options.subscribeAckTimeoutMs} ms (missing: ${[...remaining].join(', ')})`,
+        );
         reject(error);
         // Without the ack the channel may not exist: a deaf socket looks healthy. Start over.
         if (op === 'subscribe') this.socket.reconnect(error.message);
@@ -230,7 +261,10 @@ export class OkxWsClient {
         try {
           this.options.onPush(msg, frame.receivedAt);
         } catch (err) {
-          this.log.error({ err, channel: msg.channel }, `handler of an okx ${msg.channel} push threw; push dropped, connection kept, reconciliation catches up`);
+          this.log.error(
+            { err, channel: msg.channel },
+            `handler of an okx ${msg.channel} push threw; push dropped, connection kept, reconciliation catches up`,
+          );
         }
         return;
       case 'subscribe':
@@ -245,7 +279,10 @@ export class OkxWsClient {
         this.onErrorEvent(msg);
         return;
       case 'notice':
-        this.log.warn({ code: msg.code, msg: msg.msg }, `okx ${this.kind} socket: service notice ${msg.code}; reconnecting now (log in, resubscribe, resync) before the venue drops the connection`);
+        this.log.warn(
+          { code: msg.code, msg: msg.msg },
+          `okx ${this.kind} socket: service notice ${msg.code}; reconnecting now (log in, resubscribe, resync) before the venue drops the connection`,
+        );
         this.socket.reconnect(`notice ${msg.code}`);
         return;
       case 'channel-conn-count':
@@ -264,7 +301,10 @@ export class OkxWsClient {
         return;
       case 'malformed':
         this.lastProblem = `${msg.reason}: ${msg.detail}`;
-        this.log.warn({ reason: msg.reason, detail: msg.detail, preview: frame.raw.slice(0, 200) }, `malformed okx ${this.kind} frame counted and dropped; connection kept`);
+        this.log.warn(
+          { reason: msg.reason, detail: msg.detail, preview: frame.raw.slice(0, 200) },
+          `malformed okx ${this.kind} frame counted and dropped; connection kept`,
+        );
         return;
     }
   }

@@ -17,7 +17,15 @@ export interface OkxChannelArg {
 }
 
 /** Why a frame was refused. Stable names: they are log fields and counter keys. */
-export const MALFORMED_REASONS = ['not_json', 'not_object', 'bad_push', 'bad_event', 'unknown_event', 'bad_op_response', 'unrecognised'] as const;
+export const MALFORMED_REASONS = [
+  'not_json',
+  'not_object',
+  'bad_push',
+  'bad_event',
+  'unknown_event',
+  'bad_op_response',
+  'unrecognised',
+] as const;
 export type MalformedReason = (typeof MALFORMED_REASONS)[number];
 
 /** Per-reason counts of malformed frames; owned by the caller (one per socket), bumped by the classifier. */
@@ -46,9 +54,21 @@ export type OkxInboundFrame =
     }
   | { readonly kind: 'login'; readonly ok: boolean; readonly code: string; readonly msg: string; readonly connId?: string }
   | { readonly kind: 'subscribe' | 'unsubscribe'; readonly arg: OkxChannelArg; readonly id?: string; readonly connId?: string }
-  | { readonly kind: 'error'; readonly code: string; readonly msg: string; readonly id?: string; readonly arg?: OkxChannelArg; readonly connId?: string }
+  | {
+      readonly kind: 'error';
+      readonly code: string;
+      readonly msg: string;
+      readonly id?: string;
+      readonly arg?: OkxChannelArg;
+      readonly connId?: string;
+    }
   | { readonly kind: 'notice'; readonly code: string; readonly msg: string; readonly connId?: string }
-  | { readonly kind: 'channel-conn-count' | 'channel-conn-count-error'; readonly channel: string; readonly connCount: string; readonly connId?: string }
+  | {
+      readonly kind: 'channel-conn-count' | 'channel-conn-count-error';
+      readonly channel: string;
+      readonly connCount: string;
+      readonly connId?: string;
+    }
   | {
       readonly kind: 'op';
       readonly id: string;
@@ -154,7 +174,16 @@ function pushFrame(arg: OkxChannelArg, data: readonly unknown[], f: Record<strin
   const eventType = f.eventType;
   const action = f.action;
   if (eventType === undefined && action === undefined) return { kind: 'push', channel: arg.channel, arg, data };
-  const out: { kind: 'push'; channel: string; arg: OkxChannelArg; data: readonly unknown[]; eventType?: string; curPage?: number; lastPage?: boolean; action?: string } = {
+  const out: {
+    kind: 'push';
+    channel: string;
+    arg: OkxChannelArg;
+    data: readonly unknown[];
+    eventType?: string;
+    curPage?: number;
+    lastPage?: boolean;
+    action?: string;
+  } = {
     kind: 'push',
     channel: arg.channel,
     arg,
@@ -175,7 +204,16 @@ function opFrame(f: Record<string, unknown>, counts: MalformedCounts | undefined
   }
   const data = f.data === undefined ? [] : f.data;
   if (!Array.isArray(data)) return malformed(counts, 'bad_op_response', `op ${preview(op)} reply with a non-array data`);
-  const out: { kind: 'op'; id: string; op: string; code: string; msg: string; data: readonly unknown[]; inTime?: string; outTime?: string } = {
+  const out: {
+    kind: 'op';
+    id: string;
+    op: string;
+    code: string;
+    msg: string;
+    data: readonly unknown[];
+    inTime?: string;
+    outTime?: string;
+  } = {
     kind: 'op',
     id,
     op,
@@ -189,7 +227,9 @@ function opFrame(f: Record<string, unknown>, counts: MalformedCounts | undefined
 }
 
 function isArg(value: unknown): value is OkxChannelArg {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Record<string, unknown>).channel === 'string';
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Record<string, unknown>).channel === 'string'
+  );
 }
 
 /** Codes are strings on the wire; a number is tolerated (and turned into its string). */
@@ -241,7 +281,9 @@ export const OKX_CHANNEL_SOCKETS: Readonly<Record<string, OkxSocketKind>> = {
 export function socketForChannel(channel: string): OkxSocketKind {
   const known = OKX_CHANNEL_SOCKETS[channel];
   if (known !== undefined) return known;
-  return channel.startsWith('candle') || channel.startsWith('mark-price-candle') || channel.startsWith('index-candle') ? 'business' : 'public';
+  return channel.startsWith('candle') || channel.startsWith('mark-price-candle') || channel.startsWith('index-candle')
+    ? 'business'
+    : 'public';
 }
 
 /** True when subscribing needs a logged-in socket (private and business channels). */
@@ -258,7 +300,11 @@ export function channelKey(arg: OkxChannelArg): string {
  * A `subscribe` / `unsubscribe` frame. Give every frame a unique `id` (1–32 letters/digits): error
  * frames carry the `id` but no `arg`, so it is the only way to know which request failed.
  */
-export function subscriptionFrame(op: 'subscribe' | 'unsubscribe', id: string, args: readonly OkxChannelArg[]): { readonly id: string; readonly op: 'subscribe' | 'unsubscribe'; readonly args: readonly OkxChannelArg[] } {
+export function subscriptionFrame(
+  op: 'subscribe' | 'unsubscribe',
+  id: string,
+  args: readonly OkxChannelArg[],
+): { readonly id: string; readonly op: 'subscribe' | 'unsubscribe'; readonly args: readonly OkxChannelArg[] } {
   return { id, op, args };
 }
 

@@ -1,9 +1,10 @@
 /** The reconnect-gap resync: after a reconnect (and resubscribe), re-read open orders, fills and positions and hand them on, because pushes in the gap are lost. */
 import type { Logger } from 'pino';
+
 import type { ConnectionState, VenueEvent } from '../../domain/events.js';
 import type { OrderSnapshot } from '../../domain/order.js';
-import type { Fill, Position } from '../../domain/position.js';
 import type { Clock } from '../../domain/ports.js';
+import type { Fill, Position } from '../../domain/position.js';
 
 /** The snapshot reads a resync needs (REST on every venue so far; WS reads fit as well). */
 export interface ResyncReads {
@@ -94,7 +95,10 @@ export class GapResync {
       emit({ type: 'fill', venue, fill });
     }
     for (const position of positions) emit({ type: 'position', venue, position });
-    this.options.logger.info({ orders: orders.length, positions: positions.length, fills: fills.length }, `${venue} resynced after reconnect`);
+    this.options.logger.info(
+      { orders: orders.length, positions: positions.length, fills: fills.length },
+      `${venue} resynced after reconnect`,
+    );
     emit({ type: 'resynced', venue, atMs: this.options.clock.now() });
   }
 }

@@ -1,5 +1,6 @@
 /** A small fetch wrapper: timeout, typed transport errors, JSON bodies that never throw, and no automatic retries. */
 import type { Logger } from 'pino';
+
 import { TransportError } from '../../domain/errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -147,7 +148,13 @@ export async function httpRequest(request: HttpRequest, deps: HttpDeps = {}): Pr
 
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
-    throw new HttpStatusError('RATE_LIMITED', `${what}: HTTP 429 rate limited${retryAfterMs === undefined ? '' : `, retry after ${retryAfterMs} ms`}`, status, body, retryAfterMs);
+    throw new HttpStatusError(
+      'RATE_LIMITED',
+      `${what}: HTTP 429 rate limited${retryAfterMs === undefined ? '' : `, retry after ${retryAfterMs} ms`}`,
+      status,
+      body,
+      retryAfterMs,
+    );
   }
   if (status >= 500) {
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));

@@ -8,6 +8,7 @@
  * so that no instance is asked past its cap.
  */
 import type { Logger } from 'pino';
+
 import { DaemonError } from '../../domain/errors.js';
 
 export interface LazySubscriptionsOptions {
@@ -168,7 +169,10 @@ export class LazySubscriptions {
       try {
         await this.options.unsubscribe(live);
       } catch (err) {
-        this.options.logger.warn({ err, channels: live.length }, 'unsubscribe failed; the channels are not restored after the next reconnect');
+        this.options.logger.warn(
+          { err, channels: live.length },
+          'unsubscribe failed; the channels are not restored after the next reconnect',
+        );
       }
     }
   }

@@ -92,7 +92,13 @@ export class LazyGreeks implements Greeks {
   }
 
   toJSON(): Record<string, string | undefined> {
-    return { delta: this.delta.toString(), gamma: this.gamma.toString(), vega: this.vega.toString(), theta: this.theta.toString(), rho: this.rho?.toString() };
+    return {
+      delta: this.delta.toString(),
+      gamma: this.gamma.toString(),
+      vega: this.vega.toString(),
+      theta: this.theta.toString(),
+      rho: this.rho?.toString(),
+    };
   }
 }
 

@@ -1,5 +1,6 @@
 /** The wire-field readers every venue parser uses (decimals, unparsed hot-path decimals, epoch ms, strings, schema checks); a failure names the field and carries one error code. */
 import type { z } from 'zod';
+
 import { Decimal } from '../../domain/decimal.js';
 import { DaemonError } from '../../domain/errors.js';
 import { isWireDecimal, type WireDecimal } from './lazy-ticker.js';
@@ -108,7 +109,9 @@ export class WireReader {
 
   /** A required non-empty string. */
   stringAt(value: unknown, path: string, key: string): string {
-    return typeof value === 'string' && value !== '' ? value : this.fail(`${path}.${key}`, `expected a non-empty string, got ${describeWire(value)}`);
+    return typeof value === 'string' && value !== ''
+      ? value
+      : this.fail(`${path}.${key}`, `expected a non-empty string, got ${describeWire(value)}`);
   }
 
   /** Validates against a zod schema; a failure names the first bad field under `root` (e.g. `private/buy.result.order.amount`). */

@@ -1,5 +1,6 @@
 /** Client-side rate limiting per axis (credit buckets, request windows), serving protective work before new entries. */
 import type { Logger } from 'pino';
+
 import { realTimers, type TimerHandle, type Timers } from './timers.js';
 
 /** 'protective' = stop-loss, emergency close, cancel of orphans; 'normal' = everything else (new entries). */
@@ -257,7 +258,7 @@ export class RateLimiter {
     return {
       name,
       spec,
-      tokens: spec.kind === 'bucket' ? spec.initial ?? spec.capacity : 0,
+      tokens: spec.kind === 'bucket' ? (spec.initial ?? spec.capacity) : 0,
       updatedAt: this.timers.now(),
       log: [],
       blockedUntil: Number.NEGATIVE_INFINITY,
@@ -329,11 +330,14 @@ export class RateLimiter {
     if (this.timer !== undefined && this.timerAt <= at) return;
     this.clearTimer();
     this.timerAt = at;
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Number.POSITIVE_INFINITY;
-      this.pump();
-    }, Math.max(1, Math.ceil(at - now)));
+    this.timer = this.timers.setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.pump();
+      },
+      Math.max(1, Math.ceil(at - now)),
+    );
   }
 
   private clearTimer(): void {
@@ -346,7 +350,7 @@ export class RateLimiter {
   private waitMs(axis: Axis, cost: number, priority: RatePriority, now: number): number {
     // A venue throttle holds normal requests only; protective ones wait for the refill alone.
     const blocked = priority === 'normal' && axis.blockedUntil > now ? axis.blockedUntil - now : 0;
-    const reserve = priority === 'protective' ? 0 : axis.spec.protectiveReserve ?? 0;
+    const reserve = priority === 'protective' ? 0 : (axis.spec.protectiveReserve ?? 0);
     if (axis.spec.kind === 'bucket') {
       this.refill(axis, now);
       const at = Math.max(now, axis.updatedAt);

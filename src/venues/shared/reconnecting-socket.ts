@@ -1,8 +1,9 @@
 /** A venue-neutral reconnecting WebSocket: named states, keepalive, login gate, resubscribe hook, backoff with jitter. */
-import WebSocket, { type ClientOptions, type RawData } from 'ws';
 import type { Logger } from 'pino';
-import type { ConnectionState } from '../../domain/events.js';
+import WebSocket, { type ClientOptions, type RawData } from 'ws';
+
 import { TransportError } from '../../domain/errors.js';
+import type { ConnectionState } from '../../domain/events.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { realTimers, type TimerHandle, type Timers } from './timers.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -415,7 +416,10 @@ export class ReconnectingSocket extends TypedEmitter<ReconnectingSocketEvents> {
       ws = new WebSocket(url, this.options.wsOptions);
     } catch (err) {
       const error = asError(err);
-      this.log.error({ err: error, connectionId: id, url }, 'could not create the WebSocket (bad URL or options?); will retry after backoff');
+      this.log.error(
+        { err: error, connectionId: id, url },
+        'could not create the WebSocket (bad URL or options?); will retry after backoff',
+      );
       this.emit('error', { connectionId: id, stage: 'connect', error });
       this.scheduleReconnect(runId, `socket creation failed: ${error.message}`);
       return;

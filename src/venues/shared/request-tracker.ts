@@ -1,5 +1,6 @@
 /** Request/response correlation for JSON-RPC and WS order entry: numeric or string ids, per-request timeouts, reject-all on disconnect. */
 import type { Logger } from 'pino';
+
 import { TransportError } from '../../domain/errors.js';
 import { realTimers, type TimerHandle, type Timers } from './timers.js';
 

@@ -1,5 +1,6 @@
 /** Owns the N reconnecting sockets of one venue (each with its own login gate, keepalive and topics) and derives one connection state and health for the Venue port. */
 import type { Logger } from 'pino';
+
 import type { ConnectionState } from '../../domain/events.js';
 import type { ReconnectingSocket, StateChange } from './reconnecting-socket.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -186,7 +187,9 @@ export class SocketGroup extends TypedEmitter<SocketGroupEvents> {
     this.derivedHealth = health;
     if (fromHealth !== health) {
       // Each socket logs its own losses; this line says what they add up to.
-      const notReady = this.members().filter((m) => m.state !== 'ready').map((m) => `${m.key}=${m.state}`);
+      const notReady = this.members()
+        .filter((m) => m.state !== 'ready')
+        .map((m) => `${m.key}=${m.state}`);
       this.log.info(
         { group: this.name, from: fromHealth, to: health, member, notReady },
         health === 'degraded'

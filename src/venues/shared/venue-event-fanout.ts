@@ -1,5 +1,6 @@
 /** Hands each normalized venue event to every subscribed listener; a listener that throws is logged and the others still get the event. */
 import type { Logger } from 'pino';
+
 import type { VenueEvent, VenueEventListener } from '../../domain/events.js';
 
 export class VenueEventFanout {

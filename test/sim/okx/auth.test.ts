@@ -1,7 +1,8 @@
 /** OKX simulator: REST signatures over real HTTP (okx.md §2 worked examples) and WS login (§4), with a hand-written client. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { OkxSim } from '../../../src/sim/okx/index.js';
-import { WsClient, dataOf, loadFixture, rest, shapeDiff, signLogin, signRest, startTestSim } from './helpers.js';
+import { dataOf, loadFixture, rest, shapeDiff, signLogin, signRest, startTestSim, WsClient } from './helpers.js';
 
 const WORKED = {
   apiKey: 'worked-example-key',
@@ -9,7 +10,8 @@ const WORKED = {
   passphrase: 'WorkedPass1',
 };
 const WORKED_TS = '2025-03-01T12:00:00.123Z';
-const WORKED_BODY = '{"instId":"BTC-USDT-SWAP","tdMode":"cross","side":"buy","posSide":"long","ordType":"limit","px":"60000","sz":"1","clOrdId":"bot1a2b3c"}';
+const WORKED_BODY =
+  '{"instId":"BTC-USDT-SWAP","tdMode":"cross","side":"buy","posSide":"long","ordType":"limit","px":"60000","sz":"1","clOrdId":"bot1a2b3c"}';
 
 let sim: OkxSim | undefined;
 afterEach(async () => {
@@ -19,8 +21,12 @@ afterEach(async () => {
 
 describe('OKX sim REST signing', () => {
   it('the test client reproduces the worked examples of okx.md', () => {
-    expect(signRest(WORKED.secretKey, WORKED_TS, 'POST', '/api/v5/trade/order', WORKED_BODY)).toBe('ZtzSDmZxg4XWpr4VTnn8DmMWxCy9aKglO9PXY57bxUI=');
-    expect(signRest(WORKED.secretKey, WORKED_TS, 'GET', '/api/v5/account/positions?instType=SWAP&instId=BTC-USDT-SWAP', '')).toBe('s3wlYzUvHIi9Cj7JZLpkaqquORjTMJ1FUTdiV+PqUbk=');
+    expect(signRest(WORKED.secretKey, WORKED_TS, 'POST', '/api/v5/trade/order', WORKED_BODY)).toBe(
+      'ZtzSDmZxg4XWpr4VTnn8DmMWxCy9aKglO9PXY57bxUI=',
+    );
+    expect(signRest(WORKED.secretKey, WORKED_TS, 'GET', '/api/v5/account/positions?instType=SWAP&instId=BTC-USDT-SWAP', '')).toBe(
+      's3wlYzUvHIi9Cj7JZLpkaqquORjTMJ1FUTdiV+PqUbk=',
+    );
     expect(signLogin(WORKED.secretKey, '1740830400')).toBe('wTOGoe0zlBRCKuRZkl2n022je4KIYfIBGp0ckoLLNvs=');
   });
 
@@ -35,12 +41,22 @@ describe('OKX sim REST signing', () => {
       'Content-Type': 'application/json',
       'x-simulated-trading': '1',
     });
-    const post = await fetch(`${s.restUrl}/api/v5/trade/order`, { method: 'POST', headers: headers('ZtzSDmZxg4XWpr4VTnn8DmMWxCy9aKglO9PXY57bxUI='), body: WORKED_BODY });
+    const post = await fetch(`${s.restUrl}/api/v5/trade/order`, {
+      method: 'POST',
+      headers: headers('ZtzSDmZxg4XWpr4VTnn8DmMWxCy9aKglO9PXY57bxUI='),
+      body: WORKED_BODY,
+    });
     const postBody = (await post.json()) as Record<string, unknown>;
     // Signature accepted; the order itself asks for posSide "long" on a net-mode account: sCode inside a 200.
     expect(post.status).toBe(200);
-    expect(postBody).toMatchObject({ code: '1', msg: 'All operations failed', data: [{ sCode: '51000', clOrdId: 'bot1a2b3c', ordId: '' }] });
-    const get = await fetch(`${s.restUrl}/api/v5/account/positions?instType=SWAP&instId=BTC-USDT-SWAP`, { headers: headers('s3wlYzUvHIi9Cj7JZLpkaqquORjTMJ1FUTdiV+PqUbk=') });
+    expect(postBody).toMatchObject({
+      code: '1',
+      msg: 'All operations failed',
+      data: [{ sCode: '51000', clOrdId: 'bot1a2b3c', ordId: '' }],
+    });
+    const get = await fetch(`${s.restUrl}/api/v5/account/positions?instType=SWAP&instId=BTC-USDT-SWAP`, {
+      headers: headers('s3wlYzUvHIi9Cj7JZLpkaqquORjTMJ1FUTdiV+PqUbk='),
+    });
     expect(get.status).toBe(200);
     expect(await get.json()).toEqual({ code: '0', msg: '', data: [] });
   });
@@ -56,7 +72,10 @@ describe('OKX sim REST signing', () => {
     const s = (sim = await startTestSim());
     const ts = new Date(s.clock.now()).toISOString();
     const sign = signRest(s.credentials.secretKey, ts, 'GET', '/api/v5/account/positions', '');
-    const reply = await rest(s, s.credentials, 'GET', '/api/v5/account/positions?instType=SWAP', undefined, { signOverride: sign, timestamp: ts });
+    const reply = await rest(s, s.credentials, 'GET', '/api/v5/account/positions?instType=SWAP', undefined, {
+      signOverride: sign,
+      timestamp: ts,
+    });
     expect(reply.body).toEqual({ msg: 'Invalid Sign', code: '50113' });
   });
 
@@ -107,7 +126,15 @@ describe('OKX sim REST signing', () => {
     expect(shapeDiff(capture, inst.body)).toEqual([]);
     const btc = dataOf(inst).find((i) => i.instId === 'BTC-USDT-SWAP');
     const btcCapture = (capture.data as Record<string, unknown>[]).find((i) => i.instId === 'BTC-USDT-SWAP');
-    expect(btc).toMatchObject({ ctVal: btcCapture?.ctVal, lotSz: btcCapture?.lotSz, minSz: btcCapture?.minSz, tickSz: btcCapture?.tickSz, instIdCode: 10459, ctType: 'linear', settleCcy: 'USDT' });
+    expect(btc).toMatchObject({
+      ctVal: btcCapture?.ctVal,
+      lotSz: btcCapture?.lotSz,
+      minSz: btcCapture?.minSz,
+      tickSz: btcCapture?.tickSz,
+      instIdCode: 10459,
+      ctType: 'linear',
+      settleCcy: 'USDT',
+    });
     const missing = await rest(s, undefined, 'GET', '/api/v5/public/instruments');
     expect([missing.status, missing.body.code]).toEqual([400, '50014']);
   });
@@ -129,21 +156,44 @@ describe('OKX sim WS login', () => {
   it('logs in on the worked example at its time', async () => {
     const s = (sim = await startTestSim({ credentials: WORKED, clock: () => 1740830400_000 }));
     const c = await WsClient.connect(s.wsBusinessUrl);
-    c.send({ op: 'login', args: [{ apiKey: WORKED.apiKey, passphrase: WORKED.passphrase, timestamp: '1740830400', sign: 'wTOGoe0zlBRCKuRZkl2n022je4KIYfIBGp0ckoLLNvs=' }] });
+    c.send({
+      op: 'login',
+      args: [
+        {
+          apiKey: WORKED.apiKey,
+          passphrase: WORKED.passphrase,
+          timestamp: '1740830400',
+          sign: 'wTOGoe0zlBRCKuRZkl2n022je4KIYfIBGp0ckoLLNvs=',
+        },
+      ],
+    });
     expect(await c.next((m) => m.event === 'login')).toMatchObject({ code: '0' });
     c.close();
   });
 
   it.each([
     ['a bad sign', (k: { secretKey: string }, ts: string) => ({ ts, sign: signLogin(`${k.secretKey}x`, ts) }), {}, '60007'],
-    ['a millisecond timestamp', (k: { secretKey: string }, ts: string) => ({ ts: `${ts}000`, sign: signLogin(k.secretKey, `${ts}000`) }), {}, '60006'],
-    ['a wrong passphrase', (k: { secretKey: string }, ts: string) => ({ ts, sign: signLogin(k.secretKey, ts) }), { passphrase: 'wrong' }, '60024'],
+    [
+      'a millisecond timestamp',
+      (k: { secretKey: string }, ts: string) => ({ ts: `${ts}000`, sign: signLogin(k.secretKey, `${ts}000`) }),
+      {},
+      '60006',
+    ],
+    [
+      'a wrong passphrase',
+      (k: { secretKey: string }, ts: string) => ({ ts, sign: signLogin(k.secretKey, ts) }),
+      { passphrase: 'wrong' },
+      '60024',
+    ],
     ['an unknown key', (k: { secretKey: string }, ts: string) => ({ ts, sign: signLogin(k.secretKey, ts) }), { apiKey: 'nope' }, '60005'],
   ])('refuses %s with an error event', async (_label, make, override, code) => {
     const s = (sim = await startTestSim());
     const c = await WsClient.connect(s.wsPrivateUrl);
     const { ts, sign } = make(s.credentials, String(Math.floor(s.clock.now() / 1000)));
-    c.send({ op: 'login', args: [{ apiKey: s.credentials.apiKey, passphrase: s.credentials.passphrase, ...override, timestamp: ts, sign }] });
+    c.send({
+      op: 'login',
+      args: [{ apiKey: s.credentials.apiKey, passphrase: s.credentials.passphrase, ...override, timestamp: ts, sign }],
+    });
     const err = await c.next((m) => m.event === 'error');
     expect(shapeDiff(loadFixture('ws_login_error_capture_60006.json'), err)).toEqual([]);
     expect(err.code).toBe(code);

@@ -1,8 +1,9 @@
 /** The OKX front-end on the shared engine: algos as trigger orders (stop fires, OCO sibling cancel, failed child), partial fills through the fault knob, and exact USDT P&L of a linear swap round trip. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { dec } from '../../../src/domain/decimal.js';
 import { OkxEngineBinding, type OkxSim } from '../../../src/sim/okx/index.js';
-import { WsClient, dataOf, isPush, loggedIn, rest, startTestSim } from './helpers.js';
+import { dataOf, isPush, loggedIn, rest, startTestSim, WsClient } from './helpers.js';
 
 let sim: OkxSim | undefined;
 const clients: WsClient[] = [];
@@ -41,12 +42,27 @@ describe('OKX sim on the shared engine: algos', () => {
     await orders.next((m) => isPush('orders')(m) && pushData(m).state === 'filled');
 
     const placed = await rest(s, s.credentials, 'POST', '/api/v5/trade/order-algo', {
-      instId: BTC, tdMode: 'cross', side: 'sell', ordType: 'conditional', closeFraction: '1', reduceOnly: true, algoClOrdId: 'stop1',
-      slTriggerPx: '59000', slOrdPx: '-1', slTriggerPxType: 'mark',
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'sell',
+      ordType: 'conditional',
+      closeFraction: '1',
+      reduceOnly: true,
+      algoClOrdId: 'stop1',
+      slTriggerPx: '59000',
+      slOrdPx: '-1',
+      slTriggerPxType: 'mark',
     });
     const algoId = String(dataOf(placed)[0]?.algoId);
     expect(algoId).toMatch(/^\d{19}$/);
-    expect(pushData(await algos.next(isPush('orders-algo')))).toMatchObject({ algoId, state: 'live', ordType: 'conditional', closeFraction: '1', sz: '', ordId: '' });
+    expect(pushData(await algos.next(isPush('orders-algo')))).toMatchObject({
+      algoId,
+      state: 'live',
+      ordType: 'conditional',
+      closeFraction: '1',
+      sz: '',
+      ordId: '',
+    });
 
     // The position grows after the algo was placed: closeFraction 1 closes what is there when it fires.
     await market(s, 'buy', '1');
@@ -59,9 +75,22 @@ describe('OKX sim on the shared engine: algos', () => {
     expect(childId).toMatch(/^\d{19}$/);
     expect(fired.ordIdList).toEqual([childId]);
 
-    const child = pushData(await orders.next((m) => isPush('orders')(m) && pushData(m).ordId === childId && pushData(m).state === 'filled'));
+    const child = pushData(
+      await orders.next((m) => isPush('orders')(m) && pushData(m).ordId === childId && pushData(m).state === 'filled'),
+    );
     // The mark sits on a tick, so the best bid is the mark itself.
-    expect(child).toMatchObject({ algoId, algoClOrdId: 'stop1', source: '7', side: 'sell', ordType: 'market', reduceOnly: 'true', sz: '3', accFillSz: '3', avgPx: '58990', execType: 'T' });
+    expect(child).toMatchObject({
+      algoId,
+      algoClOrdId: 'stop1',
+      source: '7',
+      side: 'sell',
+      ordType: 'market',
+      reduceOnly: 'true',
+      sz: '3',
+      accFillSz: '3',
+      avgPx: '58990',
+      execType: 'T',
+    });
     expect(child.tradeId).toMatch(/^\d+$/);
     expect(dataOf(await rest(s, s.credentials, 'GET', '/api/v5/account/positions'))).toEqual([]);
     expect(dataOf(await rest(s, s.credentials, 'GET', '/api/v5/trade/orders-algo-pending?ordType=conditional'))).toEqual([]);
@@ -74,8 +103,19 @@ describe('OKX sim on the shared engine: algos', () => {
     const orders = await subscribed(s, s.wsPrivateUrl, 'orders');
     await market(s, 'buy', '1');
     const placed = await rest(s, s.credentials, 'POST', '/api/v5/trade/order-algo', {
-      instId: BTC, tdMode: 'cross', side: 'sell', ordType: 'oco', sz: '1', reduceOnly: true, cxlOnClosePos: true,
-      tpTriggerPx: '61000', tpOrdPx: '-1', tpTriggerPxType: 'mark', slTriggerPx: '59000', slOrdPx: '-1', slTriggerPxType: 'mark',
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'sell',
+      ordType: 'oco',
+      sz: '1',
+      reduceOnly: true,
+      cxlOnClosePos: true,
+      tpTriggerPx: '61000',
+      tpOrdPx: '-1',
+      tpTriggerPxType: 'mark',
+      slTriggerPx: '59000',
+      slOrdPx: '-1',
+      slTriggerPxType: 'mark',
     });
     const algoId = String(dataOf(placed)[0]?.algoId);
     expect(pushData(await algos.next(isPush('orders-algo')))).toMatchObject({ algoId, state: 'live', ordType: 'oco' });
@@ -89,7 +129,9 @@ describe('OKX sim on the shared engine: algos', () => {
     s.engine.setMarkPrice(BTC, dec('61000'), s.clock.now());
     const fired = pushData(await algos.next(isPush('orders-algo')));
     expect(fired).toMatchObject({ algoId, state: 'effective', actualSide: 'tp', actualSz: '1' });
-    const child = pushData(await orders.next((m) => isPush('orders')(m) && pushData(m).ordId === fired.ordId && pushData(m).state === 'filled'));
+    const child = pushData(
+      await orders.next((m) => isPush('orders')(m) && pushData(m).ordId === fired.ordId && pushData(m).state === 'filled'),
+    );
     expect(child).toMatchObject({ algoId, source: '7', avgPx: '61000' });
     const after = binding.engine.allOrders({ predicate: (o) => o.ocoGroup === algoId });
     expect(after.map((o) => [o.orderType, o.state, o.cancelReason])).toEqual([
@@ -107,7 +149,17 @@ describe('OKX sim on the shared engine: algos', () => {
     const s = (sim = await startTestSim());
     const algos = await subscribed(s, s.wsBusinessUrl, 'orders-algo');
     await market(s, 'buy', '1');
-    await rest(s, s.credentials, 'POST', '/api/v5/trade/order-algo', { instId: BTC, tdMode: 'cross', side: 'sell', ordType: 'conditional', sz: '1', reduceOnly: true, slTriggerPx: '59000', slOrdPx: '-1', slTriggerPxType: 'mark' });
+    await rest(s, s.credentials, 'POST', '/api/v5/trade/order-algo', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'sell',
+      ordType: 'conditional',
+      sz: '1',
+      reduceOnly: true,
+      slTriggerPx: '59000',
+      slOrdPx: '-1',
+      slTriggerPxType: 'mark',
+    });
     await algos.next(isPush('orders-algo'));
     await rest(s, s.credentials, 'POST', '/api/v5/trade/close-position', { instId: BTC, mgnMode: 'cross' });
     s.engine.setMarkPrice(BTC, dec('58000'), s.clock.now());
@@ -140,12 +192,27 @@ describe('OKX sim on the shared engine: fills and money', () => {
   it('partialFillNext: a resting order fills partly (accFillSz 0 → 0.4), and a cancel keeps accFillSz', async () => {
     const s = (sim = await startTestSim());
     const orders = await subscribed(s, s.wsPrivateUrl, 'orders');
-    const placed = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '59990', sz: '1' });
+    const placed = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'limit',
+      px: '59990',
+      sz: '1',
+    });
     const ordId = String(dataOf(placed)[0]?.ordId);
     expect(pushData(await orders.next(isPush('orders')))).toMatchObject({ ordId, state: 'live', accFillSz: '0' });
     s.faults.partialFillNext(1, { amount: '0.4' });
     s.engine.setMarkPrice(BTC, dec('59980'), s.clock.now());
-    expect(pushData(await orders.next(isPush('orders')))).toMatchObject({ ordId, state: 'partially_filled', accFillSz: '0.4', fillSz: '0.4', fillPx: '59990', execType: 'M', avgPx: '59990' });
+    expect(pushData(await orders.next(isPush('orders')))).toMatchObject({
+      ordId,
+      state: 'partially_filled',
+      accFillSz: '0.4',
+      fillSz: '0.4',
+      fillPx: '59990',
+      execType: 'M',
+      avgPx: '59990',
+    });
     s.engine.setMarkPrice(BTC, dec('60000'), s.clock.now()); // the book moves away: the rest keeps resting
     const cancelled = await rest(s, s.credentials, 'POST', '/api/v5/trade/cancel-order', { instId: BTC, ordId });
     expect(dataOf(cancelled)[0]).toMatchObject({ sCode: '0' });
@@ -158,11 +225,31 @@ describe('OKX sim on the shared engine: fills and money', () => {
   it('post_only that would take is accepted, then cancelled with cancelSource 31; one that rests is live', async () => {
     const s = (sim = await startTestSim());
     const orders = await subscribed(s, s.wsPrivateUrl, 'orders');
-    const taking = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'post_only', px: '60000.1', sz: '1' });
+    const taking = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'post_only',
+      px: '60000.1',
+      sz: '1',
+    });
     const takingId = String(dataOf(taking)[0]?.ordId);
     expect(dataOf(taking)[0]).toMatchObject({ sCode: '0' });
-    expect(pushData(await orders.next(isPush('orders')))).toMatchObject({ ordId: takingId, ordType: 'post_only', state: 'canceled', cancelSource: '31', accFillSz: '0' });
-    const resting = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'post_only', px: '59999.9', sz: '1' });
+    expect(pushData(await orders.next(isPush('orders')))).toMatchObject({
+      ordId: takingId,
+      ordType: 'post_only',
+      state: 'canceled',
+      cancelSource: '31',
+      accFillSz: '0',
+    });
+    const resting = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'post_only',
+      px: '59999.9',
+      sz: '1',
+    });
     expect(pushData(await orders.next(isPush('orders')))).toMatchObject({ ordId: dataOf(resting)[0]?.ordId, state: 'live', px: '59999.9' });
   });
 
@@ -173,7 +260,9 @@ describe('OKX sim on the shared engine: fills and money', () => {
     await orders.next((m) => isPush('orders')(m) && pushData(m).state === 'filled');
     s.engine.setMarkPrice(BTC, dec('61000'), s.clock.now());
     const closeId = await market(s, 'sell', '3'); // at the bid 61000
-    const close = pushData(await orders.next((m) => isPush('orders')(m) && pushData(m).ordId === closeId && pushData(m).state === 'filled'));
+    const close = pushData(
+      await orders.next((m) => isPush('orders')(m) && pushData(m).ordId === closeId && pushData(m).state === 'filled'),
+    );
     // 3 contracts x 0.01 BTC x (61000 − 60000.1) = 29.997 USDT; taker fees 0.03 x 60000.1 x 0.05 % = 0.9000015 and 0.03 x 61000 x 0.05 % = 0.915.
     expect(close).toMatchObject({ fillPnl: '29.997', pnl: '29.997', fillFee: '-0.915', fee: '-0.915', avgPx: '61000' });
     const fills = dataOf(await rest(s, s.credentials, 'GET', `/api/v5/trade/fills?instId=${BTC}`));

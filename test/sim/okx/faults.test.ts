@@ -1,8 +1,9 @@
 /** OKX simulator under the shared fault knobs: injected sCode and neutral rejections, rate-limit answers, swallowed and late responses, acked-but-dead subscriptions. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { OkxSim } from '../../../src/sim/okx/index.js';
 import { waitFor } from '../../support/wait.js';
-import { type WsClient, dataOf, isPush, loggedIn, rest, startTestSim } from './helpers.js';
+import { dataOf, isPush, loggedIn, rest, startTestSim, type WsClient } from './helpers.js';
 
 let sim: OkxSim | undefined;
 const clients: WsClient[] = [];
@@ -20,7 +21,10 @@ describe('OKX sim faults', () => {
     s.faults.rejectNextOrders(1, { type: 'limit' }, { code: 51008, message: 'Order failed. Insufficient USDT margin in account' });
     const refused = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', ORDER);
     expect(refused.status).toBe(200);
-    expect(refused.body).toMatchObject({ code: '1', data: [{ sCode: '51008', sMsg: 'Order failed. Insufficient USDT margin in account' }] });
+    expect(refused.body).toMatchObject({
+      code: '1',
+      data: [{ sCode: '51008', sMsg: 'Order failed. Insufficient USDT margin in account' }],
+    });
     expect((await rest(s, s.credentials, 'POST', '/api/v5/trade/order', ORDER)).body.code).toBe('0');
   });
 
@@ -28,7 +32,15 @@ describe('OKX sim faults', () => {
     const s = (sim = await startTestSim());
     s.faults.rejectNextOrders(1, { type: 'conditional' }, { reason: 'trigger_price_too_high' });
     s.faults.rejectNextOrders(1, { type: 'limit' }, { reason: 'not_enough_funds' });
-    const algo = await rest(s, s.credentials, 'POST', '/api/v5/trade/order-algo', { instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'buy', ordType: 'conditional', sz: '1', slTriggerPx: '61000', slOrdPx: '-1' });
+    const algo = await rest(s, s.credentials, 'POST', '/api/v5/trade/order-algo', {
+      instId: 'BTC-USDT-SWAP',
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'conditional',
+      sz: '1',
+      slTriggerPx: '61000',
+      slOrdPx: '-1',
+    });
     expect(algo.body).toMatchObject({ code: '1', data: [{ sCode: '51053', algoId: '' }] });
     const order = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', ORDER);
     expect(order.body).toMatchObject({ code: '1', data: [{ sCode: '51008', sMsg: 'Order failed. Insufficient USDT margin in account' }] });

@@ -1,6 +1,8 @@
 /** Helpers of the OKX simulator tests: fixtures, shape comparison, a hand-written signed REST client and a WS client that queues frames. */
 import { createHmac } from 'node:crypto';
+
 import WebSocket from 'ws';
+
 import { type OkxSim, type OkxSimOptions, startOkxSim } from '../../../src/sim/okx/index.js';
 import { loadFixtureObject } from '../../support/load-fixture.js';
 import { parseMessage } from '../../support/wait.js';
@@ -63,7 +65,9 @@ export interface Creds {
 }
 
 export function signRest(secret: string, timestamp: string, method: string, requestPath: string, body: string): string {
-  return createHmac('sha256', secret).update(timestamp + method + requestPath + body).digest('base64');
+  return createHmac('sha256', secret)
+    .update(timestamp + method + requestPath + body)
+    .digest('base64');
 }
 
 export function signLogin(secret: string, seconds: string): string {
@@ -86,7 +90,14 @@ export interface RestCallOptions {
   timestamp?: string;
 }
 
-export async function rest(sim: OkxSim, creds: Creds | undefined, method: 'GET' | 'POST', pathWithQuery: string, bodyValue?: unknown, options: RestCallOptions = {}): Promise<RestReply> {
+export async function rest(
+  sim: OkxSim,
+  creds: Creds | undefined,
+  method: 'GET' | 'POST',
+  pathWithQuery: string,
+  bodyValue?: unknown,
+  options: RestCallOptions = {},
+): Promise<RestReply> {
   const body = bodyValue === undefined ? '' : JSON.stringify(bodyValue);
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (creds) {
@@ -211,7 +222,10 @@ export class WsClient {
 
   async login(creds: Creds, nowMs: number): Promise<Record<string, unknown>> {
     const ts = String(Math.floor(nowMs / 1000));
-    this.send({ op: 'login', args: [{ apiKey: creds.apiKey, passphrase: creds.passphrase, timestamp: ts, sign: signLogin(creds.secretKey, ts) }] });
+    this.send({
+      op: 'login',
+      args: [{ apiKey: creds.apiKey, passphrase: creds.passphrase, timestamp: ts, sign: signLogin(creds.secretKey, ts) }],
+    });
     return this.next((m) => m.event === 'login' || m.event === 'error');
   }
 }

@@ -1,8 +1,9 @@
 /** OKX simulator orders: REST place → `orders` push and read-back, sCode failures inside a 200, rate limits, positions, fills, algos and the dead-man switch, compared in shape with the fixtures. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { dec } from '../../../src/domain/decimal.js';
-import { type OkxSim, defaultOkxRateLimits } from '../../../src/sim/okx/index.js';
-import { WsClient, dataOf, fixtureItem, isPush, loadFixture, loggedIn, rest, shapeDiff, startTestSim } from './helpers.js';
+import { defaultOkxRateLimits, type OkxSim } from '../../../src/sim/okx/index.js';
+import { dataOf, fixtureItem, isPush, loadFixture, loggedIn, rest, shapeDiff, startTestSim, WsClient } from './helpers.js';
 
 let sim: OkxSim | undefined;
 const clients: WsClient[] = [];
@@ -30,7 +31,15 @@ describe('OKX sim orders', () => {
   it('places a market order: sCode 0 "Order placed", an orders push with the fill, read back over REST', async () => {
     const s = (sim = await startTestSim());
     const ws = await privateSocket(s, [{ channel: 'orders', instType: 'SWAP' }]);
-    const placed = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'market', sz: '2', clOrdId: 'bot1a2b3c', tag: 'd1' });
+    const placed = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'market',
+      sz: '2',
+      clOrdId: 'bot1a2b3c',
+      tag: 'd1',
+    });
     expect(placed.status).toBe(200);
     expect(shapeDiff(loadFixture('http_post_trade_order_ok.json'), placed.body)).toEqual([]);
     const item = dataOf(placed)[0] ?? {};
@@ -41,7 +50,22 @@ describe('OKX sim orders', () => {
     const push = await ws.next((m) => isPush('orders')(m) && pushData(m).state === 'filled');
     const fx = loadFixture('ws_push_orders_filled.json');
     expect(shapeDiff({ ...fx, arg: { channel: '', instType: '', uid: '' } }, push)).toEqual([]);
-    expect(pushData(push)).toMatchObject({ ordId, clOrdId: 'bot1a2b3c', instId: BTC, instType: 'SWAP', side: 'buy', posSide: 'net', tdMode: 'cross', ordType: 'market', sz: '2', accFillSz: '2', fillSz: '2', execType: 'T', reduceOnly: 'false', feeCcy: 'USDT' });
+    expect(pushData(push)).toMatchObject({
+      ordId,
+      clOrdId: 'bot1a2b3c',
+      instId: BTC,
+      instType: 'SWAP',
+      side: 'buy',
+      posSide: 'net',
+      tdMode: 'cross',
+      ordType: 'market',
+      sz: '2',
+      accFillSz: '2',
+      fillSz: '2',
+      execType: 'T',
+      reduceOnly: 'false',
+      feeCcy: 'USDT',
+    });
     expect(pushData(push).tradeId).not.toBe('');
     // 2 contracts x 0.01 BTC x 60000.1 x 0.05 % taker = 0.600001 USDT charged: negative on the wire.
     expect(pushData(push).fillFee).toBe('-0.600001');
@@ -68,14 +92,30 @@ describe('OKX sim orders', () => {
   it('a resting limit order: orders-pending in shape, live push, then cancel → canceled with cancelSource 1', async () => {
     const s = (sim = await startTestSim());
     const ws = await privateSocket(s, [{ channel: 'orders', instType: 'ANY' }]);
-    const placed = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '59000', sz: '1', clOrdId: 'rest1' });
+    const placed = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'limit',
+      px: '59000',
+      sz: '1',
+      clOrdId: 'rest1',
+    });
     const ordId = String(dataOf(placed)[0]?.ordId);
     expect(pushData(await ws.next(isPush('orders')))).toMatchObject({ ordId, state: 'live', accFillSz: '0', avgPx: '0', fillSz: '0' });
     const pending = await rest(s, s.credentials, 'GET', '/api/v5/trade/orders-pending?instType=SWAP');
     expect(shapeDiff(loadFixture('http_get_trade_orders_pending.json'), pending.body)).toEqual([]);
     expect(dataOf(pending)[0]).toMatchObject({ ordId, state: 'live', avgPx: '', px: '59000', clOrdId: 'rest1' });
 
-    const dup = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '59000', sz: '1', clOrdId: 'rest1' });
+    const dup = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'limit',
+      px: '59000',
+      sz: '1',
+      clOrdId: 'rest1',
+    });
     expect(dup.body).toMatchObject({ code: '1', data: [{ sCode: '51016' }] });
 
     const amended = await rest(s, s.credentials, 'POST', '/api/v5/trade/amend-order', { instId: BTC, ordId, newPx: '59500', reqId: 'r1' });
@@ -93,11 +133,21 @@ describe('OKX sim orders', () => {
 
   it('reports per-item failures inside a 200: the sCode capture shape, and code 2 on a partial batch', async () => {
     const s = (sim = await startTestSim());
-    const lot = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'market', sz: '0.015' });
+    const lot = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'market',
+      sz: '0.015',
+    });
     expect(lot.status).toBe(200);
     const capture = loadFixture('http_post_trade_order_scode_error_capture.json');
     expect(shapeDiff(capture, lot.body, '$', true)).toEqual([]);
-    expect(lot.body).toMatchObject({ code: '1', msg: 'All operations failed', data: [{ sCode: '51121', sMsg: (capture.data as { sMsg: string }[])[0]?.sMsg, ordId: '' }] });
+    expect(lot.body).toMatchObject({
+      code: '1',
+      msg: 'All operations failed',
+      data: [{ sCode: '51121', sMsg: (capture.data as { sMsg: string }[])[0]?.sMsg, ordId: '' }],
+    });
 
     const batch = await rest(s, s.credentials, 'POST', '/api/v5/trade/batch-orders', [
       { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1', clOrdId: 'b1' },
@@ -126,13 +176,28 @@ describe('OKX sim orders', () => {
     expect(mode.status).toBe(400);
     expect(mode.body).toMatchObject({ code: '51000', data: [] });
     expect(String(mode.body.msg)).toMatch(/net_mode/);
-    const hedged = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', posSide: 'long', ordType: 'market', sz: '1' });
+    const hedged = await rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'buy',
+      posSide: 'long',
+      ordType: 'market',
+      sz: '1',
+    });
     expect(hedged.body).toMatchObject({ code: '1', data: [{ sCode: '51000', sMsg: 'Parameter posSide error' }] });
   });
 
   it('answers over the per-instrument order budget with 50011 (HTTP 429); other instruments keep theirs', async () => {
     const s = (sim = await startTestSim({ rateLimits: { ...defaultOkxRateLimits(), order: { limit: 3, windowMs: 60_000 } } }));
-    const place = (instId: string) => rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId, tdMode: 'cross', side: 'buy', ordType: 'limit', px: instId === BTC ? '50000' : '2000', sz: '1' });
+    const place = (instId: string) =>
+      rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+        instId,
+        tdMode: 'cross',
+        side: 'buy',
+        ordType: 'limit',
+        px: instId === BTC ? '50000' : '2000',
+        sz: '1',
+      });
     for (let i = 0; i < 3; i++) expect((await place(BTC)).body.code).toBe('0');
     const limited = await place(BTC);
     expect(limited.status).toBe(429);
@@ -178,15 +243,44 @@ describe('OKX sim algo orders', () => {
     const orders = await privateSocket(s, [{ channel: 'orders', instType: 'SWAP' }]);
 
     const placed = await rest(s, s.credentials, 'POST', '/api/v5/trade/order-algo', {
-      instId: BTC, tdMode: 'cross', side: 'sell', ordType: 'oco', sz: '1', reduceOnly: true, cxlOnClosePos: true, algoClOrdId: 'bot7e12oco',
-      tpTriggerPx: '64000', tpOrdPx: '-1', tpTriggerPxType: 'mark', slTriggerPx: '57500', slOrdPx: '-1', slTriggerPxType: 'mark',
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'sell',
+      ordType: 'oco',
+      sz: '1',
+      reduceOnly: true,
+      cxlOnClosePos: true,
+      algoClOrdId: 'bot7e12oco',
+      tpTriggerPx: '64000',
+      tpOrdPx: '-1',
+      tpTriggerPxType: 'mark',
+      slTriggerPx: '57500',
+      slOrdPx: '-1',
+      slTriggerPxType: 'mark',
     });
     expect(shapeDiff(loadFixture('http_post_trade_order_algo_ok.json'), placed.body)).toEqual([]);
     const algoId = String(dataOf(placed)[0]?.algoId);
     expect(dataOf(placed)[0]).toMatchObject({ sCode: '0', algoClOrdId: 'bot7e12oco' });
     const live = await biz.next(isPush('orders-algo'));
-    expect(shapeDiff({ ...loadFixture('ws_push_orders_algo.json'), arg: { channel: '', instType: '', uid: '' }, data: [{ ...fixtureItem('ws_push_orders_algo.json'), linkedOrd: { ordId: '' } }] }, live)).toEqual([]);
-    expect(pushData(live)).toMatchObject({ algoId, state: 'live', ordType: 'oco', slTriggerPx: '57500', tpTriggerPx: '64000', slOrdPx: '-1', reduceOnly: 'true' });
+    expect(
+      shapeDiff(
+        {
+          ...loadFixture('ws_push_orders_algo.json'),
+          arg: { channel: '', instType: '', uid: '' },
+          data: [{ ...fixtureItem('ws_push_orders_algo.json'), linkedOrd: { ordId: '' } }],
+        },
+        live,
+      ),
+    ).toEqual([]);
+    expect(pushData(live)).toMatchObject({
+      algoId,
+      state: 'live',
+      ordType: 'oco',
+      slTriggerPx: '57500',
+      tpTriggerPx: '64000',
+      slOrdPx: '-1',
+      reduceOnly: 'true',
+    });
 
     const pending = await rest(s, s.credentials, 'GET', '/api/v5/trade/orders-algo-pending?ordType=conditional,oco');
     expect(shapeDiff(loadFixture('http_get_trade_orders_algo_pending.json'), pending.body)).toEqual([]);
@@ -208,8 +302,17 @@ describe('OKX sim algo orders', () => {
     const s = (sim = await startTestSim());
     await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'market', sz: '1' });
     const both = await rest(s, s.credentials, 'POST', '/api/v5/trade/order-algo', {
-      instId: BTC, tdMode: 'cross', side: 'sell', ordType: 'conditional', sz: '1', reduceOnly: true, algoClOrdId: 'cond1',
-      tpTriggerPx: '64000', tpOrdPx: '-1', slTriggerPx: '57500', slOrdPx: '-1',
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'sell',
+      ordType: 'conditional',
+      sz: '1',
+      reduceOnly: true,
+      algoClOrdId: 'cond1',
+      tpTriggerPx: '64000',
+      tpOrdPx: '-1',
+      slTriggerPx: '57500',
+      slOrdPx: '-1',
     });
     expect(both.body.code).toBe('0');
     const pending = await rest(s, s.credentials, 'GET', '/api/v5/trade/orders-algo-pending?ordType=conditional');
@@ -217,7 +320,16 @@ describe('OKX sim algo orders', () => {
     const cancel = await rest(s, s.credentials, 'POST', '/api/v5/trade/cancel-algos', [{ instId: BTC, algoClOrdId: 'cond1' }]);
     expect(shapeDiff(loadFixture('http_post_trade_cancel_algos_ok.json'), cancel.body)).toEqual([]);
     expect(dataOf(cancel)[0]).toMatchObject({ sCode: '0', algoClOrdId: 'cond1' });
-    const wrong = await rest(s, s.credentials, 'POST', '/api/v5/trade/order-algo', { instId: BTC, tdMode: 'cross', side: 'sell', ordType: 'conditional', sz: '1', reduceOnly: true, slTriggerPx: '61000', slOrdPx: '-1' });
+    const wrong = await rest(s, s.credentials, 'POST', '/api/v5/trade/order-algo', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'sell',
+      ordType: 'conditional',
+      sz: '1',
+      reduceOnly: true,
+      slTriggerPx: '61000',
+      slOrdPx: '-1',
+    });
     expect(wrong.body).toMatchObject({ code: '1', data: [{ sCode: '51053' }] });
   });
 
@@ -228,13 +340,22 @@ describe('OKX sim algo orders', () => {
     expect(shapeDiff(loadFixture('http_post_trade_cancel_all_after_ok.json'), off.body)).toEqual([]);
     expect(dataOf(off)[0]?.triggerTime).toBe('0');
     expect((await rest(s, s.credentials, 'POST', '/api/v5/trade/cancel-all-after', { timeOut: '5' })).body.code).toBe('51000');
-    await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' });
+    await rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+      instId: BTC,
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'limit',
+      px: '50000',
+      sz: '1',
+    });
     await ws.next(isPush('orders'));
     s.clock.advance(1000); // the 1/s budget
     const armed = await rest(s, s.credentials, 'POST', '/api/v5/trade/cancel-all-after', { timeOut: '10' });
     const nowSec = Math.floor(s.clock.now() / 1000);
     expect(dataOf(armed)[0]).toMatchObject({ triggerTime: String(nowSec + 10), ts: String(nowSec) });
-    expect(pushData(await ws.next((m) => isPush('orders')(m) && pushData(m).state === 'canceled', 3000))).toMatchObject({ cancelSource: '20' });
+    expect(pushData(await ws.next((m) => isPush('orders')(m) && pushData(m).state === 'canceled', 3000))).toMatchObject({
+      cancelSource: '20',
+    });
   });
 });
 
@@ -242,18 +363,26 @@ describe('OKX sim WS order entry', () => {
   it('places by instIdCode over /private; instId alone is 50014; an unknown code 51001; before login 60011', async () => {
     const s = (sim = await startTestSim());
     const c = await privateSocket(s, [{ channel: 'orders', instType: 'SWAP' }]);
-    c.send({ id: '1512', op: 'order', args: [{ instIdCode: 10459, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1', clOrdId: 'ws1' }] });
+    c.send({
+      id: '1512',
+      op: 'order',
+      args: [{ instIdCode: 10459, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1', clOrdId: 'ws1' }],
+    });
     const ok = await c.next((m) => m.id === '1512' && m.op === 'order');
     expect(shapeDiff(loadFixture('ws_op_order_ok.json'), ok, '$', true)).toEqual([]);
     expect(ok).toMatchObject({ code: '0', data: [{ sCode: '0', clOrdId: 'ws1' }] });
     const ordId = String((ok.data as { ordId: string }[])[0]?.ordId);
     expect(pushData(await c.next(isPush('orders')))).toMatchObject({ ordId, instId: BTC, state: 'live' });
 
-    c.send({ id: '1513', op: 'batch-orders', args: [
-      { instIdCode: 10459, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' },
-      { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' },
-      { instIdCode: 999, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' },
-    ] });
+    c.send({
+      id: '1513',
+      op: 'batch-orders',
+      args: [
+        { instIdCode: 10459, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' },
+        { instId: BTC, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' },
+        { instIdCode: 999, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' },
+      ],
+    });
     const partial = await c.next((m) => m.id === '1513');
     expect(shapeDiff(loadFixture('ws_op_batch_orders_partial.json'), partial)).toEqual([]);
     expect(partial.code).toBe('2');

@@ -1,8 +1,9 @@
 /** OKX simulator WebSockets: the 60011 trap, text ping/pong, the 30 s idle close, acks, wrong-URL errors, conn-count events and public pushes. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { dec } from '../../../src/domain/decimal.js';
 import type { OkxSim } from '../../../src/sim/okx/index.js';
-import { WsClient, dataOf, fixtureItem, isPush, loadFixture, loggedIn, rest, shapeDiff, startTestSim } from './helpers.js';
+import { dataOf, fixtureItem, isPush, loadFixture, loggedIn, rest, shapeDiff, startTestSim, WsClient } from './helpers.js';
 
 let sim: OkxSim | undefined;
 const clients: WsClient[] = [];
@@ -31,7 +32,14 @@ describe('OKX sim WS', () => {
     clients.push(live);
     live.send({ id: 'sub2', op: 'subscribe', args: [{ channel: 'orders', instType: 'SWAP' }] });
     await live.next((m) => m.event === 'subscribe');
-    await rest(s, s.credentials, 'POST', '/api/v5/trade/order', { instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'buy', ordType: 'limit', px: '50000', sz: '1' });
+    await rest(s, s.credentials, 'POST', '/api/v5/trade/order', {
+      instId: 'BTC-USDT-SWAP',
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'limit',
+      px: '50000',
+      sz: '1',
+    });
     await live.next(isPush('orders'));
     expect(deaf.frames).toEqual([]);
     expect(deaf.closed).toBeUndefined();
@@ -63,7 +71,14 @@ describe('OKX sim WS', () => {
   it('acks subscribe and unsubscribe per arg with id and connId, and pushes tickers and mark-price at once', async () => {
     const s = (sim = await startTestSim());
     const c = await connect(s.wsPublicUrl);
-    c.send({ id: '1512', op: 'subscribe', args: [{ channel: 'tickers', instId: 'BTC-USDT-SWAP' }, { channel: 'mark-price', instId: 'BTC-USDT-SWAP' }] });
+    c.send({
+      id: '1512',
+      op: 'subscribe',
+      args: [
+        { channel: 'tickers', instId: 'BTC-USDT-SWAP' },
+        { channel: 'mark-price', instId: 'BTC-USDT-SWAP' },
+      ],
+    });
     const ack = await c.next((m) => m.event === 'subscribe');
     expect(shapeDiff(loadFixture('ws_subscribe_ack.json'), ack)).toEqual([]);
     expect(ack.arg).toEqual({ channel: 'tickers', instId: 'BTC-USDT-SWAP' });
@@ -107,7 +122,11 @@ describe('OKX sim WS', () => {
     const s = (sim = await startTestSim());
     const c = await loggedIn(s, s.wsPrivateUrl);
     clients.push(c);
-    c.send({ id: 'p1', op: 'subscribe', args: [{ channel: 'orders', instType: 'SWAP' }, { channel: 'positions', instType: 'ANY' }, { channel: 'balance_and_position' }] });
+    c.send({
+      id: 'p1',
+      op: 'subscribe',
+      args: [{ channel: 'orders', instType: 'SWAP' }, { channel: 'positions', instType: 'ANY' }, { channel: 'balance_and_position' }],
+    });
     const ack = await c.next((m) => m.event === 'subscribe' && (m.arg as { channel: string }).channel === 'orders');
     expect(shapeDiff(loadFixture('ws_subscribe_ack_orders.json'), { ...ack, arg: { ...(ack.arg as object), instId: '' } })).toEqual([]);
     const count = await c.next((m) => m.event === 'channel-conn-count');
@@ -119,7 +138,10 @@ describe('OKX sim WS', () => {
     const bp = await c.next(isPush('balance_and_position'));
     const fx = loadFixture('ws_push_balance_and_position.json');
     expect(shapeDiff({ ...fx, data: [{ ...fixtureItem('ws_push_balance_and_position.json'), posData: [], trades: [] }] }, bp)).toEqual([]);
-    expect(dataOf({ status: 200, body: bp, text: '' })[0]).toMatchObject({ eventType: 'snapshot', balData: [{ ccy: 'USDT', cashBal: '100000' }] });
+    expect(dataOf({ status: 200, body: bp, text: '' })[0]).toMatchObject({
+      eventType: 'snapshot',
+      balData: [{ ccy: 'USDT', cashBal: '100000' }],
+    });
   });
 
   it('refuses a connection over the per-channel cap with channel-conn-count-error', async () => {
@@ -140,8 +162,15 @@ describe('OKX sim WS', () => {
     const s = (sim = await startTestSim({ timeScale: 0.01 }));
     const c = await loggedIn(s, s.wsPrivateUrl);
     clients.push(c);
-    c.send({ op: 'subscribe', args: [{ channel: 'positions', instType: 'SWAP', extraParams: '{"updateInterval":"2000"}' }, { channel: 'positions', instType: 'ANY', extraParams: '{"updateInterval":"0"}' }] });
-    const snapshot = (instType: string) => (m: Record<string, unknown>) => isPush('positions')(m) && m.eventType === 'snapshot' && (m.arg as { instType: string }).instType === instType;
+    c.send({
+      op: 'subscribe',
+      args: [
+        { channel: 'positions', instType: 'SWAP', extraParams: '{"updateInterval":"2000"}' },
+        { channel: 'positions', instType: 'ANY', extraParams: '{"updateInterval":"0"}' },
+      ],
+    });
+    const snapshot = (instType: string) => (m: Record<string, unknown>) =>
+      isPush('positions')(m) && m.eventType === 'snapshot' && (m.arg as { instType: string }).instType === instType;
     await c.next(snapshot('SWAP'));
     await c.next(snapshot('ANY'));
     await c.next(snapshot('SWAP'), 2000);
@@ -163,7 +192,8 @@ describe('OKX sim WS', () => {
     const c = await connect(s.wsPublicUrl);
     c.send({ op: 'subscribe', args: [{ channel: 'mark-price', instId: 'ETH-USDT-SWAP' }] });
     await c.next(isPush('mark-price'));
-    for (let i = 0; i < 4; i++) expect((await c.next(isPush('mark-price'), 2000)).data).toEqual([expect.objectContaining({ markPx: '3000' })]);
+    for (let i = 0; i < 4; i++)
+      expect((await c.next(isPush('mark-price'), 2000)).data).toEqual([expect.objectContaining({ markPx: '3000' })]);
     expect(c.closed).toBeUndefined();
   });
 });

@@ -1,10 +1,11 @@
 /** The real Deribit adapter against the simulated Deribit, over real sockets. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { dec } from '../../../src/domain/decimal.js';
 import type { VenueEvent } from '../../../src/domain/events.js';
 import type { OrderSnapshot, OrderType } from '../../../src/domain/order.js';
 import { DeribitCredentials } from '../../../src/venues/deribit/index.js';
-import { startDeribitHarness, type DeribitHarness } from '../../support/deribit-harness.js';
+import { type DeribitHarness, startDeribitHarness } from '../../support/deribit-harness.js';
 import { waitFor } from '../../support/wait.js';
 
 type OrderEvent = Extract<VenueEvent, { type: 'order' }>;
@@ -61,7 +62,14 @@ describe('Deribit adapter against the simulator: session', () => {
     await h.venue.connect();
     expect(h.log.find('loading deribit instruments failed (start-up)').length).toBe(1);
     await waitFor(() => h!.venue.instrument(PERP), { timeoutMs: 3_000, message: 'instruments reloaded' });
-    const out = await h.venue.submitOrder({ clientId: 'vd1-reload-e', symbol: PERP, side: 'buy', type: 'market', size: dec(10), reduceOnly: false });
+    const out = await h.venue.submitOrder({
+      clientId: 'vd1-reload-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'market',
+      size: dec(10),
+      reduceOnly: false,
+    });
     expect(out.status).toBe('accepted');
   });
 
@@ -71,7 +79,17 @@ describe('Deribit adapter against the simulator: session', () => {
     h.sim.faults.rejectNextOrders(2, {}, { code: 13009, message: 'unauthorized' });
     h.sim.faults.delayResponses('public/auth', 300, { times: 1 });
     const outcomes = await Promise.all(
-      [1, 2].map((i) => h!.venue.submitOrder({ clientId: `vd1-reauth${i}-e`, symbol: PERP, side: 'buy', type: 'limit', price: dec('50000'), size: dec(10), reduceOnly: false })),
+      [1, 2].map((i) =>
+        h!.venue.submitOrder({
+          clientId: `vd1-reauth${i}-e`,
+          symbol: PERP,
+          side: 'buy',
+          type: 'limit',
+          price: dec('50000'),
+          size: dec(10),
+          reduceOnly: false,
+        }),
+      ),
     );
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
     await waitFor(() => h!.log.find('deribit re-authenticated on the current connection').length === 1, { timeoutMs: 3_000 });
@@ -81,9 +99,18 @@ describe('Deribit adapter against the simulator: session', () => {
   it('refreshes the token before it expires', async () => {
     h = await startDeribitHarness({ sim: { tokenLifetimeSec: 1 } });
     await waitFor(() => h?.log.find('deribit token refreshed').length, { timeoutMs: 5_000 });
-    expect(h.sim.requests.some((r) => r.method === 'public/auth' && (r.params as { grant_type?: string }).grant_type === 'refresh_token')).toBe(true);
+    expect(
+      h.sim.requests.some((r) => r.method === 'public/auth' && (r.params as { grant_type?: string }).grant_type === 'refresh_token'),
+    ).toBe(true);
     // the refreshed session still trades
-    const out = await h.venue.submitOrder({ clientId: 'vd1-refresh-e', symbol: PERP, side: 'buy', type: 'market', size: dec(10), reduceOnly: false });
+    const out = await h.venue.submitOrder({
+      clientId: 'vd1-refresh-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'market',
+      size: dec(10),
+      reduceOnly: false,
+    });
     expect(out.status).toBe('accepted');
   });
 
@@ -113,7 +140,15 @@ describe('Deribit adapter against the simulator: reconnect and resync', () => {
   it('after a dropped connection it resubscribes and re-reads orders, fills and positions', async () => {
     h = await startDeribitHarness();
     await h.venue.watchTicker(PERP);
-    const rest = await h.venue.submitOrder({ clientId: 'vd1-gap-e', symbol: PERP, side: 'buy', type: 'limit', price: dec('59000'), size: dec(100), reduceOnly: false });
+    const rest = await h.venue.submitOrder({
+      clientId: 'vd1-gap-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'limit',
+      price: dec('59000'),
+      size: dec(100),
+      reduceOnly: false,
+    });
     expect(rest.status).toBe('accepted');
     h.sim.faults.neverAnswer(() => false); // no-op rule, keeps the fault list non-empty
     // cut the connection and fill the resting order while we are away
@@ -132,7 +167,15 @@ describe('Deribit adapter against the simulator: reconnect and resync', () => {
   it('a request that times out is an unknown outcome; its late response is dropped quietly', async () => {
     h = await startDeribitHarness({ config: { requestTimeoutMs: 200 } });
     h.sim.faults.delayResponses('private/buy', 600, { times: 1 });
-    const out = await h.venue.submitOrder({ clientId: 'vd1-late-e', symbol: PERP, side: 'buy', type: 'limit', price: dec('50000'), size: dec(10), reduceOnly: false });
+    const out = await h.venue.submitOrder({
+      clientId: 'vd1-late-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'limit',
+      price: dec('50000'),
+      size: dec(10),
+      reduceOnly: false,
+    });
     expect(out.status).toBe('unknown');
     // the late answer arrives and is dropped at debug level: nothing pending, connection intact
     await waitFor(() => h!.log.lines.some((l) => l.level === 20 && /unknown or expired|late/i.test(String(l.msg))), { timeoutMs: 3_000 });
@@ -147,7 +190,15 @@ describe('Deribit adapter against the simulator: reconnect and resync', () => {
     h = await startDeribitHarness({ config: { requestTimeoutMs: 10_000 } });
     h.sim.faults.neverAnswer('private/buy', { times: 3 });
     const pending = [1, 2, 3].map((i) =>
-      h!.venue.submitOrder({ clientId: `vd1-dc${i}-e`, symbol: PERP, side: 'buy', type: 'limit', price: dec('50000'), size: dec(10), reduceOnly: false }),
+      h!.venue.submitOrder({
+        clientId: `vd1-dc${i}-e`,
+        symbol: PERP,
+        side: 'buy',
+        type: 'limit',
+        price: dec('50000'),
+        size: dec(10),
+        reduceOnly: false,
+      }),
     );
     await waitFor(() => h!.sim.requests.filter((r) => r.method === 'private/buy').length === 3);
     h.sim.faults.dropConnections();
@@ -161,7 +212,14 @@ describe('Deribit adapter against the simulator: reconnect and resync', () => {
     expect(h.sim.faults.sendMalformedFrame()).toBe(1);
     await waitFor(() => h!.log.lines.some((l) => l.level === 40 && /malformed|not JSON|invalid JSON/i.test(String(l.msg))));
     expect(h.venue.isReady()).toBe(true);
-    const out = await h.venue.submitOrder({ clientId: 'vd1-after-junk', symbol: PERP, side: 'buy', type: 'market', size: dec(10), reduceOnly: false });
+    const out = await h.venue.submitOrder({
+      clientId: 'vd1-after-junk',
+      symbol: PERP,
+      side: 'buy',
+      type: 'market',
+      size: dec(10),
+      reduceOnly: false,
+    });
     expect(out.status).toBe('accepted');
   });
 });
@@ -198,7 +256,16 @@ describe('Deribit adapter against the simulator: orders', () => {
   it('a stop-market sell triggers on the mark price and fills; pushes say so', async () => {
     h = await startDeribitHarness();
     await h.venue.submitOrder({ clientId: 'vd1-long-e', symbol: PERP, side: 'buy', type: 'market', size: dec(100), reduceOnly: false });
-    const stop = await h.venue.submitOrder({ clientId: 'vd1-long-sl', symbol: PERP, side: 'sell', type: 'stop_market', triggerPrice: dec('58000'), trigger: 'mark', size: dec(100), reduceOnly: true });
+    const stop = await h.venue.submitOrder({
+      clientId: 'vd1-long-sl',
+      symbol: PERP,
+      side: 'sell',
+      type: 'stop_market',
+      triggerPrice: dec('58000'),
+      trigger: 'mark',
+      size: dec(100),
+      reduceOnly: true,
+    });
     expect(stop.status === 'accepted' && stop.order.status).toBe('untriggered');
     h.sim.engine.setMarkPrice(PERP, '57900', h.sim.clock.now());
     await h.event(orderEvent('vd1-long-sl', 'filled'));
@@ -209,7 +276,16 @@ describe('Deribit adapter against the simulator: orders', () => {
   it('a fired stop_market is looked up as the order it spawned: filled, with its fill price, by venue id and by label', async () => {
     h = await startDeribitHarness();
     await h.venue.submitOrder({ clientId: 'vd1-fire-e', symbol: PERP, side: 'buy', type: 'market', size: dec(100), reduceOnly: false });
-    const stop = await h.venue.submitOrder({ clientId: 'vd1-fire-s', symbol: PERP, side: 'sell', type: 'stop_market', triggerPrice: dec('58000'), trigger: 'mark', size: dec(100), reduceOnly: true });
+    const stop = await h.venue.submitOrder({
+      clientId: 'vd1-fire-s',
+      symbol: PERP,
+      side: 'sell',
+      type: 'stop_market',
+      triggerPrice: dec('58000'),
+      trigger: 'mark',
+      size: dec(100),
+      reduceOnly: true,
+    });
     if (stop.status !== 'accepted') throw new Error('stop not accepted');
     h.sim.engine.setMarkPrice(PERP, '57900', h.sim.clock.now());
     // On the venue: the trigger order is `triggered` (filled 0), a new market order with the same label filled.
@@ -231,7 +307,17 @@ describe('Deribit adapter against the simulator: orders', () => {
   it('a fired stop_limit whose limit rests is found, amended and cancelled through the order it spawned', async () => {
     h = await startDeribitHarness();
     await h.venue.submitOrder({ clientId: 'vd1-sll-e', symbol: PERP, side: 'buy', type: 'market', size: dec(100), reduceOnly: false });
-    const stop = await h.venue.submitOrder({ clientId: 'vd1-sll-s', symbol: PERP, side: 'sell', type: 'stop_limit', triggerPrice: dec('58000'), price: dec('58500'), trigger: 'mark', size: dec(100), reduceOnly: true });
+    const stop = await h.venue.submitOrder({
+      clientId: 'vd1-sll-s',
+      symbol: PERP,
+      side: 'sell',
+      type: 'stop_limit',
+      triggerPrice: dec('58000'),
+      price: dec('58500'),
+      trigger: 'mark',
+      size: dec(100),
+      reduceOnly: true,
+    });
     if (stop.status !== 'accepted') throw new Error('stop not accepted');
     h.sim.engine.setMarkPrice(PERP, '57900', h.sim.clock.now()); // fires; the sell limit at 58500 rests above the market
     const working = h.sim.engine.openOrders({ label: 'vd1-sll-s' });
@@ -250,7 +336,14 @@ describe('Deribit adapter against the simulator: orders', () => {
 
   it('reduce-only never grows a position: a reduce-only buy with no short is rejected or clipped to nothing', async () => {
     h = await startDeribitHarness();
-    const out = await h.venue.submitOrder({ clientId: 'vd1-ro-e', symbol: PERP, side: 'buy', type: 'market', size: dec(100), reduceOnly: true });
+    const out = await h.venue.submitOrder({
+      clientId: 'vd1-ro-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'market',
+      size: dec(100),
+      reduceOnly: true,
+    });
     expect(await h.venue.positions()).toEqual([]);
     expect(['rejected', 'accepted']).toContain(out.status);
   });
@@ -258,7 +351,15 @@ describe('Deribit adapter against the simulator: orders', () => {
   it('a partial fill is reported with the filled amount, and the rest keeps resting', async () => {
     h = await startDeribitHarness();
     h.sim.faults.partialFillNext(1, { fraction: 0.3 });
-    const out = await h.venue.submitOrder({ clientId: 'vd1-part-e', symbol: PERP, side: 'buy', type: 'limit', price: dec('60500'), size: dec(100), reduceOnly: false });
+    const out = await h.venue.submitOrder({
+      clientId: 'vd1-part-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'limit',
+      price: dec('60500'),
+      size: dec(100),
+      reduceOnly: false,
+    });
     expect(out.status).toBe('accepted');
     if (out.status !== 'accepted') return;
     expect(out.order.filledSize.toString()).toBe('30');
@@ -270,7 +371,14 @@ describe('Deribit adapter against the simulator: orders', () => {
   it('the rate-limit error is a retryable rejection, and nothing was placed', async () => {
     h = await startDeribitHarness();
     h.sim.faults.rateLimitNext(1, { method: 'private/buy' });
-    const out = await h.venue.submitOrder({ clientId: 'vd1-rl-e', symbol: PERP, side: 'buy', type: 'market', size: dec(10), reduceOnly: false });
+    const out = await h.venue.submitOrder({
+      clientId: 'vd1-rl-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'market',
+      size: dec(10),
+      reduceOnly: false,
+    });
     expect(out).toMatchObject({ status: 'rejected', code: '10028', retryable: true });
     expect(h.sim.engine.allOrders().some((o) => o.label === 'vd1-rl-e')).toBe(false);
   });
@@ -278,7 +386,15 @@ describe('Deribit adapter against the simulator: orders', () => {
   it('a venue rejection is definite: code and reason come back', async () => {
     h = await startDeribitHarness();
     h.sim.faults.rejectNextOrders(1, { type: 'stop_market' }, { code: 10041, message: 'settlement_in_progress' });
-    const out = await h.venue.submitOrder({ clientId: 'vd1-rej-sl', symbol: PERP, side: 'sell', type: 'stop_market', triggerPrice: dec('50000'), size: dec(10), reduceOnly: false });
+    const out = await h.venue.submitOrder({
+      clientId: 'vd1-rej-sl',
+      symbol: PERP,
+      side: 'sell',
+      type: 'stop_market',
+      triggerPrice: dec('50000'),
+      size: dec(10),
+      reduceOnly: false,
+    });
     expect(out).toMatchObject({ status: 'rejected', code: '10041' });
   });
 
@@ -286,21 +402,54 @@ describe('Deribit adapter against the simulator: orders', () => {
     h = await startDeribitHarness();
     await h.venue.submitOrder({ clientId: 'vd1-imm-e', symbol: PERP, side: 'buy', type: 'market', size: dec(100), reduceOnly: false });
     const mark = h.sim.engine.markPrice(PERP);
-    const out = await h.venue.submitOrder({ clientId: 'vd1-imm-sl', symbol: PERP, side: 'sell', type: 'stop_market', triggerPrice: mark.plus(500), trigger: 'mark', size: dec(100), reduceOnly: true });
+    const out = await h.venue.submitOrder({
+      clientId: 'vd1-imm-sl',
+      symbol: PERP,
+      side: 'sell',
+      type: 'stop_market',
+      triggerPrice: mark.plus(500),
+      trigger: 'mark',
+      size: dec(100),
+      reduceOnly: true,
+    });
     expect(out).toMatchObject({ status: 'rejected', code: '10034', wouldTriggerImmediately: true });
   });
 
   it('rounds to tick and lot before sending: no float artefacts on the wire', async () => {
     h = await startDeribitHarness();
-    await h.venue.submitOrder({ clientId: 'vd1-round-e', symbol: PERP, side: 'buy', type: 'limit', price: dec('55000.26'), size: dec('105'), reduceOnly: false });
+    await h.venue.submitOrder({
+      clientId: 'vd1-round-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'limit',
+      price: dec('55000.26'),
+      size: dec('105'),
+      reduceOnly: false,
+    });
     const sent = h.sim.requests.find((r) => r.method === 'private/buy');
     expect(sent?.params).toMatchObject({ price: 55000, amount: 100, label: 'vd1-round-e' });
   });
 
   it('cancels by venue id and by label, and looks orders up both ways', async () => {
     h = await startDeribitHarness();
-    const a = await h.venue.submitOrder({ clientId: 'vd1-c1-e', symbol: PERP, side: 'buy', type: 'limit', price: dec('50000'), size: dec(10), reduceOnly: false });
-    await h.venue.submitOrder({ clientId: 'vd1-c2-e', symbol: PERP, side: 'buy', type: 'limit', price: dec('50000'), size: dec(10), reduceOnly: false });
+    const a = await h.venue.submitOrder({
+      clientId: 'vd1-c1-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'limit',
+      price: dec('50000'),
+      size: dec(10),
+      reduceOnly: false,
+    });
+    await h.venue.submitOrder({
+      clientId: 'vd1-c2-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'limit',
+      price: dec('50000'),
+      size: dec(10),
+      reduceOnly: false,
+    });
     expect(a.status).toBe('accepted');
     if (a.status !== 'accepted') return;
     expect(await h.venue.getOrder({ symbol: PERP, venueOrderId: a.order.venueOrderId })).toMatchObject({ status: 'found' });
@@ -326,14 +475,20 @@ describe('Deribit adapter against the simulator: lazy option subscriptions', () 
     expect(h.sim.subscriptionsOf(conn).filter((c) => c.startsWith('ticker.')).length).toBe(120);
     // a ticker push for a watched option carries greeks
     const first = options[0]!;
-    const tick = await h.event((e): e is Extract<VenueEvent, { type: 'ticker' }> => e.type === 'ticker' && e.ticker.symbol === first.symbol, 5_000);
+    const tick = await h.event(
+      (e): e is Extract<VenueEvent, { type: 'ticker' }> => e.type === 'ticker' && e.ticker.symbol === first.symbol,
+      5_000,
+    );
     expect(tick.ticker.greeks?.delta).toBeDefined();
   });
 
   it('subscribe calls wait for rate-limit budget: each costs several ordinary requests', async () => {
     // 70 requests/s with a burst of 7, subscribes at 10/s: one subscribe drains the burst (cost 7)
     h = await startDeribitHarness({
-      config: { rateLimit: { nonMatchingEngineRatePerSec: 70, nonMatchingEngineBurst: 7, subscribeRatePerSec: 10 }, optionSubscriptionBatchSize: 10 },
+      config: {
+        rateLimit: { nonMatchingEngineRatePerSec: 70, nonMatchingEngineBurst: 7, subscribeRatePerSec: 10 },
+        optionSubscriptionBatchSize: 10,
+      },
     });
     const options = (await h.venue.loadInstruments()).filter((i) => i.kind === 'option').slice(0, 30);
     const before = h.sim.requests.filter((r) => r.method === 'public/subscribe').length;

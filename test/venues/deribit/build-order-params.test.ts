@@ -1,5 +1,6 @@
 /** Deribit order and edit params built from domain requests: methods, types, rounding, labels, reduce-only. */
 import { describe, expect, it } from 'vitest';
+
 import { dec } from '../../../src/domain/decimal.js';
 import type { Instrument } from '../../../src/domain/instrument.js';
 import type { OrderRequest } from '../../../src/domain/order.js';
@@ -51,7 +52,15 @@ describe('buildOrderParams', () => {
 
   it('builds the spec 6.1 reduce-only stop-market example', () => {
     const call = buildOrderParams(
-      request({ clientId: 'd1-t42-sl', side: 'sell', type: 'stop_market', price: undefined, triggerPrice: dec(58000), trigger: 'mark', reduceOnly: true }),
+      request({
+        clientId: 'd1-t42-sl',
+        side: 'sell',
+        type: 'stop_market',
+        price: undefined,
+        triggerPrice: dec(58000),
+        trigger: 'mark',
+        reduceOnly: true,
+      }),
       perp,
     );
     expect(call).toEqual({
@@ -70,7 +79,15 @@ describe('buildOrderParams', () => {
 
   it('builds the spec 6.1 take-limit example', () => {
     const call = buildOrderParams(
-      request({ clientId: 'd1-t42-tp', side: 'sell', type: 'take_limit', price: dec(63990), triggerPrice: dec(64000), trigger: 'last', reduceOnly: true }),
+      request({
+        clientId: 'd1-t42-tp',
+        side: 'sell',
+        type: 'take_limit',
+        price: dec(63990),
+        triggerPrice: dec(64000),
+        trigger: 'last',
+        reduceOnly: true,
+      }),
       perp,
     );
     expect(call.params).toEqual({
@@ -122,8 +139,12 @@ describe('buildOrderParams', () => {
   it('rounds the size down to the lot and rejects sizes below the minimum', () => {
     expect(buildOrderParams(request({ size: dec(105) }), perp).params.amount).toBe(100);
     expect(() => buildOrderParams(request({ size: dec(9) }), perp)).toThrow(DeribitRequestError);
-    expect(() => buildOrderParams(request({ size: dec(9) }), perp)).toThrow(/size: 9 quote rounds down to 0 at lot 10, below the minimum 10/);
-    expect(() => buildOrderParams(request({ symbol: btcPut.symbol, size: dec('0.05'), price: dec('0.1') }), btcPut)).toThrow(/minimum 0\.1/);
+    expect(() => buildOrderParams(request({ size: dec(9) }), perp)).toThrow(
+      /size: 9 quote rounds down to 0 at lot 10, below the minimum 10/,
+    );
+    expect(() => buildOrderParams(request({ symbol: btcPut.symbol, size: dec('0.05'), price: dec('0.1') }), btcPut)).toThrow(
+      /minimum 0\.1/,
+    );
     expect(() => buildOrderParams(request({ size: dec(0) }), perp)).toThrow(/size: must be positive/);
   });
 
@@ -152,11 +173,10 @@ describe('buildOrderParams', () => {
 
 describe('buildEditParams', () => {
   it('re-sends the current amount and rounds the new trigger', () => {
-    const call = buildEditParams(
-      { ref: { symbol: 'BTC-PERPETUAL', venueOrderId: 'ETH-SLIS-12' }, triggerPrice: dec('57500.2') },
-      perp,
-      { side: 'sell', size: dec(100) },
-    );
+    const call = buildEditParams({ ref: { symbol: 'BTC-PERPETUAL', venueOrderId: 'ETH-SLIS-12' }, triggerPrice: dec('57500.2') }, perp, {
+      side: 'sell',
+      size: dec(100),
+    });
     expect(call).toEqual({ method: 'private/edit', params: { order_id: 'ETH-SLIS-12', amount: 100, trigger_price: 57500.5 } });
   });
 
@@ -169,9 +189,9 @@ describe('buildEditParams', () => {
   });
 
   it('needs a venue id and something to change', () => {
-    expect(() => buildEditParams({ ref: { symbol: 'BTC-PERPETUAL', clientId: 'c' }, price: dec(1) }, perp, { side: 'buy', size: dec(10) })).toThrow(
-      /ref\.venueOrderId/,
-    );
+    expect(() =>
+      buildEditParams({ ref: { symbol: 'BTC-PERPETUAL', clientId: 'c' }, price: dec(1) }, perp, { side: 'buy', size: dec(10) }),
+    ).toThrow(/ref\.venueOrderId/);
     expect(() => buildEditParams({ ref: { symbol: 'BTC-PERPETUAL', venueOrderId: '1' } }, perp, { side: 'buy', size: dec(10) })).toThrow(
       /nothing to change/,
     );

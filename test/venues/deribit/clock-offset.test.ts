@@ -5,9 +5,10 @@
  * clock moved away from the host's, over real sockets.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { dec } from '../../../src/domain/decimal.js';
 import type { VenueEvent } from '../../../src/domain/events.js';
-import { startDeribitHarness, type DeribitHarness } from '../../support/deribit-harness.js';
+import { type DeribitHarness, startDeribitHarness } from '../../support/deribit-harness.js';
 import { waitFor } from '../../support/wait.js';
 
 const PERP = 'BTC-PERPETUAL';
@@ -41,7 +42,14 @@ describe('Deribit adapter: venue-host clock offset', () => {
   it('with the venue 3 s behind, a position closed by hand: fillsSince(trade creation, host time) returns the closing fill', async () => {
     const v = await skewed(-3_000);
     const createdAtMs = v.clock.now(); // the trade is created (host time) before its entry is sent
-    const entry = await v.venue.submitOrder({ clientId: 'vd1-skew-e', symbol: PERP, side: 'buy', type: 'market', size: dec(100), reduceOnly: false });
+    const entry = await v.venue.submitOrder({
+      clientId: 'vd1-skew-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'market',
+      size: dec(100),
+      reduceOnly: false,
+    });
     expect(entry.status).toBe('accepted');
     // The operator closes the position on the venue's web UI: a foreign order, no label of ours.
     v.sim.engine.closePosition(PERP, 'market', undefined, v.sim.clock.now(), 'web');
@@ -63,12 +71,21 @@ describe('Deribit adapter: venue-host clock offset', () => {
   it('order snapshots and pushed fills carry host times', async () => {
     const v = await skewed(-3_000);
     const before = Date.now();
-    const out = await v.venue.submitOrder({ clientId: 'vd1-skew-t', symbol: PERP, side: 'buy', type: 'market', size: dec(10), reduceOnly: false });
+    const out = await v.venue.submitOrder({
+      clientId: 'vd1-skew-t',
+      symbol: PERP,
+      side: 'buy',
+      type: 'market',
+      size: dec(10),
+      reduceOnly: false,
+    });
     if (out.status !== 'accepted') throw new Error('not accepted');
     expect(out.order.updatedAtMs).toBeGreaterThanOrEqual(before - 100);
     const fill = await v.event((e): e is Extract<VenueEvent, { type: 'fill' }> => e.type === 'fill' && e.fill.clientId === 'vd1-skew-t');
     expect(fill.fill.tsMs).toBeGreaterThanOrEqual(before - 100);
-    const order = await v.event((e): e is Extract<VenueEvent, { type: 'order' }> => e.type === 'order' && e.order.clientId === 'vd1-skew-t');
+    const order = await v.event(
+      (e): e is Extract<VenueEvent, { type: 'order' }> => e.type === 'order' && e.order.clientId === 'vd1-skew-t',
+    );
     expect(order.order.updatedAtMs).toBeGreaterThanOrEqual(before - 100);
     const snapshot = await v.venue.getOrder({ symbol: PERP, clientId: 'vd1-skew-t' });
     expect(snapshot.status === 'found' && snapshot.order.updatedAtMs >= before - 100).toBe(true);
@@ -131,7 +148,12 @@ describe('Deribit adapter: venue-host clock offset', () => {
     const before = v.sim.requests.length;
     const offset = await v.venue.syncClock('periodic refresh');
     expect(Math.abs(offset!.offsetMs + 3_000)).toBeLessThan(500);
-    expect(v.sim.requests.slice(before).filter((r) => r.method === 'public/get_time').map((r) => r.transport)).toEqual(['http', 'http', 'http']);
+    expect(
+      v.sim.requests
+        .slice(before)
+        .filter((r) => r.method === 'public/get_time')
+        .map((r) => r.transport),
+    ).toEqual(['http', 'http', 'http']);
   });
 
   it('measures again after a reconnect (the venue clock moved meanwhile)', async () => {
@@ -140,6 +162,9 @@ describe('Deribit adapter: venue-host clock offset', () => {
     v.sim.clock.advance(-2_000);
     v.sim.faults.dropConnections();
     await v.event((e): e is VenueEvent => e.type === 'connection' && e.state === 'reconnecting', 5_000);
-    await waitFor(() => v.venue.isReady() && Math.abs(v.venue.clockOffset()!.offsetMs + 5_000) < 500, { timeoutMs: 5_000, message: 'offset re-measured after reconnect' });
+    await waitFor(() => v.venue.isReady() && Math.abs(v.venue.clockOffset()!.offsetMs + 5_000) < 500, {
+      timeoutMs: 5_000,
+      message: 'offset re-measured after reconnect',
+    });
   });
 });

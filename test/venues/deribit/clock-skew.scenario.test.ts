@@ -5,8 +5,9 @@
  * order/monitor services over the real Deribit adapter against the simulator, over real sockets.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SYMBOL, longIntent, ourOpenOrders, startServices, type Services } from '../../orders/harness.js';
-import { startDeribitHarness, type DeribitHarness } from '../../support/deribit-harness.js';
+
+import { longIntent, ourOpenOrders, type Services, startServices, SYMBOL } from '../../orders/harness.js';
+import { type DeribitHarness, startDeribitHarness } from '../../support/deribit-harness.js';
 import { waitFor } from '../../support/wait.js';
 
 let h: DeribitHarness | undefined;

@@ -1,5 +1,6 @@
 /** The venues.deribit config section: defaults, live opt-in, URL resolution per environment. */
 import { describe, expect, it } from 'vitest';
+
 import { ConfigError } from '../../../src/domain/errors.js';
 import { DeribitConfigSchema } from '../../../src/venues/deribit/config.js';
 import { DERIBIT_ENDPOINTS, resolveDeribitUrls, restMethodTarget } from '../../../src/venues/deribit/urls.js';

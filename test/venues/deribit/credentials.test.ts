@@ -1,15 +1,17 @@
 /** Deribit credentials: env var names, the signatures of the spec's worked examples, secrets that never serialize. */
 import { inspect } from 'node:util';
+
 import { describe, expect, it } from 'vitest';
+
 import { ConfigError } from '../../../src/domain/errors.js';
 import {
-  DERIBIT_CLIENT_ID_ENV,
-  DERIBIT_CLIENT_SECRET_ENV,
-  DeribitCredentials,
   basicAuthorizationHeader,
   buildClientSignatureAuthParams,
   buildRefreshTokenAuthParams,
   credentialsFromEnv,
+  DERIBIT_CLIENT_ID_ENV,
+  DERIBIT_CLIENT_SECRET_ENV,
+  DeribitCredentials,
   generateNonce,
   restAuthorizationHeader,
   restSignature,

@@ -1,5 +1,6 @@
 /** Deribit wire enums mapped to the domain: order states, order types, directions, trigger kinds. */
 import { describe, expect, it } from 'vitest';
+
 import type { OrderType, TimeInForce, TriggerReference } from '../../../src/domain/order.js';
 import {
   DERIBIT_ORDER_STATES,

@@ -1,12 +1,13 @@
 /** The Deribit error table and classify(): rejected, retryable or unknown, and what the adapter does for each. */
 import { describe, expect, it } from 'vitest';
+
 import { DaemonError, TransportError, VenueRejectedError } from '../../../src/domain/errors.js';
 import type { DeribitErrorAction, DeribitErrorClass } from '../../../src/venues/deribit/errors.js';
 import {
+  classify,
   DERIBIT_ERROR_CODES,
   DeribitApiError,
   DeribitParseError,
-  classify,
   errorAction,
   errorInfo,
   isOrderAlreadyClosed,
@@ -121,7 +122,11 @@ describe('classify: transport and other errors', () => {
 
 describe('DeribitApiError', () => {
   it('is a VenueRejectedError carrying code, message, data and method', () => {
-    const error = new DeribitApiError({ code: -32602, message: 'Invalid params', data: { param: 'nonce', reason: 'invalid format' } }, 'public/auth', 1);
+    const error = new DeribitApiError(
+      { code: -32602, message: 'Invalid params', data: { param: 'nonce', reason: 'invalid format' } },
+      'public/auth',
+      1,
+    );
     expect(error).toBeInstanceOf(VenueRejectedError);
     expect(error).toBeInstanceOf(DaemonError);
     expect(error.name).toBe('DeribitApiError');

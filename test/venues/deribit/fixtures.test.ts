@@ -1,7 +1,9 @@
 /** Every Deribit fixture (../shared/venues/fixtures/deribit) parsed by the adapter's pure parsers. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
+
 import { fixtureDir, fixtureNames, loadFixture } from '../../support/load-fixture.js';
 
 const testDir = fileURLToPath(new URL('./', import.meta.url));

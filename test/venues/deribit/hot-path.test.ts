@@ -1,7 +1,8 @@
 /** The market-data hot path keeps its validation: bad frames over a real socket are caught, named and counted, never fatal. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { VenueEvent } from '../../../src/domain/events.js';
-import { startDeribitHarness, type DeribitHarness } from '../../support/deribit-harness.js';
+import { type DeribitHarness, startDeribitHarness } from '../../support/deribit-harness.js';
 import { waitFor } from '../../support/wait.js';
 
 let h: DeribitHarness | undefined;
@@ -12,12 +13,24 @@ afterEach(async () => {
 
 const PERP = 'BTC-PERPETUAL';
 const CHANNEL = `ticker.${PERP}.100ms`;
-const notification = (data: unknown, channel = CHANNEL): string => JSON.stringify({ jsonrpc: '2.0', method: 'subscription', params: { channel, data } });
-const tickerData = (mark: unknown): Record<string, unknown> => ({ instrument_name: PERP, timestamp: Date.now(), mark_price: mark, best_bid_price: 1, best_bid_amount: 10, best_ask_price: 2, best_ask_amount: 10 });
+const notification = (data: unknown, channel = CHANNEL): string =>
+  JSON.stringify({ jsonrpc: '2.0', method: 'subscription', params: { channel, data } });
+const tickerData = (mark: unknown): Record<string, unknown> => ({
+  instrument_name: PERP,
+  timestamp: Date.now(),
+  mark_price: mark,
+  best_bid_price: 1,
+  best_bid_amount: 10,
+  best_ask_price: 2,
+  best_ask_amount: 10,
+});
 /** Raw text to the adapter's connections (the simulator's fault knob sends any text, not only junk). */
 const sendRaw = (harness: DeribitHarness, text: string): number => harness.sim.faults.sendMalformedFrame('all', text);
 type TickerEvent = Extract<VenueEvent, { type: 'ticker' }>;
-const tickerWithMark = (mark: string) => (e: VenueEvent): e is TickerEvent => e.type === 'ticker' && e.ticker.symbol === PERP && e.ticker.mark?.toString() === mark;
+const tickerWithMark =
+  (mark: string) =>
+  (e: VenueEvent): e is TickerEvent =>
+    e.type === 'ticker' && e.ticker.symbol === PERP && e.ticker.mark?.toString() === mark;
 
 describe('Deribit market-data hot path: malformed, truncated and oversized frames', () => {
   it('are counted and named, the connection survives, and the next good ticker is delivered', async () => {
@@ -47,10 +60,18 @@ describe('Deribit market-data hot path: malformed, truncated and oversized frame
     expect(after.lastRejection).toMatch(/ticker\.BTC-PERPETUAL\.100ms\.mark_price: not a number: "7{40}…"/);
     expect(after.lastRejection!.length).toBeLessThan(200);
     const rejections = h.log.lines.filter((l) => l.level === 50 && /failed to parse/.test(String(l.msg)));
-    expect(rejections.some((l) => /ticker\.BTC-PERPETUAL\.100ms\.mark_price: not a number: "abc"/.test(String((l as { err?: { message?: string } }).err?.message)))).toBe(true);
+    expect(
+      rejections.some((l) =>
+        /ticker\.BTC-PERPETUAL\.100ms\.mark_price: not a number: "abc"/.test(String((l as { err?: { message?: string } }).err?.message)),
+      ),
+    ).toBe(true);
     expect(h.venue.isReady()).toBe(true);
     // no junk value reached a consumer
-    expect(h.events.filter((e) => e.type === 'ticker' && e.ticker.symbol === PERP).every((e) => e.type === 'ticker' && e.ticker.mark !== undefined)).toBe(true);
+    expect(
+      h.events
+        .filter((e) => e.type === 'ticker' && e.ticker.symbol === PERP)
+        .every((e) => e.type === 'ticker' && e.ticker.mark !== undefined),
+    ).toBe(true);
   });
 
   it('a consumer reading ticker.mark gets a Decimal it can compute with', async () => {

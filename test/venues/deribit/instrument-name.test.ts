@@ -1,9 +1,10 @@
 /** Deribit instrument names: perpetuals, futures, options and their expiry codes, parsed and rejected. */
 import { describe, expect, it } from 'vitest';
+
 import { DeribitParseError, DeribitRequestError } from '../../../src/venues/deribit/errors.js';
 import {
-  MAX_LABEL_LENGTH,
   formatExpiryCode,
+  MAX_LABEL_LENGTH,
   parseExpiryCode,
   parseInstrumentName,
   validateLabel,
@@ -11,7 +12,13 @@ import {
 
 describe('parseInstrumentName', () => {
   it('parses an inverse perpetual', () => {
-    expect(parseInstrumentName('BTC-PERPETUAL')).toEqual({ kind: 'perpetual', name: 'BTC-PERPETUAL', base: 'BTC', quote: 'USD', linear: false });
+    expect(parseInstrumentName('BTC-PERPETUAL')).toEqual({
+      kind: 'perpetual',
+      name: 'BTC-PERPETUAL',
+      base: 'BTC',
+      quote: 'USD',
+      linear: false,
+    });
   });
 
   it('parses a linear USDC perpetual', () => {

@@ -1,5 +1,6 @@
 /** Deribit wire → domain parsers: instruments, orders, fills, positions, tickers, with exact decimals and named field paths. */
 import { describe, expect, it } from 'vitest';
+
 import type { Decimal } from '../../../src/domain/decimal.js';
 import { DeribitParseError } from '../../../src/venues/deribit/errors.js';
 import {
@@ -44,7 +45,11 @@ function notificationData(name: string): { channel: string; data: unknown } {
 }
 
 describe('parseInstrument', () => {
-  const futures = unwrapRpcResponse(fixture('http_public_get_instruments_btc_future.json'), GetInstrumentsResultSchema, 'public/get_instruments');
+  const futures = unwrapRpcResponse(
+    fixture('http_public_get_instruments_btc_future.json'),
+    GetInstrumentsResultSchema,
+    'public/get_instruments',
+  );
 
   it('parses a dated inverse future: USD-sized, lot = contract_size, 08:00 UTC expiry', () => {
     const wire = futures[0];
@@ -304,7 +309,10 @@ describe('parseOrder', () => {
   });
 
   it('parses the docs cancel reply (still untriggered) and the real cancel capture', () => {
-    const docs = parseOrder(unwrapRpcResponse(fixture('ws_private_cancel_response.json'), DeribitOrderSchema, 'private/cancel'), RECEIVED_AT);
+    const docs = parseOrder(
+      unwrapRpcResponse(fixture('ws_private_cancel_response.json'), DeribitOrderSchema, 'private/cancel'),
+      RECEIVED_AT,
+    );
     expect(docs).toMatchObject({ venueOrderId: 'ETH-SLIS-12', type: 'stop_market', status: 'untriggered' });
     expect(str(docs.triggerPrice)).toBe('144.73');
     expect(docs.price).toBeUndefined();
@@ -392,7 +400,14 @@ describe('user.changes', () => {
 
     expect(changes.fills).toHaveLength(1);
     const fill = changes.fills[0];
-    expect(fill).toMatchObject({ tradeId: '1430914', venueOrderId: '3398016', side: 'sell', liquidity: 'taker', feeCurrency: 'BTC', tsMs: 1605780344032 });
+    expect(fill).toMatchObject({
+      tradeId: '1430914',
+      venueOrderId: '3398016',
+      side: 'sell',
+      liquidity: 'taker',
+      feeCurrency: 'BTC',
+      tsMs: 1605780344032,
+    });
     expect(fill?.clientId).toBeUndefined();
     expect(str(fill?.fee)).toBe('0.00000016');
     expect(str(fill?.price)).toBe('17391');
@@ -569,7 +584,9 @@ describe('venue timestamps into host time (clock offset)', () => {
     const wireOrder = result.order;
     const wireTrade = result.trades[0]!;
     // venue 3 s behind: offset -3000, so host time = venue time + 3000
-    expect(parseOrder(wireOrder, RECEIVED_AT, 'order', -3_000).updatedAtMs).toBe(Number(wireOrder.last_update_timestamp ?? wireOrder.creation_timestamp) + 3_000);
+    expect(parseOrder(wireOrder, RECEIVED_AT, 'order', -3_000).updatedAtMs).toBe(
+      Number(wireOrder.last_update_timestamp ?? wireOrder.creation_timestamp) + 3_000,
+    );
     expect(parseTrade(wireTrade, RECEIVED_AT, 'trade', -3_000).tsMs).toBe(wireTrade.timestamp + 3_000);
     expect(parseTrade(wireTrade, RECEIVED_AT).tsMs).toBe(wireTrade.timestamp);
     // no venue timestamp: the host receive time, unshifted

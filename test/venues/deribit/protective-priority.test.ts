@@ -5,11 +5,12 @@
  * (burst 20, 5 per second).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { dec } from '../../../src/domain/decimal.js';
+
 import type { CommandOutcome } from '../../../src/domain/commands.js';
+import { dec } from '../../../src/domain/decimal.js';
 import type { OrderRequest } from '../../../src/domain/order.js';
 import { protectiveReserveOf } from '../../../src/venues/deribit/venue.js';
-import { startDeribitHarness, type DeribitHarness } from '../../support/deribit-harness.js';
+import { type DeribitHarness, startDeribitHarness } from '../../support/deribit-harness.js';
 import { waitFor } from '../../support/wait.js';
 
 const PERP = 'BTC-PERPETUAL';
@@ -67,7 +68,9 @@ describe('Deribit adapter: protective requests never wait behind the entries bud
     // 30 entries at once: more than the burst, so the rest queue in the client-side limiter.
     const entries: Promise<CommandOutcome>[] = [];
     for (let i = 0; i < 30; i += 1) entries.push(h.venue.submitOrder(entry(i)));
-    await waitFor(() => h!.sim.requests.filter((r) => r.method === 'private/buy').length >= 3, { message: 'the first entries reached the venue' });
+    await waitFor(() => h!.sim.requests.filter((r) => r.method === 'private/buy').length >= 3, {
+      message: 'the first entries reached the venue',
+    });
     const sentBefore = h.sim.requests.filter((r) => r.method === 'private/buy').length;
     expect(sentBefore).toBeLessThan(31); // some entries are still queued behind the budget
 

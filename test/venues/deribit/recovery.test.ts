@@ -4,10 +4,11 @@
  * does. The real Deribit adapter against the simulator, over real sockets.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
+import { TransportError } from '../../../src/domain/errors.js';
 import type { VenueEvent } from '../../../src/domain/events.js';
 import { classifyLoginError, DeribitApiError } from '../../../src/venues/deribit/errors.js';
-import { TransportError } from '../../../src/domain/errors.js';
-import { startDeribitHarness, type DeribitHarness } from '../../support/deribit-harness.js';
+import { type DeribitHarness, startDeribitHarness } from '../../support/deribit-harness.js';
 import { waitFor } from '../../support/wait.js';
 
 const PERP = 'BTC-PERPETUAL';

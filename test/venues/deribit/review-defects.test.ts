@@ -3,9 +3,10 @@
  * the real adapter against the simulator over real sockets.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { dec } from '../../../src/domain/decimal.js';
 import type { VenueEvent } from '../../../src/domain/events.js';
-import { startDeribitHarness, type DeribitHarness } from '../../support/deribit-harness.js';
+import { type DeribitHarness, startDeribitHarness } from '../../support/deribit-harness.js';
 import { waitFor } from '../../support/wait.js';
 
 type FillEvent = Extract<VenueEvent, { type: 'fill' }>;
@@ -25,7 +26,10 @@ describe('Deribit review: lazy subscriptions are not lost', () => {
     h.sim.faults.rateLimitNext(1, { method: 'public/subscribe' });
     await h.venue.watchTicker(PERP);
     const conn = h.sim.connectionIds()[0]!;
-    await waitFor(() => h!.sim.subscriptionsOf(conn).includes(TICKER), { timeoutMs: 5_000, message: 'ticker subscribed after the failed batch' });
+    await waitFor(() => h!.sim.subscriptionsOf(conn).includes(TICKER), {
+      timeoutMs: 5_000,
+      message: 'ticker subscribed after the failed batch',
+    });
     expect(h.sim.connectionIds()).toEqual([conn]);
   });
 
@@ -61,7 +65,15 @@ describe('Deribit review: one bad item does not drop a whole push', () => {
           instrument_name: PERP,
           orders: [
             // an operator's trailing stop: no domain order type, cannot be parsed
-            { order_id: 'manual-ts-1', instrument_name: PERP, direction: 'sell', order_state: 'untriggered', order_type: 'trailing_stop', amount: 10, label: '' },
+            {
+              order_id: 'manual-ts-1',
+              instrument_name: PERP,
+              direction: 'sell',
+              order_state: 'untriggered',
+              order_type: 'trailing_stop',
+              amount: 10,
+              label: '',
+            },
           ],
           trades: [
             {
@@ -96,7 +108,17 @@ describe('Deribit review: fills during a reconnect gap are not lost', () => {
     h = await startDeribitHarness();
     const now = h.sim.clock.now();
     for (let i = 0; i < 1005; i += 1) {
-      h.sim.engine.placeOrder({ instrumentName: PERP, direction: i % 2 === 0 ? 'buy' : 'sell', amount: dec(10), type: 'market', label: `hist-${i}`, origin: 'web' }, now - 5_000 + i);
+      h.sim.engine.placeOrder(
+        {
+          instrumentName: PERP,
+          direction: i % 2 === 0 ? 'buy' : 'sell',
+          amount: dec(10),
+          type: 'market',
+          label: `hist-${i}`,
+          origin: 'web',
+        },
+        now - 5_000 + i,
+      );
     }
     const fills = await h.venue.fillsSince(0, PERP);
     expect(fills.length).toBeGreaterThanOrEqual(1005);
@@ -107,10 +129,28 @@ describe('Deribit review: fills during a reconnect gap are not lost', () => {
     h = await startDeribitHarness({ connect: false });
     const past = h.sim.clock.now() - 3_600_000;
     for (let i = 0; i < 1005; i += 1) {
-      h.sim.engine.placeOrder({ instrumentName: PERP, direction: i % 2 === 0 ? 'buy' : 'sell', amount: dec(10), type: 'market', label: `old-${i}`, origin: 'web' }, past + i);
+      h.sim.engine.placeOrder(
+        {
+          instrumentName: PERP,
+          direction: i % 2 === 0 ? 'buy' : 'sell',
+          amount: dec(10),
+          type: 'market',
+          label: `old-${i}`,
+          origin: 'web',
+        },
+        past + i,
+      );
     }
     await h.venue.connect();
-    const rest = await h.venue.submitOrder({ clientId: 'vd1-gap2-e', symbol: PERP, side: 'buy', type: 'limit', price: dec('59000'), size: dec(100), reduceOnly: false });
+    const rest = await h.venue.submitOrder({
+      clientId: 'vd1-gap2-e',
+      symbol: PERP,
+      side: 'buy',
+      type: 'limit',
+      price: dec('59000'),
+      size: dec(100),
+      reduceOnly: false,
+    });
     expect(rest.status).toBe('accepted');
     h.sim.faults.dropConnections();
     await h.event((e): e is VenueEvent => e.type === 'connection' && e.state === 'reconnecting');
@@ -137,10 +177,13 @@ describe('Deribit review: token refresh failures', () => {
       // the refresh (at ~1 s) and the fallback signature login both go unanswered
       h.sim.faults.neverAnswer('public/auth', { times: 2, execute: false });
       // (a timeout is transient: reported as a warning; only a credentials problem is an error)
-      await waitFor(() => unhandled.length > 0 || h!.log.lines.some((l) => /re-authentication failed/i.test(String(l.msg)) && l.level >= 40), {
-        timeoutMs: 5_000,
-        message: 'the failed re-login is reported',
-      });
+      await waitFor(
+        () => unhandled.length > 0 || h!.log.lines.some((l) => /re-authentication failed/i.test(String(l.msg)) && l.level >= 40),
+        {
+          timeoutMs: 5_000,
+          message: 'the failed re-login is reported',
+        },
+      );
       expect(unhandled).toEqual([]);
       // and a later attempt gets through
       await waitFor(() => h!.log.find('deribit token refreshed').length > 0 || h!.log.find('deribit re-authenticated').length > 0, {

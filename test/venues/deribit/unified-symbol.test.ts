@@ -1,5 +1,6 @@
 /** The unified symbol form (BTC/USD:BTC) ↔ Deribit instrument names. */
 import { describe, expect, it } from 'vitest';
+
 import { deribitToUnified, isUnifiedSymbol, unifiedToDeribit } from '../../../src/venues/deribit/unified-symbol.js';
 
 describe('unified symbols on Deribit', () => {
@@ -21,9 +22,12 @@ describe('unified symbols on Deribit', () => {
     expect(unifiedToDeribit('btc/usd:btc')).toBe('BTC-PERPETUAL');
   });
 
-  it.each(['BTC/USD:ETH', 'BTC/USDT:BTC', 'BTC/USD:BTC-261332', 'BTC/USD:BTC-260230', 'BTC-PERPETUAL', 'BTC/USD:BTC-261225-60000'])('%s names nothing on Deribit', (s) => {
-    expect(unifiedToDeribit(s)).toBeUndefined();
-  });
+  it.each(['BTC/USD:ETH', 'BTC/USDT:BTC', 'BTC/USD:BTC-261332', 'BTC/USD:BTC-260230', 'BTC-PERPETUAL', 'BTC/USD:BTC-261225-60000'])(
+    '%s names nothing on Deribit',
+    (s) => {
+      expect(unifiedToDeribit(s)).toBeUndefined();
+    },
+  );
 
   it('tells the forms apart and leaves combos native', () => {
     expect(isUnifiedSymbol('BTC/USD:BTC')).toBe(true);

@@ -5,9 +5,10 @@
  * does not need the default's size.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import type { VenueEvent } from '../../../src/domain/events.js';
 import type { Instrument } from '../../../src/domain/instrument.js';
-import { startDeribitHarness, type DeribitHarness } from '../../support/deribit-harness.js';
+import { type DeribitHarness, startDeribitHarness } from '../../support/deribit-harness.js';
 import { waitFor } from '../../support/wait.js';
 
 let h: DeribitHarness | undefined;
@@ -28,7 +29,11 @@ async function optionsOf(harness: DeribitHarness): Promise<Instrument[]> {
 /** Ticker channels per simulator connection, by connection id. */
 function tickersBySimConnection(harness: DeribitHarness): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const id of harness.sim.connectionIds()) out.set(id, harness.sim.subscriptionsOf(id).filter((c) => c.startsWith('ticker.')));
+  for (const id of harness.sim.connectionIds())
+    out.set(
+      id,
+      harness.sim.subscriptionsOf(id).filter((c) => c.startsWith('ticker.')),
+    );
   return out;
 }
 
@@ -105,7 +110,10 @@ describe('Deribit wide option chains', () => {
     const later = lasting.slice(100, 196);
     await Promise.all(later.map((o) => h!.venue.watchTicker(o.symbol)));
     const trading = h.sim.connectionIds().find((id) => h!.sim.subscriptionsOf(id).some((c) => c.startsWith('user.')))!;
-    await waitFor(() => later.every((o) => h!.sim.subscriptionsOf(trading).includes(channelOf(o.symbol))), { timeoutMs: 10_000, message: 'new channels on the trading connection' });
+    await waitFor(() => later.every((o) => h!.sim.subscriptionsOf(trading).includes(channelOf(o.symbol))), {
+      timeoutMs: 10_000,
+      message: 'new channels on the trading connection',
+    });
     expect(h.sim.connections).toBe(2);
     expect(h.venue.tickerSubscriptions().perConnection).toEqual([96, 100]);
   }, 20_000);
@@ -125,7 +133,10 @@ describe('Deribit wide option chains', () => {
     expect(h.venue.socketHealth().members.map((m) => m.key)).toEqual(['deribit.ws']);
     // overflow again: a new connection, and its tickers flow
     await Promise.all(options.slice(150, 200).map((o) => h!.venue.watchTicker(o.symbol)));
-    await waitFor(() => allSimTickers(h!).size === 146 && h!.sim.connections === 2, { timeoutMs: 10_000, message: 'a fresh market-data connection' });
+    await waitFor(() => allSimTickers(h!).size === 146 && h!.sim.connections === 2, {
+      timeoutMs: 10_000,
+      message: 'a fresh market-data connection',
+    });
     const last = options[199]!.symbol;
     await h.event((e: VenueEvent): e is VenueEvent => e.type === 'ticker' && e.ticker.symbol === last, 5_000);
   }, 20_000);
@@ -137,7 +148,9 @@ describe('Deribit wide option chains', () => {
     await waitFor(() => allSimTickers(h!).size === 250, { timeoutMs: 10_000, message: '250 ticker channels' });
     const before = tickersBySimConnection(h);
     // a market-data connection: the one without private channels holding 100 tickers
-    const [mdId, mdChannels] = [...before].find(([id, channels]) => channels.length === 100 && !h!.sim.subscriptionsOf(id).some((c) => c.startsWith('user.')))!;
+    const [mdId, mdChannels] = [...before].find(
+      ([id, channels]) => channels.length === 100 && !h!.sim.subscriptionsOf(id).some((c) => c.startsWith('user.')),
+    )!;
     const requestsBefore = h.sim.requests.length;
     const connectionEvents = h.events.length;
 
@@ -151,20 +164,36 @@ describe('Deribit wide option chains', () => {
     );
     expect([...tickersBySimConnection(h).get(newId)!].sort()).toEqual([...mdChannels].sort());
 
-    const subscribes = h.sim.requests.slice(requestsBefore).filter((r) => r.method === 'public/subscribe' || r.method === 'private/subscribe');
+    const subscribes = h.sim.requests
+      .slice(requestsBefore)
+      .filter((r) => r.method === 'public/subscribe' || r.method === 'private/subscribe');
     // only the new connection subscribed anything, and only the dropped connection's channels
     expect(new Set(subscribes.map((r) => r.connectionId))).toEqual(new Set([newId]));
     expect(subscribes.flatMap((r) => r.params.channels as string[]).sort()).toEqual([...mdChannels].sort());
     // it logged in and set its heartbeat like the first one
-    const onNew = h.sim.requests.slice(requestsBefore).filter((r) => r.connectionId === newId).map((r) => r.method);
+    const onNew = h.sim.requests
+      .slice(requestsBefore)
+      .filter((r) => r.connectionId === newId)
+      .map((r) => r.method);
     expect(onNew).toContain('public/auth');
     expect(onNew).toContain('public/set_heartbeat');
     // the other connections kept theirs, and the trading connection never left ready
-    for (const [id, channels] of before) if (id !== mdId) expect(h.sim.subscriptionsOf(id).filter((c) => c.startsWith('ticker.')).sort()).toEqual([...channels].sort());
+    for (const [id, channels] of before)
+      if (id !== mdId)
+        expect(
+          h.sim
+            .subscriptionsOf(id)
+            .filter((c) => c.startsWith('ticker.'))
+            .sort(),
+        ).toEqual([...channels].sort());
     expect(h.venue.isReady()).toBe(true);
     expect(h.events.slice(connectionEvents).some((e: VenueEvent) => e.type === 'connection')).toBe(false);
     // the socket group saw it: essential trading connection plus auxiliary market-data ones, all back
     await waitFor(() => h!.venue.socketHealth().health === 'connected', { message: 'every deribit socket ready again' });
-    expect(h.venue.socketHealth().members.map((m) => `${m.key}:${m.role}`)).toEqual(['deribit.ws:essential', 'deribit.md1:auxiliary', 'deribit.md2:auxiliary']);
+    expect(h.venue.socketHealth().members.map((m) => `${m.key}:${m.role}`)).toEqual([
+      'deribit.ws:essential',
+      'deribit.md1:auxiliary',
+      'deribit.md2:auxiliary',
+    ]);
   }, 20_000);
 });

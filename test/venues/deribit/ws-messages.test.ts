@@ -1,5 +1,6 @@
 /** Deribit frame classification before any schema: replies, notifications, heartbeats, channels, malformed frames. */
 import { describe, expect, it } from 'vitest';
+
 import { DeribitParseError } from '../../../src/venues/deribit/errors.js';
 import {
   DeribitAuthResultSchema,
@@ -10,12 +11,12 @@ import {
 } from '../../../src/venues/deribit/rest-models.js';
 import { buildRpcRequest, rpcResponseSchema, unwrapRpcResponse, validateWire } from '../../../src/venues/deribit/rpc.js';
 import {
+  classifyChannel,
+  classifyFrame,
   HeartbeatNotificationSchema,
   SubscriptionNotificationSchema,
   UserChangesDataSchema,
   UserOrdersDataSchema,
-  classifyChannel,
-  classifyFrame,
 } from '../../../src/venues/deribit/ws-messages.js';
 import { loadFixture } from '../../support/load-fixture.js';
 
@@ -53,7 +54,9 @@ describe('classifyFrame', () => {
     const frame = classifyFrame(fixture('ws_notification_user_portfolio.json'));
     expect(frame.kind).toBe('subscription');
     expect(frame.kind === 'subscription' && frame.channel).toBe('user.portfolio.btc');
-    expect(classifyFrame({ method: 'subscription', params: { channel: 'user.orders.any.any.raw', data: {}, label: 'exec' } })).toMatchObject({
+    expect(
+      classifyFrame({ method: 'subscription', params: { channel: 'user.orders.any.any.raw', data: {}, label: 'exec' } }),
+    ).toMatchObject({
       kind: 'subscription',
       label: 'exec',
     });
@@ -116,7 +119,9 @@ describe('envelopes and session results', () => {
     const frame = { jsonrpc: '2.0', id: 1, result: { version: 12 } };
     expect(() => unwrapRpcResponse(frame, DeribitVersionResultSchema, 'public/test')).toThrow(DeribitParseError);
     expect(() => unwrapRpcResponse(frame, DeribitVersionResultSchema, 'public/test')).toThrow(/public\/test\.result\.version/);
-    expect(() => unwrapRpcResponse({ jsonrpc: '2.0', id: 1 }, DeribitVersionResultSchema, 'public/test')).toThrow(/public\/test\.result: missing/);
+    expect(() => unwrapRpcResponse({ jsonrpc: '2.0', id: 1 }, DeribitVersionResultSchema, 'public/test')).toThrow(
+      /public\/test\.result: missing/,
+    );
   });
 
   it('builds request frames', () => {
@@ -144,7 +149,14 @@ describe('notification schemas', () => {
   });
 
   it('accepts user.changes with `positions` or with `position`', () => {
-    const order = { order_id: '1', instrument_name: 'BTC-PERPETUAL', direction: 'buy', order_state: 'open', order_type: 'limit', amount: 10 };
+    const order = {
+      order_id: '1',
+      instrument_name: 'BTC-PERPETUAL',
+      direction: 'buy',
+      order_state: 'open',
+      order_type: 'limit',
+      amount: 10,
+    };
     const position = { instrument_name: 'BTC-PERPETUAL', direction: 'buy', size: 10, average_price: 100 };
     const a = UserChangesDataSchema.parse({ instrument_name: 'BTC-PERPETUAL', orders: [order], positions: [position], trades: [] });
     const b = UserChangesDataSchema.parse({ instrument_name: 'BTC-PERPETUAL', position: [position] });
@@ -155,7 +167,11 @@ describe('notification schemas', () => {
   });
 
   it('strips unknown keys instead of rejecting them', () => {
-    const parsed = validateWire(HeartbeatNotificationSchema, { method: 'heartbeat', params: { type: 'heartbeat', extra: 1 }, x: 2 }, 'frame');
+    const parsed = validateWire(
+      HeartbeatNotificationSchema,
+      { method: 'heartbeat', params: { type: 'heartbeat', extra: 1 }, x: 2 },
+      'frame',
+    );
     expect(parsed).toEqual({ method: 'heartbeat', params: { type: 'heartbeat' } });
   });
 });

@@ -1,5 +1,6 @@
 /** OKX enums: order and algo states to domain statuses, ordType, sides, trigger types, instrument kinds, cancel sources. */
 import { describe, expect, it } from 'vitest';
+
 import {
   algoStatusFromVenue,
   cancelReasonFromVenue,

@@ -1,5 +1,6 @@
 /** OKX error codes classified into the project's neutral classes: rejected / retryable / unknown, with families and actions. */
 import { describe, expect, it } from 'vitest';
+
 import { TransportError } from '../../../src/domain/errors.js';
 import {
   classify,
@@ -21,7 +22,8 @@ import {
   OkxApiError,
 } from '../../../src/venues/okx/errors.js';
 
-const err = (code: string, msg = '', extra: { subCode?: string; perItem?: boolean; httpStatus?: number } = {}): OkxApiError => new OkxApiError({ code, msg, ...extra });
+const err = (code: string, msg = '', extra: { subCode?: string; perItem?: boolean; httpStatus?: number } = {}): OkxApiError =>
+  new OkxApiError({ code, msg, ...extra });
 
 describe('okx error table', () => {
   it.each([
@@ -121,7 +123,15 @@ describe('okx error predicates', () => {
 describe('OkxApiError', () => {
   it('keeps code, message, sub-code and where it came from', () => {
     const e = err('51008', 'Order failed. Insufficient USDT margin in account', { subCode: '1001', perItem: true, httpStatus: 200 });
-    expect(e).toMatchObject({ code: 'VENUE_REJECTED', venue: 'okx', venueCode: '51008_1001', okxCode: '51008', subCode: '1001', perItem: true, httpStatus: 200 });
+    expect(e).toMatchObject({
+      code: 'VENUE_REJECTED',
+      venue: 'okx',
+      venueCode: '51008_1001',
+      okxCode: '51008',
+      subCode: '1001',
+      perItem: true,
+      httpStatus: 200,
+    });
     expect(e.message).toBe('okx rejected request: 51008_1001 Order failed. Insufficient USDT margin in account');
     expect(err('51008', 'x', { subCode: '' }).subCode).toBeUndefined();
   });

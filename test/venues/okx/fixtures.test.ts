@@ -1,7 +1,9 @@
 /** Every OKX fixture in ../shared/venues/fixtures/okx/ (read through the one loader) parses as JSON and is used by a parser test in this folder. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
+
 import { fixtureDir } from '../../support/load-fixture.js';
 import { okxFixtureNames, okxFixtureText } from './okx-fixtures.js';
 

@@ -1,5 +1,6 @@
 /** The OKX market-data hot path: frame → classify → ticker without any Decimal until a consumer reads one; bad values refused and named, bounded. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+
 import { Decimal } from '../../../src/domain/decimal.js';
 import { OkxParseError } from '../../../src/venues/okx/errors.js';
 import { readMarkPrice, readTicker } from '../../../src/venues/okx/parse.js';
@@ -8,7 +9,20 @@ import { classifyText, newMalformedCounts } from '../../../src/venues/okx/ws-mes
 const tickerFrame = (over: Record<string, unknown> = {}): string =>
   JSON.stringify({
     arg: { channel: 'tickers', instId: 'BTC-USDT-SWAP' },
-    data: [{ instType: 'SWAP', instId: 'BTC-USDT-SWAP', last: '60012.3', lastSz: '2', askPx: '60012.4', askSz: '15', bidPx: '60012.3', bidSz: '8', ts: '1740830400123', ...over }],
+    data: [
+      {
+        instType: 'SWAP',
+        instId: 'BTC-USDT-SWAP',
+        last: '60012.3',
+        lastSz: '2',
+        askPx: '60012.4',
+        askSz: '15',
+        bidPx: '60012.3',
+        bidSz: '8',
+        ts: '1740830400123',
+        ...over,
+      },
+    ],
   });
 
 afterEach(() => {

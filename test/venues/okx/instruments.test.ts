@@ -1,16 +1,36 @@
 /** OKX instIds, unified symbols, clOrdId rules, and exact contracts ↔ coin conversion with lot/tick rounding. */
 import { describe, expect, it } from 'vitest';
+
 import { Decimal } from '../../../src/domain/decimal.js';
 import type { Instrument } from '../../../src/domain/instrument.js';
 import { OkxParseError, OkxRequestError } from '../../../src/venues/okx/errors.js';
-import { isValidClientOrderId, parseInstId, swapInstId, toWsRequestId, validateClientOrderId, validateTag } from '../../../src/venues/okx/instrument-name.js';
+import {
+  isValidClientOrderId,
+  parseInstId,
+  swapInstId,
+  toWsRequestId,
+  validateClientOrderId,
+  validateTag,
+} from '../../../src/venues/okx/instrument-name.js';
 import { parseInstruments } from '../../../src/venues/okx/parse.js';
-import { baseToContracts, contractsToBase, notionalOf, roundContracts, roundPriceForSide, roundToTick } from '../../../src/venues/okx/sizing.js';
+import {
+  baseToContracts,
+  contractsToBase,
+  notionalOf,
+  roundContracts,
+  roundPriceForSide,
+  roundToTick,
+} from '../../../src/venues/okx/sizing.js';
 import { isUnifiedSymbol, okxToUnified, toOkxInstId, unifiedToOkx } from '../../../src/venues/okx/unified-symbol.js';
 import { okxFixtureData } from './okx-fixtures.js';
 
 const d = (v: string): Decimal => Decimal.from(v);
-const catalogue = new Map(parseInstruments(okxFixtureData('http_get_public_instruments_swap_capture.json')).instruments.map((i) => [i.instrument.symbol, i.instrument]));
+const catalogue = new Map(
+  parseInstruments(okxFixtureData('http_get_public_instruments_swap_capture.json')).instruments.map((i) => [
+    i.instrument.symbol,
+    i.instrument,
+  ]),
+);
 function inst(id: string): Instrument {
   const found = catalogue.get(id);
   if (found === undefined) throw new Error(`no ${id} in the fixture`);
@@ -23,7 +43,13 @@ const SPOT = parseInstruments(okxFixtureData('http_get_public_instruments_spot.j
 
 describe('okx instIds', () => {
   it('parses every kind', () => {
-    expect(parseInstId('BTC-USDT-SWAP')).toEqual({ kind: 'perpetual', instId: 'BTC-USDT-SWAP', base: 'BTC', quote: 'USDT', usdMargined: false });
+    expect(parseInstId('BTC-USDT-SWAP')).toEqual({
+      kind: 'perpetual',
+      instId: 'BTC-USDT-SWAP',
+      base: 'BTC',
+      quote: 'USDT',
+      usdMargined: false,
+    });
     expect(parseInstId('BTC-USD-SWAP')).toMatchObject({ kind: 'perpetual', quote: 'USD' });
     expect(parseInstId('BTC-USD_UM-SWAP')).toMatchObject({ kind: 'perpetual', quote: 'USD', usdMargined: true });
     expect(parseInstId('BTC-USDT')).toEqual({ kind: 'spot', instId: 'BTC-USDT', base: 'BTC', quote: 'USDT' });
@@ -77,7 +103,7 @@ describe('okx unified symbols', () => {
 });
 
 describe('okx client ids', () => {
-  it('accepts 1–32 letters/digits and the daemon\'s own ids', () => {
+  it("accepts 1–32 letters/digits and the daemon's own ids", () => {
     expect(validateClientOrderId('vd1lq8z3k1m00a1b2c3S1')).toBe('vd1lq8z3k1m00a1b2c3S1');
     expect(isValidClientOrderId('a'.repeat(32))).toBe(true);
     expect(isValidClientOrderId('a'.repeat(33))).toBe(false);

@@ -1,6 +1,6 @@
 /** OKX parsers on every push and REST fixture: tickers (lazy), mark price, orders (+ fill), algo orders, positions, balance, fills, config, instruments, time, acks and sCode failures. */
 import { describe, expect, it } from 'vitest';
-import { LazyTicker } from '../../../src/venues/shared/lazy-ticker.js';
+
 import { classify, errorFamily, isAuthError, OkxApiError, OkxParseError } from '../../../src/venues/okx/errors.js';
 import {
   expectOk,
@@ -37,6 +37,7 @@ import {
   OkxPositionSchema,
 } from '../../../src/venues/okx/rest-models.js';
 import { classifyText } from '../../../src/venues/okx/ws-messages.js';
+import { LazyTicker } from '../../../src/venues/shared/lazy-ticker.js';
 import { okxFixture, okxFixtureData } from './okx-fixtures.js';
 
 const RECEIVED = 1_800_000_000_000;
@@ -48,13 +49,45 @@ function reply(name: string): ReturnType<typeof readRestEnvelope> {
 /** A SWAP order push item (net mode) built from the docs' field list of spec 5, with overrides. */
 function swapOrder(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    instType: 'SWAP', instId: 'BTC-USDT-SWAP', ordId: '1837000000000000001', clOrdId: 'vd1abcdefghijklmnopE1', tag: '',
-    side: 'buy', posSide: 'net', tdMode: 'cross', ordType: 'limit', px: '60000', sz: '1',
-    state: 'partially_filled', accFillSz: '0.4', fillSz: '0.4', fillPx: '60000', avgPx: '60000',
-    tradeId: '987654', fillTime: '1740830401000', execType: 'M', fillFee: '-0.048', fillFeeCcy: 'USDT',
-    fee: '-0.048', feeCcy: 'USDT', fillPnl: '0', pnl: '0', lever: '10', reduceOnly: 'false',
-    attachAlgoOrds: [], algoId: '', algoClOrdId: '', source: '', category: 'normal', cancelSource: '',
-    amendResult: '', reqId: '', code: '0', msg: '', cTime: '1740830400500', uTime: '1740830401000',
+    instType: 'SWAP',
+    instId: 'BTC-USDT-SWAP',
+    ordId: '1837000000000000001',
+    clOrdId: 'vd1abcdefghijklmnopE1',
+    tag: '',
+    side: 'buy',
+    posSide: 'net',
+    tdMode: 'cross',
+    ordType: 'limit',
+    px: '60000',
+    sz: '1',
+    state: 'partially_filled',
+    accFillSz: '0.4',
+    fillSz: '0.4',
+    fillPx: '60000',
+    avgPx: '60000',
+    tradeId: '987654',
+    fillTime: '1740830401000',
+    execType: 'M',
+    fillFee: '-0.048',
+    fillFeeCcy: 'USDT',
+    fee: '-0.048',
+    feeCcy: 'USDT',
+    fillPnl: '0',
+    pnl: '0',
+    lever: '10',
+    reduceOnly: 'false',
+    attachAlgoOrds: [],
+    algoId: '',
+    algoClOrdId: '',
+    source: '',
+    category: 'normal',
+    cancelSource: '',
+    amendResult: '',
+    reqId: '',
+    code: '0',
+    msg: '',
+    cTime: '1740830400500',
+    uTime: '1740830401000',
     ...over,
   };
 }
@@ -112,13 +145,29 @@ describe('okx orders', () => {
     expect(errors).toEqual([]);
     const [u] = updates;
     expect(u?.state).toBe('filled');
-    expect(u?.order).toMatchObject({ venue: 'okx', venueOrderId: '452197707845865472', symbol: 'BTC-USDT', side: 'sell', type: 'limit', status: 'filled', reduceOnly: false, updatedAtMs: 1654084353264 });
+    expect(u?.order).toMatchObject({
+      venue: 'okx',
+      venueOrderId: '452197707845865472',
+      symbol: 'BTC-USDT',
+      side: 'sell',
+      type: 'limit',
+      status: 'filled',
+      reduceOnly: false,
+      updatedAtMs: 1654084353264,
+    });
     expect(u?.order.size.toString()).toBe('0.001');
     expect(u?.order.filledSize.toString()).toBe('0.001');
     expect(u?.order.avgFillPrice?.toString()).toBe('31527.1');
     expect(u?.order.price?.toString()).toBe('31527.1');
     expect(u?.order.clientId).toBeUndefined();
-    expect(u?.fill).toMatchObject({ tradeId: '242589207', venueOrderId: '452197707845865472', side: 'sell', feeCurrency: 'USDT', liquidity: 'maker', tsMs: 1654084353263 });
+    expect(u?.fill).toMatchObject({
+      tradeId: '242589207',
+      venueOrderId: '452197707845865472',
+      side: 'sell',
+      feeCurrency: 'USDT',
+      liquidity: 'maker',
+      tsMs: 1654084353263,
+    });
     expect(u?.fill?.size.toString()).toBe('0.001');
     expect(u?.fill?.price.toString()).toBe('31527.1');
     expect(u?.fill?.fee.toString()).toBe('0.02522168');
@@ -146,7 +195,10 @@ describe('okx orders', () => {
   });
 
   it('keeps accFillSz on a canceled order (IOC remainder) and names the cancel source', () => {
-    const { updates } = parseOrdersPush([swapOrder({ state: 'canceled', ordType: 'ioc', accFillSz: '0.4', fillSz: '0', tradeId: '', cancelSource: '14' })], RECEIVED);
+    const { updates } = parseOrdersPush(
+      [swapOrder({ state: 'canceled', ordType: 'ioc', accFillSz: '0.4', fillSz: '0', tradeId: '', cancelSource: '14' })],
+      RECEIVED,
+    );
     const [u] = updates;
     expect(u?.order.status).toBe('cancelled');
     expect(u?.order.filledSize.toString()).toBe('0.4');
@@ -166,19 +218,34 @@ describe('okx orders', () => {
   });
 
   it('a market order filled with fillSz "0" is not a fill; mmp_canceled is cancelled; a spawned order names its algo', () => {
-    expect(parseOrdersPush([swapOrder({ ordType: 'market', px: '', state: 'filled', fillSz: '0', accFillSz: '1' })], RECEIVED).updates[0]?.fill).toBeUndefined();
+    expect(
+      parseOrdersPush([swapOrder({ ordType: 'market', px: '', state: 'filled', fillSz: '0', accFillSz: '1' })], RECEIVED).updates[0]?.fill,
+    ).toBeUndefined();
     expect(parseOrdersPush([swapOrder({ state: 'mmp_canceled', tradeId: '' })], RECEIVED).updates[0]?.order.status).toBe('cancelled');
-    const spawned = parseOrdersPush([swapOrder({ source: '7', algoId: '900', algoClOrdId: 'vd1abcdefghijklmnopS1', reduceOnly: 'true' })], RECEIVED).updates[0];
+    const spawned = parseOrdersPush(
+      [swapOrder({ source: '7', algoId: '900', algoClOrdId: 'vd1abcdefghijklmnopS1', reduceOnly: 'true' })],
+      RECEIVED,
+    ).updates[0];
     expect(spawned).toMatchObject({ spawnedByAlgo: true, algoId: '900', algoClOrdId: 'vd1abcdefghijklmnopS1' });
     expect(spawned?.order.reduceOnly).toBe(true);
   });
 
   it('tolerates null where OKX normally sends "" (optional strings, booleans, lists)', () => {
-    const { updates, errors } = parseOrdersPush([swapOrder({ clOrdId: null, reqId: null, reduceOnly: null, cancelSource: null })], RECEIVED);
+    const { updates, errors } = parseOrdersPush(
+      [swapOrder({ clOrdId: null, reqId: null, reduceOnly: null, cancelSource: null })],
+      RECEIVED,
+    );
     expect(errors).toEqual([]);
     expect(updates[0]?.order.clientId).toBeUndefined();
     expect(updates[0]?.order.reduceOnly).toBe(false);
-    const algo = parseAlgoOrder(validate(OkxAlgoOrderSchema, { instId: 'BTC-USDT-SWAP', algoId: '1', ordType: 'conditional', side: 'sell', state: 'live', slTriggerPx: '1', ordIdList: null }, 'a'), RECEIVED);
+    const algo = parseAlgoOrder(
+      validate(
+        OkxAlgoOrderSchema,
+        { instId: 'BTC-USDT-SWAP', algoId: '1', ordType: 'conditional', side: 'sell', state: 'live', slTriggerPx: '1', ordIdList: null },
+        'a',
+      ),
+      RECEIVED,
+    );
     expect(algo.spawnedOrderIds).toEqual([]);
   });
 
@@ -192,7 +259,10 @@ describe('okx orders', () => {
   });
 
   it('one bad item is named; the others in the push still come through', () => {
-    const { updates, errors } = parseOrdersPush([swapOrder({ accFillSz: 'x' }), swapOrder({ state: 'weird' }), { instId: 'X' }, swapOrder({ ordId: '2' })], RECEIVED);
+    const { updates, errors } = parseOrdersPush(
+      [swapOrder({ accFillSz: 'x' }), swapOrder({ state: 'weird' }), { instId: 'X' }, swapOrder({ ordId: '2' })],
+      RECEIVED,
+    );
     expect(updates.map((u) => u.order.venueOrderId)).toEqual(['2']);
     expect(errors.map((e) => e.field)).toEqual(['orders.0.accFillSz', 'orders.1.state', 'orders.2.ordId']);
   });
@@ -203,14 +273,22 @@ describe('okx algo orders', () => {
     const [item] = okxFixtureData('ws_push_orders_algo.json');
     const u = parseAlgoOrder(validate(OkxAlgoOrderSchema, item, 'algo'), RECEIVED);
     expect(u).toMatchObject({ algoId: '581878926302093312', algoType: 'conditional', state: 'live', spawnedOrderIds: [] });
-    expect(u.order).toMatchObject({ venueOrderId: '581878926302093312', status: 'untriggered', type: 'take_market', side: 'buy', updatedAtMs: 1708679675245 });
+    expect(u.order).toMatchObject({
+      venueOrderId: '581878926302093312',
+      status: 'untriggered',
+      type: 'take_market',
+      side: 'buy',
+      updatedAtMs: 1708679675245,
+    });
     expect(u.order.triggerPrice?.toString()).toBe('1');
     expect(u.tp?.trigger).toBe('last');
     expect(u.order.size.toString()).toBe('11');
   });
 
   it('parses http_get_trade_orders_algo_pending.json', () => {
-    const { items, errors } = parseList(reply('http_get_trade_orders_algo_pending.json'), OkxAlgoOrderSchema, (w, p) => parseAlgoOrder(w, RECEIVED, p));
+    const { items, errors } = parseList(reply('http_get_trade_orders_algo_pending.json'), OkxAlgoOrderSchema, (w, p) =>
+      parseAlgoOrder(w, RECEIVED, p),
+    );
     expect(errors).toEqual([]);
     expect(items[0]?.order).toMatchObject({ venueOrderId: '1753184812254216192', status: 'untriggered', type: 'take_market' });
     expect(items[0]?.order.triggerPrice?.toString()).toBe('10000');
@@ -218,8 +296,23 @@ describe('okx algo orders', () => {
   });
 
   it('follows a triggered stop to the order it spawned; a failed one names the failCode', () => {
-    const base = { instId: 'BTC-USDT-SWAP', algoId: '77', algoClOrdId: 'vd1abcdefghijklmnopS1', ordType: 'conditional', side: 'sell', sz: '3', reduceOnly: 'true', slTriggerPx: '57000', slOrdPx: '-1', slTriggerPxType: 'mark', uTime: '1740830401000' };
-    const fired = parseAlgoOrder(validate(OkxAlgoOrderSchema, { ...base, state: 'effective', actualSide: 'sl', ordIdList: ['1837000000000000009'] }, 'a'), RECEIVED);
+    const base = {
+      instId: 'BTC-USDT-SWAP',
+      algoId: '77',
+      algoClOrdId: 'vd1abcdefghijklmnopS1',
+      ordType: 'conditional',
+      side: 'sell',
+      sz: '3',
+      reduceOnly: 'true',
+      slTriggerPx: '57000',
+      slOrdPx: '-1',
+      slTriggerPxType: 'mark',
+      uTime: '1740830401000',
+    };
+    const fired = parseAlgoOrder(
+      validate(OkxAlgoOrderSchema, { ...base, state: 'effective', actualSide: 'sl', ordIdList: ['1837000000000000009'] }, 'a'),
+      RECEIVED,
+    );
     expect(fired.order).toMatchObject({ status: 'triggered', type: 'stop_market', clientId: 'vd1abcdefghijklmnopS1', reduceOnly: true });
     expect(fired.order.triggerPrice?.toString()).toBe('57000');
     expect(fired.spawnedOrderIds).toEqual(['1837000000000000009']);
@@ -257,10 +350,14 @@ describe('okx positions and balances', () => {
     const net = parsePosition(validate(OkxPositionSchema, { ...base, posSide: 'net', pos: '-3' }, 'p'), RECEIVED);
     expect(net.position.size.toString()).toBe('-3');
     expect(net.position.updatedAtMs).toBe(RECEIVED);
-    expect(parsePosition(validate(OkxPositionSchema, { ...base, posSide: 'short', pos: '3' }, 'p'), RECEIVED).position.size.toString()).toBe('-3');
+    expect(
+      parsePosition(validate(OkxPositionSchema, { ...base, posSide: 'short', pos: '3' }, 'p'), RECEIVED).position.size.toString(),
+    ).toBe('-3');
     const flat = parsePosition(validate(OkxPositionSchema, { ...base, posSide: 'net', pos: '0', avgPx: '' }, 'p'), RECEIVED);
     expect(flat.position.size.isZero()).toBe(true);
-    expect(() => parsePosition(validate(OkxPositionSchema, { ...base, posSide: 'net', pos: '2', avgPx: '' }, 'p'), RECEIVED)).toThrow(/avgPx: missing on an open position/);
+    expect(() => parsePosition(validate(OkxPositionSchema, { ...base, posSide: 'net', pos: '2', avgPx: '' }, 'p'), RECEIVED)).toThrow(
+      /avgPx: missing on an open position/,
+    );
   });
 
   it('parses http_get_account_positions.json (MARGIN, net)', () => {
@@ -285,7 +382,14 @@ describe('okx positions and balances', () => {
   });
 
   it('parses an account/balance record into balances', () => {
-    const [b] = parseAccountBalance(validate(OkxAccountBalanceSchema, { totalEq: '100', uTime: '5', details: [{ ccy: 'USDT', eq: '100.5', availBal: '80', cashBal: '100' }] }, 'b'), RECEIVED);
+    const [b] = parseAccountBalance(
+      validate(
+        OkxAccountBalanceSchema,
+        { totalEq: '100', uTime: '5', details: [{ ccy: 'USDT', eq: '100.5', availBal: '80', cashBal: '100' }] },
+        'b',
+      ),
+      RECEIVED,
+    );
     expect(b).toMatchObject({ venue: 'okx', currency: 'USDT', updatedAtMs: 5 });
     expect(b?.equity.toString()).toBe('100.5');
     expect(b?.available.toString()).toBe('80');
@@ -296,7 +400,14 @@ describe('okx fills, config, time', () => {
   it('parses http_get_trade_fills.json', () => {
     const { items } = parseList(reply('http_get_trade_fills.json'), OkxFillSchema, (w, p) => parseFill(w, RECEIVED, p));
     const [f] = items;
-    expect(f).toMatchObject({ tradeId: '744876980', venueOrderId: '680800019749904384', side: 'buy', feeCurrency: 'BTC', liquidity: 'taker', tsMs: 1708587373361 });
+    expect(f).toMatchObject({
+      tradeId: '744876980',
+      venueOrderId: '680800019749904384',
+      side: 'buy',
+      feeCurrency: 'BTC',
+      liquidity: 'taker',
+      tsMs: 1708587373361,
+    });
     expect(f?.size.toString()).toBe('0.00192834');
     expect(f?.price.toString()).toBe('51858');
     expect(f?.fee.toString()).toBe('0.00000192834');
@@ -325,7 +436,16 @@ describe('okx instruments', () => {
     const btc = byId.get('BTC-USDT-SWAP');
     expect(btc?.instIdCode).toBe(10459);
     expect(btc?.ctValCcy).toBe('BTC');
-    expect(btc?.instrument).toMatchObject({ venue: 'okx', kind: 'perpetual', base: 'BTC', quote: 'USDT', settle: 'USDT', inverse: false, sizeUnit: 'contracts', active: true });
+    expect(btc?.instrument).toMatchObject({
+      venue: 'okx',
+      kind: 'perpetual',
+      base: 'BTC',
+      quote: 'USDT',
+      settle: 'USDT',
+      inverse: false,
+      sizeUnit: 'contracts',
+      active: true,
+    });
     expect(btc?.instrument.contractSize.toString()).toBe('0.01');
     expect(btc?.instrument.lotSize.toString()).toBe('0.01');
     expect(btc?.instrument.minSize.toString()).toBe('0.01');
@@ -342,7 +462,14 @@ describe('okx instruments', () => {
   it('parses http_get_public_instruments_spot.json (base-sized, scheduled tick change)', () => {
     const { instruments } = parseInstruments(okxFixtureData('http_get_public_instruments_spot.json'));
     const [spot] = instruments;
-    expect(spot?.instrument).toMatchObject({ symbol: 'BTC-USDT', kind: 'spot', base: 'BTC', quote: 'USDT', sizeUnit: 'base', inverse: false });
+    expect(spot?.instrument).toMatchObject({
+      symbol: 'BTC-USDT',
+      kind: 'spot',
+      base: 'BTC',
+      quote: 'USDT',
+      sizeUnit: 'base',
+      inverse: false,
+    });
     expect(spot?.instrument.lotSize.toString()).toBe('0.00000001');
     expect(spot?.instrument.minSize.toString()).toBe('0.00001');
     expect(spot?.instIdCode).toBe(1000000000);
@@ -365,7 +492,11 @@ describe('okx instruments', () => {
 
 describe('okx replies and per-item sCode results', () => {
   it('order acks: docs and capture (no subCode, sMsg "Order placed")', () => {
-    expect(singleOrderAck(reply('http_post_trade_order_ok.json'))).toMatchObject({ ordId: '312269865356374016', clOrdId: 'oktswap6', sCode: '0' });
+    expect(singleOrderAck(reply('http_post_trade_order_ok.json'))).toMatchObject({
+      ordId: '312269865356374016',
+      clOrdId: 'oktswap6',
+      sCode: '0',
+    });
     const capture = singleOrderAck(reply('http_post_trade_order_ok_capture.json'));
     expect(capture).toMatchObject({ ordId: '2896576259728695296', sMsg: 'Order placed', subCode: '' });
   });
@@ -408,21 +539,42 @@ describe('okx replies and per-item sCode results', () => {
 
   it('cancel-order, algo place (docs and capture) and cancel-algos acks', () => {
     expect(singleOrderAck(reply('http_post_trade_cancel_order_ok.json'))).toMatchObject({ ordId: '12345689', clOrdId: 'oktswap6' });
-    expect(singleAlgoAck(reply('http_post_trade_order_algo_ok.json'))).toMatchObject({ algoId: '1836487817828872192', algoClOrdId: 'order1234' });
-    expect(singleAlgoAck(reply('http_post_trade_order_algo_ok_capture.json'))).toMatchObject({ algoId: '2896574163517353984', algoClOrdId: '6b9ad766b55dBCDEd524d810f42296b8' });
+    expect(singleAlgoAck(reply('http_post_trade_order_algo_ok.json'))).toMatchObject({
+      algoId: '1836487817828872192',
+      algoClOrdId: 'order1234',
+    });
+    expect(singleAlgoAck(reply('http_post_trade_order_algo_ok_capture.json'))).toMatchObject({
+      algoId: '2896574163517353984',
+      algoClOrdId: '6b9ad766b55dBCDEd524d810f42296b8',
+    });
     const cancels = parseAlgoAcks(reply('http_post_trade_cancel_algos_ok.json'));
     expect(cancels).toEqual([{ ok: true, item: expect.objectContaining({ algoId: '1836489397437468672', sCode: '0' }) }]);
   });
 
   it('cancel-all-after (seconds → ms) and close-position acks', () => {
-    expect(parseCancelAllAfterAck(reply('http_post_trade_cancel_all_after_ok.json'))).toEqual({ triggerAtMs: 1587971460000, venueTsMs: 1587971400000, tag: '' });
-    expect(parseCancelAllAfterAck({ code: '0', msg: '', data: [{ triggerTime: '0', tag: '', ts: '1587971400' }] }).triggerAtMs).toBeUndefined();
-    expect(parseClosePositionAck(reply('http_post_trade_close_position_ok.json'))).toEqual({ instId: 'BTC-USDT-SWAP', posSide: 'long', clOrdId: '', tag: '' });
-    expect(() => parseClosePositionAck({ code: '51023', msg: 'Position does not exist', data: [] })).toThrow(expect.objectContaining({ okxCode: '51023' }));
+    expect(parseCancelAllAfterAck(reply('http_post_trade_cancel_all_after_ok.json'))).toEqual({
+      triggerAtMs: 1587971460000,
+      venueTsMs: 1587971400000,
+      tag: '',
+    });
+    expect(
+      parseCancelAllAfterAck({ code: '0', msg: '', data: [{ triggerTime: '0', tag: '', ts: '1587971400' }] }).triggerAtMs,
+    ).toBeUndefined();
+    expect(parseClosePositionAck(reply('http_post_trade_close_position_ok.json'))).toEqual({
+      instId: 'BTC-USDT-SWAP',
+      posSide: 'long',
+      clOrdId: '',
+      tag: '',
+    });
+    expect(() => parseClosePositionAck({ code: '51023', msg: 'Position does not exist', data: [] })).toThrow(
+      expect.objectContaining({ okxCode: '51023' }),
+    );
   });
 
   it('top-level errors: http_error_51000.json and the 401 body without data', () => {
-    expect(() => expectOk(reply('http_error_51000.json'), { httpStatus: 400 })).toThrow(expect.objectContaining({ okxCode: '51000', httpStatus: 400 }));
+    expect(() => expectOk(reply('http_error_51000.json'), { httpStatus: 400 })).toThrow(
+      expect.objectContaining({ okxCode: '51000', httpStatus: 400 }),
+    );
     const unauth = reply('http_error_401_invalid_sign_capture.json');
     expect(unauth.data).toBeUndefined();
     let caught: unknown;

@@ -1,11 +1,12 @@
 /** OKX adapter sessions over the simulator: login good and bad, the login gate and error events, keepalive and the 30 s idle close, reconnect with re-login, resubscribe and resync. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { dec } from '../../../src/domain/decimal.js';
 import type { VenueEvent } from '../../../src/domain/events.js';
 import { OkxCredentials } from '../../../src/venues/okx/index.js';
 import { OkxWsClient } from '../../../src/venues/okx/ws-client.js';
 import { captureLogger } from '../../support/log-capture.js';
-import { startOkxHarness, type OkxHarness } from '../../support/okx-harness.js';
+import { type OkxHarness, startOkxHarness } from '../../support/okx-harness.js';
 import { nextEvent, waitFor } from '../../support/wait.js';
 
 const SYMBOL = 'BTC-USDT-SWAP';
@@ -120,7 +121,14 @@ describe('okx adapter sessions', () => {
     // The first orders subscription is acknowledged but delivers nothing, like pushes lost in a gap.
     h.sim.faults.failNextSubscriptions(1, 'orders');
     await h.venue.connect();
-    const out = await h.venue.submitOrder({ clientId: 'vd1gap1e', symbol: SYMBOL, side: 'buy', type: 'market', size: dec(1), reduceOnly: false });
+    const out = await h.venue.submitOrder({
+      clientId: 'vd1gap1e',
+      symbol: SYMBOL,
+      side: 'buy',
+      type: 'market',
+      size: dec(1),
+      reduceOnly: false,
+    });
     expect(out.status).toBe('accepted');
     expect(h.events.some((e) => e.type === 'fill')).toBe(false);
     const at = h.events.length;

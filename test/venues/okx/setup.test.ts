@@ -2,8 +2,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
+
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { OkxConfigSchema } from '../../../src/venues/okx/config.js';
 import { OkxCredentials } from '../../../src/venues/okx/credentials.js';
 import { createOkxVenue, okxEntry } from '../../../src/venues/okx/index.js';
@@ -13,7 +15,9 @@ import { restSignature } from '../../../src/venues/okx/signing.js';
 const silent = pino({ level: 'silent' });
 
 /** A tiny fake OKX REST answering a few paths with fixed bodies, recording the requests. */
-async function fakeRest(routes: Record<string, unknown>): Promise<{ url: string; seen: Array<{ url: string; headers: IncomingMessage['headers'] }>; close(): Promise<void> }> {
+async function fakeRest(
+  routes: Record<string, unknown>,
+): Promise<{ url: string; seen: Array<{ url: string; headers: IncomingMessage['headers'] }>; close(): Promise<void> }> {
   const seen: Array<{ url: string; headers: IncomingMessage['headers'] }> = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     seen.push({ url: req.url ?? '', headers: req.headers });
@@ -63,7 +67,11 @@ describe('okx start-up', () => {
     const rest = await fakeRest({
       '/api/v5/public/time': { code: '0', msg: '', data: [{ ts: String(Date.now()) }] },
       '/api/v5/public/instruments': { code: '0', msg: '', data: [] },
-      '/api/v5/account/config': { code: '0', msg: '', data: [{ uid: '1', acctLv: '2', posMode: 'long_short_mode', perm: 'read_only,trade', autoLoan: false }] },
+      '/api/v5/account/config': {
+        code: '0',
+        msg: '',
+        data: [{ uid: '1', acctLv: '2', posMode: 'long_short_mode', perm: 'read_only,trade', autoLoan: false }],
+      },
     });
     close = rest.close;
     const venue = createOkxVenue({
@@ -71,7 +79,12 @@ describe('okx start-up', () => {
       logger: silent,
       clock: { now: () => Date.now() },
       credentials: new OkxCredentials('k', 's', 'p'),
-      endpoints: { restUrl: rest.url, wsPublicUrl: 'ws://127.0.0.1:1/ws/v5/public', wsPrivateUrl: 'ws://127.0.0.1:1/ws/v5/private', wsBusinessUrl: 'ws://127.0.0.1:1/ws/v5/business' },
+      endpoints: {
+        restUrl: rest.url,
+        wsPublicUrl: 'ws://127.0.0.1:1/ws/v5/public',
+        wsPrivateUrl: 'ws://127.0.0.1:1/ws/v5/private',
+        wsBusinessUrl: 'ws://127.0.0.1:1/ws/v5/business',
+      },
     });
     await expect(venue.connect()).rejects.toThrow(/position mode is "long_short_mode".*needs net_mode.*set-position-mode/);
     expect(venue.connectionState()).not.toBe('ready');
@@ -95,7 +108,9 @@ describe('okx start-up', () => {
     const h = rest.seen[0]!.headers;
     expect(h['x-simulated-trading']).toBe('1');
     expect(h['ok-access-timestamp']).toBe('2025-03-01T12:00:00.123Z');
-    expect(h['ok-access-sign']).toBe(restSignature('A1B2C3D4E5F60718293A4B5C6D7E8F90', '2025-03-01T12:00:00.123Z', 'GET', '/api/v5/account/balance?ccy=USDT', ''));
+    expect(h['ok-access-sign']).toBe(
+      restSignature('A1B2C3D4E5F60718293A4B5C6D7E8F90', '2025-03-01T12:00:00.123Z', 'GET', '/api/v5/account/balance?ccy=USDT', ''),
+    );
     expect(h['ok-access-passphrase']).toBe('pass');
   });
 

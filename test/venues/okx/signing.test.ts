@@ -1,5 +1,6 @@
 /** OKX signing on the worked examples of okx.md (spec 2 and 4), byte for byte. */
 import { describe, expect, it } from 'vitest';
+
 import {
   okxSign,
   restAuthHeaders,
@@ -15,7 +16,8 @@ import {
 const SECRET = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
 const TS = '2025-03-01T12:00:00.123Z';
 const TS_MS = Date.UTC(2025, 2, 1, 12, 0, 0, 123);
-const BODY = '{"instId":"BTC-USDT-SWAP","tdMode":"cross","side":"buy","posSide":"long","ordType":"limit","px":"60000","sz":"1","clOrdId":"bot1a2b3c"}';
+const BODY =
+  '{"instId":"BTC-USDT-SWAP","tdMode":"cross","side":"buy","posSide":"long","ordType":"limit","px":"60000","sz":"1","clOrdId":"bot1a2b3c"}';
 
 describe('okx REST signing (spec 2 worked example)', () => {
   it('formats the timestamp as ISO-8601 with milliseconds', () => {

@@ -1,5 +1,6 @@
 /** OKX endpoints per environment (live / demo with x-simulated-trading / sim) and REST targets with the signed requestPath. */
 import { describe, expect, it } from 'vitest';
+
 import { ConfigError } from '../../../src/domain/errors.js';
 import { OKX_ENDPOINTS, resolveOkxUrls, restTarget, wsUrlFor } from '../../../src/venues/okx/urls.js';
 
@@ -35,7 +36,9 @@ describe('okx urls', () => {
   });
 
   it('builds the requestPath exactly as sent, query in order', () => {
-    expect(restTarget('https://openapi.okx.com/', '/api/v5/account/positions', { instType: 'SWAP', instId: 'BTC-USDT-SWAP', after: undefined })).toEqual({
+    expect(
+      restTarget('https://openapi.okx.com/', '/api/v5/account/positions', { instType: 'SWAP', instId: 'BTC-USDT-SWAP', after: undefined }),
+    ).toEqual({
       url: 'https://openapi.okx.com/api/v5/account/positions?instType=SWAP&instId=BTC-USDT-SWAP',
       requestPath: '/api/v5/account/positions?instType=SWAP&instId=BTC-USDT-SWAP',
     });

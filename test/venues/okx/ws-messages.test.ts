@@ -1,5 +1,8 @@
 /** OKX WS frame classification on every ws_* fixture, the text pong, and malformed / truncated frames (named, counted, never thrown). */
 import { describe, expect, it } from 'vitest';
+
+import { classify, isLoginRequired, isWrongWsUrl } from '../../../src/venues/okx/errors.js';
+import { wsErrorToApiError } from '../../../src/venues/okx/parse.js';
 import {
   businessChannelArgs,
   channelKey,
@@ -9,13 +12,11 @@ import {
   isPongText,
   marketDataArgs,
   newMalformedCounts,
+  type OkxInboundFrame,
   privateChannelArgs,
   socketForChannel,
   subscriptionFrame,
-  type OkxInboundFrame,
 } from '../../../src/venues/okx/ws-messages.js';
-import { classify, isLoginRequired, isWrongWsUrl } from '../../../src/venues/okx/errors.js';
-import { wsErrorToApiError } from '../../../src/venues/okx/parse.js';
 import { okxFixtureText } from './okx-fixtures.js';
 
 function fromFixture(name: string): OkxInboundFrame {
@@ -30,7 +31,12 @@ describe('okx classifyText / classifyFrame on the fixtures', () => {
   });
 
   it('a login event with a non-zero code is a failed login', () => {
-    expect(classifyText('{"event":"login","code":"60009","msg":"Login failed."}')).toEqual({ kind: 'login', ok: false, code: '60009', msg: 'Login failed.' });
+    expect(classifyText('{"event":"login","code":"60009","msg":"Login failed."}')).toEqual({
+      kind: 'login',
+      ok: false,
+      code: '60009',
+      msg: 'Login failed.',
+    });
   });
 
   it('login failures are error events', () => {
@@ -40,14 +46,31 @@ describe('okx classifyText / classifyFrame on the fixtures', () => {
   });
 
   it('subscribe / unsubscribe acks keep the arg and the echoed id', () => {
-    expect(fromFixture('ws_subscribe_ack.json')).toEqual({ kind: 'subscribe', id: '1512', arg: { channel: 'tickers', instId: 'BTC-USDT' }, connId: 'accb8e21' });
-    expect(fromFixture('ws_subscribe_ack_orders.json')).toMatchObject({ kind: 'subscribe', id: '1512', arg: { channel: 'orders', instType: 'FUTURES' } });
-    expect(fromFixture('ws_subscribe_ack_orders_capture.json')).toEqual({ kind: 'subscribe', arg: { channel: 'orders', instType: 'SPOT' }, connId: 'f832919c' });
+    expect(fromFixture('ws_subscribe_ack.json')).toEqual({
+      kind: 'subscribe',
+      id: '1512',
+      arg: { channel: 'tickers', instId: 'BTC-USDT' },
+      connId: 'accb8e21',
+    });
+    expect(fromFixture('ws_subscribe_ack_orders.json')).toMatchObject({
+      kind: 'subscribe',
+      id: '1512',
+      arg: { channel: 'orders', instType: 'FUTURES' },
+    });
+    expect(fromFixture('ws_subscribe_ack_orders_capture.json')).toEqual({
+      kind: 'subscribe',
+      arg: { channel: 'orders', instType: 'SPOT' },
+      connId: 'f832919c',
+    });
     expect(fromFixture('ws_subscribe_ack_orders_algo_capture_no_connid.json')).toEqual({
       kind: 'subscribe',
       arg: { channel: 'orders-algo', instType: 'SPOT', instId: 'LTC-USDT' },
     });
-    expect(fromFixture('ws_unsubscribe_ack.json')).toEqual({ kind: 'unsubscribe', arg: { channel: 'tickers', instId: 'BTC-USDT' }, connId: 'd0b44253' });
+    expect(fromFixture('ws_unsubscribe_ack.json')).toEqual({
+      kind: 'unsubscribe',
+      arg: { channel: 'tickers', instId: 'BTC-USDT' },
+      connId: 'd0b44253',
+    });
   });
 
   it('a subscribe error carries the id but no arg', () => {
@@ -58,14 +81,31 @@ describe('okx classifyText / classifyFrame on the fixtures', () => {
 
   it('notice and channel-conn-count events', () => {
     expect(fromFixture('ws_notice_64008.json')).toMatchObject({ kind: 'notice', code: '64008', connId: 'a4d3ae55' });
-    expect(fromFixture('ws_channel_conn_count.json')).toEqual({ kind: 'channel-conn-count', channel: 'orders', connCount: '2', connId: 'abcd1234' });
-    expect(fromFixture('ws_channel_conn_count_error.json')).toEqual({ kind: 'channel-conn-count-error', channel: 'orders', connCount: '30', connId: 'a4d3ae55' });
+    expect(fromFixture('ws_channel_conn_count.json')).toEqual({
+      kind: 'channel-conn-count',
+      channel: 'orders',
+      connCount: '2',
+      connId: 'abcd1234',
+    });
+    expect(fromFixture('ws_channel_conn_count_error.json')).toEqual({
+      kind: 'channel-conn-count-error',
+      channel: 'orders',
+      connCount: '30',
+      connId: 'a4d3ae55',
+    });
   });
 
   it('op replies are correlated by id and op', () => {
     const ok = fromFixture('ws_op_order_ok.json');
     expect(ok).toMatchObject({ kind: 'op', id: '1512', op: 'order', code: '0', inTime: '1695190491421339', outTime: '1695190491423240' });
-    expect(fromFixture('ws_op_order_format_error.json')).toMatchObject({ kind: 'op', id: '1512', op: 'order', code: '60013', msg: 'Invalid args', data: [] });
+    expect(fromFixture('ws_op_order_format_error.json')).toMatchObject({
+      kind: 'op',
+      id: '1512',
+      op: 'order',
+      code: '60013',
+      msg: 'Invalid args',
+      data: [],
+    });
     expect(fromFixture('ws_op_batch_orders_partial.json')).toMatchObject({ kind: 'op', id: '1513', op: 'batch-orders', code: '2' });
     expect(fromFixture('ws_op_cancel_order_ok.json')).toMatchObject({ kind: 'op', id: '1514', op: 'cancel-order', code: '0' });
   });
@@ -190,7 +230,10 @@ describe('okx channels and subscription frames', () => {
   });
 
   it('builds subscribe frames with an id and keys args stably', () => {
-    const frame = subscriptionFrame('subscribe', 'sub1', [{ channel: 'tickers', instId: 'BTC-USDT-SWAP' }, { channel: 'mark-price', instId: 'BTC-USDT-SWAP' }]);
+    const frame = subscriptionFrame('subscribe', 'sub1', [
+      { channel: 'tickers', instId: 'BTC-USDT-SWAP' },
+      { channel: 'mark-price', instId: 'BTC-USDT-SWAP' },
+    ]);
     expect(JSON.stringify(frame)).toBe(
       '{"id":"sub1","op":"subscribe","args":[{"channel":"tickers","instId":"BTC-USDT-SWAP"},{"channel":"mark-price","instId":"BTC-USDT-SWAP"}]}',
     );

@@ -1,5 +1,6 @@
 /** Exponential backoff with jitter for reconnects: growth, cap, reset. */
 import { describe, expect, it } from 'vitest';
+
 import { Backoff } from '../../../src/venues/shared/backoff.js';
 
 describe('Backoff', () => {

@@ -1,5 +1,6 @@
 /** The venue clock offset, measured NTP-style from request and reply times. */
 import { describe, expect, it } from 'vitest';
+
 import { bestSample, offsetSample, VenueClock } from '../../../src/venues/shared/clock-offset.js';
 
 describe('clock offset (NTP-style)', () => {

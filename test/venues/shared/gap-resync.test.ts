@@ -1,5 +1,6 @@
 /** GapResync: no resync on the first ready; after a reconnect it reads from the gap (or the last fill) and emits, then `resynced`. */
 import { describe, expect, it } from 'vitest';
+
 import { Decimal } from '../../../src/domain/decimal.js';
 import type { VenueEvent } from '../../../src/domain/events.js';
 import type { Fill } from '../../../src/domain/position.js';
@@ -8,8 +9,17 @@ import { captureLogger } from '../../support/log-capture.js';
 import { waitFor } from '../../support/wait.js';
 
 const fill = (tsMs: number): Fill => ({
-  venue: 'toy', tradeId: `t${tsMs}`, venueOrderId: 'o1', symbol: 'X', side: 'buy', size: Decimal.from(1), price: Decimal.from(1),
-  fee: Decimal.ZERO, feeCurrency: 'USD', liquidity: 'taker', tsMs,
+  venue: 'toy',
+  tradeId: `t${tsMs}`,
+  venueOrderId: 'o1',
+  symbol: 'X',
+  side: 'buy',
+  size: Decimal.from(1),
+  price: Decimal.from(1),
+  fee: Decimal.ZERO,
+  feeCurrency: 'USD',
+  liquidity: 'taker',
+  tsMs,
 });
 
 function setup(enabled = true) {
@@ -17,7 +27,11 @@ function setup(enabled = true) {
   const events: VenueEvent[] = [];
   const asked: number[] = [];
   const gap = new GapResync({
-    venue: 'toy', logger: captureLogger().logger, clock: { now: () => now }, enabled, emit: (e) => events.push(e),
+    venue: 'toy',
+    logger: captureLogger().logger,
+    clock: { now: () => now },
+    enabled,
+    emit: (e) => events.push(e),
     reads: { openOrders: async () => [], positions: async () => [], fillsSince: async (ms) => (asked.push(ms), [fill(now - 10)]) },
   });
   return { gap, events, asked, setNow: (ms: number) => (now = ms) };

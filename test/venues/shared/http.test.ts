@@ -1,9 +1,11 @@
 /** httpRequest: timeouts, bodies, status codes and transport errors over a real local server. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { TransportError } from '../../../src/domain/errors.js';
-import { HttpStatusError, httpRequest, parseRetryAfter } from '../../../src/venues/shared/http.js';
+import { httpRequest, HttpStatusError, parseRetryAfter } from '../../../src/venues/shared/http.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -36,7 +38,9 @@ function reply(res: ServerResponse, status: number, body: string, headers: Recor
 
 describe('httpRequest', () => {
   it('returns status and parsed JSON; sends method, headers and body', async () => {
-    const { url } = await serve((req, res, body) => reply(res, 200, JSON.stringify({ method: req.method, sign: req.headers['x-sign'], body })));
+    const { url } = await serve((req, res, body) =>
+      reply(res, 200, JSON.stringify({ method: req.method, sign: req.headers['x-sign'], body })),
+    );
     const res = await httpRequest({ method: 'POST', url: `${url}/api/v5/trade/order`, headers: { 'x-sign': 'abc' }, body: '{"a":1}' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ kind: 'json', value: { method: 'POST', sign: 'abc', body: '{"a":1}' } });

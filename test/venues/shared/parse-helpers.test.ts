@@ -1,7 +1,14 @@
 /** The shared wire readers: exact decimals, unparsed hot-path decimals, epoch ms, strings, schemas; failures name the field with one error code. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createWireReader, PAYLOAD_INVALID, readOptionalWireDecimal, readWireDecimal, WirePayloadError } from '../../../src/venues/shared/parse-helpers.js';
+
+import {
+  createWireReader,
+  PAYLOAD_INVALID,
+  readOptionalWireDecimal,
+  readWireDecimal,
+  WirePayloadError,
+} from '../../../src/venues/shared/parse-helpers.js';
 
 const okx = createWireReader({ venue: 'okx', emptyStringIsAbsent: true });
 const strict = createWireReader({ venue: 'deribit' });
@@ -18,7 +25,9 @@ describe('wire readers', () => {
       expect(() => okx.decimal(bad, 'data.0.accFillSz')).toThrow(WirePayloadError);
       expect(() => okx.decimal(bad, 'data.0.accFillSz')).toThrow(/^okx: data\.0\.accFillSz: (missing|not a number)/);
     }
-    expect(() => okx.decimal('abc', 'data.0.accFillSz')).toThrow(expect.objectContaining({ code: PAYLOAD_INVALID, venue: 'okx', field: 'data.0.accFillSz' }));
+    expect(() => okx.decimal('abc', 'data.0.accFillSz')).toThrow(
+      expect.objectContaining({ code: PAYLOAD_INVALID, venue: 'okx', field: 'data.0.accFillSz' }),
+    );
   });
 
   it('optionalDecimal: absent gives undefined, "" only where the venue means "unset", garbage still throws', () => {
@@ -45,14 +54,17 @@ describe('wire readers', () => {
   it('millisAt accepts integer numbers and strings; stringAt wants a non-empty string', () => {
     expect(okx.millisAt(1700000001234, 'o', 'uTime')).toBe(1700000001234);
     expect(okx.millisAt('1700000001234', 'o', 'uTime')).toBe(1700000001234);
-    for (const bad of ['1700000001234.5', 'soon', 1.5, null]) expect(() => okx.millisAt(bad, 'o', 'uTime')).toThrow(/o\.uTime: expected an integer/);
+    for (const bad of ['1700000001234.5', 'soon', 1.5, null])
+      expect(() => okx.millisAt(bad, 'o', 'uTime')).toThrow(/o\.uTime: expected an integer/);
     expect(okx.stringAt('BTC-USDT-SWAP', 'o', 'instId')).toBe('BTC-USDT-SWAP');
     expect(() => okx.stringAt('', 'o', 'ordId')).toThrow(/o\.ordId: expected a non-empty string/);
   });
 
   it('validate names the first bad field under the root', () => {
     const schema = z.object({ order: z.object({ amount: z.number() }) });
-    expect(() => strict.validate(schema, { order: { amount: 'x' } }, 'private/buy.result')).toThrow(/^deribit: private\/buy\.result\.order\.amount: /);
+    expect(() => strict.validate(schema, { order: { amount: 'x' } }, 'private/buy.result')).toThrow(
+      /^deribit: private\/buy\.result\.order\.amount: /,
+    );
   });
 
   it('a venue may bring its own error subclass', () => {

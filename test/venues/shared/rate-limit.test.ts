@@ -1,6 +1,7 @@
 /** RateLimiter: buckets and windows per axis, protective requests ahead of entries, reserves and aborts. */
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, type AxisSpec, type RatePriority } from '../../../src/venues/shared/rate-limit.js';
+
+import { type AxisSpec, RateLimiter, type RatePriority } from '../../../src/venues/shared/rate-limit.js';
 import { FakeTimers, flushMicrotasks } from '../../support/fake-timers.js';
 
 function makeLimiter(axes: Record<string, AxisSpec>) {

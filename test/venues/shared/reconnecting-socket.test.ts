@@ -1,17 +1,18 @@
 /** ReconnectingSocket over real sockets: keepalive from open, login gate, reconnect with backoff, resubscribe, timers. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { TransportError } from '../../../src/domain/errors.js';
 import {
-  ReconnectingSocket,
   type ConnectionContext,
   type InboundFrame,
+  ReconnectingSocket,
   type ReconnectingSocketEvents,
   type ReconnectingSocketOptions,
   type StateChange,
 } from '../../../src/venues/shared/reconnecting-socket.js';
 import { FakeTimers } from '../../support/fake-timers.js';
 import { FakeWsServer } from '../../support/fake-ws-server.js';
-import { captureLogger, type CapturedLogger } from '../../support/log-capture.js';
+import { type CapturedLogger, captureLogger } from '../../support/log-capture.js';
 import { collect, nextEvent, waitFor } from '../../support/wait.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];

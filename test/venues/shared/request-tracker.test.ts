@@ -1,5 +1,6 @@
 /** RequestTracker: numeric and string ids, timeouts, late answers dropped, everything rejected at once on disconnect. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { TransportError } from '../../../src/domain/errors.js';
 import { ReconnectingSocket } from '../../../src/venues/shared/reconnecting-socket.js';
 import { alphanumericIds, RequestTracker } from '../../../src/venues/shared/request-tracker.js';
@@ -90,7 +91,13 @@ describe('RequestTracker', () => {
   it('takes string ids (OKX `id`, Bybit `reqId`): formatted from the sequence, resolved, timed out and dropped like numbers', async () => {
     const timers = new FakeTimers();
     const log = captureLogger();
-    const tracker = new RequestTracker<string, string>({ name: 'okx.trade', logger: log.logger, defaultTimeoutMs: 100, timers, formatId: alphanumericIds('o') });
+    const tracker = new RequestTracker<string, string>({
+      name: 'okx.trade',
+      logger: log.logger,
+      defaultTimeoutMs: 100,
+      timers,
+      formatId: alphanumericIds('o'),
+    });
     const sent: string[] = [];
     const first = tracker.call((id) => sent.push(id));
     const second = tracker.call((id) => sent.push(id));

@@ -1,5 +1,6 @@
 /** SocketGroup: several reconnecting sockets (OKX-style private + business essential, public auxiliary) give one state and health. */
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { ReconnectingSocket } from '../../../src/venues/shared/reconnecting-socket.js';
 import { SocketGroup, socketMember } from '../../../src/venues/shared/socket-group.js';
 import { FakeWsServer } from '../../support/fake-ws-server.js';
@@ -56,7 +57,11 @@ describe('SocketGroup', () => {
     await waitFor(() => group.isReady());
     expect(states.values.slice(before)).toEqual(['reconnecting', 'connecting', 'ready']);
     expect(healths.values.slice(fromConnected)).toEqual(['connected', 'degraded', 'connected', 'down', 'connected']);
-    expect(group.members().map((m) => `${m.key}:${m.role}:${m.state}`)).toEqual(['private:essential:ready', 'business:essential:ready', 'public:auxiliary:ready']);
+    expect(group.members().map((m) => `${m.key}:${m.role}:${m.state}`)).toEqual([
+      'private:essential:ready',
+      'business:essential:ready',
+      'public:auxiliary:ready',
+    ]);
   });
 
   it('adds and removes members at run time; stop keeps them for the next start', async () => {

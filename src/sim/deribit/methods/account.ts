@@ -1,10 +1,10 @@
 /** Reading state: positions, open orders, order state and history, user trades, account summary. */
-import { type Currency, type SimOrder, type SimTrade, isWorkingState } from '../../engine/types.js';
+import { type Currency, isWorkingState, type SimOrder, type SimTrade } from '../../engine/types.js';
 import type { CallContext, MethodSpec, MethodTable } from '../context.js';
 import { errors } from '../errors.js';
 import type { Params } from '../params.js';
-import { USER_ID, orderToWire, positionToWire, summaryToWire, tradeToWire } from '../wire.js';
-import { CURRENCY_PARAM, KIND_PARAM, currencyFilter, requireInstrument } from './market-data.js';
+import { orderToWire, positionToWire, summaryToWire, tradeToWire, USER_ID } from '../wire.js';
+import { CURRENCY_PARAM, currencyFilter, KIND_PARAM, requireInstrument } from './market-data.js';
 
 const OPEN_ORDER_TYPES = [
   'all',
@@ -93,7 +93,16 @@ function summary(ctx: CallContext, currency: Currency, extended: boolean): Recor
   const s = ctx.state.engine.accountSummary(currency);
   const extra: Record<string, unknown> = { limits: ctx.state.limiter.describe() };
   if (extended) {
-    Object.assign(extra, { id: USER_ID, username: 'sim-user', email: 'sim@example.invalid', type: 'main', system_name: 'sim-user', creation_timestamp: 1_600_000_000_000, referrer_id: null, fees: [] });
+    Object.assign(extra, {
+      id: USER_ID,
+      username: 'sim-user',
+      email: 'sim@example.invalid',
+      type: 'main',
+      system_name: 'sim-user',
+      creation_timestamp: 1_600_000_000_000,
+      referrer_id: null,
+      fees: [],
+    });
   }
   return summaryToWire(s, extra);
 }
@@ -110,7 +119,13 @@ export const accountMethods: MethodTable = {
     const kind = params.optEnum('kind', KIND_PARAM);
     const type = params.optEnum('type', OPEN_ORDER_TYPES) ?? 'all';
     if (kind !== undefined && kind !== 'any' && kind !== 'future' && kind !== 'option') return [];
-    return ordersWire(ctx, ctx.state.engine.openOrders({ ...(kind === 'future' || kind === 'option' ? { kind } : {}), predicate: (o) => openTypeMatches(type, o) }));
+    return ordersWire(
+      ctx,
+      ctx.state.engine.openOrders({
+        ...(kind === 'future' || kind === 'option' ? { kind } : {}),
+        predicate: (o) => openTypeMatches(type, o),
+      }),
+    );
   }),
   'private/get_open_orders_by_currency': read((ctx, params) => {
     const s = scope(params, true);

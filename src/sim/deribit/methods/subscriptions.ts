@@ -20,7 +20,8 @@ function subscribe(ctx: CallContext, params: Params, privateCall: boolean): stri
   const session = sessionOf(ctx);
   const requested = params.stringArray('channels');
   const cfg = ctx.state.config;
-  if (requested.length > cfg.maxChannelsPerCall) throw errors.invalidParams('channels', `at most ${cfg.maxChannelsPerCall} channels per call`);
+  if (requested.length > cfg.maxChannelsPerCall)
+    throw errors.invalidParams('channels', `at most ${cfg.maxChannelsPerCall} channels per call`);
   const label = privateCall ? params.optString('label') : undefined;
   if (label !== undefined && label.length > 16) throw errors.invalidParams('label', 'at most 16 characters');
   const authenticated = privateCall || session.token !== undefined;
@@ -29,7 +30,14 @@ function subscribe(ctx: CallContext, params: Params, privateCall: boolean): stri
   const currencyOf = (name: string): string | undefined => engine.instrument(name)?.currency;
   const unserved = requested.filter(isUnservedChannel);
   if (unserved.length > 0) throw errors.subscribeUnserved(unserved);
-  if (!authenticated && requested.some((c) => { const spec = parseChannel(c, exists, currencyOf); return spec !== undefined && rawNeedsAuth(spec); })) throw errors.rawNeedsAuth();
+  if (
+    !authenticated &&
+    requested.some((c) => {
+      const spec = parseChannel(c, exists, currencyOf);
+      return spec !== undefined && rawNeedsAuth(spec);
+    })
+  )
+    throw errors.rawNeedsAuth();
   const result: string[] = [];
   for (const name of ctx.state.faults.filterSubscriptions(requested)) {
     if (result.includes(name)) continue;

@@ -1,14 +1,14 @@
 /** Order entry: buy/sell, edit, cancel family, close_position (matching-engine methods). */
 import type { Decimal } from '../../../domain/decimal.js';
 import type { OrderFilter } from '../../engine/engine.js';
-import { type Direction, EngineRejection, type OrderType, type SimInstrument, type SimOrder, isTriggerType } from '../../engine/types.js';
+import { type Direction, EngineRejection, isTriggerType, type OrderType, type SimInstrument, type SimOrder } from '../../engine/types.js';
 import { isNeutralRejection } from '../../faults.js';
 import type { CallContext, MethodSpec, MethodTable } from '../context.js';
 import { errors, fromEngineRejection } from '../errors.js';
 import type { Params } from '../params.js';
 import { RpcError } from '../rpc.js';
 import { orderToWire, tradeToWire } from '../wire.js';
-import { CURRENCY_PARAM, KIND_PARAM, currencyFilter, requireInstrument } from './market-data.js';
+import { CURRENCY_PARAM, currencyFilter, KIND_PARAM, requireInstrument } from './market-data.js';
 
 const ORDER_TYPES = ['limit', 'market', 'market_limit', 'stop_limit', 'stop_market', 'take_limit', 'take_market', 'trailing_stop'] as const;
 const SUPPORTED: readonly OrderType[] = ['limit', 'market', 'stop_limit', 'stop_market', 'take_limit', 'take_market'];
@@ -65,10 +65,12 @@ function placeOrder(ctx: CallContext, params: Params, direction: Direction): unk
   const reduceOnly = params.optBool('reduce_only') ?? false;
   const rejection = ctx.state.faults.takeOrderRejection({ type, instrumentName: inst.name, direction, reduceOnly, label: label ?? '' });
   if (rejection) {
-    if (isNeutralRejection(rejection)) throw fromEngineRejection(new EngineRejection(rejection.reason, undefined, rejection.message ?? rejection.reason));
+    if (isNeutralRejection(rejection))
+      throw fromEngineRejection(new EngineRejection(rejection.reason, undefined, rejection.message ?? rejection.reason));
     throw new RpcError(rejection.code, rejection.message, rejection.data);
   }
-  const price = orderType === 'market' || orderType === 'stop_market' || orderType === 'take_market' ? undefined : params.optDecimal('price');
+  const price =
+    orderType === 'market' || orderType === 'stop_market' || orderType === 'take_market' ? undefined : params.optDecimal('price');
   const trigger = params.optEnum('trigger', TRIGGERS);
   const triggerPrice = isTriggerType(orderType) ? params.optDecimal('trigger_price') : undefined;
   const timeInForce = params.optEnum('time_in_force', TIME_IN_FORCE);
@@ -160,7 +162,12 @@ function currencyKindFilter(params: Params): OrderFilter | undefined {
   };
 }
 
-const me = (handle: MethodSpec['handle']): MethodSpec => ({ access: 'private', rate: 'matching_engine', scope: 'trade:read_write', handle });
+const me = (handle: MethodSpec['handle']): MethodSpec => ({
+  access: 'private',
+  rate: 'matching_engine',
+  scope: 'trade:read_write',
+  handle,
+});
 
 export const tradingMethods: MethodTable = {
   'private/buy': me((ctx, params) => placeOrder(ctx, params, 'buy')),
@@ -193,12 +200,15 @@ export const tradingMethods: MethodTable = {
     const raw = params.raw['currency'];
     const list = Array.isArray(raw) ? raw : [raw];
     const currencies = new Set(list.map((c) => (typeof c === 'string' ? c.toUpperCase() : '')));
-    if (currencies.size === 0 || currencies.has('')) throw errors.invalidParams('currency', 'must be a currency, a list of currencies or any');
+    if (currencies.size === 0 || currencies.has(''))
+      throw errors.invalidParams('currency', 'must be a currency, a list of currencies or any');
     const kind = params.optEnum('kind', KIND_PARAM);
     const type = params.optEnum('type', CANCEL_TYPES) ?? 'all';
     return cancelCount(ctx, {
       predicate: (o) =>
-        (currencies.has('ANY') || currencies.has(o.currency)) && (kind === undefined || kind === 'any' || kind === o.kind) && cancelTypeMatches(type, o),
+        (currencies.has('ANY') || currencies.has(o.currency)) &&
+        (kind === undefined || kind === 'any' || kind === o.kind) &&
+        cancelTypeMatches(type, o),
     });
   }),
   'private/cancel_all_by_instrument': me((ctx, params) => {
