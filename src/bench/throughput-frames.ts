@@ -1,8 +1,10 @@
 /**
- * Realistic Deribit `ticker.<instrument>.100ms` notifications and the instrument records behind them,
- * for the throughput bench. Field sets, order and number styles follow the recorded captures
- * (`/work/shared/venues/fixtures/deribit/ws_notification_ticker_{perpetual,option}_capture.json`);
- * prices move a little from frame to frame so no two consecutive frames are identical.
+ * Realistic ticker pushes and the instrument records behind them, for the throughput bench:
+ * Deribit `ticker.<instrument>.100ms` notifications, field sets, order and number styles after the
+ * recorded captures (`/work/shared/venues/fixtures/deribit/ws_notification_ticker_{perpetual,option}_capture.json`),
+ * and OKX `tickers` pushes shaped exactly like `/work/shared/venues/fixtures/okx/ws_push_tickers.json`
+ * (same keys in the same order, every number a JSON string) with `instType` `SWAP`. Prices move a
+ * little from frame to frame so no two consecutive frames are identical.
  */
 
 /** Perpetual and option expiry as Deribit reports them. */
@@ -10,14 +12,18 @@ const PERPETUAL_EXPIRY_MS = 32503708800000;
 const OPTION_EXPIRY_MS = Date.UTC(2099, 0, 2, 8, 0, 0); // far in the future: never pruned during a run
 
 export interface BenchStream {
-  /** `perpetual` or `options-500`. */
+  /** Whose protocol the frames and the replay server speak. */
+  readonly venue: 'deribit' | 'okx';
+  /** `perpetual`, `options-500`, `swap`, `swaps-200`. */
   readonly name: string;
   /** Instrument names the client watches. */
   readonly symbols: readonly string[];
-  /** `public/get_instruments` results by `${currency}:${kind}`. */
+  /** Deribit: `public/get_instruments` results by `${currency}:${kind}`; OKX: `public/instruments` by `instType`. */
   readonly instruments: Readonly<Record<string, readonly unknown[]>>;
   /** Notification frames, round-robin over the symbols. */
   readonly frames: readonly string[];
+  /** Channels one client subscribes (the replay starts once they are all subscribed). */
+  readonly channels: number;
 }
 
 function round(value: number, digits: number): number {
@@ -151,7 +157,9 @@ export function perpetualStream(variants = 512): BenchStream {
   const ts = 1765541474086;
   const frames = Array.from({ length: variants }, (_, i) => perpetualFrame(i, ts + i * 100));
   return {
+    venue: 'deribit',
     name: 'perpetual',
+    channels: 1,
     symbols: ['BTC-PERPETUAL'],
     instruments: { 'BTC:future': [perpetualInstrument()], 'BTC:option': [] },
     frames,
@@ -167,9 +175,122 @@ export function optionStream(count = 500, perInstrument = 2): BenchStream {
     names.forEach((name, k) => frames.push(optionFrame(name, v * count + k, ts + v * 100 + k)));
   }
   return {
+    venue: 'deribit',
     name: `options-${count}`,
+    channels: names.length,
     symbols: names,
     instruments: { 'BTC:future': [perpetualInstrument()], 'BTC:option': names.map((_, k) => optionInstrument(k)) },
+    frames,
+  };
+}
+
+// ---- OKX -------------------------------------------------------------------------------------
+
+/** Base coins of the wide OKX stream's synthetic USDT swaps, cycled with a numeric suffix past the list. */
+const OKX_COINS = ['BTC', 'ETH', 'SOL', 'XRP', 'DOGE', 'LTC', 'ADA', 'AVAX', 'DOT', 'LINK', 'TRX', 'BCH', 'ATOM', 'FIL', 'NEAR'];
+
+function okxSwapName(k: number): { readonly instId: string; readonly coin: string } {
+  const base = OKX_COINS[k % OKX_COINS.length] ?? 'BTC';
+  const coin = k < OKX_COINS.length ? base : `${base}${Math.floor(k / OKX_COINS.length)}`;
+  return { instId: `${coin}-USDT-SWAP`, coin };
+}
+
+/** An OKX decimal string as the venue sends it: fixed digits, trailing zeros dropped. */
+function okxNum(value: number, digits: number): string {
+  return String(round(value, digits));
+}
+
+/** One `tickers` push: the keys of `ws_push_tickers.json` in its order, every number a string. */
+function okxTickerFrame(instId: string, price: number, i: number, ts: number): string {
+  const last = price + (i % 40) * 0.1 - 2;
+  const data = {
+    instType: 'SWAP',
+    instId,
+    last: okxNum(last, 1),
+    lastSz: okxNum(0.01 + (i % 9) * 0.01, 2),
+    askPx: okxNum(last + 0.1, 1),
+    askSz: okxNum(120 + (i % 11) * 3, 0),
+    bidPx: okxNum(last, 1),
+    bidSz: okxNum(85 + (i % 17) * 2, 0),
+    open24h: okxNum(price * 0.98, 1),
+    high24h: okxNum(price * 1.02, 1),
+    low24h: okxNum(price * 0.97, 1),
+    volCcy24h: okxNum(91234.56 + i * 0.01, 2),
+    vol24h: okxNum(9123456 + i, 0),
+    sodUtc0: okxNum(price * 0.99, 1),
+    sodUtc8: okxNum(price * 0.995, 1),
+    ts: String(ts),
+  };
+  return JSON.stringify({ arg: { channel: 'tickers', instId }, data: [data] });
+}
+
+/** A `public/instruments` SWAP record in the venue's shape (the capture's keys), linear USDT. */
+function okxSwapInstrument(k: number): unknown {
+  const { instId, coin } = okxSwapName(k);
+  return {
+    alias: '',
+    auctionEndTime: '',
+    baseCcy: '',
+    category: '1',
+    contTdSwTime: '',
+    ctMult: '1',
+    ctType: 'linear',
+    ctVal: k === 0 ? '0.01' : '1',
+    ctValCcy: coin,
+    expTime: '',
+    futureSettlement: false,
+    instFamily: `${coin}-USDT`,
+    instId,
+    instIdCode: 10459 + k * 2,
+    instType: 'SWAP',
+    lever: '100',
+    listTime: '1573557408000',
+    lotSz: '0.01',
+    maxIcebergSz: '100000000.0000000000000000',
+    maxLmtAmt: '20000000',
+    maxLmtSz: '100000000',
+    maxMktAmt: '',
+    maxMktSz: '12000',
+    maxPlatOILmt: '',
+    maxStopSz: '12000',
+    maxTriggerSz: '100000000.0000000000000000',
+    maxTwapSz: '100000000.0000000000000000',
+    minSz: '0.01',
+    openType: '',
+    optType: '',
+    posLmtAmt: '',
+    posLmtPct: '',
+    preMktSwTime: '',
+    quoteCcy: '',
+    ruleType: 'normal',
+    settleCcy: 'USDT',
+    state: 'live',
+    stk: '',
+    tickSz: '0.1',
+    tradeQuoteCcyList: [],
+    uly: `${coin}-USDT`,
+  };
+}
+
+/**
+ * An OKX `tickers` stream over `count` USDT swaps (`BTC-USDT-SWAP` first), `perInstrument` distinct
+ * frames each, interleaved. `count` 1 is the perpetual-swap stream (`swap`), 512 distinct frames.
+ * Every watched swap subscribes `tickers` and `mark-price` (what `OkxVenue.watchTicker` asks for);
+ * only `tickers` pushes are replayed.
+ */
+export function okxSwapStream(count = 1, perInstrument = count === 1 ? 512 : 2): BenchStream {
+  const ts = 1765541474086;
+  const names = Array.from({ length: count }, (_, k) => okxSwapName(k).instId);
+  const frames: string[] = [];
+  for (let v = 0; v < perInstrument; v += 1) {
+    names.forEach((instId, k) => frames.push(okxTickerFrame(instId, k === 0 ? 92283.5 : 10 + k * 3.7, v * count + k, ts + v * 100 + k)));
+  }
+  return {
+    venue: 'okx',
+    name: count === 1 ? 'swap' : `swaps-${count}`,
+    channels: 2 * count,
+    symbols: names,
+    instruments: { SWAP: names.map((_, k) => okxSwapInstrument(k)) },
     frames,
   };
 }

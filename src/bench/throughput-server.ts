@@ -3,7 +3,9 @@
  * (so it does not share the measured client's core), built from node builtins only. It answers the
  * few calls a market-data session makes (REST `public/get_instruments` and `public/get_time`; WS
  * `public/set_heartbeat`, `public/get_time`, `public/test`, `public/subscribe`, `public/unsubscribe`)
- * and, once a connection has subscribed `expectChannels` channels, replays the given notification
+ * or, with `protocol: 'okx'`, a minimal OKX public stand-in (REST `/api/v5/public/time` and
+ * `/api/v5/public/instruments`; WS `subscribe`/`unsubscribe` ops acknowledged arg by arg, the text
+ * `ping` answered with `pong`), and, once a connection has subscribed `expectChannels` channels, replays the given notification
  * frames round-robin as fast as the client reads them (writes pre-encoded WebSocket frames in
  * batches until the socket's buffer is full, then waits for 'drain').
  *
@@ -13,7 +15,9 @@
 import { Worker } from 'node:worker_threads';
 
 export interface ThroughputServerConfig {
-  /** `public/get_instruments` results by `${currency}:${kind}`. */
+  /** Which venue's protocol the stand-in speaks (default `deribit`). */
+  readonly protocol?: 'deribit' | 'okx';
+  /** Deribit: `public/get_instruments` results by `${currency}:${kind}`; OKX: `public/instruments` by `instType`. */
   readonly instruments: Readonly<Record<string, readonly unknown[]>>;
   /** Notification frames (JSON text) to replay, round-robin. */
   readonly frames: readonly string[];
@@ -32,6 +36,7 @@ const { workerData, parentPort } = require('node:worker_threads');
 const http = require('node:http');
 const crypto = require('node:crypto');
 const { instruments, frames, expectChannels } = workerData;
+const okx = workerData.protocol === 'okx';
 
 function encodeFrame(payload, opcode) {
   const len = payload.length;
@@ -53,8 +58,20 @@ for (let start = 0; start < Math.max(encoded.length, BATCH); start += BATCH) {
   batches.push(Buffer.concat(parts));
 }
 
+function okxRest(url) {
+  const method = url.pathname.replace(/^\/api\/v5\//, '');
+  if (method === 'public/time') return { code: '0', msg: '', data: [{ ts: String(Date.now()) }] };
+  if (method === 'public/instruments') return { code: '0', msg: '', data: instruments[url.searchParams.get('instType')] || [] };
+  return { code: '50014', msg: 'Parameter error', data: [] };
+}
+
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
+  if (okx) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(okxRest(url)));
+    return;
+  }
   const method = url.pathname.replace(/^\/api\/v2\//, '');
   let body;
   if (method === 'public/get_instruments') {
@@ -90,7 +107,21 @@ server.on('upgrade', (req, socket) => {
       if (!socket.write(batch)) { socket.once('drain', pump); return; }
     }
   };
+  const onOkxRequest = (msg) => {
+    const args = Array.isArray(msg.args) ? msg.args : [];
+    if (msg.op !== 'subscribe' && msg.op !== 'unsubscribe') {
+      socket.write(text(JSON.stringify({ id: msg.id, event: 'error', code: '60012', msg: 'Invalid request', connId: 'bench' })));
+      return;
+    }
+    for (const arg of args) {
+      const key = arg.channel + '|' + (arg.instId || '');
+      if (msg.op === 'subscribe') subscribed.add(key); else subscribed.delete(key);
+      socket.write(text(JSON.stringify({ id: msg.id, event: msg.op, arg, connId: 'bench' })));
+    }
+    if (msg.op === 'subscribe' && !streaming && subscribed.size >= expectChannels) { streaming = true; setImmediate(pump); }
+  };
   const onRequest = (msg) => {
+    if (okx) { onOkxRequest(msg); return; }
     const id = msg.id;
     const params = msg.params || {};
     switch (msg.method) {
@@ -127,6 +158,7 @@ server.on('upgrade', (req, socket) => {
       if (masked) for (let i = 0; i < len; i += 1) payload[i] ^= pending[maskAt + (i & 3)];
       pending = pending.subarray(offset + len);
       if (opcode === 1) {
+        if (okx && payload.length === 4 && payload.toString('utf8') === 'ping') { socket.write(text('pong')); continue; }
         let msg;
         try { msg = JSON.parse(payload.toString('utf8')); } catch { continue; }
         onRequest(msg);
@@ -156,14 +188,15 @@ parentPort.on('message', (m) => {
 
 /** Starts the replay server in a worker thread; resolves once it listens. */
 export async function startThroughputServer(config: ThroughputServerConfig): Promise<ThroughputServer> {
+  const okx = config.protocol === 'okx';
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: config });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('message', (m: { port: number }) => resolve(m.port));
     worker.once('error', reject);
   });
   return {
-    wsUrl: `ws://127.0.0.1:${port}/ws/api/v2`,
-    restUrl: `http://127.0.0.1:${port}/api/v2`,
+    wsUrl: okx ? `ws://127.0.0.1:${port}/ws/v5/public` : `ws://127.0.0.1:${port}/ws/api/v2`,
+    restUrl: okx ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/api/v2`,
     async close() {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 1_000);

@@ -1,12 +1,14 @@
 /**
  * Throughput of the venue adapters' market-data path against a bare `ws` + `JSON.parse` floor.
  *
- * Per stream (Deribit `perpetual`, `options-500`): a replay server in a worker thread
+ * Per stream (Deribit `perpetual`, `options-500`; OKX `swap`, the BTC-USDT-SWAP `tickers` stream,
+ * and `swaps-200`, `tickers` of 200 USDT swaps): a replay server in a worker thread
  * (`throughput-server.ts`) streams ticker notifications as fast as the client reads them. The
  * floor is a bare `ws` client that subscribes and only `JSON.parse`s each frame (and reads the
- * mark); the adapter figure goes through the real DeribitVenue / DeribitWsClient path up to the
- * normalized ticker event delivered to a `subscribe` listener, which reads `ticker.mark` as a
- * consumer would. Both are measured in the same run, in back-to-back pairs; the figures are the
+ * mark, OKX: `last`); the adapter figure goes through the real DeribitVenue / DeribitWsClient (or
+ * OkxVenue / OkxWsClient public socket) path up to the normalized ticker event delivered to a
+ * `subscribe` listener, which reads `ticker.mark` (OKX: `ticker.last`; its `tickers` channel carries
+ * no mark) as a consumer would. Both are measured in the same run, in back-to-back pairs; the figures are the
  * medians of the rounds (the ratio: the median of the pairs' ratios). The box is shared and noisy:
  * absolute numbers move, ratios much less.
  */
@@ -16,11 +18,12 @@ import WebSocket from 'ws';
 import type { VenueEvent } from '../domain/events.js';
 import { DeribitConfigSchema } from '../venues/deribit/config.js';
 import { createDeribitVenue } from '../venues/deribit/index.js';
-import { type BenchStream, optionStream, perpetualStream } from './throughput-frames.js';
+import { createOkxVenue, OkxConfigSchema } from '../venues/okx/index.js';
+import { type BenchStream, okxSwapStream, optionStream, perpetualStream } from './throughput-frames.js';
 import { startThroughputServer, type ThroughputServer } from './throughput-server.js';
 import type { BenchOptions, ThroughputFigure } from './types.js';
 
-interface Sizing {
+export interface Sizing {
   /** Messages read before the clock starts (JIT warm-up, subscription settling). */
   readonly warmup: number;
   /** Messages timed. */
@@ -29,8 +32,14 @@ interface Sizing {
   readonly rounds: number;
 }
 
-const QUICK: Sizing = { warmup: 5_000, measured: 20_000, rounds: 1 };
-const FULL: Sizing = { warmup: 20_000, measured: 100_000, rounds: 9 };
+export const QUICK: Sizing = { warmup: 5_000, measured: 20_000, rounds: 1 };
+export const FULL: Sizing = { warmup: 20_000, measured: 100_000, rounds: 9 };
+
+/**
+ * The wide OKX stream's width. OKX has no option chain here and the simulator's catalogue has two
+ * swaps, so the replay server lists this many synthetic USDT swaps (OKX lists about 250 live).
+ */
+const OKX_WIDE_SWAPS = 200;
 
 /** Gives up on one measurement after this long (a stuck stream must not hang the bench). */
 const MEASURE_TIMEOUT_MS = 60_000;
@@ -74,18 +83,36 @@ async function measureFloor(server: ThroughputServer, stream: BenchStream, sizin
   const meter = new Meter(sizing);
   const ws = new WebSocket(server.wsUrl, { perMessageDeflate: false });
   let sink = 0;
-  ws.on('message', (data: Buffer) => {
-    const msg = JSON.parse(data.toString()) as { params?: { data?: { mark_price?: number } } };
-    if (msg.params?.data?.mark_price !== undefined) sink += 1;
-    meter.tick();
-  });
+  if (stream.venue === 'okx') {
+    ws.on('message', (data: Buffer) => {
+      const msg = JSON.parse(data.toString()) as { data?: readonly { last?: string }[] };
+      if (msg.data?.[0]?.last !== undefined) sink += 1;
+      meter.tick();
+    });
+  } else {
+    ws.on('message', (data: Buffer) => {
+      const msg = JSON.parse(data.toString()) as { params?: { data?: { mark_price?: number } } };
+      if (msg.params?.data?.mark_price !== undefined) sink += 1;
+      meter.tick();
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
   });
-  const channels = stream.symbols.map((s) => `ticker.${s}.100ms`);
-  for (let i = 0; i < channels.length; i += 500) {
-    ws.send(JSON.stringify({ jsonrpc: '2.0', id: i + 1, method: 'public/subscribe', params: { channels: channels.slice(i, i + 500) } }));
+  if (stream.venue === 'okx') {
+    // The same args the adapter subscribes: tickers and mark-price per instrument.
+    const args = stream.symbols.flatMap((instId) => [
+      { channel: 'tickers', instId },
+      { channel: 'mark-price', instId },
+    ]);
+    for (let i = 0; i < args.length; i += 100)
+      ws.send(JSON.stringify({ id: String(i + 1), op: 'subscribe', args: args.slice(i, i + 100) }));
+  } else {
+    const channels = stream.symbols.map((s) => `ticker.${s}.100ms`);
+    for (let i = 0; i < channels.length; i += 500) {
+      ws.send(JSON.stringify({ jsonrpc: '2.0', id: i + 1, method: 'public/subscribe', params: { channels: channels.slice(i, i + 500) } }));
+    }
   }
   let rate: number;
   try {
@@ -97,8 +124,37 @@ async function measureFloor(server: ThroughputServer, stream: BenchStream, sizin
   return rate;
 }
 
+/** The adapter: OkxVenue's public socket (no credentials: no private sockets), to the ticker event a listener reads. */
+async function measureOkxAdapter(server: ThroughputServer, stream: BenchStream, sizing: Sizing): Promise<number> {
+  const meter = new Meter(sizing);
+  const config = OkxConfigSchema.parse({ enabled: true, environment: 'sim', watchSymbols: [] });
+  const venue = createOkxVenue({
+    config,
+    logger: pino({ level: 'silent' }),
+    clock: { now: () => Date.now() },
+    endpoints: { restUrl: server.restUrl, wsPublicUrl: server.wsUrl, wsPrivateUrl: server.wsUrl, wsBusinessUrl: server.wsUrl },
+  });
+  let lasts = 0;
+  venue.subscribe((event: VenueEvent) => {
+    if (event.type !== 'ticker') return;
+    // OKX's tickers channel has no mark: the consumer reads the last price as a Decimal.
+    if (event.ticker.last?.isPositive()) lasts += 1;
+    meter.tick();
+  });
+  try {
+    await venue.connect();
+    await Promise.all(stream.symbols.map((s) => venue.watchTicker(s)));
+    const rate = await withTimeout(meter.done, `the okx adapter on ${stream.name}`);
+    if (lasts === 0) throw new Error(`throughput bench: the okx adapter delivered no last price on ${stream.name}`);
+    return rate;
+  } finally {
+    await venue.disconnect();
+  }
+}
+
 /** The adapter: DeribitVenue over the real ws client, to the ticker event a listener reads. */
 async function measureAdapter(server: ThroughputServer, stream: BenchStream, sizing: Sizing): Promise<number> {
+  if (stream.venue === 'okx') return measureOkxAdapter(server, stream, sizing);
   const meter = new Meter(sizing);
   const config = DeribitConfigSchema.parse({ enabled: true, environment: 'sim', currencies: ['BTC'], watchSymbols: [] });
   const venue = createDeribitVenue({
@@ -138,11 +194,17 @@ export interface ThroughputRound {
   readonly adapterMsgsPerSec: number;
 }
 
-async function measureStream(stream: BenchStream, sizing: Sizing, onRound?: (round: ThroughputRound) => void): Promise<ThroughputFigure> {
+/** One stream's figure: `rounds` floor/adapter pairs against one replay server. */
+export async function measureStream(
+  stream: BenchStream,
+  sizing: Sizing,
+  onRound?: (round: ThroughputRound) => void,
+): Promise<ThroughputFigure> {
   const server = await startThroughputServer({
+    protocol: stream.venue,
     instruments: stream.instruments,
     frames: stream.frames,
-    expectChannels: stream.symbols.length,
+    expectChannels: stream.channels,
   });
   try {
     const floor: number[] = [];
@@ -167,7 +229,7 @@ async function measureStream(stream: BenchStream, sizing: Sizing, onRound?: (rou
       ratios.push(a / f);
     }
     return {
-      venue: 'deribit',
+      venue: stream.venue,
       stream: stream.name,
       adapterMsgsPerSec: Math.round(median(adapter)),
       floorMsgsPerSec: Math.round(median(floor)),
@@ -189,6 +251,7 @@ export async function runThroughputBenchRounds(
 ): Promise<ThroughputFigure[]> {
   const sizing = options.quick ? QUICK : FULL;
   const figures: ThroughputFigure[] = [];
-  for (const stream of [perpetualStream(), optionStream(500)]) figures.push(await measureStream(stream, sizing, onRound));
+  for (const stream of [perpetualStream(), optionStream(500), okxSwapStream(1), okxSwapStream(OKX_WIDE_SWAPS)])
+    figures.push(await measureStream(stream, sizing, onRound));
   return figures;
 }
