@@ -299,10 +299,11 @@ interface WireTickerShape {
 }
 
 /** An optional wire decimal string: absent or `""` → undefined; anything but a decimal throws, naming the field. */
-function optionalWire(value: unknown, path: string, key: string): WireDecimal | undefined {
+function optionalWire(value: unknown, path: string, symbol: string, key: string): WireDecimal | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value === 'string' && isWireDecimal(value)) return value;
-  throw new OkxParseError(`${path}.${key}`, `not a decimal string: ${describeWire(value)}`);
+  // The field path is built only here: the hot path allocates no strings for it.
+  throw new OkxParseError(`${path}.${symbol}.${key}`, `not a decimal string: ${describeWire(value)}`);
 }
 
 /** A book side's price, left out when the side is empty (price absent, or size `"0"`). */
@@ -310,10 +311,32 @@ function bookSide(price: WireDecimal | undefined, size: WireDecimal | undefined)
   return size !== undefined && Number(size) === 0 ? undefined : price;
 }
 
-function tsAt(value: unknown, path: string): number {
+function tsAt(value: unknown, path: string, symbol: string): number {
   const ts = typeof value === 'string' ? digitsToNumber(value) : undefined;
-  if (ts === undefined) throw new OkxParseError(`${path}.ts`, `expected epoch ms as a string, got ${describeWire(value)}`);
+  if (ts === undefined) throw new OkxParseError(`${path}.${symbol}.ts`, `expected epoch ms as a string, got ${describeWire(value)}`);
   return ts;
+}
+
+/**
+ * The last quote and mark of one instrument, as sent (strings): `tickers` pushes write `bid`, `ask`
+ * and `last`, `mark-price` pushes write `mark`, and each ticker the adapter emits carries all four.
+ * Mutated in place (one per watched instrument), so a push allocates no quote.
+ */
+export interface OkxQuote {
+  bid: WireDecimal | undefined;
+  ask: WireDecimal | undefined;
+  last: WireDecimal | undefined;
+  mark: WireDecimal | undefined;
+}
+
+/** The quote of `symbol` in `quotes`, created empty on first use. */
+function quoteOf(quotes: Map<string, OkxQuote>, symbol: string): OkxQuote {
+  let q = quotes.get(symbol);
+  if (q === undefined) {
+    q = { bid: undefined, ask: undefined, last: undefined, mark: undefined };
+    quotes.set(symbol, q);
+  }
+  return q;
 }
 
 /**
@@ -323,36 +346,55 @@ function tsAt(value: unknown, path: string): number {
  * OkxParseError naming it (`tickers.BTC-USDT-SWAP.bidPx`). `bid` = `bidPx`, `ask` = `askPx`,
  * `last` = `last`; an empty side (`""` or size `"0"`) is left out. The tickers channel has no
  * mark price: that comes from `mark-price` (`readMarkPrice`). `tsMs` is host time (`ts` − offset).
+ * With `quotes` (the adapter's), the item's bid/ask/last are stored in its instrument's quote once
+ * the whole item checked, and the ticker carries that quote's last mark: one ticker object per push.
  */
-export function readTicker(data: unknown, receivedAtMs: number, path = 'tickers', offsetMs = 0): Ticker {
+export function readTicker(data: unknown, receivedAtMs: number, path = 'tickers', offsetMs = 0, quotes?: Map<string, OkxQuote>): Ticker {
   if (!isRecord(data)) throw new OkxParseError(path, `expected an object, got ${describeWire(data)}`);
   const d = data as WireTickerShape;
   const symbol = d.instId;
   if (typeof symbol !== 'string' || symbol === '')
     throw new OkxParseError(`${path}.instId`, `expected an instId, got ${describeWire(symbol)}`);
-  const p = `${path}.${symbol}`;
-  const ts = d.ts === undefined ? receivedAtMs + offsetMs : tsAt(d.ts, p);
-  const bid = bookSide(optionalWire(d.bidPx, p, 'bidPx'), optionalWire(d.bidSz, p, 'bidSz'));
-  const ask = bookSide(optionalWire(d.askPx, p, 'askPx'), optionalWire(d.askSz, p, 'askSz'));
-  const last = optionalWire(d.last, p, 'last');
-  return new LazyTicker(OKX_VENUE_ID, symbol, ts - offsetMs, bid, ask, last, undefined, undefined, undefined, undefined);
+  const ts = d.ts === undefined ? receivedAtMs + offsetMs : tsAt(d.ts, path, symbol);
+  const bid = bookSide(optionalWire(d.bidPx, path, symbol, 'bidPx'), optionalWire(d.bidSz, path, symbol, 'bidSz'));
+  const ask = bookSide(optionalWire(d.askPx, path, symbol, 'askPx'), optionalWire(d.askSz, path, symbol, 'askSz'));
+  const last = optionalWire(d.last, path, symbol, 'last');
+  let mark: WireDecimal | undefined;
+  if (quotes !== undefined) {
+    const q = quoteOf(quotes, symbol);
+    q.bid = bid;
+    q.ask = ask;
+    q.last = last;
+    mark = q.mark;
+  }
+  return new LazyTicker(OKX_VENUE_ID, symbol, ts - offsetMs, bid, ask, last, mark, undefined, undefined, undefined);
 }
 
 /**
- * One `mark-price` push item as a ticker that carries only `mark` (lazy, like `readTicker`). The
- * adapter merges it with the last `tickers` item of the instrument. Two pushes with the same `ts`
+ * One `mark-price` push item as a ticker that carries only `mark` (lazy, like `readTicker`). With
+ * `quotes` (the adapter's), the mark is stored in its instrument's quote and the ticker carries that
+ * quote's last bid, ask and last (the merge with the last `tickers` item). Two pushes with the same `ts`
  * can occur: keep the later one.
  */
-export function readMarkPrice(data: unknown, receivedAtMs: number, path = 'mark-price', offsetMs = 0): Ticker {
+export function readMarkPrice(
+  data: unknown,
+  receivedAtMs: number,
+  path = 'mark-price',
+  offsetMs = 0,
+  quotes?: Map<string, OkxQuote>,
+): Ticker {
   if (!isRecord(data)) throw new OkxParseError(path, `expected an object, got ${describeWire(data)}`);
   const symbol = data.instId;
   if (typeof symbol !== 'string' || symbol === '')
     throw new OkxParseError(`${path}.instId`, `expected an instId, got ${describeWire(symbol)}`);
-  const p = `${path}.${symbol}`;
-  const mark = optionalWire(data.markPx, p, 'markPx');
-  if (mark === undefined) throw new OkxParseError(`${p}.markPx`, 'missing');
-  const ts = data.ts === undefined ? receivedAtMs + offsetMs : tsAt(data.ts, p);
-  return new LazyTicker(OKX_VENUE_ID, symbol, ts - offsetMs, undefined, undefined, undefined, mark, undefined, undefined, undefined);
+  const mark = optionalWire(data.markPx, path, symbol, 'markPx');
+  if (mark === undefined) throw new OkxParseError(`${path}.${symbol}.markPx`, 'missing');
+  const ts = data.ts === undefined ? receivedAtMs + offsetMs : tsAt(data.ts, path, symbol);
+  if (quotes === undefined)
+    return new LazyTicker(OKX_VENUE_ID, symbol, ts - offsetMs, undefined, undefined, undefined, mark, undefined, undefined, undefined);
+  const q = quoteOf(quotes, symbol);
+  q.mark = mark;
+  return new LazyTicker(OKX_VENUE_ID, symbol, ts - offsetMs, q.bid, q.ask, q.last, mark, undefined, undefined, undefined);
 }
 
 // ---- orders ---------------------------------------------------------------------------------

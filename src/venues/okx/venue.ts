@@ -18,7 +18,6 @@ import type { Balance, Fill, Position } from '../../domain/position.js';
 import { bestSample, offsetSample, VenueClock } from '../shared/clock-offset.js';
 import { cancelOutcomeOf, commandOutcomeOf, errorMessage, invalidRequestOutcome, type VenueErrorFacts } from '../shared/command-outcome.js';
 import { GapResync } from '../shared/gap-resync.js';
-import { isWireDecimal, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
 import { parseItems, RejectionCounter } from '../shared/parse-items.js';
 import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import { type GroupHealth, type MemberState, SocketGroup } from '../shared/socket-group.js';
@@ -40,6 +39,7 @@ import {
   expectOk,
   type OkxAlgoUpdate,
   type OkxOrderUpdate,
+  type OkxQuote,
   orderDedupKeys,
   parseAccountBalance,
   parseAccountConfigReply,
@@ -131,7 +131,7 @@ export class OkxVenue implements Venue {
   /** Market-data args wanted, by instrument. */
   private readonly watched = new Map<string, readonly OkxChannelArg[]>();
   /** Last quote and mark of each watched instrument, as sent (strings), to build whole tickers. */
-  private readonly quotes = new Map<string, { bid?: WireDecimal; ask?: WireDecimal; last?: WireDecimal; mark?: WireDecimal }>();
+  private readonly quotes = new Map<string, OkxQuote>();
   private readonly algosById = new Map<string, AlgoInfo>();
   private readonly algoIdByClientId = new Map<string, string>();
   /** Spawned order id → the algo that placed it. */
@@ -953,32 +953,13 @@ export class OkxVenue implements Venue {
     }
   }
 
-  /** The hot path: a `tickers` item checked by hand, decimals kept as sent, merged with the last mark. */
+  /** The hot path: a `tickers` item checked by hand, decimals kept as sent, merged with the last mark; one ticker object per push. */
   private onTicker(item: unknown, receivedAtMs: number, offset: number): void {
-    const t = readTicker(item, receivedAtMs, 'tickers', offset);
-    const d = item as Record<string, unknown>;
-    const q = this.quotes.get(t.symbol) ?? {};
-    q.bid = bookSide(d.bidPx, d.bidSz);
-    q.ask = bookSide(d.askPx, d.askSz);
-    q.last = isWireDecimal(d.last) && d.last !== '' ? d.last : undefined;
-    this.quotes.set(t.symbol, q);
-    this.emit({
-      type: 'ticker',
-      venue: this.id,
-      ticker: new LazyTicker(OKX_VENUE_ID, t.symbol, t.tsMs, q.bid, q.ask, q.last, q.mark, undefined, undefined, undefined),
-    });
+    this.emit({ type: 'ticker', venue: this.id, ticker: readTicker(item, receivedAtMs, 'tickers', offset, this.quotes) });
   }
 
   private onMark(item: unknown, receivedAtMs: number, offset: number): void {
-    const t = readMarkPrice(item, receivedAtMs, 'mark-price', offset);
-    const q = this.quotes.get(t.symbol) ?? {};
-    q.mark = (item as Record<string, unknown>).markPx as string;
-    this.quotes.set(t.symbol, q);
-    this.emit({
-      type: 'ticker',
-      venue: this.id,
-      ticker: new LazyTicker(OKX_VENUE_ID, t.symbol, t.tsMs, q.bid, q.ask, q.last, q.mark, undefined, undefined, undefined),
-    });
+    this.emit({ type: 'ticker', venue: this.id, ticker: readMarkPrice(item, receivedAtMs, 'mark-price', offset, this.quotes) });
   }
 
   private onOrders(data: readonly unknown[], receivedAtMs: number, offset: number): void {
@@ -1082,11 +1063,4 @@ export class OkxVenue implements Venue {
 function withoutFill(update: OkxOrderUpdate): OkxOrderUpdate {
   const { fill: _fill, ...rest } = update;
   return rest;
-}
-
-/** One side of the book as sent, or undefined when it is empty (`""` or size `0`). */
-function bookSide(px: unknown, sz: unknown): WireDecimal | undefined {
-  if (typeof px !== 'string' || px === '' || !isWireDecimal(px)) return undefined;
-  if (sz === '0' || sz === '0.0') return undefined;
-  return px;
 }

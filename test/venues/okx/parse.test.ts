@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { classify, errorFamily, isAuthError, OkxApiError, OkxParseError } from '../../../src/venues/okx/errors.js';
 import {
   expectOk,
+  type OkxQuote,
   orderDedupKeys,
   parseAccountBalance,
   parseAccountConfigReply,
@@ -124,6 +125,37 @@ describe('okx tickers (hot path)', () => {
     expect(() => readTicker({ instId: 'BTC-USDT-SWAP', ts: '1.5' }, RECEIVED)).toThrow(/\.ts/);
     expect(() => readTicker({ ts: '1' }, RECEIVED)).toThrow(/tickers\.instId/);
     expect(() => readTicker([], RECEIVED)).toThrow(OkxParseError);
+  });
+
+  it('with the quotes map: one ticker per push, merged with the last mark; a malformed item leaves the quote as it was', () => {
+    const quotes = new Map<string, OkxQuote>();
+    const first = readTicker(
+      { instId: 'BTC-USDT-SWAP', ts: '1', bidPx: '60000', bidSz: '3', askPx: '60001', askSz: '2', last: '60000.5' },
+      RECEIVED,
+      'tickers',
+      0,
+      quotes,
+    );
+    expect(first.mark).toBeUndefined();
+    const marked = readMarkPrice({ instId: 'BTC-USDT-SWAP', markPx: '60000.2', ts: '2' }, RECEIVED, 'mark-price', 0, quotes);
+    expect([marked.bid?.toString(), marked.ask?.toString(), marked.last?.toString(), marked.mark?.toString()]).toEqual([
+      '60000',
+      '60001',
+      '60000.5',
+      '60000.2',
+    ]);
+    expect(() => readTicker({ instId: 'BTC-USDT-SWAP', ts: '3', bidPx: '1e', bidSz: '1' }, RECEIVED, 'tickers', 0, quotes)).toThrow(
+      /tickers\.BTC-USDT-SWAP\.bidPx/,
+    );
+    expect(quotes.get('BTC-USDT-SWAP')).toEqual({ bid: '60000', ask: '60001', last: '60000.5', mark: '60000.2' });
+    const next = readTicker(
+      { instId: 'BTC-USDT-SWAP', ts: '4', bidPx: '60002', bidSz: '1', askPx: '60003', askSz: '0', last: '60002' },
+      RECEIVED,
+      'tickers',
+      0,
+      quotes,
+    );
+    expect([next.bid?.toString(), next.ask, next.mark?.toString()]).toEqual(['60002', undefined, '60000.2']);
   });
 
   it('reads the mark price of ws_push_mark_price.json', () => {
