@@ -1,6 +1,6 @@
 /**
  * Order-to-protection latency on the real OrderManager and PositionMonitor over the real Deribit
- * adapter, against the simulator in its own process:
+ * (or OKX) adapter, against that venue's simulator in its own process:
  * - entry → stop: from the first sign the entry filled (the pushed order/fill, or the entry's own
  *   answer, whichever came first) to the venue's acknowledgement of the stop-loss;
  * - exit → sibling: from the first sign the stop or the target filled to the venue's
@@ -13,14 +13,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LegKind } from '../domain/trade.js';
 import { figure, notMeasured, percentile } from './figures.js';
 import { SimHost } from './sim-host-client.js';
+import type { OkxSimEndpoints, SimEndpoints } from './sim-host-protocol.js';
 import { type Stack, startStack } from './stack.js';
 import type { BenchFigure } from './types.js';
 
-const SYMBOL = 'BTC-PERPETUAL';
+export type LatencyVenue = 'deribit' | 'okx';
+
+/** The instrument and entry size per venue: Deribit 100 USD of the perpetual, OKX 10 contracts (0.1 BTC) of the swap. */
+const VENUE_TRADE: Readonly<Record<LatencyVenue, { readonly symbol: string; readonly size: string }>> = {
+  deribit: { symbol: 'BTC-PERPETUAL', size: '100' },
+  okx: { symbol: 'BTC-USDT-SWAP', size: '10' },
+};
 /** The slack the target allows on top of the simulated round trip. */
 export const LATENCY_SLACK_MS = 2;
 
 export interface LatencyOptions {
+  /** Default `deribit`. */
+  readonly venue?: LatencyVenue;
   /** Round trips per simulated delay (half of them exit at the target, half at the stop). */
   readonly samples: number;
   readonly delaysMs: readonly number[];
@@ -39,12 +48,12 @@ export interface LatencySamples {
 }
 
 /** The figures' ids, labels and targets, also for `not measured` lines. */
-export function latencySpecs(delaysMs: readonly number[]) {
+export function latencySpecs(delaysMs: readonly number[], venue: LatencyVenue = 'deribit') {
   return delaysMs.flatMap((d) =>
     (['entryToStop', 'exitToSibling'] as const).flatMap((kind) =>
       (['median', 'p99'] as const).map((stat) => ({
-        id: `latency.deribit.${kind}.${stat}.delay${d}ms`,
-        label: `deribit: ${kind === 'entryToStop' ? 'entry fill → stop acked' : 'stop/target fill → sibling cancelled'}, ${stat}, sim +${d} ms`,
+        id: `latency.${venue}.${kind}.${stat}.delay${d}ms`,
+        label: `${venue}: ${kind === 'entryToStop' ? 'entry fill → stop acked' : 'stop/target fill → sibling cancelled'}, ${stat}, sim +${d} ms`,
         unit: 'ms',
         target: { op: '<=' as const, limit: d + LATENCY_SLACK_MS },
       })),
@@ -72,18 +81,19 @@ interface RoundTrip {
   exitToSiblingSend: number;
 }
 
-async function roundTrip(stack: Stack, sim: SimHost, base: number, up: boolean): Promise<RoundTrip> {
+async function roundTrip(stack: Stack, sim: SimHost<unknown>, base: number, up: boolean, venueId: LatencyVenue): Promise<RoundTrip> {
   const venue = stack.venue;
+  const { symbol: SYMBOL, size } = VENUE_TRADE[venueId];
   venue.clear();
   const stop = Math.round(base * 0.99);
   const target = Math.round(base * 1.01);
   const closed = (id: () => string | undefined) =>
     stack.nextTradeEvent((e) => e.type === 'closed' && e.tradeId === id(), 10_000, 'trade closed');
   const result = await stack.orders.openTrade({
-    venue: 'deribit',
+    venue: venueId,
     symbol: SYMBOL,
     side: 'buy',
-    size: { unit: 'venue', value: '100' },
+    size: { unit: 'venue', value: size },
     entry: { type: 'market', referencePrice: String(base) },
     stopLossPrice: String(stop),
     takeProfitPrice: String(target),
@@ -126,7 +136,10 @@ async function roundTrip(stack: Stack, sim: SimHost, base: number, up: boolean):
 
 /** Runs the round trips for every delay on one stack; returns the raw samples. */
 export async function measureLatency(options: LatencyOptions): Promise<LatencySamples[]> {
-  const sim = await SimHost.start({ priceStepMs: 0 });
+  const venueId = options.venue ?? 'deribit';
+  const SYMBOL = VENUE_TRADE[venueId].symbol;
+  const sim: SimHost<unknown> & { readonly endpoints: SimEndpoints | OkxSimEndpoints } =
+    venueId === 'okx' ? await SimHost.startOkx({ priceStepMs: 0 }) : await SimHost.start({ priceStepMs: 0 });
   let stack: Stack | undefined;
   try {
     stack = await startStack(sim.endpoints);
@@ -149,7 +162,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencySa
         await waitUntil(() => stack?.venue.lastMark.get(SYMBOL) === base, 5_000, `ticker with mark ${base}`).catch(() => undefined);
         await sleep(options.pauseMs ?? 200);
         try {
-          const r = await roundTrip(stack, sim, base, i % 2 === 0);
+          const r = await roundTrip(stack, sim, base, i % 2 === 0, venueId);
           if (i >= 0) {
             samples.entryToStop.push(r.entryToStop);
             samples.exitToSibling.push(r.exitToSibling);
@@ -172,8 +185,11 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencySa
 }
 
 /** Median and p99 of each latency, beside its target (one simulated round trip + 2 ms). */
-export function latencyFigures(results: readonly LatencySamples[]): BenchFigure[] {
-  const specs = latencySpecs(results.map((r) => r.delayMs));
+export function latencyFigures(results: readonly LatencySamples[], venue: LatencyVenue = 'deribit'): BenchFigure[] {
+  const specs = latencySpecs(
+    results.map((r) => r.delayMs),
+    venue,
+  );
   return specs.map((spec) => {
     const r = results.find((x) => spec.id.endsWith(`.delay${x.delayMs}ms`));
     const kind = spec.id.includes('entryToStop') ? 'entryToStop' : 'exitToSibling';
@@ -205,5 +221,5 @@ export function latencyFigures(results: readonly LatencySamples[]): BenchFigure[
 }
 
 export async function runLatencyBench(options: LatencyOptions): Promise<BenchFigure[]> {
-  return latencyFigures(await measureLatency(options));
+  return latencyFigures(await measureLatency(options), options.venue);
 }

@@ -114,6 +114,13 @@ export async function runBench(
   await part(`order-to-protection latency (${plan.latencySamples} round trips at each of +${plan.latencyDelaysMs.join(', +')} ms)`, () =>
     guarded(latencySpecs(plan.latencyDelaysMs), () => runLatencyBench({ samples: plan.latencySamples, delaysMs: plan.latencyDelaysMs })),
   );
+  await part(
+    `okx order-to-protection latency (${plan.latencySamples} round trips at each of +${plan.latencyDelaysMs.join(', +')} ms)`,
+    () =>
+      guarded(latencySpecs(plan.latencyDelaysMs, 'okx'), () =>
+        runLatencyBench({ venue: 'okx', samples: plan.latencySamples, delaysMs: plan.latencyDelaysMs }),
+      ),
+  );
   await part(`daemon start to ready (${plan.starts} start(s)) and idle RSS`, () =>
     guarded([SPEC.startToReady, SPEC.rssIdle], () => runStartupBench({ starts: plan.starts, settleMs: plan.idleSettleMs })),
   );

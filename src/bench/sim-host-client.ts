@@ -1,6 +1,6 @@
 /** The bench's side of the simulator process: fork it, start the simulator, turn its knobs. */
 import { IpcChild } from './ipc.js';
-import type { SimEndpoints, SimHostStartOptions } from './sim-host-protocol.js';
+import type { OkxSimEndpoints, SimEndpoints, SimHostStartOptions } from './sim-host-protocol.js';
 
 export const DEFAULT_SIM_OPTIONS: SimHostStartOptions = {
   seed: 9,
@@ -11,18 +11,27 @@ export const DEFAULT_SIM_OPTIONS: SimHostStartOptions = {
   weeklies: 2,
 };
 
-export class SimHost {
+export class SimHost<E = SimEndpoints> {
   private constructor(
     private readonly child: IpcChild,
-    readonly endpoints: SimEndpoints,
+    readonly endpoints: E,
   ) {}
 
   /** Forks the simulator process and starts a simulated Deribit in it. */
   static async start(options: Partial<SimHostStartOptions> = {}): Promise<SimHost> {
+    return SimHost.fork<SimEndpoints>({ ...DEFAULT_SIM_OPTIONS, ...options, venue: 'deribit' });
+  }
+
+  /** Forks the simulator process and starts a simulated OKX in it (`setMark`, `mark` and `setResponseDelay` act on it). */
+  static async startOkx(options: Partial<SimHostStartOptions> = {}): Promise<SimHost<OkxSimEndpoints>> {
+    return SimHost.fork<OkxSimEndpoints>({ ...DEFAULT_SIM_OPTIONS, ...options, venue: 'okx' });
+  }
+
+  private static async fork<T>(options: SimHostStartOptions): Promise<SimHost<T>> {
     const child = new IpcChild('sim-host.js');
     try {
-      const endpoints = await child.call<SimEndpoints>({ op: 'start', options: { ...DEFAULT_SIM_OPTIONS, ...options } });
-      return new SimHost(child, endpoints);
+      const endpoints = await child.call<T>({ op: 'start', options });
+      return new SimHost<T>(child, endpoints);
     } catch (err) {
       await child.stop();
       throw err;

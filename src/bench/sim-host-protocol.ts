@@ -1,6 +1,8 @@
 /** Messages between the bench and its simulator process (sim-host.ts). */
 
 export interface SimHostStartOptions {
+  /** Which simulator the process runs (default Deribit; OKX ignores the option-chain knobs). */
+  readonly venue?: 'deribit' | 'okx';
   readonly seed: number;
   /** Random-walk step; 0 freezes prices (the latency bench moves them itself). */
   readonly priceStepMs: number;
@@ -33,4 +35,16 @@ export interface SimEndpoints {
   readonly restUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
+}
+
+/** The simulated OKX's endpoints and API key (`SimHost.startOkx`). */
+export interface OkxSimEndpoints {
+  readonly venue: 'okx';
+  readonly restUrl: string;
+  readonly wsPublicUrl: string;
+  readonly wsPrivateUrl: string;
+  readonly wsBusinessUrl: string;
+  readonly apiKey: string;
+  readonly secretKey: string;
+  readonly passphrase: string;
 }

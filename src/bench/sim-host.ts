@@ -1,22 +1,49 @@
 /**
- * The bench's simulator process: a simulated Deribit in a child process of its own (so its work
- * does not share the measured side's core or heap), driven over the IPC channel by SimHost
- * (sim-host-client.ts). Started with `fork()`; not a CLI for people (`npm run sim` is that).
+ * The bench's simulator process: a simulated Deribit (or, with `venue: 'okx'`, OKX) in a child
+ * process of its own (so its work does not share the measured side's core or heap), driven over
+ * the IPC channel by SimHost (sim-host-client.ts). Started with `fork()`; not a CLI for people (`npm run sim` is that).
  */
+import { Decimal } from '../domain/decimal.js';
 import { type DeribitSim, startDeribitSim } from '../sim/deribit/server.js';
-import type { SimHostReply, SimHostRequest, SimHostStartOptions } from './sim-host-protocol.js';
+import { type OkxSim, startOkxSim } from '../sim/okx/server.js';
+import type { OkxSimEndpoints, SimHostReply, SimHostRequest, SimHostStartOptions } from './sim-host-protocol.js';
 
 let sim: DeribitSim | undefined;
+let okx: OkxSim | undefined;
 
 function requireSim(): DeribitSim {
   if (!sim) throw new Error('simulator not started');
   return sim;
 }
 
+async function startOkx(o: SimHostStartOptions): Promise<OkxSimEndpoints> {
+  // demo: false, as the daemon's sim mode (no x-simulated-trading header expected).
+  okx = await startOkxSim({
+    host: '127.0.0.1',
+    port: 0,
+    seed: o.seed,
+    demo: false,
+    priceStepMs: o.priceStepMs,
+    rateLimits: o.rateLimits ? undefined : false,
+  });
+  const c = okx.credentials;
+  return {
+    venue: 'okx',
+    restUrl: okx.restUrl,
+    wsPublicUrl: okx.wsPublicUrl,
+    wsPrivateUrl: okx.wsPrivateUrl,
+    wsBusinessUrl: okx.wsBusinessUrl,
+    apiKey: c.apiKey,
+    secretKey: c.secretKey,
+    passphrase: c.passphrase,
+  };
+}
+
 async function handle(request: SimHostRequest): Promise<unknown> {
   switch (request.op) {
     case 'start': {
       const o: SimHostStartOptions = request.options;
+      if (o.venue === 'okx') return startOkx(o);
       sim = await startDeribitSim({
         seed: o.seed,
         priceStepMs: o.priceStepMs,
@@ -28,17 +55,22 @@ async function handle(request: SimHostRequest): Promise<unknown> {
       return { wsUrl: sim.wsUrl, restUrl: sim.restUrl, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret };
     }
     case 'responseDelay': {
-      const s = requireSim();
+      const s = okx ?? requireSim();
       s.faults.reset();
       if (request.ms > 0) s.faults.delayResponses(() => true, request.ms);
       return null;
     }
     case 'setMark': {
+      if (okx) {
+        okx.engine.setMarkPrice(request.symbol, Decimal.from(request.price), okx.clock.now());
+        return null;
+      }
       const s = requireSim();
       s.engine.setMarkPrice(request.symbol, request.price, s.clock.now());
       return null;
     }
     case 'mark':
+      if (okx) return okx.engine.ticker(request.symbol, okx.clock.now()).mark.toString();
       return requireSim().engine.markPrice(request.symbol).toString();
     case 'options': {
       const s = requireSim();
@@ -62,7 +94,9 @@ async function handle(request: SimHostRequest): Promise<unknown> {
     }
     case 'close':
       await sim?.close();
+      await okx?.close();
       sim = undefined;
+      okx = undefined;
       return null;
   }
 }
@@ -75,5 +109,5 @@ process.on('message', (message: SimHostRequest) => {
   );
 });
 process.on('disconnect', () => {
-  void (sim?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  void Promise.all([sim?.close(), okx?.close()]).finally(() => process.exit(0));
 });

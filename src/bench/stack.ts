@@ -1,6 +1,6 @@
 /**
  * The daemon's trading side built in this process as the composition root builds it (real
- * Deribit adapter, SQLite store on disk, OrderManager, PositionMonitor, risk and kill switch),
+ * Deribit or OKX adapter, SQLite store on disk, OrderManager, PositionMonitor, risk and kill switch),
  * pointed at the bench's simulator process. Logs go to a file, as the daemon's do.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +18,8 @@ import { KillSwitch } from '../risk/kill-switch.js';
 import { RiskManager } from '../risk/risk.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { createDeribitVenue, DeribitConfigSchema, DeribitCredentials } from '../venues/deribit/index.js';
-import type { SimEndpoints } from './sim-host-protocol.js';
+import { createOkxVenue, OkxConfigSchema, OkxCredentials } from '../venues/okx/index.js';
+import type { OkxSimEndpoints, SimEndpoints } from './sim-host-protocol.js';
 import { TimedVenue } from './timed-venue.js';
 
 /** Alerts are enqueued and dropped (the daemon's alerter only writes an outbox row on this path). */
@@ -45,21 +46,41 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(
-  endpoints: SimEndpoints,
-  options: { watch?: readonly string[]; venueConfig?: Record<string, unknown> } = {},
-): Promise<Stack> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-stack-'));
-  const logger = pino({ level: 'info' }, pino.destination({ dest: join(dir, 'daemon.log'), sync: false, mkdir: true }));
-  const startedAt = performance.now();
-  const config = DeribitConfigSchema.parse({ enabled: true, environment: 'sim', rateLimit: BENCH_RATE_LIMIT, ...options.venueConfig });
-  const inner = createDeribitVenue({
+/** The adapter on the simulator's endpoints: Deribit with the bench's rate limit, OKX with its defaults (50 orders / 2 s per instrument). */
+function createAdapter(endpoints: SimEndpoints | OkxSimEndpoints, logger: Logger, venueConfig: Record<string, unknown> | undefined): Venue {
+  if ('venue' in endpoints) {
+    const config = OkxConfigSchema.parse({ enabled: true, environment: 'sim', ...venueConfig });
+    return createOkxVenue({
+      config,
+      logger: logger.child({ component: 'venue', venue: 'okx' }),
+      clock: systemClock,
+      credentials: new OkxCredentials(endpoints.apiKey, endpoints.secretKey, endpoints.passphrase),
+      endpoints: {
+        restUrl: endpoints.restUrl,
+        wsPublicUrl: endpoints.wsPublicUrl,
+        wsPrivateUrl: endpoints.wsPrivateUrl,
+        wsBusinessUrl: endpoints.wsBusinessUrl,
+      },
+    });
+  }
+  const config = DeribitConfigSchema.parse({ enabled: true, environment: 'sim', rateLimit: BENCH_RATE_LIMIT, ...venueConfig });
+  return createDeribitVenue({
     config,
     logger: logger.child({ component: 'venue', venue: 'deribit' }),
     clock: systemClock,
     credentials: new DeribitCredentials(endpoints.clientId, endpoints.clientSecret),
     endpoints: { restUrl: endpoints.restUrl, wsUrl: endpoints.wsUrl },
   });
+}
+
+export async function startStack(
+  endpoints: SimEndpoints | OkxSimEndpoints,
+  options: { watch?: readonly string[]; venueConfig?: Record<string, unknown> } = {},
+): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-stack-'));
+  const logger = pino({ level: 'info' }, pino.destination({ dest: join(dir, 'daemon.log'), sync: false, mkdir: true }));
+  const startedAt = performance.now();
+  const inner = createAdapter(endpoints, logger, options.venueConfig);
   const venue = new TimedVenue(inner);
   const store = new SqliteStore({ path: join(dir, 'daemon.sqlite') });
   const killSwitch = new KillSwitch({ store, alerter: quietAlerter, logger });
@@ -85,7 +106,7 @@ export async function startStack(
   };
   try {
     await venue.connect();
-    for (const symbol of options.watch ?? ['BTC-PERPETUAL']) await venue.watchTicker(symbol);
+    for (const symbol of options.watch ?? ['venue' in endpoints ? 'BTC-USDT-SWAP' : 'BTC-PERPETUAL']) await venue.watchTicker(symbol);
     await monitor.start();
   } catch (err) {
     await stopAll().catch(() => undefined);
