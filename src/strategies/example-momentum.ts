@@ -88,6 +88,8 @@ export class ExampleMomentum implements Strategy {
   readonly name = EXAMPLE_MOMENTUM;
   readonly watches: readonly MarketRef[];
   private readonly markets: MarketState[];
+  /** The market of the last entry asked for (the one an entry in flight belongs to). */
+  private lastAsked: MarketState | undefined;
 
   constructor(private readonly config: ExampleMomentumConfig) {
     this.markets = exampleMarkets(config).map((market) => ({ market, samples: [], wasBusy: false, readyAtMs: 0 }));
@@ -104,8 +106,11 @@ export class ExampleMomentum implements Strategy {
     const lookbackMs = this.config.lookbackSecs * 1000;
     // keep one sample at least `lookbackMs` old, and nothing older than needed
     while (samples.length > 2 && (samples[1]?.tsMs ?? now) <= now - lookbackMs) samples.shift();
-    // an entry of this strategy on its way (on any market): wait; the market that sent it is marked busy already
-    if (view.entryInFlight) return [];
+    // an entry of this strategy on its way (on any market): wait; seen on the market that asked, the cooldown follows it
+    if (view.entryInFlight) {
+      if (state === this.lastAsked) state.wasBusy = true;
+      return [];
+    }
     if (view.activeTrades.some((t) => t.venue === market.venue && t.symbol === market.symbol)) {
       state.wasBusy = true;
       return [];
@@ -120,8 +125,7 @@ export class ExampleMomentum implements Strategy {
     const side = price.gt(first.price) ? 'buy' : 'sell';
     const stopDistance = price.times(Decimal.from(String(this.config.stopPct / 100)));
     const targetDistance = price.times(Decimal.from(String(this.config.takeProfitPct / 100)));
-    // from now until that entry's trade ends (or the entry is refused), the cooldown follows
-    state.wasBusy = true;
+    this.lastAsked = state;
     return [
       {
         venue: market.venue,

@@ -90,6 +90,13 @@ describe('example momentum strategy', () => {
     expect(s.onTicker(d('60200'), { nowMs: 11_000, activeTrades: open, entryInFlight: false })).toEqual([]);
   });
 
+  it('an entry that ended without a trade (refused) and saw no tick in flight is asked again on the next tick, no cooldown', () => {
+    const s = new ExampleMomentum(config);
+    s.onTicker(tick('60000'), idle(0));
+    expect(s.onTicker(tick('60100'), idle(10_000))).toHaveLength(1);
+    expect(s.onTicker(tick('60150'), idle(10_100))).toHaveLength(1);
+  });
+
   it('refuses a market with both or neither of size and notional', () => {
     const both = ExampleMomentumConfigSchema.safeParse({
       markets: [{ venue: 'okx', symbol: 'BTC-USDT-SWAP', size: '1', notional: '100' }],
