@@ -20,7 +20,7 @@ import { checkDir, checkWritableFile } from './runtime/paths.js';
 import { reconciliationProbe, venueProbe } from './runtime/probes.js';
 import { Shutdown } from './runtime/shutdown.js';
 import { statusLine } from './runtime/status-line.js';
-import { registryFactories, type RunningVenue, startVenues } from './runtime/venues.js';
+import { environmentNotes, registryFactories, type RunningVenue, startVenues } from './runtime/venues.js';
 import { acquireInstanceLock, type InstanceLock } from './store/instance-lock.js';
 import { checkStorePath, SqliteStore } from './store/sqlite-store.js';
 import { buildStrategies } from './strategies/registry.js';
@@ -186,6 +186,7 @@ async function main(): Promise<void> {
     },
     'daemon starting',
   );
+  for (const note of environmentNotes(config.venues, secrets)) log[note.level]({ venue: note.venue }, note.message);
 
   const shutdown = new Shutdown(logger.child({ component: 'shutdown' }), config.shutdown.timeoutMs);
 

@@ -134,3 +134,44 @@ export async function startVenues(options: StartVenuesOptions): Promise<RunningV
   }
   return out;
 }
+
+/** A start-up note about how the enabled venues' environments and keys fit together. */
+export interface EnvironmentNote {
+  readonly level: 'info' | 'warn';
+  readonly venue: string;
+  readonly message: string;
+}
+
+/**
+ * What an operator should read at start-up about sim vs real per venue. Keys never switch a venue
+ * out of sim mode (only `venues.<venue>.environment` does), so: keys set for a venue still in sim
+ * mode are named as unused, and a simulated venue running next to a real one is named as such.
+ */
+export function environmentNotes(
+  sections: Readonly<Record<string, VenueSection>>,
+  secrets: Readonly<Record<string, SecretGroup<string>>>,
+): EnvironmentNote[] {
+  const enabled = Object.entries(sections).filter(([, s]) => s.enabled);
+  const real = enabled.filter(([, s]) => s.environment !== 'sim');
+  const notes: EnvironmentNote[] = [];
+  for (const [name, section] of enabled) {
+    if (section.environment !== 'sim') continue;
+    const keysSet = Object.values(secrets[name] ?? {}).some((v) => v !== undefined && v !== '');
+    if (keysSet) {
+      notes.push({
+        level: 'warn',
+        venue: name,
+        message: `${name}: API keys are set but venues.${name}.environment is "sim", so they are not used and ${name} trades the built-in simulator — set the environment to "testnet"/"demo" (or "live" with liveOptIn) to use them`,
+      });
+    }
+    if (real.length > 0) {
+      const others = real.map(([n, s]) => `${n} (${s.environment})`).join(', ');
+      notes.push({
+        level: 'warn',
+        venue: name,
+        message: `${name} runs simulated (sim mode, no real money) next to ${others}; its trades are not real — set venues.${name}.enabled to false to drop it`,
+      });
+    }
+  }
+  return notes;
+}

@@ -5,7 +5,13 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
-import { EXAMPLE_MOMENTUM, ExampleMomentum, ExampleMomentumConfigSchema } from './example-momentum.js';
+import {
+  EXAMPLE_MOMENTUM,
+  exampleMarkets,
+  ExampleMomentum,
+  ExampleMomentumConfigSchema,
+  usesSingleMarketKeys,
+} from './example-momentum.js';
 import type { Strategy } from './strategy.js';
 
 export const STRATEGY_NAMES = [EXAMPLE_MOMENTUM] as const;
@@ -23,8 +29,8 @@ const SIM_ONLY: ReadonlySet<StrategyName> = new Set([EXAMPLE_MOMENTUM]);
 
 /**
  * Builds the enabled strategies. `environmentOf(venue)` gives each enabled venue's environment
- * (undefined when the venue is not enabled); a sim-only strategy aimed at a real venue is skipped
- * with a log line saying why.
+ * (undefined when the venue is not enabled). A sim-only strategy keeps only its markets on sim
+ * venues (the others are named in a warning); with none left it is not started.
  */
 export function buildStrategies(
   config: StrategiesConfig,
@@ -33,24 +39,35 @@ export function buildStrategies(
 ): Strategy[] {
   const out: Strategy[] = [];
   for (const name of new Set(config.enabled)) {
-    const strategy = create(name, config);
-    const offSim = strategy.watches.filter((w) => environmentOf(w.venue) !== 'sim');
-    if (SIM_ONLY.has(name) && offSim.length > 0) {
-      const where = offSim.map((w) => `${w.venue} (${environmentOf(w.venue) ?? 'not enabled'})`).join(', ');
-      logger.warn(
-        { strategy: name },
-        `strategy ${name} is an example and only trades simulated venues; not started on ${where} — remove it from strategies.enabled or point it at a sim venue`,
-      );
-      continue;
-    }
-    out.push(strategy);
+    const simOnly = SIM_ONLY.has(name);
+    const strategy = create(name, config, simOnly ? (venue) => environmentOf(venue) === 'sim' : () => true, logger);
+    if (strategy) out.push(strategy);
   }
   return out;
 }
 
-function create(name: StrategyName, config: StrategiesConfig): Strategy {
+function create(name: StrategyName, config: StrategiesConfig, allowed: (venue: string) => boolean, logger: Logger): Strategy | undefined {
   switch (name) {
-    case EXAMPLE_MOMENTUM:
-      return new ExampleMomentum(config[EXAMPLE_MOMENTUM]);
+    case EXAMPLE_MOMENTUM: {
+      const own = config[EXAMPLE_MOMENTUM];
+      if (own.markets !== undefined && usesSingleMarketKeys(own)) {
+        logger.warn(
+          { strategy: name },
+          `strategies.${name}: venue/symbol/size are set, so it trades that one market and ignores markets — remove venue, symbol and size to trade every market listed`,
+        );
+      }
+      const markets = exampleMarkets(own);
+      const kept = markets.filter((m) => allowed(m.venue));
+      const dropped = markets.filter((m) => !allowed(m.venue));
+      if (dropped.length > 0) {
+        const where = dropped.map((m) => `${m.venue} ${m.symbol}`).join(', ');
+        logger.warn(
+          { strategy: name, venues: dropped.map((m) => m.venue) },
+          `strategy ${name} is an example and only trades simulated venues; not trading ${where} (venue not enabled or not in sim mode)${kept.length === 0 ? ', so it is not started' : ''} — remove it from strategies.enabled or point it at a sim venue`,
+        );
+      }
+      if (kept.length === 0) return undefined;
+      return new ExampleMomentum({ ...own, venue: undefined, symbol: undefined, size: undefined, markets: kept });
+    }
   }
 }

@@ -5,7 +5,7 @@
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 
-import { startVenues, type VenueFactory, type VenueSection } from '../../src/runtime/venues.js';
+import { environmentNotes, startVenues, type VenueFactory, type VenueSection } from '../../src/runtime/venues.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
 import { waitFor } from '../support/wait.js';
 
@@ -99,5 +99,28 @@ describe('startVenues', () => {
     deribit.reconnect(); // the adapter's background reconnect succeeds
     await waitFor(() => watched.length === 1, { message: 'ticker watched after the reconnect' });
     expect(watched).toEqual(['BTC-PERPETUAL']);
+  });
+});
+
+describe('environmentNotes', () => {
+  const sim = { enabled: true, environment: 'sim' };
+  it('says nothing when every venue is simulated and no keys are set', () => {
+    expect(environmentNotes({ deribit: sim, okx: sim }, { deribit: {}, okx: {} })).toEqual([]);
+  });
+
+  it('keys for one venue switch nothing: a venue left in sim mode is named, with its unused keys', () => {
+    const notes = environmentNotes({ deribit: sim, okx: sim }, { deribit: { clientId: 'id', clientSecret: 's' }, okx: {} });
+    expect(notes).toEqual([expect.objectContaining({ level: 'warn', venue: 'deribit' })]);
+    expect(notes[0]?.message).toMatch(/^deribit: API keys are set but venues.deribit.environment is "sim", so they are not used/);
+  });
+
+  it('a simulated venue next to a real one is named, with how to drop it', () => {
+    const notes = environmentNotes(
+      { deribit: { enabled: true, environment: 'testnet' }, okx: sim, bybit: { enabled: false, environment: 'sim' } },
+      { deribit: { clientId: 'id', clientSecret: 's' }, okx: {}, bybit: {} },
+    );
+    expect(notes.map((n) => n.message)).toEqual([
+      'okx runs simulated (sim mode, no real money) next to deribit (testnet); its trades are not real — set venues.okx.enabled to false to drop it',
+    ]);
   });
 });

@@ -155,7 +155,42 @@ describe('building strategies from config', () => {
     const config = StrategiesConfigSchema.parse({ enabled: ['example-momentum'] });
     expect(buildStrategies(config, () => 'sim', logger).map((s) => s.name)).toEqual(['example-momentum']);
     expect(buildStrategies(config, () => 'live', logger)).toEqual([]);
-    expect(lines.join('')).toMatch(/only trades simulated venues; not started on deribit \(live\)/);
+    expect(lines.join('')).toMatch(/only trades simulated venues; not trading deribit BTC-PERPETUAL .*so it is not started/);
     expect(buildStrategies(StrategiesConfigSchema.parse({}), () => 'sim', logger)).toEqual([]);
+  });
+
+  it('with several markets, a venue off sim drops only its own market (the others keep trading), and says so', () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => lines.push(l) });
+    const config = StrategiesConfigSchema.parse({
+      enabled: ['example-momentum'],
+      'example-momentum': {
+        markets: [
+          { venue: 'deribit', symbol: 'BTC-PERPETUAL', size: '100' },
+          { venue: 'okx', symbol: 'BTC-USDT-SWAP', notional: '100' },
+        ],
+      },
+    });
+    const [both] = buildStrategies(config, () => 'sim', logger);
+    expect(both?.watches).toEqual([
+      { venue: 'deribit', symbol: 'BTC-PERPETUAL' },
+      { venue: 'okx', symbol: 'BTC-USDT-SWAP' },
+    ]);
+    expect(lines).toEqual([]);
+    const [okxOnly] = buildStrategies(config, (venue) => (venue === 'deribit' ? 'live' : 'sim'), logger);
+    expect(okxOnly?.watches).toEqual([{ venue: 'okx', symbol: 'BTC-USDT-SWAP' }]);
+    expect(lines.join('')).toMatch(/not trading deribit BTC-PERPETUAL \(venue not enabled or not in sim mode\) — /);
+  });
+
+  it('the one-market keys win over markets, with a warning naming the fix', () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => lines.push(l) });
+    const config = StrategiesConfigSchema.parse({
+      enabled: ['example-momentum'],
+      'example-momentum': { symbol: 'ETH-PERPETUAL', markets: [{ venue: 'okx', symbol: 'BTC-USDT-SWAP', notional: '100' }] },
+    });
+    const [strategy] = buildStrategies(config, () => 'sim', logger);
+    expect(strategy?.watches).toEqual([{ venue: 'deribit', symbol: 'ETH-PERPETUAL' }]);
+    expect(lines.join('')).toMatch(/venue\/symbol\/size are set, so it trades that one market and ignores markets/);
   });
 });

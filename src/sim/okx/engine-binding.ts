@@ -44,6 +44,8 @@ export interface OkxEngineBindingOptions {
   readonly usdt?: string | number;
   /** Starting index per coin. Default BTC 60000, ETH 3000. */
   readonly initialIndex?: { BTC?: string | number; ETH?: string | number };
+  /** Annual volatility of the index walk per coin (the engine's default when unset). */
+  readonly volatility?: { BTC?: number; ETH?: number };
 }
 
 /** One OKX algo: one trigger order per leg in the engine, grouped by `ocoGroup` = algoId. */
@@ -116,6 +118,7 @@ export class OkxEngineBinding implements OkxEnginePort {
       ...(options.fillHooks !== undefined ? { fillHooks: options.fillHooks } : {}),
       balances: { USDT: options.usdt ?? 100_000 },
       ...(options.initialIndex !== undefined ? { initialIndex: options.initialIndex } : {}),
+      ...(options.volatility !== undefined ? { volatility: options.volatility } : {}),
     });
     this.catalogue = this.engine.instruments().map(toPortInstrument);
     for (const inst of this.catalogue) {

@@ -27,6 +27,8 @@ export interface OkxSimOptions {
   host?: string;
   /** Seed of the price random walk. Default 1. */
   seed?: number;
+  /** Annual volatility of the price walk per coin (the daemon's `sim.annualVolatility`). Default: the engine's. */
+  volatility?: { BTC?: number; ETH?: number };
   /** API key, secret and passphrase. Default: random per start (read back from `sim.credentials`). */
   credentials?: Partial<OkxCredentials>;
   /** Base time source of the simulated clock. Default Date.now. */
@@ -80,7 +82,14 @@ export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> 
     passphrase: options.credentials?.passphrase ?? random.passphrase,
   };
   const faults = new SimFaults(OKX_RATE_LIMIT_ERROR);
-  const engine = options.engine ?? new OkxEngineBinding({ startTime: clock.now(), seed: options.seed ?? 1, fillHooks: faults });
+  const engine =
+    options.engine ??
+    new OkxEngineBinding({
+      startTime: clock.now(),
+      seed: options.seed ?? 1,
+      fillHooks: faults,
+      ...(options.volatility !== undefined ? { volatility: options.volatility } : {}),
+    });
   const demo = options.demo ?? true;
   const config: FrontEndConfig = {
     skewMs: 30_000,

@@ -103,7 +103,8 @@ export const okxEntry = defineVenue({
       // Loaded on demand: the adapter shares no code with the simulator, it only starts it.
       // demo: false — in sim mode the adapter sends no x-simulated-trading header (urls.ts).
       const { startOkxSim } = await import('../../sim/okx/server.js');
-      const sim = await startOkxSim({ host: '127.0.0.1', port: 0, seed: settings.seed, demo: false });
+      const vol = settings.annualVolatility;
+      const sim = await startOkxSim({ host: '127.0.0.1', port: 0, seed: settings.seed, demo: false, volatility: { BTC: vol, ETH: vol } });
       return {
         endpoints: { restUrl: sim.restUrl, wsPublicUrl: sim.wsPublicUrl, wsPrivateUrl: sim.wsPrivateUrl, wsBusinessUrl: sim.wsBusinessUrl },
         credentials: new OkxCredentials(sim.credentials.apiKey, sim.credentials.secretKey, sim.credentials.passphrase),
