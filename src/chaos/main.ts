@@ -1,7 +1,7 @@
 /**
  * The seeded chaos run (`npm run chaos -- --seed N --trades M --restarts R [--minutes X]`).
  *
- * The simulated Deribit runs here, in this process, so faults and state sampling are direct; the
+ * The simulated Deribit (and, with `--venues okx`, the simulated OKX) runs here, in this process, so faults and state sampling are direct; the
  * daemon is a child process (dist/src/main.js with the real config loader and a scratch dir)
  * pointed at it as its "testnet", with the fake Telegram Bot API and the webhook as the entry
  * source. Faults come at random (seeded); every 50 ms the simulator's own positions and resting
@@ -20,8 +20,10 @@ import { type DeribitSim, startDeribitSim } from '../sim/deribit/server.js';
 import { orderToWire, tradeToWire } from '../sim/deribit/wire.js';
 import { Prng } from '../sim/engine/prng.js';
 import type { SimInstrument } from '../sim/engine/types.js';
+import type { NameMatcher, SimFaults } from '../sim/faults.js';
+import { type OkxSim, startOkxSim } from '../sim/okx/server.js';
 import { FakeTelegram, type Fault as TelegramFault } from '../sim/telegram/fake-bot-api.js';
-import { CHAOS_USAGE, type ChaosArgs, parseChaosArgs } from './args.js';
+import { CHAOS_USAGE, type ChaosArgs, type ChaosVenue, parseChaosArgs } from './args.js';
 import {
   countSecrets,
   duplicates,
@@ -33,6 +35,7 @@ import {
   type VenueOrder,
 } from './checks.js';
 import { DaemonRun, openTranscript } from './daemon.js';
+import { okxExposures, okxLedger } from './okx-ledger.js';
 import { type Exposure, UnprotectionTracker } from './unprotection.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -97,6 +100,21 @@ class Rng {
   }
 }
 
+/** An instrument the webhook fires at: its venue, venue name and size step (venue units). */
+interface Target {
+  readonly venue: ChaosVenue;
+  readonly name: string;
+  readonly sizeStep: number;
+}
+
+/** The OKX perpetuals the run trades (sized in contracts). */
+const OKX_SYMBOLS = ['BTC-USDT-SWAP', 'ETH-USDT-SWAP'] as const;
+
+/** OKX REST requests whose answers the run delays or swallows, named as the simulator's fault rules see them. */
+const OKX_DELAYABLE =
+  /^(POST \/api\/v5\/trade\/(order|cancel-order|order-algo|cancel-algos|close-position)|GET \/api\/v5\/(trade\/order|trade\/orders-pending|trade\/orders-algo-pending|account\/positions))$/;
+const OKX_NEVER_ANSWERED = /^(POST \/api\/v5\/trade\/(order|cancel-order|order-algo|cancel-algos)|GET \/api\/v5\/trade\/order)$/;
+
 interface SignalRecord {
   readonly id: string;
   readonly body: Record<string, unknown>;
@@ -135,6 +153,8 @@ class ChaosRun {
   private readonly rngRestarts: Rng;
   private readonly transcript;
   private sim!: DeribitSim;
+  private okx: OkxSim | undefined;
+  private targets: Target[] = [];
   private telegram!: FakeTelegram;
   private instruments: SimInstrument[] = [];
   private current: DaemonRun | undefined;
@@ -159,6 +179,9 @@ class ChaosRun {
     clientSecret: `chaos-api-secret-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`,
     webhook: `chaos-webhook-secret-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`,
     botToken: `123456789:AAchaos-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`,
+    okxApiKey: `chaos-okx-key-${Math.random().toString(36).slice(2, 10)}`,
+    okxSecret: `CHAOSOKXSECRET${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`.toUpperCase(),
+    okxPassphrase: `Chaos-Pass-${Math.random().toString(36).slice(2, 12)}`,
   };
 
   constructor(private readonly args: ChaosArgs) {
@@ -172,13 +195,15 @@ class ChaosRun {
   }
 
   private secretList(): string[] {
-    return [this.secrets.clientSecret, this.secrets.webhook, this.secrets.botToken];
+    return [this.secrets.clientSecret, this.secrets.webhook, this.secrets.botToken, this.secrets.okxSecret, this.secrets.okxPassphrase];
   }
 
   private log(text: string): void {
     process.stdout.write(`[chaos +${Math.round((Date.now() - this.started) / 1000)}s] ${text}\n`);
   }
 
+  /** Injected faults per venue they went to (the daemon-wide kinds — kills, Telegram, bad input — are not split). */
+  private readonly venueFaults: Record<string, number> = {};
   private count(kind: FaultKind, n = 1): void {
     this.faults[kind] += n;
   }
@@ -199,15 +224,33 @@ class ChaosRun {
       onError: (e) => this.log(`simulator error: ${e instanceof Error ? e.message : String(e)}`),
     });
     this.instruments = this.sim.engine.instruments().filter((i) => i.kind === 'future');
+    if (this.has('okx')) {
+      this.okx = await startOkxSim({
+        seed: this.args.seed,
+        credentials: { apiKey: this.secrets.okxApiKey, secretKey: this.secrets.okxSecret, passphrase: this.secrets.okxPassphrase },
+        clock: () => Date.now() + this.skewMs,
+        demo: true, // the daemon trades it as its "demo" (x-simulated-trading: 1)
+        priceStepMs: 0, // driven by the run, like Deribit's
+        onError: (e) => this.log(`okx simulator error: ${e instanceof Error ? e.message : String(e)}`),
+      });
+    }
+    this.targets = [
+      ...(this.has('deribit')
+        ? this.instruments.map((i): Target => ({ venue: 'deribit', name: i.name, sizeStep: i.amountStep.toNumber() }))
+        : []),
+      ...(this.okx ? OKX_SYMBOLS.map((name): Target => ({ venue: 'okx', name, sizeStep: 1 })) : []),
+    ];
     this.telegram = new FakeTelegram(this.secrets.botToken);
     await this.telegram.start();
     this.writeConfig();
     this.priceTimer = setInterval(() => {
-      if (this.pricesMoving) this.sim.stepPrices();
+      if (!this.pricesMoving) return;
+      this.sim.stepPrices();
+      this.okx?.engine.step(this.okx.clock.now());
     }, 250);
     this.samplerTimer = setInterval(() => this.sample(), SAMPLE_MS);
     this.log(
-      `scratch dir ${this.dir}; venue clock ${this.skewMs > 0 ? '+' : ''}${this.skewMs} ms; instruments ${this.instruments.map((i) => i.name).join(', ')}`,
+      `scratch dir ${this.dir}; venue clock ${this.skewMs > 0 ? '+' : ''}${this.skewMs} ms; instruments ${this.targets.map((t) => `${t.venue}:${t.name}`).join(', ')}`,
     );
   }
 
@@ -231,7 +274,7 @@ class ChaosRun {
       risk: { maxOpenTrades: 20, maxLossAtStopUsd: 100_000, maxDailyLossUsd: 1_000_000_000 },
       venues: {
         deribit: {
-          enabled: true,
+          enabled: this.has('deribit'),
           environment: 'testnet',
           restUrl: this.sim.restUrl,
           wsUrl: this.sim.wsUrl,
@@ -241,6 +284,23 @@ class ChaosRun {
           reconnectMaxDelayMs: 1_000,
           watchSymbols: this.instruments.map((i) => i.name),
         },
+        ...(this.okx
+          ? {
+              okx: {
+                enabled: true,
+                environment: 'demo',
+                restUrl: this.okx.restUrl,
+                wsPublicUrl: this.okx.wsPublicUrl,
+                wsPrivateUrl: this.okx.wsPrivateUrl,
+                wsBusinessUrl: this.okx.wsBusinessUrl,
+                requestTimeoutMs: 1_000,
+                protectiveRequestTimeoutMs: 500,
+                reconnectInitialDelayMs: 100,
+                reconnectMaxDelayMs: 1_000,
+                watchSymbols: [...OKX_SYMBOLS],
+              },
+            }
+          : {}),
       },
     };
   }
@@ -251,6 +311,9 @@ class ChaosRun {
       DERIBIT_CLIENT_SECRET: this.secrets.clientSecret,
       TELEGRAM_BOT_TOKEN: this.secrets.botToken,
       WEBHOOK_SECRET: this.secrets.webhook,
+      ...(this.okx
+        ? { OKX_API_KEY: this.secrets.okxApiKey, OKX_API_SECRET: this.secrets.okxSecret, OKX_API_PASSPHRASE: this.secrets.okxPassphrase }
+        : {}),
     };
   }
 
@@ -357,7 +420,21 @@ class ChaosRun {
     return run !== undefined && run.running && run.stoppedBy !== 'SIGKILL';
   }
 
+  private has(venue: ChaosVenue): boolean {
+    return this.args.venues.includes(venue);
+  }
+
   private exposures(): Exposure[] {
+    const out: Exposure[] = this.has('deribit') ? this.deribitExposures() : [];
+    const okx = this.okx;
+    if (okx) {
+      const engine = okx.engine;
+      out.push(...okxExposures(engine.positions(), engine.openAlgos(), (name) => engine.fills({ instrument: name })[0], this.skewMs));
+    }
+    return out;
+  }
+
+  private deribitExposures(): Exposure[] {
     const engine = this.sim.engine;
     const out: Exposure[] = [];
     for (const p of engine.positions({ kind: 'future' })) {
@@ -413,30 +490,56 @@ class ChaosRun {
     }
   }
 
-  private signalBody(kind: 'normal' | 'opposite', instrument?: SimInstrument): Record<string, unknown> | undefined {
+  /** Signed position size on the simulator (0 when flat). */
+  private positionOf(t: Target): number {
+    if (t.venue === 'okx') return this.okx?.engine.position(t.name)?.size.toNumber() ?? 0;
+    return this.sim.engine.position(t.name).size.toNumber();
+  }
+
+  private markOf(t: Target): number {
+    if (t.venue === 'okx' && this.okx) return this.okx.engine.ticker(t.name, this.okx.clock.now()).mark.toNumber();
+    return this.sim.engine.markPrice(t.name).toNumber();
+  }
+
+  /** Instruments of one venue (all venues when undefined). */
+  private targetsOf(venue?: ChaosVenue): Target[] {
+    return venue === undefined ? this.targets : this.targets.filter((t) => t.venue === venue);
+  }
+
+  /** The venue a fault goes to (one of `--venues`, at random). */
+  private faultVenue(): ChaosVenue {
+    // One venue draws nothing, so a Deribit-only run's seed sequence stays what it was.
+    const only = this.args.venues.length === 1 ? this.args.venues[0] : undefined;
+    return only ?? this.rngFaults.pick(this.args.venues);
+  }
+
+  private faultsOf(venue: ChaosVenue): SimFaults {
+    return venue === 'okx' && this.okx ? this.okx.faults : this.sim.faults;
+  }
+
+  private signalBody(kind: 'normal' | 'opposite', instrument?: Target, venue?: ChaosVenue): Record<string, unknown> | undefined {
     const rng = this.rngTrades;
-    const engine = this.sim.engine;
-    let inst = instrument ?? rng.pick(this.instruments);
+    let inst = instrument ?? rng.pick(this.targetsOf(venue));
     let side: 'buy' | 'sell';
     if (kind === 'opposite') {
-      const held = this.instruments.filter((i) => !engine.position(i.name).size.isZero());
+      const held = this.targetsOf(venue).filter((t) => this.positionOf(t) !== 0);
       if (held.length === 0) return undefined;
       inst = rng.pick(held);
-      side = engine.position(inst.name).size.isPositive() ? 'sell' : 'buy';
+      side = this.positionOf(inst) > 0 ? 'sell' : 'buy';
     } else {
-      const size = engine.position(inst.name).size;
-      side = size.isZero() ? (rng.chance(0.5) ? 'buy' : 'sell') : size.isPositive() ? 'buy' : 'sell';
+      const size = this.positionOf(inst);
+      side = size === 0 ? (rng.chance(0.5) ? 'buy' : 'sell') : size > 0 ? 'buy' : 'sell';
     }
-    const mark = engine.markPrice(inst.name).toNumber();
+    const mark = this.markOf(inst);
     const stopPct = rng.between(0.002, 0.007);
     const tpPct = rng.between(0.0025, 0.009);
     const stop = side === 'buy' ? mark * (1 - stopPct) : mark * (1 + stopPct);
     const tp = side === 'buy' ? mark * (1 + tpPct) : mark * (1 - tpPct);
-    const size = inst.amountStep.times(dec(rng.int(1, 10)));
+    const size = dec(inst.sizeStep).times(dec(rng.int(1, 10)));
     this.signalSeq += 1;
     return {
       id: `chaos-${this.args.seed}-${this.signalSeq}`,
-      venue: 'deribit',
+      venue: inst.venue,
       symbol: inst.name,
       side,
       size: size.toString(),
@@ -447,9 +550,9 @@ class ChaosRun {
   }
 
   /** Fires one entry signal; 'accepted' when the daemon answered 202. */
-  private async fireSignal(kind: 'normal' | 'opposite', run = this.current, instrument?: SimInstrument): Promise<string> {
+  private async fireSignal(kind: 'normal' | 'opposite', run = this.current, instrument?: Target, venue?: ChaosVenue): Promise<string> {
     if (!run) return 'no daemon';
-    const body = this.signalBody(kind, instrument);
+    const body = this.signalBody(kind, instrument, venue);
     if (!body) return 'nothing to oppose';
     const id = String(body.id);
     const record: SignalRecord = { id, body, tradeIds: new Set() };
@@ -640,8 +743,12 @@ class ChaosRun {
 
   private async injectOne(): Promise<void> {
     const rng = this.rngFaults;
-    const f = this.sim.faults;
     const roll = rng.int(0, 15);
+    const venue = this.faultVenue();
+    const okx = venue === 'okx';
+    const f = this.faultsOf(venue);
+    // Rolls 0-7 and 9-12 go to `venue`; 8 (Telegram) and 13-15 (webhook, Telegram input) to the daemon.
+    if (roll !== 8 && roll < 13) this.venueFaults[venue] = (this.venueFaults[venue] ?? 0) + 1;
     switch (roll) {
       case 0:
         this.count('disconnect');
@@ -650,38 +757,49 @@ class ChaosRun {
       case 1:
         this.count('delayedAnswer');
         f.delayResponses(
-          /^private\/(buy|sell|cancel|edit|get_open_orders_by_currency|get_order_state|get_positions)/,
+          okx ? OKX_DELAYABLE : /^private\/(buy|sell|cancel|edit|get_open_orders_by_currency|get_order_state|get_positions)/,
           rng.int(300, 3_000),
           { times: rng.int(1, 3) },
         );
         return;
       case 2:
         this.count('neverAnswered');
-        f.neverAnswer(/^private\/(buy|sell|cancel|get_order_state)/, { times: 1 });
+        f.neverAnswer(okx ? OKX_NEVER_ANSWERED : /^private\/(buy|sell|cancel|get_order_state)/, { times: 1 });
         return;
       case 3:
         this.count('rejectedStop');
-        f.rejectNextOrders(
-          rng.int(1, 3),
-          { type: 'stop_market' },
-          rng.pick([
-            { code: 10009, message: 'not_enough_funds' },
-            { code: 10041, message: 'settlement_in_progress' },
-          ]),
-        );
+        if (okx)
+          f.rejectNextOrders(
+            rng.int(1, 3),
+            { type: 'conditional' },
+            rng.pick([
+              { reason: 'not_enough_funds' as const },
+              { code: 50001, message: 'Service temporarily unavailable. Please try again later.' },
+            ]),
+          );
+        else
+          f.rejectNextOrders(
+            rng.int(1, 3),
+            { type: 'stop_market' },
+            rng.pick([
+              { code: 10009, message: 'not_enough_funds' },
+              { code: 10041, message: 'settlement_in_progress' },
+            ]),
+          );
         return;
       case 4:
         this.count('rateLimit');
-        f.rateLimitNext(rng.int(1, 4));
+        f.rateLimitNext(rng.int(1, 4)); // Deribit 10028, OKX 50011 (HTTP 429)
         return;
       case 5:
         this.count('partialFill');
         f.partialFillNext(1, { fraction: rng.between(0.2, 0.8) });
-        this.track(this.fireSignal('normal'));
+        this.track(this.fireSignal('normal', this.current, undefined, venue));
         return;
       case 6:
       case 7:
-        this.malformedFrame();
+        if (okx) this.okxMalformedFrame();
+        else this.malformedFrame();
         return;
       case 8: {
         this.count('telegramDown');
@@ -692,19 +810,22 @@ class ChaosRun {
         return;
       }
       case 9:
-        this.priceGap();
+        if (okx) this.okxPriceGap();
+        else this.priceGap();
         return;
-      case 10:
+      case 10: {
         this.count('slowEntryFillFirst');
-        f.delayResponses((m) => m === 'private/buy' || m === 'private/sell', rng.int(1_500, 3_500), { times: 1 });
-        this.track(this.fireSignal('normal'));
+        const entry: NameMatcher = okx ? 'POST /api/v5/trade/order' : (m) => m === 'private/buy' || m === 'private/sell';
+        f.delayResponses(entry, rng.int(1_500, 3_500), { times: 1 });
+        this.track(this.fireSignal('normal', this.current, undefined, venue));
         return;
+      }
       case 11:
-        this.emergencyBurst();
+        this.emergencyBurst(venue);
         return;
       case 12:
         this.count('oppositeSignal');
-        this.track(this.fireSignal('opposite'));
+        this.track(this.fireSignal('opposite', this.current, undefined, venue));
         return;
       case 13:
         this.track(this.replaySignal());
@@ -731,13 +852,74 @@ class ChaosRun {
     this.count('priceGap');
   }
 
-  private emergencyBurst(): void {
+  private emergencyBurst(venue: ChaosVenue): void {
     // Many emergency closes at once: every stop of the next entries is refused three times.
     const n = this.rngFaults.int(3, 5);
     this.count('emergencyCloseBurst');
-    this.sim.faults.rejectNextOrders(n * 3, { type: 'stop_market' }, { code: 10009, message: 'not_enough_funds' });
-    const flat = this.instruments.filter((i) => this.sim.engine.position(i.name).size.isZero());
-    for (let i = 0; i < n; i++) this.track(this.fireSignal('normal', this.current, flat[i]));
+    if (venue === 'okx') this.faultsOf('okx').rejectNextOrders(n * 3, { type: 'conditional' }, { reason: 'not_enough_funds' });
+    else this.sim.faults.rejectNextOrders(n * 3, { type: 'stop_market' }, { code: 10009, message: 'not_enough_funds' });
+    const flat = this.targetsOf(venue).filter((t) => this.positionOf(t) === 0);
+    for (let i = 0; i < n; i++) this.track(this.fireSignal('normal', this.current, flat[i], venue));
+  }
+
+  /** Prices gapping through the stops of a held OKX position (or either way on a flat one). */
+  private okxPriceGap(): void {
+    const okx = this.okx;
+    if (!okx) return;
+    const rng = this.rngFaults;
+    const held = this.targetsOf('okx').filter((t) => this.positionOf(t) !== 0);
+    const t = held.length > 0 ? rng.pick(held) : rng.pick(this.targetsOf('okx'));
+    const pos = this.positionOf(t);
+    const down = pos !== 0 ? pos > 0 : rng.chance(0.5);
+    const gap = rng.between(0.012, 0.03);
+    const mark = this.markOf(t);
+    const inst = okx.engine.instrument(t.name);
+    const tick = inst?.tickSize.toNumber() ?? 0.01;
+    const price = Math.round((mark * (down ? 1 - gap : 1 + gap)) / tick) * tick;
+    okx.engine.setMarkPrice(t.name, dec(price.toFixed(4)), okx.clock.now());
+    this.count('priceGap');
+  }
+
+  /** Junk on the OKX sockets: not JSON, truncated, oversized, and pushes out of order or answering nobody. */
+  private okxMalformedFrame(): void {
+    const okx = this.okx;
+    if (!okx) return;
+    const rng = this.rngFaults;
+    const kind = rng.pick(['malformedFrame', 'truncatedFrame', 'oversizedFrame', 'outOfOrderFrame'] as const);
+    this.count(kind);
+    const frames: Record<typeof kind, () => string> = {
+      malformedFrame: () =>
+        rng.pick([
+          'not json at all',
+          '[]',
+          'null',
+          '42',
+          '{"arg":{"channel":"orders","instType":"SWAP"},"data":[{"ordId":5,"accFillSz":"lots"}]}',
+          '{"arg":{"channel":"tickers","instId":"BTC-USDT-SWAP"},"data":null}',
+          '{"event":"error","code":"x"}',
+        ]),
+      truncatedFrame: () =>
+        rng.pick([
+          '{"arg":{"channel":',
+          '{"arg":{"channel":"tickers","instId":"BTC-USDT-SWAP"},"data":[{"instId":"BTC-USDT-SWAP","last":"6',
+          '{"id":"7","op":"order","code":"0","data":[{"ordId":"',
+        ]),
+      oversizedFrame: () =>
+        `{"arg":{"channel":"tickers","instId":"BTC-USDT-SWAP"},"data":[{"pad":"${'x'.repeat(rng.int(1, 4) * 1_000_000)}"}]}`,
+      // An answer to a request id nobody sent, and a subscribe ack nobody asked for.
+      outOfOrderFrame: () =>
+        rng.pick([
+          JSON.stringify({
+            id: String(rng.int(900_000, 999_999)),
+            op: 'order',
+            code: '0',
+            msg: '',
+            data: [{ ordId: '1', sCode: '0', sMsg: '' }],
+          }),
+          JSON.stringify({ event: 'subscribe', arg: { channel: 'orders', instType: 'SWAP' }, connId: 'chaos' }),
+        ]),
+    };
+    okx.faults.sendMalformedFrame('all', frames[kind]());
   }
 
   // ------------------------------------------------------------------ the run
@@ -755,7 +937,7 @@ class ChaosRun {
     const progress = setInterval(() => {
       this.log(
         `trades ${this.accepted}/${this.args.trades} (refused ${this.refused}, interrupted ${this.interrupted}) restarts ${this.restarts}/${this.args.restarts} ` +
-          `faults ${Object.values(this.faults).reduce((a, b) => a + b, 0)} positions ${this.sim.engine.positions({ kind: 'future' }).length} ` +
+          `faults ${Object.values(this.faults).reduce((a, b) => a + b, 0)} positions ${this.exposures().length} ` +
           `maxUnprotectedMs ${this.tracker.maxUpMs()} (down ${this.tracker.maxDownMs()})`,
       );
     }, 20_000);
@@ -807,6 +989,7 @@ class ChaosRun {
   private async finish(): Promise<number> {
     this.ending = true;
     this.sim.faults.reset();
+    this.okx?.faults.reset();
     this.telegram.setDown(undefined);
     await Promise.race([Promise.allSettled([...this.inflight]), sleep(90_000)]);
     if (this.restarting) await this.restarting;
@@ -835,6 +1018,34 @@ class ChaosRun {
     const allOrders = engine.allOrders().map(toVenueOrder);
     const venueFills: VenueFill[] = engine.trades().map((t) => ({ tradeId: t.tradeId, orderId: t.orderId, label: t.label }));
     const openPositions = engine.positions({ kind: 'future' }).map((p) => `${p.instrumentName} ${p.size.toString()}`);
+    const okx = this.okx;
+    let okxFigures: { orders: number; fills: number; daemonOrders: number; daemonFills: number; openPositions: number } | undefined;
+    if (okx) {
+      const ledger = okxLedger({
+        orderClientIds: new Map([...okx.orderMeta].map(([id, m]) => [id, m.clOrdId])),
+        algoClientIds: new Map([...okx.algoMeta].map(([id, m]) => [id, m.algoClOrdId])),
+        order: (id) => okx.engine.order(id),
+        algo: (id) => okx.engine.algo(id),
+        fills: okx.engine.fills({}),
+      });
+      openOrders.push(...ledger.openOrders);
+      allOrders.push(...ledger.allOrders);
+      venueFills.push(...ledger.fills);
+      // What the OKX part of the checks covered: orders and algos placed, fills, those carrying a daemon client id.
+      okxFigures = {
+        orders: ledger.allOrders.length,
+        fills: ledger.fills.length,
+        daemonOrders: ledger.allOrders.filter((o) => o.label.startsWith(PREFIX)).length,
+        daemonFills: ledger.fills.filter((f) => f.label.startsWith(PREFIX)).length,
+        openPositions: okx.engine.positions().filter((p) => !p.size.isZero()).length,
+      };
+      openPositions.push(
+        ...okx.engine
+          .positions()
+          .filter((p) => !p.size.isZero())
+          .map((p) => `okx:${p.instrument} ${p.size.toString()}`),
+      );
+    }
 
     run.kill('SIGTERM');
     const exit = await Promise.race([run.exited, sleep(30_000).then(() => undefined)]);
@@ -921,6 +1132,8 @@ class ChaosRun {
           }
         : null,
       openPositionsAtEnd: openPositions.length,
+      ...(this.args.venues.length > 1 || okxFigures ? { venueFaults: this.venueFaults } : {}),
+      ...(okxFigures ? { okx: okxFigures } : {}),
       daemonErrorLines: this.runs.reduce((n, r) => n + r.errorLines, 0),
     };
     const failed =
@@ -939,6 +1152,7 @@ class ChaosRun {
     this.log(`${failed ? 'FAILED' : 'passed'}; ${failed || this.args.keep ? `scratch dir kept: ${this.dir}` : 'scratch dir removed'}`);
     await this.telegram.stop();
     await this.sim.close();
+    await this.okx?.close();
     await new Promise<void>((r) => this.transcript.end(() => r()));
     if (!failed && !this.args.keep) rmSync(this.dir, { recursive: true, force: true });
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -968,7 +1182,13 @@ class ChaosRun {
     try {
       const trades = db.prepare('SELECT id, state FROM trades').all() as Array<{ id: string; state: string }>;
       const legs = db.prepare('SELECT client_id FROM legs').all() as Array<{ client_id: string }>;
-      const fills = db.prepare("SELECT venue_trade_id FROM fills WHERE venue = 'deribit'").all() as Array<{ venue_trade_id: string }>;
+      // Deribit's fill ids as they are; other venues' as `<venue>:<id>` (okx-ledger.ts names them so).
+      const fills = (
+        db.prepare("SELECT venue, venue_trade_id FROM fills WHERE venue IN ('deribit', 'okx')").all() as Array<{
+          venue: string;
+          venue_trade_id: string;
+        }>
+      ).map((f) => (f.venue === 'deribit' ? f.venue_trade_id : `${f.venue}:${f.venue_trade_id}`));
       const critical = db.prepare("SELECT delivered_chat_ids FROM alert_outbox WHERE severity = 'critical'").all() as Array<{
         delivered_chat_ids: string;
       }>;
@@ -977,7 +1197,7 @@ class ChaosRun {
       const ks = db.prepare("SELECT value FROM settings WHERE key = 'kill_switch'").get() as { value?: string } | undefined;
       const killSwitchOn = ks?.value !== undefined && /"active"\s*:\s*true/.test(ks.value);
       return {
-        snapshot: { trades, legClientIds: new Set(legs.map((l) => l.client_id)), fillIds: new Set(fills.map((f) => f.venue_trade_id)) },
+        snapshot: { trades, legClientIds: new Set(legs.map((l) => l.client_id)), fillIds: new Set(fills) },
         criticalRaised: critical.length,
         criticalUndelivered: undelivered,
         badSignalTrades: bad,

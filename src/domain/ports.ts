@@ -64,7 +64,11 @@ export interface Venue {
   getOrder(ref: OrderRef, priority?: 'protective' | 'normal'): Promise<OrderLookup>;
 
   openOrders(symbol?: string): Promise<readonly OrderSnapshot[]>;
-  positions(): Promise<readonly Position[]>;
+  /**
+   * `protective`: the read sizes a close or decides a stop (emergency close, closing a trade), so
+   * it goes ahead of routine reads on a venue with a client-side read budget.
+   */
+  positions(priority?: 'protective' | 'normal'): Promise<readonly Position[]>;
   balances(): Promise<readonly Balance[]>;
   fillsSince(sinceMs: number, symbol?: string): Promise<readonly Fill[]>;
 

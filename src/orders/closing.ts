@@ -201,7 +201,8 @@ export class Closing {
     const { config, logger } = this.ctx;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return (await venue.positions()).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
+        // Protective: this read sizes a close (an emergency one too) and must not queue behind routine reads.
+        return (await venue.positions('protective')).find((p) => p.symbol === trade.symbol)?.size ?? Decimal.ZERO;
       } catch (err) {
         if (attempt >= config.closeRetryAttempts) throw err;
         logger.warn(

@@ -21,11 +21,19 @@ describe('parseChaosArgs', () => {
     expect(parseChaosArgs([])).toEqual({ seed: 1, trades: 60, restarts: 3, venues: ['deribit'], minutes: 2.5, keep: false });
   });
 
+  it('takes OKX, alone or beside Deribit, in the order given and once each', () => {
+    expect(parseChaosArgs(['--venues', 'deribit,okx'])).toMatchObject({ venues: ['deribit', 'okx'] });
+    expect(parseChaosArgs(['--venues=okx'])).toMatchObject({ venues: ['okx'] });
+    expect(parseChaosArgs(['--venues', 'okx, deribit,okx'])).toMatchObject({ venues: ['okx', 'deribit'] });
+  });
+
   it('names the bad argument', () => {
     expect(parseChaosArgs(['--trades', 'many'])).toEqual({ error: expect.stringContaining('--trades needs a whole number') });
     expect(parseChaosArgs(['--trades', '0'])).toEqual({ error: expect.stringContaining('--trades must be at least 1') });
     expect(parseChaosArgs(['--minutes', '-1'])).toEqual({ error: expect.stringContaining('--minutes needs a positive number') });
-    expect(parseChaosArgs(['--venues', 'okx'])).toEqual({ error: expect.stringContaining('no standalone simulator for okx') });
+    expect(parseChaosArgs(['--venues', 'bybit'])).toEqual({ error: expect.stringContaining('no standalone simulator for bybit') });
+    expect(parseChaosArgs(['--venues', 'okx,bybit'])).toEqual({ error: expect.stringContaining('available: deribit, okx') });
+    expect(parseChaosArgs(['--venues', ','])).toEqual({ error: expect.stringContaining('empty list') });
     expect(parseChaosArgs(['--restart', '2'])).toEqual({ error: 'unknown argument "--restart"' });
     expect(parseChaosArgs(['--help'])).toEqual({ help: true });
   });

@@ -18,6 +18,7 @@ import { HttpTransport } from './http-transport.js';
 import { Publisher } from './publisher.js';
 import { defaultOkxRateLimits, RateLimiter, type RateLimitSpecs } from './rate-limit.js';
 import type { WsSession } from './session.js';
+import type { AlgoMeta, OrderMeta } from './wire.js';
 import { WsTransport } from './ws-transport.js';
 
 export interface OkxSimOptions {
@@ -66,6 +67,10 @@ export interface OkxSim {
   readonly faults: SimFaults;
   readonly clock: SimClock;
   readonly requests: readonly ReceivedRequest[];
+  /** Client ids and OKX types of the orders placed through the front-end (the engine keeps none), by order id. */
+  readonly orderMeta: ReadonlyMap<string, OrderMeta>;
+  /** Client ids and OKX types of the algo orders placed through the front-end, by algo id. */
+  readonly algoMeta: ReadonlyMap<string, AlgoMeta>;
   readonly connections: number;
   connectionIds(): string[];
   /** Channel keys (`channel|instType|instFamily|instId`) a connection holds. */
@@ -186,6 +191,8 @@ export async function startOkxSim(options: OkxSimOptions = {}): Promise<OkxSim> 
     faults,
     clock,
     requests: state.requests,
+    orderMeta: state.orderMeta,
+    algoMeta: state.algoMeta,
     get connections() {
       return state.sessions.size;
     },

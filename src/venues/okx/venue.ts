@@ -823,8 +823,8 @@ export class OkxVenue implements Venue {
     return [...orders, ...algos.map((a) => a.order)];
   }
 
-  async positions(): Promise<readonly Position[]> {
-    const reply = await this.get(OKX_PATHS.positions, { instType: INST_TYPE });
+  async positions(priority: RatePriority = 'normal'): Promise<readonly Position[]> {
+    const reply = await this.get(OKX_PATHS.positions, { instType: INST_TYPE }, priority);
     const now = this.deps.clock.now();
     return this.parseEach(
       expectOk(reply, reply.context),
