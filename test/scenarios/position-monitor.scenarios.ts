@@ -519,7 +519,7 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
         fx.setMarkPrice(SYMBOL, '61500');
       });
       const refused = `vd1${result.tradeId}T2`;
-      await waitFor(() => s.store.getLeg(refused)?.state === 'rejected', { timeoutMs: 5_000, message: 'take-profit refused by the venue' });
+      await waitFor(() => s.store.getLeg(refused)?.state === 'rejected', { timeoutMs: 15_000, message: 'take-profit refused by the venue' });
       await s.monitor.runPass('settle');
       const afterRefusal = targetLegs();
       expect(afterRefusal).toEqual([`${firstTarget}:cancelled`, `${refused}:rejected`]);
@@ -547,7 +547,7 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
           await s.monitor.runPass('mark back');
           return s.store.getLeg(placedAgain)?.state === 'untriggered';
         },
-        { timeoutMs: 5_000, intervalMs: 50, message: 'take-profit placed again once the mark is below it' },
+        { timeoutMs: 15_000, intervalMs: 50, message: 'take-profit placed again once the mark is below it' },
       );
       expect((await ourOpenOrders(fx.venue)).filter((o) => o.clientId === placedAgain).map((o) => o.size.toString())).toEqual([Q('1000')]);
     });
