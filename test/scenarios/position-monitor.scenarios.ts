@@ -519,7 +519,10 @@ export function runPositionMonitorScenarios(factory: ScenarioVenueFactory): void
         fx.setMarkPrice(SYMBOL, '61500');
       });
       const refused = `vd1${result.tradeId}T2`;
-      await waitFor(() => s.store.getLeg(refused)?.state === 'rejected', { timeoutMs: 15_000, message: 'take-profit refused by the venue' });
+      await waitFor(() => s.store.getLeg(refused)?.state === 'rejected', {
+        timeoutMs: 15_000,
+        message: 'take-profit refused by the venue',
+      });
       await s.monitor.runPass('settle');
       const afterRefusal = targetLegs();
       expect(afterRefusal).toEqual([`${firstTarget}:cancelled`, `${refused}:rejected`]);
