@@ -1,8 +1,9 @@
 /**
- * The standalone simulator: parses `--venues deribit[,okx] [--port N] [--seed N] [--price-step-ms N]
+ * The standalone simulator: parses `--venues deribit[,okx][,bybit] [--port N] [--seed N] [--price-step-ms N]
  * [--me-tier 1-4] [--no-rate-limit-disconnect]`, starts the venues on
  * 127.0.0.1, prints one JSON line of endpoints and credentials per venue, and stops on SIGINT/SIGTERM.
  */
+import { type BybitSim, startBybitSim } from './bybit/index.js';
 import { type DeribitSim, startDeribitSim } from './deribit/index.js';
 import { type OkxSim, startOkxSim } from './okx/index.js';
 
@@ -42,15 +43,28 @@ export interface OkxEndpoint {
   demo: boolean;
 }
 
-export type VenueEndpoint = DeribitEndpoint | OkxEndpoint;
+/** Bybit: REST base (append /v5/...), the four WS URLs, and the key and secret it accepts. */
+export interface BybitEndpoint {
+  venue: 'bybit';
+  rest: string;
+  wsPublicLinear: string;
+  wsPublicInverse: string;
+  wsPrivate: string;
+  wsTrade: string;
+  apiKey: string;
+  apiSecret: string;
+}
 
-export const BUILT_VENUES = ['deribit', 'okx'] as const;
-const PLANNED_VENUES = ['bybit'];
+export type VenueEndpoint = DeribitEndpoint | OkxEndpoint | BybitEndpoint;
+
+export const BUILT_VENUES = ['deribit', 'okx', 'bybit'] as const;
+/** Venues named in the design whose simulator is not built yet (none left). */
+const PLANNED_VENUES: readonly string[] = [];
 
 export class CliError extends Error {}
 
 const USAGE =
-  'usage: sim --venues deribit[,okx] [--port N] [--seed N] [--client-id ID] [--client-secret SECRET] [--price-step-ms N] [--me-tier 1|2|3|4] [--no-rate-limit-disconnect]';
+  'usage: sim --venues deribit[,okx][,bybit] [--port N] [--seed N] [--client-id ID] [--client-secret SECRET] [--price-step-ms N] [--me-tier 1|2|3|4] [--no-rate-limit-disconnect]';
 
 function intArg(flag: string, value: string | undefined): number {
   if (value === undefined || !/^\d+$/.test(value))
@@ -134,7 +148,7 @@ export interface RunningSims {
 
 /** Starts every requested venue; on failure stops the ones already started. */
 export async function startSims(args: SimCliArgs): Promise<RunningSims> {
-  const started: (DeribitSim | OkxSim)[] = [];
+  const started: (DeribitSim | OkxSim | BybitSim)[] = [];
   const endpoints: VenueEndpoint[] = [];
   try {
     for (const [i, venue] of args.venues.entries()) {
@@ -177,6 +191,23 @@ export async function startSims(args: SimCliArgs): Promise<RunningSims> {
           secretKey,
           passphrase,
           demo: sim.demo,
+        });
+      } else if (venue === 'bybit') {
+        const sim = await startBybitSim({
+          port,
+          ...(args.seed !== undefined ? { seed: args.seed } : {}),
+          ...(args.priceStepMs !== undefined ? { priceStepMs: args.priceStepMs } : {}),
+        });
+        started.push(sim);
+        endpoints.push({
+          venue,
+          rest: sim.restUrl,
+          wsPublicLinear: sim.wsPublicLinearUrl,
+          wsPublicInverse: sim.wsPublicInverseUrl,
+          wsPrivate: sim.wsPrivateUrl,
+          wsTrade: sim.wsTradeUrl,
+          apiKey: sim.credentials.apiKey,
+          apiSecret: sim.credentials.apiSecret,
         });
       }
     }

@@ -1,4 +1,6 @@
-/** The venue simulator: engine, fault knobs, clock and the Deribit and OKX front-ends. */
+/** The venue simulator: engine, fault knobs, clock and the Deribit, OKX and Bybit front-ends. */
+export type { BybitCredentials, BybitEnginePort, BybitSim, BybitSimOptions } from './bybit/index.js';
+export { startBybitSim } from './bybit/index.js';
 export { SimClock } from './clock.js';
 export type { Credentials, DeribitSim, DeribitSimOptions, ReceivedRequest } from './deribit/index.js';
 export { startDeribitSim } from './deribit/index.js';

@@ -21,7 +21,6 @@ describe('sim command line', () => {
   it.each([
     [['--venues', 'deribit', '--me-tier', '5'], /--me-tier/],
     [['--venues', 'deribit', '--price-step-ms', '-1'], /--price-step-ms/],
-    [['--venues', 'bybit'], /not simulated yet/],
     [['--venues', 'kraken'], /unknown venue/],
     [[], /no venue/],
     [['--venues', 'deribit', '--port', 'x'], /--port/],
@@ -31,15 +30,8 @@ describe('sim command line', () => {
     expect(() => parseSimArgs(argv)).toThrow(message);
   });
 
-  it('exits 2 with a clear message for a venue not built yet', async () => {
-    const err: string[] = [];
-    const code = await runSimCli(['--venues', 'bybit'], {
-      stdout: () => undefined,
-      stderr: (l) => err.push(l),
-      onStopSignal: () => undefined,
-    });
-    expect(code).toBe(2);
-    expect(err.join('\n')).toMatch(/bybit/);
+  it('parses bybit beside the others', () => {
+    expect(parseSimArgs(['--venues', 'deribit,okx,bybit'])).toMatchObject({ venues: ['deribit', 'okx', 'bybit'] });
   });
 
   it('prints one JSON line per venue, serves it, and stops on the signal', async () => {
@@ -81,6 +73,33 @@ describe('sim command line', () => {
     expect(ep.wsPrivate).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/v5\/private$/);
     const res = await fetch(`${String(ep.rest)}/api/v5/public/time`);
     expect(((await res.json()) as { code: string }).code).toBe('0');
+    stop?.();
+    expect(await done).toBe(0);
+  });
+
+  it('prints the Bybit line: REST, the four WS URLs, key and secret', async () => {
+    const out: string[] = [];
+    let stop: (() => void) | undefined;
+    const done = runSimCli(['--venues', 'bybit', '--port', '0', '--price-step-ms', '0'], {
+      stdout: (l) => out.push(l),
+      stderr: () => undefined,
+      onStopSignal: (h) => {
+        stop = h;
+      },
+    });
+    const line = await waitFor(() => out[0]);
+    const ep = JSON.parse(line) as Record<string, unknown>;
+    expect(Object.keys(ep)).toEqual(['venue', 'rest', 'wsPublicLinear', 'wsPublicInverse', 'wsPrivate', 'wsTrade', 'apiKey', 'apiSecret']);
+    expect(ep.venue).toBe('bybit');
+    expect(ep.rest).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(ep.wsPublicLinear).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v5\/public\/linear$/);
+    expect(ep.wsPublicInverse).toMatch(/\/v5\/public\/inverse$/);
+    expect(ep.wsPrivate).toMatch(/\/v5\/private$/);
+    expect(ep.wsTrade).toMatch(/\/v5\/trade$/);
+    expect(ep.apiKey).toEqual(expect.any(String));
+    expect(ep.apiSecret).toEqual(expect.any(String));
+    const res = await fetch(`${String(ep.rest)}/v5/market/time`);
+    expect(((await res.json()) as { retCode: number }).retCode).toBe(0);
     stop?.();
     expect(await done).toBe(0);
   });

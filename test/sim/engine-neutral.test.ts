@@ -68,7 +68,8 @@ describe('catalogues per venue', () => {
 
   it('lists Bybit linear perpetuals sized in base coin (contract value 1) with qtyStep, tickSize and min notional', () => {
     const e = engine('bybit');
-    expect(e.instruments().map((i) => i.name)).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect(e.instruments().map((i) => i.name)).toEqual(['BTCUSDT', 'ETHUSDT', 'BTCUSD', 'ETHUSD']);
+    expect(inst(e, 'BTCUSD')).toMatchObject({ contractType: 'inverse', amountUnit: 'quote', settleCurrency: 'BTC', quoteCurrency: 'USD' });
     const btc = inst(e, 'BTCUSDT');
     expect(btc).toMatchObject({
       contractType: 'linear',

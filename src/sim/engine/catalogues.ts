@@ -1,4 +1,4 @@
-/** Instrument catalogues per simulated venue: Deribit's generated chain, OKX's and Bybit's USDT-linear perpetuals. */
+/** Instrument catalogues per simulated venue: Deribit's generated chain, OKX's and Bybit's USDT-linear perpetuals, Bybit's inverse perpetuals. */
 import { dec, type Decimal } from '../../domain/decimal.js';
 import { buildCatalogue, type CatalogueOptions, PERPETUAL_EXPIRY_MS } from './instruments.js';
 import type { Currency, SimInstrument, SimVenue } from './types.js';
@@ -130,8 +130,62 @@ export function okxCatalogue(): SimInstrument[] {
   );
 }
 
-/** Bybit: `BTCUSDT`, `ETHUSDT` (category linear, settled in USDT, sized in base coin). */
+/**
+ * Bybit inverse perpetuals (category inverse): quoted in USD, sized in USD contracts of 1 USD
+ * (bybit.md §10: "BTCUSD: 1 contract = 1 USD", integer qty), settled in the coin. Filters are
+ * Bybit's usual ones for these symbols (BTCUSD tick 0.50, ETHUSD tick 0.05, qtyStep = minimum 1);
+ * the fixtures hold no inverse instruments-info row, so ids, launch times and max amounts are the
+ * simulator's choice. Fees as linear: maker 0.02 %, taker 0.055 % (in the coin).
+ */
+const BYBIT_INVERSE: readonly {
+  currency: Currency;
+  id: number;
+  tickSize: string;
+  maxOrderQty: string;
+  maxMktOrderQty: string;
+  launchTime: number;
+}[] = [
+  { currency: 'BTC', id: 1, tickSize: '0.5', maxOrderQty: '1000000', maxMktOrderQty: '500000', launchTime: 1542211200000 },
+  { currency: 'ETH', id: 2, tickSize: '0.05', maxOrderQty: '1000000', maxMktOrderQty: '500000', launchTime: 1548633600000 },
+];
+
+function inversePerpetual(s: (typeof BYBIT_INVERSE)[number]): SimInstrument {
+  return {
+    name: `${s.currency}USD`,
+    id: s.id,
+    kind: 'future',
+    currency: s.currency,
+    quoteCurrency: 'USD',
+    settleCurrency: s.currency,
+    contractType: 'inverse',
+    amountUnit: 'quote',
+    perpetual: true,
+    settlementPeriod: 'perpetual',
+    contractSize: dec(1),
+    minTradeAmount: dec(1),
+    amountStep: dec(1),
+    maxMarketAmount: dec(s.maxMktOrderQty),
+    maxLimitAmount: dec(s.maxOrderQty),
+    tickSize: dec(s.tickSize),
+    tickSizeSteps: [],
+    makerCommission: dec('0.0002'),
+    takerCommission: dec('0.00055'),
+    creationTimestamp: s.launchTime,
+    expirationTimestamp: PERPETUAL_EXPIRY_MS,
+    maxLeverage: 100,
+  };
+}
+
+/**
+ * Bybit: `BTCUSDT`, `ETHUSDT` (category linear, settled in USDT, sized in base coin), then
+ * `BTCUSD`, `ETHUSD` (category inverse, USD contracts, settled in the coin).
+ */
 export function bybitCatalogue(): SimInstrument[] {
+  return [...bybitLinearCatalogue(), ...BYBIT_INVERSE.map(inversePerpetual)];
+}
+
+/** Bybit's linear perpetuals only. */
+export function bybitLinearCatalogue(): SimInstrument[] {
   return BYBIT_LINEAR.map((s) =>
     linearPerpetual({
       name: `${s.currency}USDT`,
