@@ -2,12 +2,12 @@
  * The venue registry: every venue the daemon knows, in start-up order. Config loading, secret
  * handling and the composition root loop over this list; adding a venue is adding its entry here.
  */
+import { bybitEntry } from './bybit/index.js';
 import { deribitEntry } from './deribit/index.js';
 import { okxEntry } from './okx/index.js';
-import { bybitPlannedEntry } from './planned.js';
 import type { AnyVenueEntry } from './registry-entry.js';
 
-export const VENUE_REGISTRY = [deribitEntry, okxEntry, bybitPlannedEntry] as const satisfies readonly AnyVenueEntry[];
+export const VENUE_REGISTRY = [deribitEntry, okxEntry, bybitEntry] as const satisfies readonly AnyVenueEntry[];
 
 /** Any entry of the registry, with its literal name and secret keys. */
 export type RegisteredVenue = (typeof VENUE_REGISTRY)[number];

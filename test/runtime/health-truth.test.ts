@@ -16,7 +16,6 @@ import {
   DAEMON_ENTRY,
   killLeftovers,
   type RunningProcess,
-  runsOrExits,
   scratchDir,
   startProcess,
   testConfig,
@@ -131,23 +130,6 @@ describe('/healthz against the real daemon', () => {
     );
     const names = healthy.body.components.filter((c) => c.ok).map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(['venue:deribit', 'venue:okx']));
-  });
-
-  it('an enabled venue whose adapter has not landed is a config error naming the key and the fix (daemon and --check-config)', async () => {
-    for (const [venue, title] of [['bybit', 'Bybit']] as const) {
-      const { dir, configDir } = scratchDir(testConfig({ venues: { [venue]: { enabled: true, environment: 'sim' } } }));
-      for (const extra of [[], ['--check-config']]) {
-        const p = startProcess([DAEMON_ENTRY, ...extra, '--config-dir', configDir], { cwd: dir });
-        running.push(p);
-        const outcome = await runsOrExits(p);
-        expect(outcome, `${venue} ${extra.join(' ')}: ${p.stderr()}`).toBe(2);
-        expect(p.stderr()).toMatch(
-          new RegExp(`venues\\.${venue}\\.enabled: the ${title} adapter has not landed yet.* set venues\\.${venue}\\.enabled to false`),
-        );
-        expect(p.stderr()).not.toMatch(/\bat .*\.js:\d+/);
-        expect(p.stdout()).not.toContain('health endpoint listening');
-      }
-    }
   });
 });
 

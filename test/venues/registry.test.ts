@@ -16,9 +16,9 @@ import { defineVenue } from '../../src/venues/registry-entry.js';
 const silent = pino({ level: 'silent' });
 
 describe('venue registry', () => {
-  it('lists deribit, okx and bybit in start-up order; deribit and okx have adapters', () => {
+  it('lists deribit, okx and bybit in start-up order; all three have adapters', () => {
     expect(VENUE_NAMES).toEqual(['deribit', 'okx', 'bybit']);
-    expect(VENUE_ENTRIES.filter(isAvailable).map((e) => e.name)).toEqual(['deribit', 'okx']);
+    expect(VENUE_ENTRIES.filter(isAvailable).map((e) => e.name)).toEqual(['deribit', 'okx', 'bybit']);
   });
 
   it('gives the config one section per entry', () => {
@@ -99,20 +99,28 @@ describe('registryFactories', () => {
   });
 
   it('has no factory for an entry without an adapter', () => {
+    // Every registered venue has an adapter now; a planned entry (no adapter) gets no factory.
+    const planned = defineVenue({
+      name: 'planned',
+      title: 'Planned',
+      configSchema: z.strictObject({ enabled: z.boolean(), environment: z.enum(['sim', 'live']) }),
+      secretEnv: { key: 'PLANNED_KEY' },
+    });
     const factories = registryFactories({
-      entries: VENUE_ENTRIES,
+      entries: [...VENUE_ENTRIES, planned],
       sections: {
         deribit: { enabled: true, environment: 'sim' },
         okx: { enabled: false, environment: 'sim' },
         bybit: { enabled: false, environment: 'sim' },
+        planned: { enabled: false, environment: 'sim' },
       },
       secrets: {},
       sim: { annualVolatility: 1 },
       clock: systemClock,
     });
-    expect(Object.keys(factories)).toEqual(['deribit', 'okx', 'bybit']);
+    expect(Object.keys(factories)).toEqual(['deribit', 'okx', 'bybit', 'planned']);
     expect(factories.deribit).toBeTypeOf('function');
-    // okx has an adapter but is disabled here; bybit has none
-    expect(factories.bybit).toBeUndefined();
+    expect(factories.bybit).toBeTypeOf('function');
+    expect(factories.planned).toBeUndefined();
   });
 });

@@ -6,10 +6,11 @@
 import type { Logger } from 'pino';
 
 import type { Clock, Venue } from '../../domain/ports.js';
+import { defineVenue } from '../registry-entry.js';
 import { VenueClock } from '../shared/clock-offset.js';
 import type { Timers } from '../shared/timers.js';
-import type { BybitConfig } from './config.js';
-import type { BybitCredentials } from './credentials.js';
+import { type BybitConfig, BybitConfigSchema } from './config.js';
+import { BYBIT_API_KEY_ENV, BYBIT_API_SECRET_ENV, BybitCredentials, bybitCredentialsFrom } from './credentials.js';
 import { BybitRestClient } from './rest-client.js';
 import { resolveBybitUrls, wsUrlFor } from './urls.js';
 import { BybitVenue } from './venue.js';
@@ -104,3 +105,34 @@ export function createBybitVenue(options: CreateBybitVenueOptions): BybitVenue &
     },
   });
 }
+
+/** Bybit in the venue registry (src/venues/registry.ts). */
+export const bybitEntry = defineVenue({
+  name: 'bybit',
+  title: 'Bybit',
+  configSchema: BybitConfigSchema,
+  secretEnv: { apiKey: BYBIT_API_KEY_ENV, apiSecret: BYBIT_API_SECRET_ENV },
+  adapter: {
+    readCredentials(secrets): BybitCredentials | undefined {
+      return bybitCredentialsFrom(secrets);
+    },
+    async startSim(settings) {
+      // Loaded on demand: the adapter shares no code with the simulator, it only starts it.
+      const { startBybitSim } = await import('../../sim/bybit/server.js');
+      const sim = await startBybitSim({ host: '127.0.0.1', port: 0, seed: settings.seed });
+      return {
+        endpoints: {
+          restUrl: sim.restUrl,
+          wsPublicLinearUrl: sim.wsPublicLinearUrl,
+          wsPublicInverseUrl: sim.wsPublicInverseUrl,
+          wsPrivateUrl: sim.wsPrivateUrl,
+          wsTradeUrl: sim.wsTradeUrl,
+        },
+        credentials: new BybitCredentials(sim.credentials.apiKey, sim.credentials.apiSecret),
+        logFields: { rest: sim.restUrl, wsPublicLinear: sim.wsPublicLinearUrl, wsPrivate: sim.wsPrivateUrl },
+        close: () => sim.close(),
+      };
+    },
+    create: ({ config, logger, clock, credentials, endpoints }) => createBybitVenue({ config, logger, clock, credentials, endpoints }),
+  },
+});
