@@ -1,0 +1,131 @@
+/**
+ * The Bybit adapter against the simulated Bybit over real sockets: the keepalive holds against the
+ * simulator's (scaled) no-ping drop, inverse orders sized in USD contracts, stop and take-profit
+ * as reduce-only conditional orders (the take fires), a resend of an orderLinkId settled as the
+ * existing order, and a fill while disconnected booked by the resync.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { dec } from '../../../src/domain/decimal.js';
+import type { VenueEvent } from '../../../src/domain/events.js';
+import { type BybitHarness, startBybitHarness } from '../../support/bybit-harness.js';
+import { waitFor } from '../../support/wait.js';
+
+let h: BybitHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const orderEvents = (x: BybitHarness, clientId: string): Array<Extract<VenueEvent, { type: 'order' }>> =>
+  x.events.filter((e): e is Extract<VenueEvent, { type: 'order' }> => e.type === 'order' && e.order.clientId === clientId);
+
+describe('bybit adapter on the simulator', () => {
+  it('stays connected across many of the simulator’s no-ping windows (ping from open)', async () => {
+    h = await startBybitHarness();
+    const priv = h.venue.socket('private');
+    const first = priv?.connectionId;
+    let pongs = 0;
+    priv?.on('pong', () => (pongs += 1));
+    // The simulator drops a socket that has not pinged for 200 ms (20 s scaled); ping every 100 ms.
+    await waitFor(() => pongs >= 8, { timeoutMs: 5_000, message: 'eight pongs' });
+    expect(priv?.connectionId).toBe(first);
+    expect(h.venue.isReady()).toBe(true);
+  });
+
+  it('inverse: an order in USD contracts opens a position in contracts', async () => {
+    h = await startBybitHarness();
+    const out = await h.venue.submitOrder({
+      clientId: 'inv1',
+      symbol: 'BTC/USD:BTC',
+      side: 'buy',
+      type: 'market',
+      size: dec(300),
+      reduceOnly: false,
+    });
+    expect(out.status === 'accepted' && out.order.filledSize.toString()).toBe('300');
+    const pos = (await h.venue.positions()).find((p) => p.symbol === 'BTCUSD');
+    expect(pos?.size.eq(300)).toBe(true);
+    expect(h.venue.instrument('BTCUSD')?.settle).toBe('BTC');
+  });
+
+  it('stop and take-profit are reduce-only conditional orders; the take fires on the rise and the stop stays untriggered', async () => {
+    h = await startBybitHarness();
+    const x = h;
+    const symbol = 'BTCUSDT';
+    const mark = x.sim.engine.ticker(symbol, x.sim.clock.now()).mark;
+    await x.venue.submitOrder({ clientId: 'e1', symbol, side: 'buy', type: 'market', size: dec('0.01'), reduceOnly: false });
+    const stop = await x.venue.submitOrder({
+      clientId: 'e1S1',
+      symbol,
+      side: 'sell',
+      type: 'stop_market',
+      triggerPrice: mark.times('0.9'),
+      trigger: 'mark',
+      size: dec('0.01'),
+      reduceOnly: true,
+      priority: 'protective',
+    });
+    const take = await x.venue.submitOrder({
+      clientId: 'e1T1',
+      symbol,
+      side: 'sell',
+      type: 'take_market',
+      triggerPrice: mark.times('1.1'),
+      trigger: 'mark',
+      size: dec('0.01'),
+      reduceOnly: true,
+    });
+    expect(stop.status === 'accepted' && stop.order).toMatchObject({ status: 'untriggered', type: 'stop_market', reduceOnly: true });
+    expect(take.status === 'accepted' && take.order).toMatchObject({ status: 'untriggered', type: 'take_market', reduceOnly: true });
+    x.sim.engine.setMarkPrice(symbol, mark.times('1.2'), x.sim.clock.now());
+    await waitFor(() => orderEvents(x, 'e1T1').some((e) => e.order.status === 'filled'), { message: 'take-profit filled' });
+    await waitFor(async () => (await x.venue.positions()).every((p) => p.symbol !== symbol));
+    const lookup = await x.venue.getOrder({ symbol, clientId: 'e1T1' });
+    expect(lookup.status === 'found' && lookup.order.filledSize.toString()).toBe('0.01');
+  });
+
+  it('a resend with the same orderLinkId is settled as the existing order, never a second one', async () => {
+    h = await startBybitHarness();
+    const req = {
+      clientId: 'dupA',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'limit',
+      price: dec(30_000),
+      size: dec('0.01'),
+      reduceOnly: false,
+    } as const;
+    const a = await h.venue.submitOrder(req);
+    const b = await h.venue.submitOrder(req);
+    expect(a.status).toBe('accepted');
+    expect(b.status).toBe('accepted');
+    if (a.status !== 'accepted' || b.status !== 'accepted') return;
+    expect(b.order.venueOrderId).toBe(a.order.venueOrderId);
+    expect((await h.venue.openOrders('BTCUSDT')).filter((o) => o.clientId === 'dupA')).toHaveLength(1);
+  });
+
+  it('a fill while disconnected is booked by the resync after the reconnect', async () => {
+    h = await startBybitHarness();
+    const x = h;
+    const symbol = 'BTCUSDT';
+    const mark = x.sim.engine.ticker(symbol, x.sim.clock.now()).mark;
+    const below = mark.times('0.99').roundToStep('0.1', 'floor');
+    const out = await x.venue.submitOrder({
+      clientId: 'gapE',
+      symbol,
+      side: 'buy',
+      type: 'limit',
+      price: below,
+      size: dec('0.01'),
+      reduceOnly: false,
+    });
+    expect(out.status).toBe('accepted');
+    const resyncs = (): number => x.events.filter((e) => e.type === 'resynced').length;
+    const before = resyncs();
+    x.sim.faults.dropConnections();
+    x.sim.engine.setMarkPrice(symbol, mark.times('0.98'), x.sim.clock.now());
+    await waitFor(() => resyncs() > before && x.venue.isReady(), { timeoutMs: 5_000, message: 'resynced after the reconnect' });
+    await waitFor(() => x.events.some((e) => e.type === 'fill' && e.fill.clientId === 'gapE'), { message: 'the gap fill booked' });
+  });
+});
