@@ -139,6 +139,21 @@ describe('REST shapes against the fixtures', () => {
   });
 });
 
+describe('account and market extras clients read (ccxt)', () => {
+  it('account/info, user/query-api, asset/coin/query-info and market/tickers', async () => {
+    const s = await start();
+    const info = resultOf(await rest(s, s.credentials, 'GET', '/v5/account/info'));
+    expect(info).toMatchObject({ unifiedMarginStatus: 6, marginMode: 'REGULAR_MARGIN' });
+    const key = resultOf(await rest(s, s.credentials, 'GET', '/v5/user/query-api'));
+    expect(key).toMatchObject({ apiKey: s.credentials.apiKey, uta: 1, readOnly: 0 });
+    const coins = resultOf(await rest(s, s.credentials, 'GET', '/v5/asset/coin/query-info'));
+    expect((coins.rows as { coin: string }[]).map((r) => r.coin)).toEqual(['BTC', 'ETH', 'USDT']);
+    const tickers = listOf(await rest(s, undefined, 'GET', '/v5/market/tickers', { category: 'inverse', symbol: 'BTCUSD' }));
+    expect(tickers).toHaveLength(1);
+    expect(tickers[0]).toMatchObject({ symbol: 'BTCUSD', markPrice: expect.any(String) as string });
+  });
+});
+
 describe('private pushes against the fixtures', () => {
   it('order, execution, position and wallet on a fill', async () => {
     const s = await start();
