@@ -73,8 +73,19 @@ function limitOf(params: Readonly<Record<string, unknown>>, dflt: number, max: n
 
 export class Dispatcher {
   private readonly routes = new Map<string, Route>();
-  /** Meta of the order being placed: the publisher adopts it for the new id (events arrive before the call returns). */
-  placingMeta: OrderMeta | undefined;
+  /**
+   * Meta of the order(s) being placed: the publisher adopts it for the new id (events arrive before
+   * the call returns). `once`: only the first new id takes it (an entry's attached TP/SL, placed in
+   * the same call, must not inherit its orderLinkId); trading-stop's two legs both take it.
+   */
+  private placing: { meta: OrderMeta; once: boolean } | undefined;
+
+  /** The meta a new order id adopts, if an order is being placed. */
+  adoptPlacingMeta(): OrderMeta | undefined {
+    const p = this.placing;
+    if (p?.once === true) this.placing = undefined;
+    return p?.meta;
+  }
 
   constructor(private readonly state: SimState) {
     const r = (method: string, path: string, route: Route): void => {
@@ -236,7 +247,7 @@ export class Dispatcher {
       tpTriggerBy: tpBy,
       slTriggerBy: slBy,
     };
-    this.placingMeta = meta;
+    this.placing = { meta, once: true };
     let order: PortOrder;
     try {
       order = this.engineCall(() =>
@@ -259,7 +270,7 @@ export class Dispatcher {
         ),
       );
     } finally {
-      this.placingMeta = undefined;
+      this.placing = undefined;
     }
     this.state.orderMeta.set(order.orderId, meta);
     if (linkId !== '') this.state.linkIds.set(linkId, order.orderId);
@@ -463,19 +474,22 @@ export class Dispatcher {
     };
     const tpTriggerRef = ref('tpTriggerBy');
     const slTriggerRef = ref('slTriggerBy');
-    this.placingMeta = {
-      orderLinkId: '',
-      category,
-      tpslMode: mode,
-      tpTriggerBy: TRIGGER_BY[tpTriggerRef],
-      slTriggerBy: TRIGGER_BY[slTriggerRef],
+    this.placing = {
+      once: false,
+      meta: {
+        orderLinkId: '',
+        category,
+        tpslMode: mode,
+        tpTriggerBy: TRIGGER_BY[tpTriggerRef],
+        slTriggerBy: TRIGGER_BY[slTriggerRef],
+      },
     };
     try {
       this.engineCall(() =>
         this.state.engine.setTradingStop({ instrument: inst.name, takeProfit, stopLoss, tpTriggerRef, slTriggerRef }, input.receivedAt),
       );
     } finally {
-      this.placingMeta = undefined;
+      this.placing = undefined;
     }
     return {};
   }

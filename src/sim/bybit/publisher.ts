@@ -38,7 +38,7 @@ export class Publisher {
   private metaOf(orderId: string, inst: PortInstrument): OrderMeta {
     const known = this.state.orderMeta.get(orderId);
     if (known) return known;
-    const placing = this.dispatcher.placingMeta;
+    const placing = this.dispatcher.adoptPlacingMeta();
     const meta = placing ?? defaultMeta(inst.category);
     this.state.orderMeta.set(orderId, meta);
     return meta;

@@ -378,8 +378,22 @@ describe('order lifecycle', () => {
 
   it('attached TP/SL go onto the position once the entry fills', async () => {
     const s = await start();
-    await create(s, { side: 'Buy', orderType: 'Market', qty: '0.010', takeProfit: '66000', stopLoss: '54000', tpslMode: 'Full' });
+    await create(s, {
+      side: 'Buy',
+      orderType: 'Market',
+      qty: '0.010',
+      takeProfit: '66000',
+      stopLoss: '54000',
+      tpslMode: 'Full',
+      orderLinkId: 'entry-tpsl',
+    });
     expect(await position(s)).toMatchObject({ takeProfit: '66000.00', stopLoss: '54000.00' });
+    // The legs are the position's own orders: they do not inherit the entry's orderLinkId.
+    const legs = await realtime(s, { symbol: 'BTCUSDT' });
+    expect(legs.map((r) => [r.stopOrderType, r.orderLinkId]).sort()).toEqual([
+      ['StopLoss', ''],
+      ['TakeProfit', ''],
+    ]);
   });
 });
 
