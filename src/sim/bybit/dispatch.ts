@@ -476,6 +476,22 @@ export class Dispatcher {
     };
     const tpTriggerRef = ref('tpTriggerBy');
     const slTriggerRef = ref('slTriggerBy');
+    // Fault rules see each leg as an order of type `take_profit` / `stop_loss` (reduce-only, closing side).
+    const size = this.state.engine.position(inst.name).size;
+    for (const [type, price] of [
+      ['take_profit', takeProfit],
+      ['stop_loss', stopLoss],
+    ] as const) {
+      if (price === undefined || price.isZero()) continue;
+      const injected = this.state.faults.takeOrderRejection({
+        type,
+        instrumentName: inst.name,
+        direction: size.isPositive() ? 'sell' : 'buy',
+        reduceOnly: true,
+        label: '',
+      });
+      if (injected) throw injectedToError(injected);
+    }
     this.placing = {
       once: false,
       meta: {
