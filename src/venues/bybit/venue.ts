@@ -26,11 +26,11 @@ import { type GroupHealth, type MemberState, SocketGroup } from '../shared/socke
 import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import type { BybitConfig } from './config.js';
 import type { BybitCredentials } from './credentials.js';
-import { BYBIT_CATEGORIES, type BybitCategory } from './enums.js';
+import type { BybitCategory } from './enums.js';
 import {
   BYBIT_ERROR_FACTS,
   BYBIT_VENUE_ID,
-  BybitApiError,
+  BybitParseError,
   BybitRequestError,
   isDuplicateClientId,
   isOrderNotFound,
@@ -754,8 +754,7 @@ export class BybitVenue implements Venue {
         if (ticker) this.emit({ type: 'ticker', venue: this.id, ticker });
         return;
       }
-      if (!Array.isArray(push.data))
-        throw new BybitApiError({ retCode: -1, retMsg: `${topic} push without a data array`, method: 'ws push' });
+      if (!Array.isArray(push.data)) throw new BybitParseError(`${topic}.data`, 'expected an array of records');
       const head = topic.split('.')[0];
       switch (head) {
         case 'order':
@@ -891,6 +890,3 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
     if (oldest !== undefined) map.delete(oldest);
   }
 }
-
-/** Every category this adapter can trade. */
-export const SUPPORTED_CATEGORIES = BYBIT_CATEGORIES;
