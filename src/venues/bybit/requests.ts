@@ -5,7 +5,7 @@
  * are rounded to the instrument's tick and lot here and sent as strings. Pure.
  */
 import type { Instrument } from '../../domain/instrument.js';
-import type { AmendRequest, OrderRef, OrderRequest } from '../../domain/order.js';
+import type { AmendRequest, OrderRef, OrderRequest, OrderType, Side as OrderSide } from '../../domain/order.js';
 import { type BybitCategory, type BybitTriggerBy, sideToVenue, timeInForceToVenue, triggerDirectionFor, triggerToVenue } from './enums.js';
 import { BybitRequestError } from './errors.js';
 import { priceToWire, qtyToWire } from './sizing.js';
@@ -82,8 +82,7 @@ export function buildCreateOrder(request: OrderRequest, instrument: Instrument, 
       const kind = request.type.startsWith('stop') ? 'stop' : 'take';
       if (request.triggerPrice === undefined) throw new BybitRequestError('triggerPrice', `a ${request.type} order needs a trigger price`);
       const direction = triggerDirectionFor(request.side, kind);
-      // Rounded away from the market for stops (1 = rising: round up; 2 = falling: round down).
-      const mode = kind === 'stop' ? (direction === 1 ? 'ceil' : 'floor') : 'half-up';
+      const mode = triggerRounding(request.side, kind);
       const trigger = {
         triggerPrice: priceToWire(instrument, request.triggerPrice, mode, 'triggerPrice'),
         triggerDirection: direction,
@@ -114,15 +113,49 @@ export function buildCancelOrder(ref: OrderRef, category: BybitCategory): Record
   throw new BybitRequestError('ref', 'a cancel needs an orderId or an orderLinkId');
 }
 
-/** `POST /v5/order/amend`: new qty, price and/or trigger price, rounded. */
-export function buildAmendOrder(request: AmendRequest, instrument: Instrument, category: BybitCategory): Record<string, string> {
+/**
+ * How a trigger price is rounded to the tick: a stop away from the market (1 = fires on a rise:
+ * round up; 2 = fires on a fall: round down), so it never sits closer than asked; a take to nearest.
+ */
+export function triggerRounding(side: OrderSide, kind: 'stop' | 'take'): 'floor' | 'ceil' | 'half-up' {
+  if (kind === 'take') return 'half-up';
+  return triggerDirectionFor(side, 'stop') === 1 ? 'ceil' : 'floor';
+}
+
+/** What an amend of a trigger price needs to know of the order (from a read of it): its side and kind. */
+export interface AmendedOrderKind {
+  readonly side: OrderSide;
+  readonly type: OrderType;
+}
+
+/**
+ * `POST /v5/order/amend`: new qty, price and/or trigger price, rounded. A new trigger price is
+ * rounded as the create of the same order would be (a stop away from the market), so it needs the
+ * order's side and kind; without them it is refused.
+ */
+export function buildAmendOrder(
+  request: AmendRequest,
+  instrument: Instrument,
+  category: BybitCategory,
+  current?: AmendedOrderKind,
+): Record<string, string> {
   const ref = buildCancelOrder(request.ref, category);
   const out: Record<string, string> = { ...ref };
   if (request.size !== undefined) out.qty = qtyToWire(instrument, request.size);
   if (request.price !== undefined) out.price = priceToWire(instrument, request.price);
-  if (request.triggerPrice !== undefined) out.triggerPrice = priceToWire(instrument, request.triggerPrice, 'half-up', 'triggerPrice');
+  if (request.triggerPrice !== undefined) {
+    if (current === undefined || !isConditionalType(current.type)) {
+      throw new BybitRequestError('triggerPrice', 'a trigger price can only be amended on a known stop or take-profit order');
+    }
+    const kind = current.type.startsWith('stop') ? 'stop' : 'take';
+    out.triggerPrice = priceToWire(instrument, request.triggerPrice, triggerRounding(current.side, kind), 'triggerPrice');
+  }
   if (Object.keys(out).length === Object.keys(ref).length) throw new BybitRequestError('amend', 'nothing to change');
   return out;
+}
+
+function isConditionalType(type: OrderType): boolean {
+  return type === 'stop_market' || type === 'stop_limit' || type === 'take_market' || type === 'take_limit';
 }
 
 /** The one JSON text of a body: serialized once, signed and sent as is. */

@@ -535,9 +535,19 @@ export class BybitVenue implements Venue {
     const symbol = this.nativeSymbol(request.ref.symbol);
     const ref: OrderRef = { ...request.ref, symbol };
     const priority = request.priority ?? 'normal';
+    // A new trigger price is rounded by the order's side and kind (a stop away from the market): read it first.
+    let current: { readonly side: OrderSnapshot['side']; readonly type: OrderSnapshot['type'] } | undefined;
+    if (request.triggerPrice !== undefined) {
+      const found = await this.getOrder(ref, priority);
+      if (found.status === 'not_found') return { status: 'rejected', code: '110001', reason: 'order to amend not found', retryable: false };
+      if (found.status === 'unknown') {
+        return { status: 'rejected', code: 'LOOKUP_FAILED', reason: `order to amend could not be read: ${found.reason}`, retryable: true };
+      }
+      current = found.order;
+    }
     let body;
     try {
-      body = buildAmendOrder({ ...request, ref }, this.requireInstrument(symbol), this.categoryOf(symbol));
+      body = buildAmendOrder({ ...request, ref }, this.requireInstrument(symbol), this.categoryOf(symbol), current);
     } catch (err) {
       return invalidRequestOutcome(err);
     }

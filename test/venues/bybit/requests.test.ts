@@ -173,7 +173,10 @@ describe('bybit requests', () => {
     });
     expect(() => buildCancelOrder({ symbol: 'BTCUSDT' }, 'linear')).toThrow(BybitRequestError);
     expect(
-      buildAmendOrder({ ref: { symbol: 'BTCUSDT', clientId: 'c1' }, size: dec('0.02'), triggerPrice: dec('36000.04') }, linear, 'linear'),
+      buildAmendOrder({ ref: { symbol: 'BTCUSDT', clientId: 'c1' }, size: dec('0.02'), triggerPrice: dec('36000.04') }, linear, 'linear', {
+        side: 'sell',
+        type: 'stop_market',
+      }),
     ).toEqual({
       category: 'linear',
       symbol: 'BTCUSDT',
@@ -182,5 +185,33 @@ describe('bybit requests', () => {
       triggerPrice: '36000',
     });
     expect(() => buildAmendOrder({ ref: { symbol: 'BTCUSDT', clientId: 'c1' } }, linear, 'linear')).toThrow(/nothing to change/);
+  });
+
+  it('an amended stop trigger rounds away from the market like a new one (sell stop down, buy stop up); a take to nearest', () => {
+    const ref = { symbol: 'BTCUSDT', venueOrderId: 'o1' };
+    const amend = (side: 'buy' | 'sell', type: 'stop_market' | 'take_market', trigger: string): string | undefined =>
+      buildAmendOrder({ ref, triggerPrice: dec(trigger) }, linear, 'linear', { side, type }).triggerPrice;
+    // A sell stop protects a long from below: 36000.06 must not move up to 36000.1 (closer to the market).
+    expect(amend('sell', 'stop_market', '36000.06')).toBe('36000');
+    // A buy stop protects a short from above: 36000.04 must not move down to 36000 (closer to the market).
+    expect(amend('buy', 'stop_market', '36000.04')).toBe('36000.1');
+    expect(amend('sell', 'take_market', '36000.06')).toBe('36000.1');
+    // The same rounding as the create of the same stop.
+    const created = buildCreateOrder(
+      {
+        clientId: 's1',
+        symbol: 'BTCUSDT',
+        side: 'sell',
+        type: 'stop_market',
+        size: dec('0.01'),
+        triggerPrice: dec('36000.06'),
+        reduceOnly: true,
+      },
+      linear,
+      'linear',
+    );
+    expect(amend('sell', 'stop_market', '36000.06')).toBe(created.triggerPrice);
+    // Without knowing the order's side and kind a trigger amend is refused (nothing is sent).
+    expect(() => buildAmendOrder({ ref, triggerPrice: dec('36000.06') }, linear, 'linear')).toThrow(BybitRequestError);
   });
 });
