@@ -37,6 +37,11 @@ export interface SimState {
   readonly linkIds: Map<string, string>;
   readonly requests: ReceivedRequest[];
   readonly requestLogLimit: number;
+  /**
+   * The account's position mode for USDT perpetuals (bybit.md §8: hedge exists only there; every
+   * other contract is one-way). `position/switch-mode` and the `setPositionMode` knob change it.
+   */
+  readonly positionMode: { hedge: boolean };
   /** Where a handler's unexpected failure goes (the request gets a 10016 answer). */
   readonly onError: (e: unknown) => void;
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Decimal } from '../../domain/decimal.js';
 import { EngineRejection } from '../engine/types.js';
 import { logRequest, type SimState } from './context.js';
-import type { PlaceOrderRequest, PortInstrument, PortOrder, PortTimeInForce, PortTriggerRef } from './engine-port.js';
+import type { PlaceOrderRequest, PortInstrument, PortOrder, PortPosition, PortTimeInForce, PortTriggerRef } from './engine-port.js';
 import { BybitError, injectedToError, rejectionToError, requestErrors } from './errors.js';
 import type { LimitName } from './rate-limit.js';
 import {
@@ -18,6 +18,7 @@ import {
   type OrderMeta,
   orderRecordHistory,
   orderRecordRealtime,
+  positionIdxOf,
   positionRecordRest,
   tickerRecord,
   TRIGGER_BY,
@@ -61,6 +62,32 @@ function bool(params: Readonly<Record<string, unknown>>, name: string): boolean 
   if (v === undefined || v === null || v === false || v === 'false') return false;
   if (v === true || v === 'true') return true;
   throw requestErrors.param(`params error: ${name} invalid`);
+}
+
+/** Hedge mode exists only for USDT perpetuals (bybit.md §8, §10). */
+const HEDGE_SETTLE_COIN = 'USDT';
+
+/** True when the account is in hedge mode and the instrument is one it applies to (a USDT perpetual). */
+export function hedgeApplies(state: SimState, inst: PortInstrument): boolean {
+  return state.positionMode.hedge && inst.category === 'linear' && inst.settleCoin === HEDGE_SETTLE_COIN;
+}
+
+/** The flat other side of a hedge-mode symbol's rows. */
+function flatSide(p: PortPosition): PortPosition {
+  const zero = Decimal.ZERO;
+  return {
+    ...p,
+    size: zero,
+    averagePrice: zero,
+    value: zero,
+    unrealizedPnl: zero,
+    curRealizedPnl: zero,
+    initialMargin: zero,
+    maintenanceMargin: zero,
+    liquidationPrice: undefined,
+    takeProfit: undefined,
+    stopLoss: undefined,
+  };
 }
 
 function limitOf(params: Readonly<Record<string, unknown>>, dflt: number, max: number): number {
@@ -140,13 +167,21 @@ export class Dispatcher {
     return inst;
   }
 
-  private positionIdx(params: Readonly<Record<string, unknown>>, required: boolean): void {
+  /**
+   * `positionIdx` against the account's mode: one-way takes 0 (or none on create); hedge (USDT
+   * perpetuals only) takes 1 or 2 and refuses 0 or none with 10001 (bybit.md §12.15). The engine
+   * nets either way: hedge mode is modelled for the mode check, not for two-sided positions.
+   */
+  private positionIdx(params: Readonly<Record<string, unknown>>, required: boolean, inst: PortInstrument): void {
     const v = params.positionIdx;
+    const hedge = hedgeApplies(this.state, inst);
     if (v === undefined || v === null) {
+      if (hedge) throw requestErrors.positionIdx();
       if (required) throw requestErrors.param('params error: positionIdx is null');
       return;
     }
-    if (v !== 0 && v !== '0') throw requestErrors.positionIdx();
+    const n = typeof v === 'string' ? Number(v) : v;
+    if (hedge ? n !== 1 && n !== 2 : n !== 0) throw requestErrors.positionIdx();
   }
 
   metaOf(orderId: string): OrderMeta | undefined {
@@ -199,7 +234,7 @@ export class Dispatcher {
     if (sideText !== 'Buy' && sideText !== 'Sell') throw requestErrors.param('params error: side invalid');
     const typeText = str(params, 'orderType');
     if (typeText !== 'Market' && typeText !== 'Limit') throw requestErrors.param('params error: OrderType invalid');
-    this.positionIdx(params, false);
+    this.positionIdx(params, false, inst);
     const linkId = str(params, 'orderLinkId') ?? '';
     if (linkId !== '' && !LINK_ID.test(linkId)) throw requestErrors.param('params error: orderLinkId invalid');
     if (linkId !== '' && this.state.linkIds.has(linkId)) throw requestErrors.duplicateLinkId();
@@ -437,7 +472,7 @@ export class Dispatcher {
       throw requestErrors.param('params error: symbol or settleCoin is required');
     let list;
     if (symbol !== '') {
-      // By symbol: the row even when flat.
+      // By symbol: the row even when flat (in hedge mode one per side, the open side first).
       list = [this.state.engine.position(this.instrumentIn(category, symbol).name)];
     } else {
       list = this.state.engine.positions().filter((p) => {
@@ -445,8 +480,19 @@ export class Dispatcher {
         return inst?.category === category && (settleCoin === '' || inst.settleCoin === settleCoin);
       });
     }
+    const rows: JsonObject[] = [];
+    for (const p of list) {
+      const inst = this.mustInstrument(p.instrument);
+      const hedge = hedgeApplies(this.state, inst);
+      const idx = positionIdxOf(p, hedge);
+      rows.push(positionRecordRest(p, inst, idx));
+      if (hedge && symbol !== '') {
+        const other = idx === 1 ? 2 : 1;
+        rows.push(positionRecordRest(flatSide(p), inst, other));
+      }
+    }
     return {
-      list: list.slice(0, limitOf(params, 20, 200)).map((p) => positionRecordRest(p, this.mustInstrument(p.instrument))),
+      list: rows.slice(0, limitOf(params, 20, 200)),
       nextPageCursor: '',
       category,
     };
@@ -463,7 +509,7 @@ export class Dispatcher {
       throw requestErrors.param('params error: tpslMode is empty');
     }
     if (mode !== 'Full' && mode !== 'Partial') throw requestErrors.param('params error: tpslMode invalid');
-    this.positionIdx(params, true);
+    this.positionIdx(params, true, inst);
     const takeProfit = dec(params, 'takeProfit');
     const stopLoss = dec(params, 'stopLoss');
     if (takeProfit === undefined && stopLoss === undefined) throw requestErrors.notModified();
@@ -527,18 +573,36 @@ export class Dispatcher {
     return {};
   }
 
-  /** `position/switch-mode` (bybit.md §8): the simulator keeps one-way mode; 110025 when asked for it again. */
+  /**
+   * `position/switch-mode` (bybit.md §8): mode 0 one-way / 3 hedge, by `symbol` or `coin`; hedge
+   * only for USDT perpetuals (else 10001); 110025 when already in that mode; refused with an open
+   * position (110024) or open orders (110028) on the USDT perpetuals. The mode is account-wide for
+   * the USDT perpetuals (a symbol switches them all).
+   */
   private switchMode(input: RouteInput): JsonObject {
     const { params } = input;
     const category = this.category(params);
     const symbol = str(params, 'symbol') ?? '';
     const coin = str(params, 'coin') ?? '';
     if (symbol === '' && coin === '') throw requestErrors.param('params error: symbol or coin is required');
-    if (symbol !== '') this.instrumentIn(category, symbol);
+    const settle = symbol !== '' ? this.instrumentIn(category, symbol).settleCoin : coin;
     const mode = params.mode;
-    if (mode === 0 || mode === '0') throw requestErrors.positionModeNotModified();
-    if (mode === 3 || mode === '3') throw requestErrors.oneWayOnly();
-    throw requestErrors.param('params error: mode invalid');
+    const wantHedge = mode === 3 || mode === '3';
+    if (!wantHedge && mode !== 0 && mode !== '0') throw requestErrors.param('params error: mode invalid');
+    const hedgeCapable = category === 'linear' && settle === HEDGE_SETTLE_COIN;
+    if (!hedgeCapable) {
+      if (wantHedge) throw requestErrors.oneWayOnly();
+      throw requestErrors.positionModeNotModified();
+    }
+    if (this.state.positionMode.hedge === wantHedge) throw requestErrors.positionModeNotModified();
+    const scoped = (name: string): boolean => {
+      const inst = this.state.engine.instrument(name);
+      return inst !== undefined && inst.category === 'linear' && inst.settleCoin === HEDGE_SETTLE_COIN;
+    };
+    if (this.state.engine.positions().some((p) => !p.size.isZero() && scoped(p.instrument))) throw requestErrors.modeSwitchWithPosition();
+    if (this.state.engine.openOrders().some((o) => scoped(o.instrument))) throw requestErrors.modeSwitchWithOrders();
+    this.state.positionMode.hedge = wantHedge;
+    return {};
   }
 
   private wallet(input: RouteInput): JsonObject {

@@ -44,7 +44,9 @@ export const requestErrors = {
   reduceOnlyZero: () => new BybitError(110017, 'orderQty will be truncated to zero.'),
   leverageNotModified: () => new BybitError(110043, 'Set leverage not modified'),
   positionModeNotModified: () => new BybitError(110025, 'Position mode is not modified'),
-  oneWayOnly: () => new BybitError(10001, 'params error: the simulator supports one-way mode (mode 0) only'),
+  oneWayOnly: () => new BybitError(10001, 'params error: hedge mode is only for USDT perpetuals'),
+  modeSwitchWithPosition: () => new BybitError(110024, 'You have existing positions, so position mode cannot be switched'),
+  modeSwitchWithOrders: () => new BybitError(110028, 'You have existing open orders, so position mode cannot be switched'),
 } as const;
 
 /**

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 
 import { isPublic, tickerSymbol, topicsFor } from './channels.js';
 import type { SimState } from './context.js';
-import { defaultMeta, type Dispatcher, nextFunding } from './dispatch.js';
+import { defaultMeta, type Dispatcher, hedgeApplies, nextFunding } from './dispatch.js';
 import type { PortEvent, PortFill, PortInstrument, PortOrder } from './engine-port.js';
 import type { WsSession } from './session.js';
 import {
@@ -18,6 +18,7 @@ import {
   type JsonObject,
   type OrderMeta,
   orderRecordPush,
+  positionIdxOf,
   positionRecordPush,
   privatePush,
   tickerRecord,
@@ -77,7 +78,8 @@ export class Publisher {
     this.fanOut(sessions, 'execution', execRows, now);
     const positionRows = [...touched].map((name) => {
       const inst = this.mustInstrument(name);
-      return { category: inst.category, row: positionRecordPush(this.state.engine.position(name), inst) };
+      const pos = this.state.engine.position(name);
+      return { category: inst.category, row: positionRecordPush(pos, inst, positionIdxOf(pos, hedgeApplies(this.state, inst))) };
     });
     this.fanOut(sessions, 'position', positionRows, now);
     if (fills.length > 0) {

@@ -67,6 +67,12 @@ export interface BybitSim {
   connectionIds(): string[];
   /** Topics a connection holds (`tickers.BTCUSDT`, `order`, ...). */
   subscriptionsOf(connectionId: string): string[];
+  /**
+   * Sets the account's USDT-perpetual position mode as if the operator changed it on the website
+   * (even with positions open, which the API refuses): open positions then show as hedge rows
+   * (`positionIdx` 1 long, 2 short) and orders with `positionIdx` 0 get 10001.
+   */
+  setPositionMode(mode: 'one-way' | 'hedge'): void;
   close(): Promise<void>;
 }
 
@@ -104,6 +110,7 @@ export async function startBybitSim(options: BybitSimOptions = {}): Promise<Bybi
     sessions: new Map<string, WsSession>(),
     orderMeta: new Map(),
     linkIds: new Map(),
+    positionMode: { hedge: false },
     requests: [],
     requestLogLimit: options.requestLogLimit ?? 10_000,
     onError,
@@ -186,6 +193,9 @@ export async function startBybitSim(options: BybitSimOptions = {}): Promise<Bybi
     },
     connectionIds: () => [...state.sessions.keys()],
     subscriptionsOf: (id) => [...(state.sessions.get(id)?.subscriptions.keys() ?? [])],
+    setPositionMode: (mode) => {
+      state.positionMode.hedge = mode === 'hedge';
+    },
     close,
   };
 }

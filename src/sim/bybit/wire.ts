@@ -480,11 +480,21 @@ export function execRecordRest(f: PortFill, orderLinkId: string, inst: PortInstr
   return pick(execFields(f, orderLinkId, inst, 'rest'), EXEC_REST_KEYS);
 }
 
-function positionFields(p: PortPosition, inst: PortInstrument, form: Form): Record<string, Json> {
+/** `positionIdx` of a position row: 0 in one-way mode; in hedge mode 1 for the long side, 2 for the short side. */
+export type PositionIdx = 0 | 1 | 2;
+
+/** The row's `positionIdx` for the engine's net position: one-way 0; hedge 1 when long, 2 when short (a flat hedge row is given its idx). */
+export function positionIdxOf(p: PortPosition, hedge: boolean, flatIdx: 1 | 2 = 1): PositionIdx {
+  if (!hedge) return 0;
+  if (p.size.isZero()) return flatIdx;
+  return p.size.isPositive() ? 1 : 2;
+}
+
+function positionFields(p: PortPosition, inst: PortInstrument, form: Form, idx: PositionIdx): Record<string, Json> {
   const flat = p.size.isZero();
   const unsetStop = form === 'rest' ? px(inst, Decimal.ZERO) : '0';
   return {
-    positionIdx: 0,
+    positionIdx: idx,
     riskId: 1,
     riskLimitValue: inst.category === 'linear' ? '2000000' : '150',
     symbol: p.instrument,
@@ -607,12 +617,12 @@ const POSITION_PUSH_KEYS = [
   'isReduceOnly',
 ] as const;
 
-export function positionRecordRest(p: PortPosition, inst: PortInstrument): JsonObject {
-  return pick(positionFields(p, inst, 'rest'), POSITION_REST_KEYS);
+export function positionRecordRest(p: PortPosition, inst: PortInstrument, idx: PositionIdx = 0): JsonObject {
+  return pick(positionFields(p, inst, 'rest', idx), POSITION_REST_KEYS);
 }
 
-export function positionRecordPush(p: PortPosition, inst: PortInstrument): JsonObject {
-  return pick(positionFields(p, inst, 'ws'), POSITION_PUSH_KEYS);
+export function positionRecordPush(p: PortPosition, inst: PortInstrument, idx: PositionIdx = 0): JsonObject {
+  return pick(positionFields(p, inst, 'ws', idx), POSITION_PUSH_KEYS);
 }
 
 /** The UNIFIED account row (fixtures `http_get_account_wallet_balance.json`, `ws_push_wallet.json`). */

@@ -170,7 +170,38 @@ describe('position settings', () => {
     const mode = (m: number): Promise<Record<string, unknown>> =>
       rest(s, s.credentials, 'POST', '/v5/position/switch-mode', { category: 'linear', symbol: 'BTCUSDT', mode: m }).then((r) => r.body);
     expect((await mode(0)).retCode).toBe(110025);
-    expect((await mode(3)).retCode).toBe(10001);
+    // Hedge exists for USDT perpetuals only; inverse stays one-way (bybit.md §8).
+    const inverseHedge = await rest(s, s.credentials, 'POST', '/v5/position/switch-mode', { category: 'inverse', coin: 'BTC', mode: 3 });
+    expect(inverseHedge.body.retCode).toBe(10001);
+  });
+
+  it('switch-mode to hedge and back: 110025 when already set, 110024 with a position, 110028 with open orders; positionIdx checked against the mode', async () => {
+    const s = await start();
+    const mode = (m: number): Promise<number> =>
+      rest(s, s.credentials, 'POST', '/v5/position/switch-mode', { category: 'linear', coin: 'USDT', mode: m }).then(
+        (r) => r.body.retCode as number,
+      );
+    expect(await mode(3)).toBe(0);
+    expect(await mode(3)).toBe(110025);
+    // In hedge mode an order with positionIdx 0 (or none) does not match the mode.
+    expect((await create(s, { side: 'Buy', orderType: 'Market', qty: '0.010', positionIdx: 0 })).retCode).toBe(10001);
+    expect((await create(s, { side: 'Buy', orderType: 'Market', qty: '0.010' })).retCode).toBe(10001);
+    // By symbol, a flat hedge account shows both sides.
+    const flat = listOf(await rest(s, s.credentials, 'GET', '/v5/position/list', { category: 'linear', symbol: 'BTCUSDT' }));
+    expect(flat.map((r) => r.positionIdx)).toEqual([1, 2]);
+    const resting = orderId(await create(s, { side: 'Buy', orderType: 'Limit', qty: '0.010', price: '1000', positionIdx: 1 }));
+    expect(await mode(0)).toBe(110028);
+    await rest(s, s.credentials, 'POST', '/v5/order/cancel', { category: 'linear', symbol: 'BTCUSDT', orderId: resting });
+    expect(await mode(0)).toBe(0);
+    // One-way again: positionIdx 1 no longer matches.
+    expect((await create(s, { side: 'Buy', orderType: 'Market', qty: '0.010', positionIdx: 1 })).retCode).toBe(10001);
+    expect((await create(s, { side: 'Buy', orderType: 'Market', qty: '0.010', positionIdx: 0 })).retCode).toBe(0);
+    expect(await mode(3)).toBe(110024);
+    // The knob: an account set to hedge on the website with the position open shows it as the long side (idx 1).
+    s.setPositionMode('hedge');
+    const open = listOf(await rest(s, s.credentials, 'GET', '/v5/position/list', { category: 'linear', settleCoin: 'USDT' }));
+    expect(open.map((r) => [r.positionIdx, r.side])).toEqual([[1, 'Buy']]);
+    expect(await mode(0)).toBe(110024);
   });
 
   it('an inverse order sweeping several levels averages harmonically', async () => {
