@@ -21,7 +21,16 @@ export const BYBIT_PATHS = {
   executions: '/v5/execution/list',
   positions: '/v5/position/list',
   wallet: '/v5/account/wallet-balance',
+  switchMode: '/v5/position/switch-mode',
 } as const;
+
+/** Hedge mode exists only for USDT perpetuals (bybit.md §8, §10); every other contract is one-way. */
+export const BYBIT_HEDGE_SETTLE_COIN = 'USDT';
+
+/** `POST /v5/position/switch-mode` to one-way (mode 0) for the USDT perpetuals: 0 = switched, 110025 = already one-way. */
+export function buildSwitchToOneWay(): { readonly category: 'linear'; readonly coin: string; readonly mode: 0 } {
+  return { category: 'linear', coin: BYBIT_HEDGE_SETTLE_COIN, mode: 0 };
+}
 
 /** orderLinkId rules (spec 6): at most 36 characters of `[A-Za-z0-9_-]`. */
 const ORDER_LINK_ID_RE = /^[A-Za-z0-9_-]{1,36}$/;

@@ -51,6 +51,7 @@ export const BybitOrderSchema = z.looseObject({
   symbol: str,
   orderId: str,
   orderLinkId: z.string().optional(),
+  positionIdx: z.number().int().optional(),
   side: z.enum(['Buy', 'Sell']),
   orderType: z.enum(['Market', 'Limit']),
   price: dec,

@@ -32,6 +32,7 @@ import {
   BYBIT_VENUE_ID,
   BybitParseError,
   BybitRequestError,
+  errorInfo,
   isDuplicateClientId,
   isOrderNotFound,
   isRateLimitCode,
@@ -51,7 +52,14 @@ import {
   readTicker,
   validate,
 } from './parse.js';
-import { buildAmendOrder, buildCancelOrder, buildCreateOrder, BYBIT_PATHS } from './requests.js';
+import {
+  buildAmendOrder,
+  buildCancelOrder,
+  buildCreateOrder,
+  buildSwitchToOneWay,
+  BYBIT_HEDGE_SETTLE_COIN,
+  BYBIT_PATHS,
+} from './requests.js';
 import type { BybitQuery, BybitRestClient, BybitRestReply } from './rest-client.js';
 import { BybitExecutionSchema, BybitInstrumentSchema, BybitOrderSchema, BybitPositionSchema, BybitWalletSchema } from './rest-models.js';
 import { isUnifiedSymbol, unifiedToBybit } from './unified-symbol.js';
@@ -125,6 +133,10 @@ export class BybitVenue implements Venue {
   private readonly rejected = new RejectionCounter();
   private readonly skippedItems = new RejectionCounter();
   private started = false;
+  /** One-way mode confirmed (or switched to) at a connect. */
+  private positionModeChecked = false;
+  /** Why this venue refuses to trade: the account is in hedge mode with positions or orders open. */
+  private positionModeRefusal: string | undefined;
   private clockTimer: NodeJS.Timeout | undefined;
   private warnedOffsetMs: number | undefined;
 
@@ -198,11 +210,16 @@ export class BybitVenue implements Venue {
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
-  /** Measures the clock, loads the catalogue, then starts the sockets and waits for ready. */
+  /**
+   * Measures the clock, loads the catalogue, checks the position mode (one-way required: a hedge
+   * account with open positions or orders is refused with the fix), then starts the sockets and
+   * waits for ready.
+   */
   async connect(): Promise<void> {
     if (!this.started) {
       await this.syncClock('start-up');
       await this.loadInstrumentsLogged('start-up');
+      await this.checkPositionMode();
       this.started = true;
       this.sockets.start();
       this.clockTimer = setInterval(
@@ -263,6 +280,89 @@ export class BybitVenue implements Venue {
   /** After a reconnect: re-read orders, fills and positions over REST (the private stream has no snapshot). */
   resync(): Promise<void> {
     return this.gap.run();
+  }
+
+  // ---- position mode ---------------------------------------------------------------------------
+
+  /**
+   * One-way mode is required (every order is sent with `positionIdx` 0; in hedge mode each would
+   * fail with 10001). Hedge exists only for USDT perpetuals, so with linear configured the adapter
+   * asks `position/switch-mode` for one-way on the USDT coin: 0 = it was hedge with nothing open and
+   * is now one-way; 110025 = already one-way. Any other answer (110024 open position, 110028 open
+   * orders) is settled by the `positionIdx` of the open positions and orders: 1 or 2 means hedge,
+   * and the venue refuses to start (orders refused too) with a one-line operator error. A failed
+   * request is logged and tried again at the next connect.
+   */
+  private async checkPositionMode(): Promise<void> {
+    if (this.deps.credentials === undefined || this.positionModeChecked || !this.deps.config.categories.includes('linear')) return;
+    let reply: BybitRestReply;
+    try {
+      reply = await this.post(BYBIT_PATHS.switchMode, buildSwitchToOneWay(), 'normal');
+    } catch (err) {
+      this.log.warn(
+        { err },
+        'could not check the bybit position mode at start-up (switch-mode failed); trading carries on, checked again at the next connect',
+      );
+      return;
+    }
+    if (reply.retCode === 0 || reply.retCode === 110025) {
+      this.positionModeChecked = true;
+      this.positionModeRefusal = undefined;
+      if (reply.retCode === 0) {
+        this.log.warn(
+          { coin: BYBIT_HEDGE_SETTLE_COIN },
+          'bybit USDT perpetuals were in hedge mode with nothing open; switched to one-way mode (this daemon sends positionIdx 0)',
+        );
+      } else this.log.info({ coin: BYBIT_HEDGE_SETTLE_COIN }, 'bybit position mode checked: one-way');
+      return;
+    }
+    if (errorInfo(reply.retCode)?.family === 'auth') {
+      throw new BybitRequestError(
+        'credentials',
+        `bybit refused the start-up check (retCode ${reply.retCode} ${reply.retMsg}): check BYBIT_API_KEY / BYBIT_API_SECRET, the key's permissions and that it was made for this environment`,
+      );
+    }
+    let hedged: readonly string[];
+    try {
+      hedged = await this.hedgeModeEvidence();
+    } catch (err) {
+      this.log.warn(
+        { err, retCode: reply.retCode, retMsg: reply.retMsg },
+        'could not check the bybit position mode at start-up (positions or orders unreadable); trading carries on, checked again at the next connect',
+      );
+      return;
+    }
+    if (hedged.length === 0) {
+      this.positionModeChecked = true;
+      this.log.info(
+        { retCode: reply.retCode, retMsg: reply.retMsg },
+        'bybit position mode checked: no hedge-mode (positionIdx 1/2) positions or orders, taken as one-way',
+      );
+      return;
+    }
+    const message = `bybit account is in hedge position mode for USDT perpetuals with ${hedged.join(', ')} open (switch-mode answered ${reply.retCode} ${reply.retMsg}); this daemon trades one-way only (positionIdx 0) and will not trade on bybit: close those, set Position Mode to One-Way (Bybit → Derivatives → Preferences, or POST /v5/position/switch-mode mode 0), then restart`;
+    this.positionModeRefusal = message;
+    this.log.error({ retCode: reply.retCode, open: hedged }, message);
+    throw new BybitRequestError('positionMode', message);
+  }
+
+  /** Open USDT-perpetual positions and orders that carry a hedge-mode `positionIdx` (1 or 2), named for the operator. */
+  private async hedgeModeEvidence(): Promise<string[]> {
+    const scope = { category: 'linear', settleCoin: BYBIT_HEDGE_SETTLE_COIN } as const;
+    const out: string[] = [];
+    const positions = await this.get(BYBIT_PATHS.positions, { ...scope, limit: 200 });
+    for (const raw of expectList(positions, positions.context).list) {
+      const row = validate(BybitPositionSchema, raw, 'position/list');
+      if (row.positionIdx === 1 || row.positionIdx === 2)
+        out.push(`position ${row.symbol} ${row.side} ${row.size} (positionIdx ${row.positionIdx})`);
+    }
+    const orders = await this.get(BYBIT_PATHS.openOrders, { ...scope, openOnly: 0, limit: OPEN_ORDERS_PAGE });
+    for (const raw of expectList(orders, orders.context).list) {
+      const row = validate(BybitOrderSchema, raw, 'order/realtime');
+      if (row.positionIdx === 1 || row.positionIdx === 2)
+        out.push(`order ${row.symbol} ${row.orderLinkId ?? row.orderId} (positionIdx ${row.positionIdx})`);
+    }
+    return out;
   }
 
   // ---- clock -----------------------------------------------------------------------------------
@@ -451,6 +551,9 @@ export class BybitVenue implements Venue {
   // ---- orders ----------------------------------------------------------------------------------
 
   async submitOrder(request: OrderRequest): Promise<CommandOutcome> {
+    if (this.positionModeRefusal !== undefined) {
+      return { status: 'rejected', code: 'POSITION_MODE', reason: this.positionModeRefusal, retryable: false };
+    }
     const priority = request.priority ?? 'normal';
     const symbol = this.nativeSymbol(request.symbol);
     let instrument: Instrument;

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { dec } from '../../../src/domain/decimal.js';
 import type { VenueEvent } from '../../../src/domain/events.js';
+import { type BybitSim, startBybitSim } from '../../../src/sim/bybit/server.js';
 import { type BybitHarness, startBybitHarness } from '../../support/bybit-harness.js';
 import { waitFor } from '../../support/wait.js';
 
@@ -127,5 +128,72 @@ describe('bybit adapter on the simulator', () => {
     x.sim.engine.setMarkPrice(symbol, mark.times('0.98'), x.sim.clock.now());
     await waitFor(() => resyncs() > before && x.venue.isReady(), { timeoutMs: 5_000, message: 'resynced after the reconnect' });
     await waitFor(() => x.events.some((e) => e.type === 'fill' && e.fill.clientId === 'gapE'), { message: 'the gap fill booked' });
+  });
+});
+
+describe('bybit position mode at start-up (one-way required)', () => {
+  let sim: BybitSim | undefined;
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+
+  it('one-way already: switch-mode answers 110025 and the venue trades', async () => {
+    h = await startBybitHarness();
+    expect(h.log.find('bybit position mode checked: one-way')).toHaveLength(1);
+    const switches = h.sim.requests.filter((r) => r.method === 'POST /v5/position/switch-mode');
+    expect(switches.map((r) => r.body)).toEqual([{ category: 'linear', coin: 'USDT', mode: 0 }]);
+  });
+
+  it('hedge with nothing open: switched to one-way, then orders go through', async () => {
+    sim = await startBybitSim({ priceStepMs: 0, timeScale: 0.01 });
+    sim.setPositionMode('hedge');
+    h = await startBybitHarness({ existingSim: sim });
+    expect(h.log.find('switched to one-way mode')).toHaveLength(1);
+    const out = await h.venue.submitOrder({
+      clientId: 'pm1',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      size: dec('0.01'),
+      reduceOnly: false,
+    });
+    expect(out.status).toBe('accepted');
+  });
+
+  it('hedge with a position open: one operator error line, connect refused, no socket, orders refused without reaching the venue', async () => {
+    sim = await startBybitSim({ priceStepMs: 0, timeScale: 0.01 });
+    const first = await startBybitHarness({ existingSim: sim });
+    await first.venue.submitOrder({
+      clientId: 'pm2',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      size: dec('0.01'),
+      reduceOnly: false,
+    });
+    await first.close();
+    // The operator switches the account to hedge on the website (the API would refuse with the position open).
+    sim.setPositionMode('hedge');
+    h = await startBybitHarness({ existingSim: sim, connect: false });
+    await expect(h.venue.connect()).rejects.toThrow(/hedge position mode.*BTCUSDT.*one-way only.*will not trade/);
+    const lines = h.log.lines.filter((l) => l.level >= 50);
+    expect(lines).toHaveLength(1);
+    expect(String(lines[0]?.msg)).toMatch(/^bybit account is in hedge position mode .*then restart$/);
+    expect(String(lines[0]?.msg)).not.toContain('\n');
+    expect(h.venue.isReady()).toBe(false);
+    expect(sim.connections).toBe(0);
+    const creates = (): number => sim?.requests.filter((r) => r.method === 'POST /v5/order/create').length ?? 0;
+    const before = creates();
+    const out = await h.venue.submitOrder({
+      clientId: 'pm3',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      size: dec('0.01'),
+      reduceOnly: false,
+    });
+    expect(out).toMatchObject({ status: 'rejected', code: 'POSITION_MODE', retryable: false });
+    expect(creates()).toBe(before);
   });
 });
