@@ -101,11 +101,21 @@ export interface BybitVenueDeps {
   readonly clockSyncIntervalMs?: number;
 }
 
-/** What we remember of an order for idempotent pushes: terminal never reopens, cumExecQty never decreases. */
+/**
+ * What we remember of an order for idempotent pushes: terminal never reopens, cumExecQty never
+ * decreases; a repeat is the same status, fill and terms (an amend changes qty, price or trigger
+ * with the status and fill unchanged, and must reach the OrderManager).
+ */
 interface OrderMemory {
   readonly filled: Decimal;
   readonly terminal: boolean;
   readonly status: string;
+  /** qty, price and trigger price as one text. */
+  readonly terms: string;
+}
+
+function termsOf(order: OrderSnapshot): string {
+  return `${order.size.toString()}|${order.price?.toString() ?? ''}|${order.triggerPrice?.toString() ?? ''}`;
 }
 
 export class BybitVenue implements Venue {
@@ -909,9 +919,9 @@ export class BybitVenue implements Venue {
       if (prev) {
         if (prev.terminal && !terminal) continue;
         if (order.filledSize.lt(prev.filled)) continue;
-        if (prev.status === update.venueStatus && prev.filled.eq(order.filledSize)) continue;
+        if (prev.status === update.venueStatus && prev.filled.eq(order.filledSize) && prev.terms === termsOf(order)) continue;
       }
-      remember(this.orders, order.venueOrderId, { filled: order.filledSize, terminal, status: update.venueStatus });
+      remember(this.orders, order.venueOrderId, { filled: order.filledSize, terminal, status: update.venueStatus, terms: termsOf(order) });
       this.emit({ type: 'order', venue: this.id, order });
     }
   }

@@ -103,6 +103,35 @@ describe('bybit trading', () => {
     expect(f.events.filter((e) => e.type === 'order' && e.order.clientId === 'idem-1')).toHaveLength(1);
   });
 
+  it('an amend (same status, same cumExecQty, new qty / price / trigger) is not dropped as a repeat', async () => {
+    const f = await started();
+    const row = orderRow({
+      orderLinkId: 'amend-1',
+      orderType: 'Market',
+      side: 'Sell',
+      price: '',
+      orderStatus: 'Untriggered',
+      triggerPrice: '29000.0',
+      triggerDirection: 2,
+      triggerBy: 'MarkPrice',
+      reduceOnly: true,
+      closeOnTrigger: true,
+      qty: '0.010',
+    });
+    pushPrivate(f, 'order', [row]);
+    pushPrivate(f, 'order', [{ ...row, qty: '0.020' }]);
+    pushPrivate(f, 'order', [{ ...row, qty: '0.020', triggerPrice: '28900.0' }]);
+    pushPrivate(f, 'order', [{ ...row, qty: '0.020', triggerPrice: '28900.0' }]);
+    pushPrivate(f, 'order', [{ ...row, orderLinkId: 'amend-marker', orderId: 'amend-marker' }]);
+    await waitFor(() => f.events.some((e) => e.type === 'order' && e.order.clientId === 'amend-marker'));
+    const seen = f.events.filter((e): e is Extract<VenueEvent, { type: 'order' }> => e.type === 'order' && e.order.clientId === 'amend-1');
+    expect(seen.map((e) => [e.order.size.toString(), e.order.triggerPrice?.toString()])).toEqual([
+      ['0.01', '29000'],
+      ['0.02', '29000'],
+      ['0.02', '28900'],
+    ]);
+  });
+
   it('executions push fills once per execId, with our client id', async () => {
     const f = await started();
     const exec = executionRow({ orderLinkId: 'fill-1', execQty: '0.004' });
