@@ -205,11 +205,11 @@ export class BybitWsClient {
       this.log.info(`bybit ${this.kind} socket authenticated`);
       return;
     }
-    const reason = msg?.kind === 'auth' ? msg.message : 'unexpected answer to auth';
+    const reason = msg?.kind === 'auth' ? msg.message || 'no reason given' : 'unexpected answer to auth';
     const retCode = msg?.kind === 'auth' ? msg.retCode : undefined;
     this.log.error(
-      { retCode, reason },
-      `bybit ${this.kind} auth refused: check ${BYBIT_API_KEY_ENV} / ${BYBIT_API_SECRET_ENV}, that the key belongs to this environment (testnet, demo and mainnet keys differ) and the host clock; retrying with backoff`,
+      { retCode, reason, url: this.options.url },
+      `bybit ${this.kind} auth refused at ${this.options.url} (${retCode === undefined ? '' : `${retCode} `}${reason}): check ${BYBIT_API_KEY_ENV} / ${BYBIT_API_SECRET_ENV}, that the key belongs to this environment (testnet, demo and mainnet keys differ) and the host clock; retrying with backoff`,
     );
     throw new BybitApiError({ retCode: retCode ?? -1, retMsg: `auth refused: ${reason}`, method: 'ws auth' });
   }

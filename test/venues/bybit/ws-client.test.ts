@@ -189,7 +189,14 @@ describe('bybit ws client auth gate', () => {
     const { server, client, log } = await setup({ authMode: 'fail' });
     await waitFor(() => server.framesWithOp('auth').length >= 2, { message: 'second auth attempt' });
     expect(client.isReady()).toBe(false);
-    expect(log.find('auth refused').length).toBeGreaterThan(0);
+    const refused = log.find('auth refused');
+    expect(refused.length).toBeGreaterThan(0);
+    // One line: what (auth refused, the venue's reason), where (the socket's URL), what next (the fix, and it retries); no secret.
+    const line = String(refused[0]?.msg);
+    expect(line).toContain(server.url);
+    expect(line).toMatch(/retrying with backoff/);
+    expect(line).not.toContain('\n');
+    expect(log.text()).not.toMatch(/(?<!BYBIT_API_)SECRET/);
     expect(server.framesWithOp('subscribe')).toHaveLength(0);
   });
 });
