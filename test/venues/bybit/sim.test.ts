@@ -197,3 +197,43 @@ describe('bybit position mode at start-up (one-way required)', () => {
     expect(creates()).toBe(before);
   });
 });
+
+describe('bybit cancel of an order that is already gone (as OKX and Deribit report it to the port)', () => {
+  it('filled: the cancel is refused as not found (110001) and the look-up gives the final order with what filled', async () => {
+    h = await startBybitHarness();
+    const out = await h.venue.submitOrder({
+      clientId: 'gone1',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      size: dec('0.01'),
+      reduceOnly: false,
+    });
+    expect(out.status).toBe('accepted');
+    const ref = { symbol: 'BTCUSDT', clientId: 'gone1' };
+    expect(await h.venue.cancelOrder(ref, 'protective')).toMatchObject({ status: 'rejected', code: '110001', notFound: true });
+    const found = await h.venue.getOrder(ref, 'protective');
+    expect(found.status === 'found' && [found.order.status, found.order.filledSize.toString()]).toEqual(['filled', '0.01']);
+  });
+
+  it('cancelled: a second cancel is refused as not found and the look-up says cancelled; an id never used is not found', async () => {
+    h = await startBybitHarness();
+    const mark = h.sim.engine.ticker('BTCUSDT', h.sim.clock.now()).mark;
+    const price = mark.times('0.5').roundToStep(dec('0.1'), 'floor');
+    await h.venue.submitOrder({
+      clientId: 'gone2',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'limit',
+      price,
+      size: dec('0.01'),
+      reduceOnly: false,
+    });
+    const ref = { symbol: 'BTCUSDT', clientId: 'gone2' };
+    expect((await h.venue.cancelOrder(ref)).status).toBe('accepted');
+    expect(await h.venue.cancelOrder(ref)).toMatchObject({ status: 'rejected', notFound: true });
+    const found = await h.venue.getOrder(ref);
+    expect(found.status === 'found' && found.order.status).toBe('cancelled');
+    expect(await h.venue.getOrder({ symbol: 'BTCUSDT', clientId: 'never-sent' })).toEqual({ status: 'not_found' });
+  });
+});
