@@ -8,10 +8,19 @@ import { randomBytes } from 'node:crypto';
 import { Decimal } from '../../domain/decimal.js';
 import { EngineRejection } from '../engine/types.js';
 import { logRequest, type SimState } from './context.js';
-import type { PlaceOrderRequest, PortInstrument, PortOrder, PortPosition, PortTimeInForce, PortTriggerRef } from './engine-port.js';
+import type {
+  PlaceOrderRequest,
+  PortFill,
+  PortInstrument,
+  PortOrder,
+  PortPosition,
+  PortTimeInForce,
+  PortTriggerRef,
+} from './engine-port.js';
 import { BybitError, injectedToError, rejectionToError, requestErrors } from './errors.js';
 import type { LimitName } from './rate-limit.js';
 import {
+  closedPnlRecord,
   execRecordRest,
   instrumentRecord,
   type JsonObject,
@@ -129,6 +138,7 @@ export class Dispatcher {
     r('GET', 'order/history', { private: true, limit: 'readOrders', handler: (i) => this.history(i) });
     r('GET', 'execution/list', { private: true, limit: 'readExecutions', handler: (i) => this.executions(i) });
     r('GET', 'position/list', { private: true, limit: 'positions', handler: (i) => this.positions(i) });
+    r('GET', 'position/closed-pnl', { private: true, limit: 'positions', handler: (i) => this.closedPnl(i) });
     r('POST', 'position/trading-stop', { private: true, limit: 'tradingStop', handler: (i) => this.tradingStop(i) });
     r('POST', 'position/set-leverage', { private: true, limit: 'tradingStop', handler: (i) => this.setLeverage(i) });
     r('POST', 'position/switch-mode', { private: true, limit: 'tradingStop', handler: (i) => this.switchMode(i) });
@@ -461,6 +471,32 @@ export class Dispatcher {
       category,
       list: fills.map((f) => execRecordRest(f, this.state.orderMeta.get(f.orderId)?.orderLinkId ?? '', this.mustInstrument(f.instrument))),
     };
+  }
+
+  /**
+   * `position/closed-pnl` (bybit.md §8): one row per order that closed position, newest first.
+   * Exit = the closing fills' prices; entry backed out of each fill's realised P&L (linear value-
+   * weighted, inverse harmonic); `closeFee` the closing part of the fills' fees; `closedPnl` net of
+   * it. The simulator does not apportion the opening fees (`openFee` "0"; bybit.md leaves how
+   * Bybit computes these fields unconfirmed).
+   */
+  private closedPnl(input: RouteInput): JsonObject {
+    const { params } = input;
+    const category = this.category(params);
+    const symbol = str(params, 'symbol') ?? '';
+    const byOrder = new Map<string, PortFill[]>();
+    for (const f of this.state.engine.fills(symbol !== '' ? { instrument: symbol } : {})) {
+      if (!f.closedQty.isPositive() || this.state.engine.instrument(f.instrument)?.category !== category) continue;
+      const list = byOrder.get(f.orderId) ?? [];
+      list.push(f);
+      byOrder.set(f.orderId, list);
+    }
+    const rows = [...byOrder.values()]
+      .map((fills) =>
+        closedPnlRecord(fills, this.mustInstrument(fills[0]?.instrument ?? ''), this.state.engine.leverage(fills[0]?.instrument ?? '')),
+      )
+      .sort((a, b) => Number(b.updatedTime) - Number(a.updatedTime));
+    return { nextPageCursor: '', category, list: rows.slice(0, limitOf(params, 50, 100)) };
   }
 
   private positions(input: RouteInput): JsonObject {

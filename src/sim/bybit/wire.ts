@@ -625,6 +625,66 @@ export function positionRecordPush(p: PortPosition, inst: PortInstrument, idx: P
   return pick(positionFields(p, inst, 'ws', idx), POSITION_PUSH_KEYS);
 }
 
+/**
+ * A `position/closed-pnl` row from the fills of one closing order (at least one, all with a
+ * closed part). Linear: exit value Σ q·p, entry value = exit value ∓ gross P&L (a Sell closes a
+ * long: entry = exit − P&L). Inverse (values in coin): exit value Σ q/p, entry value = exit value
+ * ± gross P&L, prices harmonic (size / value).
+ */
+export function closedPnlRecord(fills: readonly PortFill[], inst: PortInstrument, leverage: number): JsonObject {
+  const first = fills[0];
+  if (first === undefined) throw new Error('closedPnlRecord needs at least one fill');
+  let closed = Decimal.ZERO;
+  let exitValue = Decimal.ZERO;
+  let gross = Decimal.ZERO;
+  let closeFee = Decimal.ZERO;
+  let updated = first.timestamp;
+  let created = first.timestamp;
+  for (const f of fills) {
+    const part = f.closedQty;
+    closed = closed.plus(part);
+    exitValue = exitValue.plus(inst.category === 'inverse' ? part.div(f.price, 18) : part.times(f.price));
+    gross = gross.plus(f.pnl);
+    closeFee = closeFee.plus(f.qty.isZero() ? Decimal.ZERO : f.fee.times(part).div(f.qty, 18));
+    updated = Math.max(updated, f.timestamp);
+    created = Math.min(created, f.timestamp);
+  }
+  // Linear: a Sell closes a long (gross = exit − entry); inverse in coin: a Sell closes a long (gross = entry − exit).
+  const closesLong = first.side === 'sell';
+  const entryValue =
+    inst.category === 'inverse'
+      ? closesLong
+        ? exitValue.plus(gross)
+        : exitValue.minus(gross)
+      : closesLong
+        ? exitValue.minus(gross)
+        : exitValue.plus(gross);
+  const avg = (value: Decimal): Decimal =>
+    inst.category === 'inverse' ? (value.isZero() ? Decimal.ZERO : closed.div(value, 18)) : value.div(closed, 18);
+  const orderQty = fills.reduce((m, f) => Decimal.max(m, f.orderQty), Decimal.ZERO);
+  return {
+    symbol: first.instrument,
+    orderType: first.orderType === 'market' ? 'Market' : 'Limit',
+    leverage: String(leverage),
+    updatedTime: ms(updated),
+    side: side(first.side),
+    orderId: first.orderId,
+    closedPnl: fixed(gross.minus(closeFee), 8),
+    openFee: '0',
+    closeFee: fixed(closeFee, 8),
+    avgEntryPrice: px(inst, avg(entryValue)),
+    qty: qty(inst, orderQty),
+    cumEntryValue: fixed(entryValue, 8),
+    createdTime: ms(created),
+    orderPrice: first.orderPrice !== undefined ? px(inst, first.orderPrice) : '0',
+    closedSize: qty(inst, closed),
+    avgExitPrice: px(inst, avg(exitValue)),
+    execType: 'Trade',
+    fillCount: String(fills.length),
+    cumExitValue: fixed(exitValue, 8),
+  };
+}
+
 /** The UNIFIED account row (fixtures `http_get_account_wallet_balance.json`, `ws_push_wallet.json`). */
 export function walletRecord(coins: readonly PortCoinBalance[]): JsonObject {
   let equity = Decimal.ZERO;

@@ -204,6 +204,41 @@ describe('position settings', () => {
     expect(await mode(0)).toBe(110024);
   });
 
+  it('closed-pnl: one row per closing order, entry and exit from the fills, P&L net of the closing fee (linear and inverse)', async () => {
+    const s = await start();
+    for (const [category, symbol, size] of [
+      ['linear', 'BTCUSDT', '0.010'],
+      ['inverse', 'BTCUSD', '1000'],
+    ] as const) {
+      const open = orderId(await create(s, { category, symbol, side: 'Buy', orderType: 'Market', qty: size }));
+      s.engine.setMarkPrice(symbol, s.engine.ticker(symbol, s.clock.now()).mark.times('1.01'), s.clock.now());
+      const close = orderId(await create(s, { category, symbol, side: 'Sell', orderType: 'Market', qty: size, reduceOnly: true }));
+      const fillsOf = async (id: string): Promise<Record<string, unknown>[]> =>
+        listOf(await rest(s, s.credentials, 'GET', '/v5/execution/list', { category, orderId: id }));
+      const [entryFills, exitFills] = [await fillsOf(open), await fillsOf(close)];
+      const reply = await rest(s, s.credentials, 'GET', '/v5/position/closed-pnl', { category, symbol });
+      expect(reply.body.retCode).toBe(0);
+      const rows = listOf(reply);
+      expect(rows).toHaveLength(1);
+      const row = rows[0] ?? {};
+      expect(row).toMatchObject({ symbol, orderId: close, side: 'Sell', closedSize: size, orderType: 'Market', execType: 'Trade' });
+      const avg = (fills: Record<string, unknown>[]): number => {
+        const q = fills.reduce((a, f) => a + Number(f.execQty), 0);
+        return category === 'linear'
+          ? fills.reduce((a, f) => a + Number(f.execQty) * Number(f.execPrice), 0) / q
+          : q / fills.reduce((a, f) => a + Number(f.execQty) / Number(f.execPrice), 0);
+      };
+      expect(Number(row.avgEntryPrice)).toBeCloseTo(avg(entryFills), 0);
+      expect(Number(row.avgExitPrice)).toBeCloseTo(avg(exitFills), 0);
+      const [entry, exit, q] = [avg(entryFills), avg(exitFills), Number(size)];
+      const gross = category === 'linear' ? q * (exit - entry) : q * (1 / entry - 1 / exit);
+      const fee = exitFills.reduce((a, f) => a + Number(f.execFee), 0);
+      expect(Number(row.closeFee)).toBeCloseTo(fee, 8);
+      expect(Number(row.closedPnl)).toBeCloseTo(gross - fee, category === 'linear' ? 4 : 8);
+      expect(gross).toBeGreaterThan(0);
+    }
+  });
+
   it('an inverse order sweeping several levels averages harmonically', async () => {
     const s = await start();
     const id = orderId(await create(s, { category: 'inverse', symbol: 'BTCUSD', side: 'Buy', orderType: 'Market', qty: '25000' }));
