@@ -30,6 +30,7 @@ import type { BybitCategory } from './enums.js';
 import {
   BYBIT_ERROR_FACTS,
   BYBIT_VENUE_ID,
+  BybitApiError,
   BybitParseError,
   BybitRequestError,
   errorInfo,
@@ -356,6 +357,20 @@ export class BybitVenue implements Venue {
     throw new BybitRequestError('positionMode', message);
   }
 
+  /**
+   * 10001 "position idx not match position mode": the account was switched to hedge mode while the
+   * daemon runs, and every order (stops and closes too) will fail. One error line with the fix; the
+   * mode is checked again at the next connect.
+   */
+  private notePositionModeMismatch(err: unknown, symbol: string): void {
+    if (!(err instanceof BybitApiError) || err.retCode !== 10001 || !/position idx not match position mode/i.test(err.retMsg)) return;
+    this.positionModeChecked = false;
+    this.log.error(
+      { retCode: err.retCode, retMsg: err.retMsg, symbol },
+      `bybit refused an order on ${symbol}: the account is now in hedge position mode (10001 position idx not match position mode); this daemon sends one-way orders only, so stops and closes fail too: set Position Mode to One-Way on Bybit (Derivatives → Preferences) at once and check every open position by hand`,
+    );
+  }
+
   /** Open USDT-perpetual positions and orders that carry a hedge-mode `positionIdx` (1 or 2), named for the operator. */
   private async hedgeModeEvidence(): Promise<string[]> {
     const scope = { category: 'linear', settleCoin: BYBIT_HEDGE_SETTLE_COIN } as const;
@@ -581,6 +596,7 @@ export class BybitVenue implements Venue {
       orderId = parseOrderAck(reply, reply.context).orderId;
     } catch (err) {
       if (isDuplicateClientId(err)) return this.settleDuplicate(symbol, request.clientId, priority, err);
+      this.notePositionModeMismatch(err, symbol);
       return this.outcomeOf(err, 'POST order/create');
     }
     // The ack only says "accepted": read the order for its state and what already filled.

@@ -237,3 +237,23 @@ describe('bybit cancel of an order that is already gone (as OKX and Deribit repo
     expect(await h.venue.getOrder({ symbol: 'BTCUSDT', clientId: 'never-sent' })).toEqual({ status: 'not_found' });
   });
 });
+
+describe('bybit position mode changed while running', () => {
+  it('an order refused with 10001 "position idx not match position mode" gives the operator one line naming the fix', async () => {
+    h = await startBybitHarness();
+    h.sim.setPositionMode('hedge');
+    const out = await h.venue.submitOrder({
+      clientId: 'pm9',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      size: dec('0.01'),
+      reduceOnly: false,
+    });
+    expect(out).toMatchObject({ status: 'rejected', code: '10001', retryable: false });
+    const lines = h.log.find('hedge position mode');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.level).toBe(50);
+    expect(String(lines[0]?.msg)).toMatch(/BTCUSDT.*one-way.*Position Mode/);
+  });
+});
