@@ -61,6 +61,7 @@ interface OrderRecord {
   readonly stopLoss: Decimal | undefined;
   tpslApplied: boolean;
   childId: string | undefined;
+  filledQty: Decimal;
   filledValue: Decimal;
   fee: Decimal;
   pnl: Decimal;
@@ -112,7 +113,7 @@ export class BybitEngineBinding implements BybitEnginePort {
   private readonly positionStops = new Map<string, { tp?: string; sl?: string }>();
   private pending: PortEvent[] = [];
   /** The request being placed: its record is made when the engine first names the new order. */
-  private placing: Omit<OrderRecord, 'orderId' | 'tpslApplied' | 'childId' | 'filledValue' | 'fee' | 'pnl'> | undefined;
+  private placing: Omit<OrderRecord, 'orderId' | 'tpslApplied' | 'childId' | 'filledQty' | 'filledValue' | 'fee' | 'pnl'> | undefined;
   private pendingTpsl: OrderRecord[] = [];
   private seq = 100_000_000;
   private depth = 0;
@@ -226,6 +227,7 @@ export class BybitEngineBinding implements BybitEnginePort {
         orderId: o.orderId,
         tpslApplied: false,
         childId: undefined,
+        filledQty: Decimal.ZERO,
         filledValue: Decimal.ZERO,
         fee: Decimal.ZERO,
         pnl: Decimal.ZERO,
@@ -270,11 +272,8 @@ export class BybitEngineBinding implements BybitEnginePort {
       rec.filledValue = rec.filledValue.plus(value);
       rec.fee = rec.fee.plus(t.fee);
       rec.pnl = rec.pnl.plus(t.profitLoss);
-      const filledSoFar = this.fillLog
-        .filter((f) => f.orderId === rec.orderId)
-        .reduce((s, f) => s.plus(f.qty), Decimal.ZERO)
-        .plus(t.amount);
-      leaves = Decimal.max(Decimal.ZERO, (engineOrder?.amount ?? t.amount).minus(filledSoFar));
+      rec.filledQty = rec.filledQty.plus(t.amount);
+      leaves = Decimal.max(Decimal.ZERO, (engineOrder?.amount ?? t.amount).minus(rec.filledQty));
       if (!rec.tpslApplied && (rec.takeProfit !== undefined || rec.stopLoss !== undefined)) {
         rec.tpslApplied = true;
         this.pendingTpsl.push(rec);
@@ -503,9 +502,15 @@ export class BybitEngineBinding implements BybitEnginePort {
   }
 
   openOrders(instrument?: string): readonly PortOrder[] {
-    return [...this.records.values()]
-      .map((r) => this.build(r))
-      .filter((o) => (instrument === undefined || o.instrument === instrument) && isOpen(o.state));
+    const ids = new Set<string>();
+    for (const o of this.engine.openOrders(instrument !== undefined ? { instrumentName: instrument } : {})) {
+      const id = this.owner.get(o.orderId);
+      if (id !== undefined) ids.add(id);
+    }
+    return [...ids].flatMap((id) => {
+      const rec = this.records.get(id);
+      return rec ? [this.build(rec)] : [];
+    });
   }
 
   orders(instrument?: string): readonly PortOrder[] {
@@ -631,10 +636,6 @@ export class BybitEngineBinding implements BybitEnginePort {
       };
     });
   }
-}
-
-function isOpen(state: PortOrderState): boolean {
-  return state === 'untriggered' || state === 'triggered' || state === 'open' || state === 'partially_filled';
 }
 
 /** Value of `qty` at `price` in the settle coin: linear qty × price (USDT), inverse qty / price (coin). */

@@ -34,6 +34,8 @@ export const requestErrors = {
   badJson: () => new BybitError(10001, 'Request parameter error.'),
   rateLimited: () => new BybitError(10006, 'Too many visits!'),
   routeNotFound: () => new BybitError(10017, 'route not found', 404),
+  /** An unexpected failure inside the simulator (the venue's "server error"). */
+  internal: () => new BybitError(10016, 'Internal server error.'),
   positionIdx: () => new BybitError(10001, 'position idx not match position mode'),
   duplicateLinkId: () => new BybitError(110072, 'OrderLinkedID is duplicate'),
   orderNotFound: () => new BybitError(110001, 'order not exists or too late to cancel'),
