@@ -327,6 +327,9 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         fx.setMarkPrice(SYMBOL, '58900');
         await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 0, { message: 'target cancelled after the stop filled' });
         await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed');
+        // The cancel's outcome is booked once its answer is in: on Bybit the ack is followed by a read-back
+        // of the order, so the venue can list the target gone a few ms before the store has the leg cancelled.
+        await waitFor(() => s.store.getLeg(`vd1${result.tradeId}T1`)?.state === 'cancelled', { message: 'target leg booked cancelled' });
         expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
         expect(fx.engine.allOrders({ label: `vd1${result.tradeId}T1` }).map((o) => o.state)).toEqual(['cancelled']);
         const trade = s.store.getTrade(result.tradeId);
@@ -349,6 +352,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         fx.setMarkPrice(SYMBOL, '61100');
         await waitFor(async () => (await ourOpenOrders(fx.venue)).length === 0, { message: 'stop cancelled after the target filled' });
         await waitFor(() => s.store.getTrade(result.tradeId)?.state === 'closed');
+        await waitFor(() => s.store.getLeg(`vd1${result.tradeId}S1`)?.state === 'cancelled', { message: 'stop leg booked cancelled' });
         expect(fx.positionSize(SYMBOL).isZero()).toBe(true);
         expect(fx.engine.allOrders({ label: `vd1${result.tradeId}S1` }).map((o) => o.state)).toEqual(['cancelled']);
         const trade = s.store.getTrade(result.tradeId);
