@@ -103,6 +103,8 @@ export class Dispatcher {
     r('GET', 'execution/list', { private: true, limit: 'readExecutions', handler: (i) => this.executions(i) });
     r('GET', 'position/list', { private: true, limit: 'positions', handler: (i) => this.positions(i) });
     r('POST', 'position/trading-stop', { private: true, limit: 'tradingStop', handler: (i) => this.tradingStop(i) });
+    r('POST', 'position/set-leverage', { private: true, limit: 'tradingStop', handler: (i) => this.setLeverage(i) });
+    r('POST', 'position/switch-mode', { private: true, limit: 'tradingStop', handler: (i) => this.switchMode(i) });
     r('GET', 'account/wallet-balance', { private: true, limit: 'wallet', handler: (i) => this.wallet(i) });
     r('GET', 'account/info', { private: true, limit: 'wallet', handler: (i) => this.accountInfo(i) });
     // Not in bybit.md: what clients such as ccxt read before fetchBalance (UTA or not), served minimal.
@@ -474,6 +476,22 @@ export class Dispatcher {
     };
     const tpTriggerRef = ref('tpTriggerBy');
     const slTriggerRef = ref('slTriggerBy');
+    // Fault rules see each leg as an order of type `take_profit` / `stop_loss` (reduce-only, closing side).
+    const size = this.state.engine.position(inst.name).size;
+    for (const [type, price] of [
+      ['take_profit', takeProfit],
+      ['stop_loss', stopLoss],
+    ] as const) {
+      if (price === undefined || price.isZero()) continue;
+      const injected = this.state.faults.takeOrderRejection({
+        type,
+        instrumentName: inst.name,
+        direction: size.isPositive() ? 'sell' : 'buy',
+        reduceOnly: true,
+        label: '',
+      });
+      if (injected) throw injectedToError(injected);
+    }
     this.placing = {
       once: false,
       meta: {
@@ -492,6 +510,35 @@ export class Dispatcher {
       this.placing = undefined;
     }
     return {};
+  }
+
+  /** `position/set-leverage` (bybit.md §8): one-way, so buyLeverage = sellLeverage; 110043 when unchanged. */
+  private setLeverage(input: RouteInput): JsonObject {
+    const { params } = input;
+    const inst = this.instrumentIn(this.category(params), str(params, 'symbol'));
+    const buy = dec(params, 'buyLeverage');
+    const sell = dec(params, 'sellLeverage');
+    if (buy === undefined || sell === undefined || !buy.eq(sell))
+      throw requestErrors.param('params error: buyLeverage must equal sellLeverage');
+    const lev = buy.toNumber();
+    if (lev < 1 || lev > inst.maxLeverage || !buy.isMultipleOf('0.01')) throw requestErrors.param('params error: leverage invalid');
+    if (this.state.engine.leverage(inst.name) === lev) throw requestErrors.leverageNotModified();
+    this.state.engine.setLeverage(inst.name, lev, input.receivedAt);
+    return {};
+  }
+
+  /** `position/switch-mode` (bybit.md §8): the simulator keeps one-way mode; 110025 when asked for it again. */
+  private switchMode(input: RouteInput): JsonObject {
+    const { params } = input;
+    const category = this.category(params);
+    const symbol = str(params, 'symbol') ?? '';
+    const coin = str(params, 'coin') ?? '';
+    if (symbol === '' && coin === '') throw requestErrors.param('params error: symbol or coin is required');
+    if (symbol !== '') this.instrumentIn(category, symbol);
+    const mode = params.mode;
+    if (mode === 0 || mode === '0') throw requestErrors.positionModeNotModified();
+    if (mode === 3 || mode === '3') throw requestErrors.oneWayOnly();
+    throw requestErrors.param('params error: mode invalid');
   }
 
   private wallet(input: RouteInput): JsonObject {

@@ -62,6 +62,8 @@ interface OrderRecord {
   tpslApplied: boolean;
   childId: string | undefined;
   filledQty: Decimal;
+  /** Σ qty / price: the harmonic average of an inverse order is filledQty over it. */
+  filledPerPrice: Decimal;
   filledValue: Decimal;
   fee: Decimal;
   pnl: Decimal;
@@ -111,9 +113,12 @@ export class BybitEngineBinding implements BybitEnginePort {
   private readonly cumRealizedByCoin = new Map<string, Decimal>();
   /** Live position take-profit / stop-loss order per instrument. */
   private readonly positionStops = new Map<string, { tp?: string; sl?: string }>();
+  /** Leverage set per instrument (position/set-leverage); default the instrument's maximum. */
+  private readonly leverages = new Map<string, number>();
   private pending: PortEvent[] = [];
   /** The request being placed: its record is made when the engine first names the new order. */
-  private placing: Omit<OrderRecord, 'orderId' | 'tpslApplied' | 'childId' | 'filledQty' | 'filledValue' | 'fee' | 'pnl'> | undefined;
+  private placing:
+    Omit<OrderRecord, 'orderId' | 'tpslApplied' | 'childId' | 'filledQty' | 'filledPerPrice' | 'filledValue' | 'fee' | 'pnl'> | undefined;
   private pendingTpsl: OrderRecord[] = [];
   private seq = 100_000_000;
   private depth = 0;
@@ -228,6 +233,7 @@ export class BybitEngineBinding implements BybitEnginePort {
         tpslApplied: false,
         childId: undefined,
         filledQty: Decimal.ZERO,
+        filledPerPrice: Decimal.ZERO,
         filledValue: Decimal.ZERO,
         fee: Decimal.ZERO,
         pnl: Decimal.ZERO,
@@ -273,6 +279,7 @@ export class BybitEngineBinding implements BybitEnginePort {
       rec.fee = rec.fee.plus(t.fee);
       rec.pnl = rec.pnl.plus(t.profitLoss);
       rec.filledQty = rec.filledQty.plus(t.amount);
+      if (t.price.isPositive()) rec.filledPerPrice = rec.filledPerPrice.plus(t.amount.div(t.price, 18));
       leaves = Decimal.max(Decimal.ZERO, (engineOrder?.amount ?? t.amount).minus(rec.filledQty));
       if (!rec.tpslApplied && (rec.takeProfit !== undefined || rec.stopLoss !== undefined)) {
         rec.tpslApplied = true;
@@ -356,7 +363,12 @@ export class BybitEngineBinding implements BybitEnginePort {
       filledQty: main.filledAmount,
       // The Triggered step shows the moment before the placed order traded.
       filledValue: conditional && !child ? Decimal.ZERO : rec.filledValue,
-      averagePrice: main.filledAmount.isPositive() ? main.averagePrice : undefined,
+      averagePrice: !main.filledAmount.isPositive()
+        ? undefined
+        : this.mustInstrument(parent.instrumentName).contractType === 'inverse' && rec.filledPerPrice.isPositive()
+          ? // Inverse: harmonic, Σq / Σ(q/p) (bybit.md §10).
+            rec.filledQty.div(rec.filledPerPrice, 8).roundToStep('0.0001', 'half-up')
+          : main.averagePrice,
       price: main.price,
       trigger:
         parent.triggerPrice !== undefined && parent.trigger !== undefined
@@ -573,6 +585,17 @@ export class BybitEngineBinding implements BybitEnginePort {
     });
   }
 
+  leverage(name: string): number {
+    return this.leverages.get(name) ?? this.mustInstrument(name).maxLeverage;
+  }
+
+  setLeverage(name: string, leverage: number, now: number): void {
+    this.run(now, () => {
+      this.leverages.set(this.mustInstrument(name).name, leverage);
+      this.pending.push({ type: 'position', position: this.position(name) });
+    });
+  }
+
   // ---- account ---------------------------------------------------------------------------------
 
   fills(filter: { instrument?: string; orderId?: string }): readonly PortFill[] {
@@ -606,7 +629,7 @@ export class BybitEngineBinding implements BybitEnginePort {
       cumRealizedPnl: book.cumRealized,
       initialMargin: p.initialMargin,
       maintenanceMargin: p.maintenanceMargin,
-      leverage: p.leverage,
+      leverage: this.leverage(name),
       liquidationPrice: p.estimatedLiquidationPrice,
       takeProfit: stopPrice(stops.tp),
       stopLoss: stopPrice(stops.sl),

@@ -42,6 +42,9 @@ export const requestErrors = {
   noPositionForStop: () => new BybitError(10001, 'can not set tp/sl/ts for zero position'),
   notModified: () => new BybitError(34040, 'not modified'),
   reduceOnlyZero: () => new BybitError(110017, 'orderQty will be truncated to zero.'),
+  leverageNotModified: () => new BybitError(110043, 'Set leverage not modified'),
+  positionModeNotModified: () => new BybitError(110025, 'Position mode is not modified'),
+  oneWayOnly: () => new BybitError(10001, 'params error: the simulator supports one-way mode (mode 0) only'),
 } as const;
 
 /**

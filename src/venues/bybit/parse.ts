@@ -12,8 +12,8 @@ import { Decimal } from '../../domain/decimal.js';
 import type { Instrument } from '../../domain/instrument.js';
 import type { OrderSnapshot } from '../../domain/order.js';
 import type { Balance, Fill, Position, Ticker } from '../../domain/position.js';
-import { LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
-import { createWireReader, describeWire, readOptionalWireDecimal } from '../shared/parse-helpers.js';
+import { isWireDecimal, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
+import { createWireReader, describeWire } from '../shared/parse-helpers.js';
 import {
   BYBIT_FILL_EXEC_TYPES,
   BYBIT_ORDER_STATUSES,
@@ -185,14 +185,13 @@ export function readTicker(
     throw new BybitParseError(`${path}.${symbol}.type`, `expected snapshot or delta, got ${describeWire(type)}`);
   let q = quotes.get(symbol);
   if (!isSnapshot && q === undefined) return undefined;
-  const at = `${path}.${symbol}`;
-  const bidPx = readOptionalWireDecimal(bybitWire, d.bid1Price, at, 'bid1Price');
-  const bidSz = readOptionalWireDecimal(bybitWire, d.bid1Size, at, 'bid1Size');
-  const askPx = readOptionalWireDecimal(bybitWire, d.ask1Price, at, 'ask1Price');
-  const askSz = readOptionalWireDecimal(bybitWire, d.ask1Size, at, 'ask1Size');
-  const last = readOptionalWireDecimal(bybitWire, d.lastPrice, at, 'lastPrice');
-  const mark = readOptionalWireDecimal(bybitWire, d.markPrice, at, 'markPrice');
-  const index = readOptionalWireDecimal(bybitWire, d.indexPrice, at, 'indexPrice');
+  const bidPx = tickerField(d.bid1Price, path, symbol, 'bid1Price');
+  const bidSz = tickerField(d.bid1Size, path, symbol, 'bid1Size');
+  const askPx = tickerField(d.ask1Price, path, symbol, 'ask1Price');
+  const askSz = tickerField(d.ask1Size, path, symbol, 'ask1Size');
+  const last = tickerField(d.lastPrice, path, symbol, 'lastPrice');
+  const mark = tickerField(d.markPrice, path, symbol, 'markPrice');
+  const index = tickerField(d.indexPrice, path, symbol, 'indexPrice');
   const tsMs = typeof ts === 'number' && Number.isFinite(ts) ? ts - offsetMs : receivedAtMs;
   if (q === undefined || isSnapshot) {
     q = { bid: undefined, ask: undefined, last: undefined, mark: undefined, index: undefined };
@@ -205,6 +204,17 @@ export function readTicker(
   if (mark !== undefined) q.mark = mark;
   if (index !== undefined) q.index = index;
   return new LazyTicker(BYBIT_VENUE_ID, symbol, tsMs, q.bid, q.ask, q.last, q.mark, q.index, undefined, undefined);
+}
+
+/**
+ * One ticker decimal as sent: absent or `""` → undefined (a delta leaves it unchanged); anything
+ * but a decimal throws, naming `tickers.SYMBOL.key`. The path is built only on failure: the hot
+ * path allocates no strings for it.
+ */
+function tickerField(value: unknown, path: string, symbol: string, key: string): WireDecimal | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (isWireDecimal(value)) return value;
+  throw new BybitParseError(`${path}.${symbol}.${key}`, `not a decimal string: ${describeWire(value)}`);
 }
 
 // ---- orders -----------------------------------------------------------------------------------

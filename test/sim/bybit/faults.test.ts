@@ -39,6 +39,15 @@ describe('Bybit sim faults', () => {
     s.faults.rejectNextOrders(1, {}, { code: 10016, message: 'Internal system error.' });
     expect((await rest(s, s.credentials, 'POST', '/v5/order/create', ORDER)).body).toMatchObject({ retCode: 10016 });
     expect((await rest(s, s.credentials, 'POST', '/v5/order/create', ORDER)).body.retCode).toBe(0);
+    // Conditional orders are `stop_market` / `stop_limit`; trading-stop legs `take_profit` / `stop_loss`.
+    s.faults.rejectNextOrders(1, { type: 'stop_market' }, { reason: 'venue_refused', message: 'refused' });
+    const cond = { ...ORDER, orderType: 'Market', triggerPrice: '70000', triggerDirection: 1, triggerBy: 'MarkPrice' };
+    expect((await rest(s, s.credentials, 'POST', '/v5/order/create', cond)).body).toMatchObject({ retCode: 10001, retMsg: 'refused' });
+    await rest(s, s.credentials, 'POST', '/v5/order/create', { ...ORDER, orderType: 'Market' });
+    s.faults.rejectNextOrders(1, { type: 'stop_loss' }, { reason: 'not_enough_funds' });
+    const stop = { category: 'linear', symbol: 'BTCUSDT', positionIdx: 0, tpslMode: 'Full', stopLoss: '50000' };
+    expect((await rest(s, s.credentials, 'POST', '/v5/position/trading-stop', stop)).body.retCode).toBe(110007);
+    expect((await rest(s, s.credentials, 'POST', '/v5/position/trading-stop', stop)).body.retCode).toBe(0);
   });
 
   it('never answers a REST create but executes it; answers a WS trade create late', async () => {

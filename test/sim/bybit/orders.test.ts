@@ -154,6 +154,36 @@ describe('account and market extras clients read (ccxt)', () => {
   });
 });
 
+describe('position settings', () => {
+  it('set-leverage shows on the position (110043 when unchanged); switch-mode stays one-way (110025)', async () => {
+    const s = await start();
+    const set = (lev: string): Promise<Record<string, unknown>> =>
+      rest(s, s.credentials, 'POST', '/v5/position/set-leverage', {
+        category: 'linear',
+        symbol: 'BTCUSDT',
+        buyLeverage: lev,
+        sellLeverage: lev,
+      }).then((r) => r.body);
+    expect((await set('10')).retCode).toBe(0);
+    expect((await position(s)).leverage).toBe('10');
+    expect((await set('10')).retCode).toBe(110043);
+    const mode = (m: number): Promise<Record<string, unknown>> =>
+      rest(s, s.credentials, 'POST', '/v5/position/switch-mode', { category: 'linear', symbol: 'BTCUSDT', mode: m }).then((r) => r.body);
+    expect((await mode(0)).retCode).toBe(110025);
+    expect((await mode(3)).retCode).toBe(10001);
+  });
+
+  it('an inverse order sweeping several levels averages harmonically', async () => {
+    const s = await start();
+    const id = orderId(await create(s, { category: 'inverse', symbol: 'BTCUSD', side: 'Buy', orderType: 'Market', qty: '25000' }));
+    const [row] = await realtime(s, { category: 'inverse', orderId: id });
+    const fills = listOf(await rest(s, s.credentials, 'GET', '/v5/execution/list', { category: 'inverse', orderId: id }));
+    expect(fills.length).toBeGreaterThan(1);
+    const perPrice = fills.reduce((sum, f) => sum + Number(f.execQty) / Number(f.execPrice), 0);
+    expect(Number(row?.avgPrice)).toBeCloseTo(25000 / perPrice, 3);
+  });
+});
+
 describe('private pushes against the fixtures', () => {
   it('order, execution, position and wallet on a fill', async () => {
     const s = await start();
