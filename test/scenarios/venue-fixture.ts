@@ -87,6 +87,14 @@ export interface ScenarioVenue {
   close(): Promise<void>;
 }
 
+/** An instrument's grid for the rounding scenario: each pair is [as asked, as sent to the venue], for a long. */
+export interface ScenarioGrid {
+  readonly name: string;
+  readonly size: readonly [string, string];
+  readonly stop: readonly [string, string];
+  readonly take: readonly [string, string];
+}
+
 export interface ScenarioVenueFactory {
   readonly name: string;
   /** The instrument the scenarios trade (default BTC-PERPETUAL), sized in its venue unit (USD on Deribit, contracts on OKX). */
@@ -108,6 +116,8 @@ export interface ScenarioVenueFactory {
    * algo orders, which the adapter replaces (a new one, then the old cancelled) instead.
    */
   readonly amendsProtectiveOrders?: boolean;
+  /** The scenario instrument's grid for the rounding scenario (default: BTC-PERPETUAL's when that is the symbol; else skipped). */
+  readonly grid?: ScenarioGrid;
   create(): Promise<ScenarioVenue>;
 }
 
@@ -436,6 +446,7 @@ interface BybitScenarioMarket {
   readonly otherSymbol: string;
   readonly sizeScale: string;
   readonly otherSizeScale: string;
+  readonly grid: ScenarioGrid;
 }
 
 /**
@@ -607,6 +618,12 @@ export const bybitVenueFactory: ScenarioVenueFactory = bybitFactory({
   otherSymbol: 'ETHUSDT',
   sizeScale: '0.00002',
   otherSizeScale: '0.0002',
+  grid: {
+    name: 'BTCUSDT: lots of 0.001 BTC, tick 0.1',
+    size: ['0.0205', '0.02'],
+    stop: ['59000.33', '59000.3'],
+    take: ['61000.22', '61000.2'],
+  },
 });
 
 /** Inverse BTCUSD in USD contracts of 1 USD (settled in BTC): the scenarios' sizes as they are written. */
@@ -617,4 +634,10 @@ export const bybitInverseVenueFactory: ScenarioVenueFactory = bybitFactory({
   otherSymbol: 'ETHUSD',
   sizeScale: '1',
   otherSizeScale: '1',
+  grid: {
+    name: 'BTCUSD: USD contracts of 1, tick 0.5',
+    size: ['1000.7', '1000'],
+    stop: ['59000.3', '59000.5'],
+    take: ['61000.2', '61000'],
+  },
 });
