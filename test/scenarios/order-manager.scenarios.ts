@@ -98,7 +98,9 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         // The engine holds exactly one entry (not reduce-only) and the two reduce-only triggers.
         expect(fx.engine.allOrders({ predicate: (o) => !o.reduceOnly }).map((o) => o.label)).toEqual([`vd1${tradeId}E1`]);
 
-        // Store: trade open, filled 1000; legs recorded with venue ids.
+        // Store: trade open, filled 1000; legs recorded with venue ids (each once its answer is in: on
+        // Bybit an ack and a read-back, so the venue may list an order a few ms before it is booked).
+        await waitFor(() => s.store.legsOf(tradeId).every((l) => l.state !== 'pending'), { message: 'legs booked' });
         const trade = s.store.getTrade(tradeId);
         expect(trade?.state).toBe('open');
         expect(trade?.filledSize.toString()).toBe(Q('1000'));
@@ -261,6 +263,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
         expect((await stopOf(fx))?.clientId).toBe(`vd1${result.tradeId}S1`);
         expect(fx.engine.allOrders({ predicate: (o) => o.orderType === 'stop_market' })).toHaveLength(1);
+        await waitFor(() => s.store.getLeg(`vd1${result.tradeId}S1`)?.state !== 'pending', { message: 'stop booked' });
         expect(s.store.getLeg(`vd1${result.tradeId}S1`)?.state).toBe('untriggered');
         expect(s.store.getTrade(result.tradeId)?.state).toBe('open');
         expect(auditActions(s.store, result.tradeId).filter((a) => a === 'stop_loss_outcome')).toHaveLength(3);
@@ -464,6 +467,7 @@ export function runOrderManagerScenarios(factory: ScenarioVenueFactory): void {
         ]);
         expect(fx.positionSize(SYMBOL).toString()).toBe(Q('1000'));
         expect((await stopOf(fx))?.size.toString()).toBe(Q('1000'));
+        await waitFor(() => s.store.legsOf(result.tradeId).every((l) => l.state !== 'pending'), { message: 'legs booked' });
         const trade = s.store.getTrade(result.tradeId);
         expect(trade?.state).toBe('open');
         expect(trade?.filledSize.toString()).toBe(Q('1000'));
