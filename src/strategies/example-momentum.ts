@@ -21,9 +21,9 @@ export const ExampleMarketSchema = z
   .strictObject({
     venue: z.string().min(1),
     symbol: z.string().min(1),
-    /** Entry size in the instrument's venue unit (USD on Deribit perpetuals, contracts of `ctVal` coin on OKX swaps). */
+    /** Entry size in the instrument's venue unit (USD on Deribit perpetuals, contracts of `ctVal` coin on OKX swaps, base coin on Bybit linear). */
     size: decimalText.optional(),
-    /** Entry size as a USD notional, converted at the mark into the venue's unit (on OKX: notional / (price x ctVal) contracts). */
+    /** Entry size as a USD notional, converted at the mark into the venue's unit (OKX: notional / (price x ctVal) contracts; Bybit linear: notional / price coin). */
     notional: decimalText.optional(),
   })
   .refine((m) => (m.size === undefined) !== (m.notional === undefined), {
@@ -131,7 +131,7 @@ export class ExampleMomentum implements Strategy {
         venue: market.venue,
         symbol: market.symbol,
         side,
-        // USD notional: converted explicitly at the entry price (OKX swaps: contracts of ctVal coin)
+        // USD notional: converted explicitly at the entry price (OKX swaps: contracts of ctVal coin; Bybit linear: base coin)
         size: market.notional !== undefined ? { unit: 'notional', value: market.notional } : { unit: 'venue', value: market.size ?? '0' },
         entry: { type: 'market', referencePrice: price },
         stopLossPrice: side === 'buy' ? price.minus(stopDistance) : price.plus(stopDistance),

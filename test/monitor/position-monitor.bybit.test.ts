@@ -1,5 +1,6 @@
-/** position-monitor scenarios through the real Bybit adapter against the simulated Bybit, over real sockets (BTCUSDT in BTC). */
+/** position-monitor scenarios through the real Bybit adapter against the simulated Bybit, over real sockets: linear BTCUSDT (sized in BTC), then inverse BTCUSD (USD contracts). */
 import { runPositionMonitorScenarios } from '../scenarios/position-monitor.scenarios.js';
-import { bybitVenueFactory } from '../scenarios/venue-fixture.js';
+import { bybitInverseVenueFactory, bybitVenueFactory } from '../scenarios/venue-fixture.js';
 
 runPositionMonitorScenarios(bybitVenueFactory);
+runPositionMonitorScenarios(bybitInverseVenueFactory);

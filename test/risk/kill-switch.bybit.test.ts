@@ -1,5 +1,6 @@
-/** kill-switch scenarios through the real Bybit adapter against the simulated Bybit, over real sockets (BTCUSDT in BTC). */
+/** kill-switch scenarios through the real Bybit adapter against the simulated Bybit, over real sockets: linear BTCUSDT (sized in BTC), then inverse BTCUSD (USD contracts). */
 import { runKillSwitchScenarios } from '../scenarios/kill-switch.scenarios.js';
-import { bybitVenueFactory } from '../scenarios/venue-fixture.js';
+import { bybitInverseVenueFactory, bybitVenueFactory } from '../scenarios/venue-fixture.js';
 
 runKillSwitchScenarios(bybitVenueFactory);
+runKillSwitchScenarios(bybitInverseVenueFactory);

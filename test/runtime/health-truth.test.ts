@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { HealthServer } from '../../src/runtime/health.js';
 import { reconciliationProbe } from '../../src/runtime/probes.js';
+import { type BybitSim, startBybitSim } from '../../src/sim/bybit/server.js';
 import { type DeribitSim, startDeribitSim } from '../../src/sim/deribit/index.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
 import { startServices } from '../orders/harness.js';
@@ -24,7 +25,7 @@ import {
 import { waitFor } from '../support/wait.js';
 
 const running: RunningProcess[] = [];
-const sims: DeribitSim[] = [];
+const sims: Array<DeribitSim | BybitSim> = [];
 
 afterEach(async () => {
   killLeftovers(running);
@@ -130,6 +131,77 @@ describe('/healthz against the real daemon', () => {
     );
     const names = healthy.body.components.filter((c) => c.ok).map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(['venue:deribit', 'venue:okx']));
+  });
+});
+
+describe('/healthz with Bybit', () => {
+  it('is 200 with Bybit ready next to Deribit, 503 naming venue:bybit while Bybit is unreachable, 200 again once it is back', async () => {
+    // Bybit on a simulator of the test's own (its testnet section pointed at it), Deribit simulated in-process.
+    const first = await startBybitSim({ host: '127.0.0.1', port: 0 });
+    sims.push(first);
+    const { apiKey, apiSecret } = first.credentials;
+    const { dir, configDir } = scratchDir(
+      testConfig({
+        health: { host: '127.0.0.1', port: 0, startupGraceMs: 20_000 },
+        venues: {
+          deribit: { enabled: true, environment: 'sim' },
+          bybit: {
+            enabled: true,
+            environment: 'testnet',
+            restUrl: first.restUrl,
+            wsPublicLinearUrl: first.wsPublicLinearUrl,
+            wsPublicInverseUrl: first.wsPublicInverseUrl,
+            wsPrivateUrl: first.wsPrivateUrl,
+            wsTradeUrl: first.wsTradeUrl,
+            requestTimeoutMs: 1_000,
+            loginTimeoutMs: 1_000,
+            reconnectInitialDelayMs: 50,
+            reconnectMaxDelayMs: 200,
+          },
+        },
+      }),
+    );
+    const p = startProcess([DAEMON_ENTRY, '--config-dir', configDir], {
+      cwd: dir,
+      env: { BYBIT_API_KEY: apiKey, BYBIT_API_SECRET: apiSecret },
+    });
+    running.push(p);
+    const url = String((await p.waitForLine((l) => l.msg === 'health endpoint listening')).url);
+    const healthy = await waitFor(
+      async () => {
+        const h = await healthz(url);
+        return h.status === 200 ? h : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 100, message: '/healthz 200 with deribit and bybit' },
+    );
+    expect(healthy.body.components.filter((c) => c.name.startsWith('venue:')).map((c) => [c.name, c.ok])).toEqual([
+      ['venue:deribit', true],
+      ['venue:bybit', true],
+    ]);
+
+    // Bybit goes away (every socket and the REST host): the daemon cannot protect positions there.
+    await first.close();
+    const down = await waitFor(
+      async () => {
+        const h = await healthz(url);
+        return h.status === 503 ? h : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, message: '/healthz 503 while bybit is unreachable' },
+    );
+    expect(down.body.failing).toContain('venue:bybit');
+    expect(down.body.failing).not.toContain('venue:deribit');
+    expect(down.body.components.find((c) => c.name === 'venue:bybit')?.ok).toBe(false);
+
+    // Back on the same address with the same key: the adapter reconnects, authenticates, resyncs; 200 again.
+    const again = await startBybitSim({ host: '127.0.0.1', port: first.port, credentials: { apiKey, apiSecret } });
+    sims.push(again);
+    await waitFor(async () => (await healthz(url)).status === 200, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      message: '/healthz 200 with bybit back',
+    });
+    p.child.kill('SIGTERM');
+    expect(await withDeadline(p.exited, 8_000, 'exit after SIGTERM')).toBe(0);
   });
 });
 

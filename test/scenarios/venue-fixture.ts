@@ -87,6 +87,14 @@ export interface ScenarioVenue {
   close(): Promise<void>;
 }
 
+/** An instrument's grid for the rounding scenario: each pair is [as asked, as sent to the venue], for a long. */
+export interface ScenarioGrid {
+  readonly name: string;
+  readonly size: readonly [string, string];
+  readonly stop: readonly [string, string];
+  readonly take: readonly [string, string];
+}
+
 export interface ScenarioVenueFactory {
   readonly name: string;
   /** The instrument the scenarios trade (default BTC-PERPETUAL), sized in its venue unit (USD on Deribit, contracts on OKX). */
@@ -101,13 +109,15 @@ export interface ScenarioVenueFactory {
    * 1 000 → 2 contracts, about the same risk at the scenarios' prices).
    */
   readonly sizeScale?: string;
-  /** The same for `otherSymbol` (default `sizeScale`; Bybit: ETHUSDT's 0.01 ETH minimum needs its own). */
+  /** The same for `otherSymbol` where its lot differs (default `sizeScale`; Bybit ETHUSDT trades in lots of 0.01 ETH). */
   readonly otherSizeScale?: string;
   /**
    * Whether a resting stop or take-profit can be resized in place (default true). OKX stops are
    * algo orders, which the adapter replaces (a new one, then the old cancelled) instead.
    */
   readonly amendsProtectiveOrders?: boolean;
+  /** The scenario instrument's grid for the rounding scenario (default: BTC-PERPETUAL's when that is the symbol; else skipped). */
+  readonly grid?: ScenarioGrid;
   create(): Promise<ScenarioVenue>;
 }
 
@@ -412,89 +422,91 @@ export const okxVenueFactory: ScenarioVenueFactory = {
   },
 };
 
-/** Bybit conditional orders (stops and take-profits alike) reach the simulator's fault rules as `stop_market`; our client ids tell them apart: stops end in S<n>, take-profits in T<n>. */
+/**
+ * Bybit conditional orders keep our client id as `orderLinkId` in the front-end: stops end in
+ * S<n>, take-profits in T<n>. Both are the engine's stop orders (a take-profit is a conditional
+ * order rising to its trigger), so the take-profits are told apart by their id.
+ */
 function bybitOrderMatcher(type: OrderType): { type?: string; label?: RegExp } {
-  if (type === 'stop_market' || type === 'stop_limit') return { type: type, label: /S\d+$/ };
+  if (type === 'stop_market') return { type: 'stop_market', label: /S\d+$/ };
+  if (type === 'stop_limit') return { type: 'stop_limit', label: /S\d+$/ };
   if (type === 'take_market') return { type: 'stop_market', label: /T\d+$/ };
   if (type === 'take_limit') return { type: 'stop_limit', label: /T\d+$/ };
   return { type };
 }
 
-/** Order entry on Bybit: every order (plain and conditional) is `POST /v5/order/create`. */
+/** Order entry on Bybit: `order/create` over REST (the trade socket is off by default). */
 const BYBIT_ORDER_ENTRY = /^POST \/v5\/order\/create$/;
+
+/** One Bybit category's instruments for the scenarios. */
+interface BybitScenarioMarket {
+  readonly name: string;
+  readonly symbol: string;
+  readonly unifiedSymbol: string;
+  readonly otherSymbol: string;
+  readonly sizeScale: string;
+  readonly otherSizeScale: string;
+  readonly grid: ScenarioGrid;
+}
 
 /**
  * The real Bybit adapter against the simulated Bybit over real sockets (signed REST order entry,
- * pushes on the private stream). BTCUSDT (linear) sized in BTC: a scenario size of 1 000 (Deribit
- * USD) is 0.02 BTC, about the same risk at the scenarios' prices. Stops and take-profits are
- * reduce-only conditional orders, amendable in place.
+ * pushes on the private socket, tickers on the public socket of the category). Stops and
+ * take-profits are reduce-only conditional orders, amended in place when resized.
  */
-export const bybitVenueFactory: ScenarioVenueFactory = {
-  name: 'bybit',
-  symbol: 'BTCUSDT',
-  unifiedSymbol: 'BTC/USDT:USDT',
-  otherSymbol: 'ETHUSDT',
-  sizeScale: '0.00002',
-  otherSizeScale: '0.0002',
-  async create() {
-    const config = { requestTimeoutMs: 1_000, loginTimeoutMs: 1_000, rateLimit: { holdAfterRateLimitMs: 100 } };
-    const first = await startBybitHarness({ config, sim: { timeScale: 0.1 }, keepaliveIntervalMs: 1_000 });
-    const { sim } = first;
-    const port = sim.engine;
-    const engine = (port as BybitEngineBinding).engine;
-    let h: BybitHarness = first;
-    // Bybit keeps orderLinkId in its front-end, not as an engine label: learn them from the
-    // adapter's own order events (orderId = the engine id of the order; a triggered order's child
-    // points at it with triggerOrderId).
-    const clientIdOf = new Map<string, string>();
-    const learn = (venue: Venue): void =>
-      void venue.subscribe((e) => {
-        if (e.type === 'order' && e.order.clientId !== undefined) clientIdOf.set(e.order.venueOrderId, e.order.clientId);
+function bybitFactory(market: BybitScenarioMarket): ScenarioVenueFactory {
+  return {
+    ...market,
+    amendsProtectiveOrders: true,
+    async create() {
+      const config = { requestTimeoutMs: 1_000, protectiveRequestTimeoutMs: 1_000, loginTimeoutMs: 1_000 };
+      // The no-ping drop at 2 s (timeScale 0.1), the adapter pinging every second: no flaky drops on a busy machine.
+      const first = await startBybitHarness({ config, sim: { timeScale: 0.1 }, keepaliveIntervalMs: 1_000 });
+      const { sim } = first;
+      const port = sim.engine;
+      const engine = (port as BybitEngineBinding).engine;
+      let h: BybitHarness = first;
+      // Bybit keeps orderLinkId in its front-end, not as an engine label: learn it from the adapter's
+      // own order events (orderId = the engine id of the order as placed; a fired conditional order's
+      // child carries triggerOrderId = that id). An operator's label is kept here.
+      const clientIdOf = new Map<string, string>();
+      const learn = (venue: Venue): void =>
+        void venue.subscribe((e) => {
+          if (e.type === 'order' && e.order.clientId !== undefined) clientIdOf.set(e.order.venueOrderId, e.order.clientId);
+        });
+      learn(first.venue);
+      const labelOf = (o: SimOrder): string => {
+        if (o.label !== '') return o.label;
+        const own = clientIdOf.get(o.orderId);
+        if (own !== undefined) return own;
+        const parent =
+          o.triggerOrderId !== undefined ? engine.allOrders({ predicate: (p) => p.orderId === o.triggerOrderId })[0] : undefined;
+        return parent ? labelOf(parent) : '';
+      };
+      // A take-profit is shown as the take order it is (the engine holds it as a rising or falling stop).
+      const shown = (o: SimOrder): SimOrder => {
+        const label = labelOf(o);
+        const take = /T\d+$/.test(label);
+        const orderType =
+          take && o.orderType === 'stop_market' ? 'take_market' : take && o.orderType === 'stop_limit' ? 'take_limit' : o.orderType;
+        return { ...o, label, orderType };
+      };
+      const labelled = (orders: readonly SimOrder[], filter: OrderFilter): SimOrder[] =>
+        orders.map(shown).filter((o) => (filter.label === undefined || o.label === filter.label) && (filter.predicate?.(o) ?? true));
+      const view = new Proxy(engine, {
+        get(target, prop) {
+          if (prop === 'allOrders')
+            return (filter: OrderFilter = {}) => labelled(target.allOrders({ ...filter, label: undefined, predicate: undefined }), filter);
+          if (prop === 'openOrders')
+            return (filter: OrderFilter = {}) => labelled(target.openOrders({ ...filter, label: undefined, predicate: undefined }), filter);
+          const value: unknown = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
       });
-    learn(first.venue);
-    const labelOf = (o: SimOrder): string => {
-      if (o.label !== '') return o.label;
-      const own = clientIdOf.get(o.orderId);
-      if (own !== undefined) return own;
-      const parent = o.triggerOrderId !== undefined ? engine.allOrders({ predicate: (p) => p.orderId === o.triggerOrderId })[0] : undefined;
-      return parent ? labelOf(parent) : '';
-    };
-    const labelled = (orders: readonly SimOrder[], filter: OrderFilter): SimOrder[] =>
-      orders
-        .map((o) => asTake({ ...o, label: labelOf(o) }))
-        .filter((o) => (filter.label === undefined || o.label === filter.label) && (filter.predicate?.(o) ?? true));
-    // Every Bybit conditional order is a stop in the engine; our take-profits (T<n>) are shown as takes.
-    const asTake = (o: SimOrder): SimOrder =>
-      /T\d+$/.test(o.label) && (o.orderType === 'stop_market' || o.orderType === 'stop_limit')
-        ? { ...o, orderType: o.orderType === 'stop_market' ? 'take_market' : 'take_limit' }
-        : o;
-    const view = new Proxy(engine, {
-      get(target, prop) {
-        if (prop === 'allOrders')
-          return (filter: OrderFilter = {}) => labelled(target.allOrders({ ...filter, label: undefined, predicate: undefined }), filter);
-        if (prop === 'openOrders')
-          return (filter: OrderFilter = {}) => labelled(target.openOrders({ ...filter, label: undefined, predicate: undefined }), filter);
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-    // Engine calls made behind the front-end's back are published when the port next runs: nudge it.
-    const flush = (): void => {
-      const now = sim.clock.now();
-      port.setMarkPrice('BTCUSDT', port.ticker('BTCUSDT', now).mark, now);
-    };
-    const knobs = engineKnobs(engine, sim.faults, () => sim.clock.now());
-    return {
-      name: 'bybit',
-      get venue() {
-        return h.venue;
-      },
-      ...knobs,
-      engine: view,
-      setMarkPrice: (symbol, price) => port.setMarkPrice(symbol, dec(price), sim.clock.now()),
-      placeManualOrder(order) {
-        // Through the front-end's port (not the bare engine), so the venue lists it like any order
-        // placed on the web UI; the operator's label has no Bybit field and is left out.
+      const now = (): number => sim.clock.now();
+      // The operator's own actions go through the front-end's engine port, as orders of the account
+      // (no orderLinkId of ours), so the venue pushes them and lists them like any order.
+      const manual = (order: ManualOrder): string => {
         const placed = port.placeOrder(
           {
             instrument: order.symbol,
@@ -502,7 +514,7 @@ export const bybitVenueFactory: ScenarioVenueFactory = {
             type: order.type,
             timeInForce: order.type === 'market' ? 'ioc' : 'gtc',
             qty: dec(order.size),
-            price: order.price === undefined ? undefined : dec(order.price),
+            price: order.price !== undefined ? dec(order.price) : undefined,
             reduceOnly: false,
             closeOnTrigger: false,
             closePosition: false,
@@ -510,56 +522,122 @@ export const bybitVenueFactory: ScenarioVenueFactory = {
             takeProfit: undefined,
             stopLoss: undefined,
           },
-          sim.clock.now(),
+          now(),
         );
+        if (order.label !== undefined) clientIdOf.set(placed.orderId, order.label);
         return placed.orderId;
-      },
-      closePositionByHand(symbol) {
-        knobs.closePositionByHand(symbol);
-        flush();
-      },
-      cancelOnVenue(venueOrderId) {
-        port.cancelOrder(venueOrderId, 'user_request', sim.clock.now());
-      },
-      rejectNextOrders(count, type, kind) {
-        // 10006 too many visits: the venue did nothing and a retry may pass. 110007 insufficient
-        // available balance: a definite refusal the same request meets again.
-        sim.faults.rejectNextOrders(
-          count,
-          bybitOrderMatcher(type),
-          kind === 'would_trigger'
-            ? WOULD_TRIGGER
-            : kind === 'error'
-              ? { code: 10006, message: 'Too many visits!' }
-              : { code: 110007, message: 'ab not enough for new order' },
-        );
-      },
-      neverAnswerNextOrder({ execute }) {
-        sim.faults.neverAnswer(BYBIT_ORDER_ENTRY, { times: 1, execute });
-      },
-      delayNextOrderAnswer(ms) {
-        sim.faults.delayResponses(BYBIT_ORDER_ENTRY, ms, { times: 1 });
-      },
-      async whileDisconnected(action) {
-        // Cut every socket and act on the venue in the same tick: nobody is connected to hear it.
-        // Then wait for the adapter's resync after its reconnect (auth, resubscribe, REST reads).
-        const resyncs = (): number => h.events.filter((e) => e.type === 'resynced').length;
-        const before = resyncs();
-        sim.faults.dropConnections();
-        action();
-        await waitFor(() => resyncs() > before && h.venue.isReady(), { timeoutMs: 5_000, message: 'adapter ready and resynced again' });
-      },
-      async restartVenue(whileDown) {
-        await h.venue.disconnect();
-        await waitFor(() => sim.connections === 0, { message: 'the old connections are gone' });
-        whileDown?.();
-        h = await startBybitHarness({ config, existingSim: sim, keepaliveIntervalMs: 1_000 });
-        learn(h.venue);
-      },
-      async close() {
-        await h.venue.disconnect();
-        await sim.close();
-      },
-    };
+      };
+      const knobs = engineKnobs(engine, sim.faults, now);
+      return {
+        name: 'bybit',
+        get venue() {
+          return h.venue;
+        },
+        ...knobs,
+        engine: view,
+        setMarkPrice: (symbol, price) => port.setMarkPrice(symbol, dec(price), now()),
+        positionSize: (symbol) => port.position(symbol).size,
+        placeManualOrder: manual,
+        closePositionByHand(symbol) {
+          const size = port.position(symbol).size;
+          if (size.isZero()) return;
+          port.placeOrder(
+            {
+              instrument: symbol,
+              side: size.isPositive() ? 'sell' : 'buy',
+              type: 'market',
+              timeInForce: 'ioc',
+              qty: size.abs(),
+              price: undefined,
+              reduceOnly: true,
+              closeOnTrigger: false,
+              closePosition: false,
+              trigger: undefined,
+              takeProfit: undefined,
+              stopLoss: undefined,
+            },
+            now(),
+          );
+        },
+        cancelOnVenue(venueOrderId) {
+          port.cancelOrder(venueOrderId, 'user_request', now());
+        },
+        rejectNextOrders(count, type, kind) {
+          // 10019 trade service restarting: the venue did nothing and a retry may pass. 110007
+          // insufficient available balance: a definite refusal the same request meets again.
+          sim.faults.rejectNextOrders(
+            count,
+            bybitOrderMatcher(type),
+            kind === 'would_trigger'
+              ? WOULD_TRIGGER
+              : kind === 'error'
+                ? { code: 10019, message: 'Trade service is restarting, please try again later' }
+                : { code: 110007, message: 'ab not enough for new order' },
+          );
+        },
+        neverAnswerNextOrder({ execute }) {
+          sim.faults.neverAnswer(BYBIT_ORDER_ENTRY, { times: 1, execute });
+        },
+        delayNextOrderAnswer(ms) {
+          sim.faults.delayResponses(BYBIT_ORDER_ENTRY, ms, { times: 1 });
+        },
+        async whileDisconnected(action) {
+          // Cut every socket and act on the venue in the same tick: nobody is connected to hear it.
+          // Then wait for the adapter's resync after its reconnect (auth, resubscribe, REST reads).
+          const resyncs = (): number => h.events.filter((e) => e.type === 'resynced').length;
+          const before = resyncs();
+          sim.faults.dropConnections();
+          action();
+          await waitFor(() => resyncs() > before && h.venue.isReady(), { timeoutMs: 5_000, message: 'adapter ready and resynced again' });
+        },
+        async restartVenue(whileDown) {
+          await h.venue.disconnect();
+          await waitFor(() => sim.connections === 0, { message: 'the old connections are gone' });
+          whileDown?.();
+          h = await startBybitHarness({ config, existingSim: sim, keepaliveIntervalMs: 1_000 });
+          learn(h.venue);
+        },
+        async close() {
+          await h.venue.disconnect();
+          await sim.close();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Linear BTCUSDT sized in BTC: a scenario's 1 000 is 0.02 BTC (about 1 200 USDT at 60 000, the
+ * same risk at the stop as the other venues' within the scenarios' limits); ETHUSDT's 100 is
+ * 0.02 ETH (its lot is 0.01 ETH).
+ */
+export const bybitVenueFactory: ScenarioVenueFactory = bybitFactory({
+  name: 'bybit',
+  symbol: 'BTCUSDT',
+  unifiedSymbol: 'BTC/USDT:USDT',
+  otherSymbol: 'ETHUSDT',
+  sizeScale: '0.00002',
+  otherSizeScale: '0.0002',
+  grid: {
+    name: 'BTCUSDT: lots of 0.001 BTC, tick 0.1',
+    size: ['0.0205', '0.02'],
+    stop: ['59000.33', '59000.3'],
+    take: ['61000.22', '61000.2'],
   },
-};
+});
+
+/** Inverse BTCUSD in USD contracts of 1 USD (settled in BTC): the scenarios' sizes as they are written. */
+export const bybitInverseVenueFactory: ScenarioVenueFactory = bybitFactory({
+  name: 'bybit inverse',
+  symbol: 'BTCUSD',
+  unifiedSymbol: 'BTC/USD:BTC',
+  otherSymbol: 'ETHUSD',
+  sizeScale: '1',
+  otherSizeScale: '1',
+  grid: {
+    name: 'BTCUSD: USD contracts of 1, tick 0.5',
+    size: ['1000.7', '1000'],
+    stop: ['59000.3', '59000.5'],
+    take: ['61000.2', '61000'],
+  },
+});

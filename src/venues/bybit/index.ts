@@ -119,7 +119,8 @@ export const bybitEntry = defineVenue({
     async startSim(settings) {
       // Loaded on demand: the adapter shares no code with the simulator, it only starts it.
       const { startBybitSim } = await import('../../sim/bybit/server.js');
-      const sim = await startBybitSim({ host: '127.0.0.1', port: 0, seed: settings.seed });
+      const vol = settings.annualVolatility;
+      const sim = await startBybitSim({ host: '127.0.0.1', port: 0, seed: settings.seed, volatility: { BTC: vol, ETH: vol } });
       return {
         endpoints: {
           restUrl: sim.restUrl,
