@@ -12,8 +12,8 @@ import { Decimal } from '../../domain/decimal.js';
 import type { Instrument } from '../../domain/instrument.js';
 import type { OrderSnapshot } from '../../domain/order.js';
 import type { Balance, Fill, Position, Ticker } from '../../domain/position.js';
-import { LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
-import { createWireReader, describeWire, readOptionalWireDecimal } from '../shared/parse-helpers.js';
+import { isWireDecimal, LazyTicker, type WireDecimal } from '../shared/lazy-ticker.js';
+import { createWireReader, describeWire } from '../shared/parse-helpers.js';
 import {
   BYBIT_FILL_EXEC_TYPES,
   BYBIT_ORDER_STATUSES,
@@ -158,6 +158,23 @@ interface WireTickerData {
 }
 
 /**
+ * One ticker decimal as sent, or undefined when absent (or `""`). The field's path is built only
+ * for a bad value: a ticker push allocates no path string.
+ */
+function tickerField(value: unknown, path: string, symbol: string, key: string): WireDecimal | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (isWireDecimal(value)) return value;
+  return bybitWire.optionalWireDecimalAt(value, `${path}.${symbol}`, key);
+}
+
+/** A book size that empties its side (`"0"`, `"0.000"`): only a size starting with 0, `.` or a sign is converted to tell. */
+function isZeroSize(size: WireDecimal): boolean {
+  if (typeof size === 'number') return size === 0;
+  const c = size.charCodeAt(0);
+  return (c === 48 || c === 46 || c === 45 || c === 43) && Number(size) === 0;
+}
+
+/**
  * The ticker hot path: one `tickers.{symbol}` push checked by hand (no schema), merged onto the
  * symbol's last snapshot in `quotes`, returned as a LazyTicker whose decimals stay strings until
  * read. `type` is the frame's `snapshot` | `delta`; `tsMs` is the frame `ts` in venue time,
@@ -185,22 +202,21 @@ export function readTicker(
     throw new BybitParseError(`${path}.${symbol}.type`, `expected snapshot or delta, got ${describeWire(type)}`);
   let q = quotes.get(symbol);
   if (!isSnapshot && q === undefined) return undefined;
-  const at = `${path}.${symbol}`;
-  const bidPx = readOptionalWireDecimal(bybitWire, d.bid1Price, at, 'bid1Price');
-  const bidSz = readOptionalWireDecimal(bybitWire, d.bid1Size, at, 'bid1Size');
-  const askPx = readOptionalWireDecimal(bybitWire, d.ask1Price, at, 'ask1Price');
-  const askSz = readOptionalWireDecimal(bybitWire, d.ask1Size, at, 'ask1Size');
-  const last = readOptionalWireDecimal(bybitWire, d.lastPrice, at, 'lastPrice');
-  const mark = readOptionalWireDecimal(bybitWire, d.markPrice, at, 'markPrice');
-  const index = readOptionalWireDecimal(bybitWire, d.indexPrice, at, 'indexPrice');
+  const bidPx = tickerField(d.bid1Price, path, symbol, 'bid1Price');
+  const bidSz = tickerField(d.bid1Size, path, symbol, 'bid1Size');
+  const askPx = tickerField(d.ask1Price, path, symbol, 'ask1Price');
+  const askSz = tickerField(d.ask1Size, path, symbol, 'ask1Size');
+  const last = tickerField(d.lastPrice, path, symbol, 'lastPrice');
+  const mark = tickerField(d.markPrice, path, symbol, 'markPrice');
+  const index = tickerField(d.indexPrice, path, symbol, 'indexPrice');
   const tsMs = typeof ts === 'number' && Number.isFinite(ts) ? ts - offsetMs : receivedAtMs;
   if (q === undefined || isSnapshot) {
     q = { bid: undefined, ask: undefined, last: undefined, mark: undefined, index: undefined };
     quotes.set(symbol, q);
   }
   // A side whose size is "0" is empty; a delta that names only the size keeps the price.
-  if (bidPx !== undefined || bidSz !== undefined) q.bid = bidSz !== undefined && Number(bidSz) === 0 ? undefined : (bidPx ?? q.bid);
-  if (askPx !== undefined || askSz !== undefined) q.ask = askSz !== undefined && Number(askSz) === 0 ? undefined : (askPx ?? q.ask);
+  if (bidPx !== undefined || bidSz !== undefined) q.bid = bidSz !== undefined && isZeroSize(bidSz) ? undefined : (bidPx ?? q.bid);
+  if (askPx !== undefined || askSz !== undefined) q.ask = askSz !== undefined && isZeroSize(askSz) ? undefined : (askPx ?? q.ask);
   if (last !== undefined) q.last = last;
   if (mark !== undefined) q.mark = mark;
   if (index !== undefined) q.index = index;
