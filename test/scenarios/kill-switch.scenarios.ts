@@ -14,7 +14,7 @@ const ACTIVE = ['open', 'pending', 'entry_working', 'closing'] as const;
 
 export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
   // The instruments this venue's scenarios trade (Deribit's BTC-PERPETUAL by default).
-  const { symbol: SYMBOL, other: OTHER, Q } = scenarioSymbols(factory);
+  const { symbol: SYMBOL, other: OTHER, Q, QOther } = scenarioSymbols(factory);
   describe(`KillSwitch and RiskManager scenarios on ${factory.name}`, () => {
     const { venue, services, storeFile } = useScenarioWorld(factory);
 
@@ -141,7 +141,7 @@ export function runKillSwitchScenarios(factory: ScenarioVenueFactory): void {
       const other = await s.orders.openTrade(
         intent({
           symbol: OTHER,
-          size: { unit: 'venue', value: Q('100') },
+          size: { unit: 'venue', value: QOther('100') },
           entry: { type: 'market', referencePrice: '3000' },
           stopLossPrice: '2900',
           takeProfitPrice: '3100',

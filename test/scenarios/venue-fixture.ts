@@ -9,6 +9,7 @@ import type { Decimal } from '../../src/domain/decimal.js';
 import { dec } from '../../src/domain/decimal.js';
 import type { OrderType, Side } from '../../src/domain/order.js';
 import type { Venue } from '../../src/domain/ports.js';
+import type { BybitEngineBinding } from '../../src/sim/bybit/engine-binding.js';
 import type { OrderFilter } from '../../src/sim/engine/engine.js';
 import type { SimEngine } from '../../src/sim/engine/index.js';
 import type { SimOrder } from '../../src/sim/engine/types.js';
@@ -16,6 +17,7 @@ import type { NeutralRejection, SimFaults } from '../../src/sim/faults.js';
 import type { OkxEngineBinding } from '../../src/sim/okx/engine-binding.js';
 import { MemoryVenue } from '../../src/venues/memory/index.js';
 import { silentLogger } from '../orders/harness.js';
+import { type BybitHarness, startBybitHarness } from '../support/bybit-harness.js';
 import { type DeribitHarness, startDeribitHarness } from '../support/deribit-harness.js';
 import { type OkxHarness, startOkxHarness } from '../support/okx-harness.js';
 import { waitFor } from '../support/wait.js';
@@ -99,6 +101,8 @@ export interface ScenarioVenueFactory {
    * 1 000 → 2 contracts, about the same risk at the scenarios' prices).
    */
   readonly sizeScale?: string;
+  /** The same for `otherSymbol` (default `sizeScale`; Bybit: ETHUSDT's 0.01 ETH minimum needs its own). */
+  readonly otherSizeScale?: string;
   /**
    * Whether a resting stop or take-profit can be resized in place (default true). OKX stops are
    * algo orders, which the adapter replaces (a new one, then the old cancelled) instead.
@@ -114,13 +118,17 @@ export function scenarioSymbols(factory: ScenarioVenueFactory): {
   readonly other: string;
   /** A scenario size (Deribit USD) in the venue's unit, as the venue writes it (`1000` → `'2'` on OKX). */
   readonly Q: (size: string | number) => string;
+  /** The same for the other instrument. */
+  readonly QOther: (size: string | number) => string;
 } {
   const scale = factory.sizeScale ?? '1';
+  const otherScale = factory.otherSizeScale ?? scale;
   return {
     symbol: factory.symbol ?? 'BTC-PERPETUAL',
     unified: factory.unifiedSymbol ?? 'BTC/USD:BTC',
     other: factory.otherSymbol ?? 'ETH-PERPETUAL',
     Q: (size) => dec(size).times(scale).toString(),
+    QOther: (size) => dec(size).times(otherScale).toString(),
   };
 }
 
@@ -394,6 +402,158 @@ export const okxVenueFactory: ScenarioVenueFactory = {
         await waitFor(() => sim.connections === 0, { message: 'the old connections are gone' });
         whileDown?.();
         h = await startOkxHarness({ config, existingSim: sim, keepaliveIntervalMs: 1_000 });
+        learn(h.venue);
+      },
+      async close() {
+        await h.venue.disconnect();
+        await sim.close();
+      },
+    };
+  },
+};
+
+/** Bybit conditional orders (stops and take-profits alike) reach the simulator's fault rules as `stop_market`; our client ids tell them apart: stops end in S<n>, take-profits in T<n>. */
+function bybitOrderMatcher(type: OrderType): { type?: string; label?: RegExp } {
+  if (type === 'stop_market' || type === 'stop_limit') return { type: type, label: /S\d+$/ };
+  if (type === 'take_market') return { type: 'stop_market', label: /T\d+$/ };
+  if (type === 'take_limit') return { type: 'stop_limit', label: /T\d+$/ };
+  return { type };
+}
+
+/** Order entry on Bybit: every order (plain and conditional) is `POST /v5/order/create`. */
+const BYBIT_ORDER_ENTRY = /^POST \/v5\/order\/create$/;
+
+/**
+ * The real Bybit adapter against the simulated Bybit over real sockets (signed REST order entry,
+ * pushes on the private stream). BTCUSDT (linear) sized in BTC: a scenario size of 1 000 (Deribit
+ * USD) is 0.02 BTC, about the same risk at the scenarios' prices. Stops and take-profits are
+ * reduce-only conditional orders, amendable in place.
+ */
+export const bybitVenueFactory: ScenarioVenueFactory = {
+  name: 'bybit',
+  symbol: 'BTCUSDT',
+  unifiedSymbol: 'BTC/USDT:USDT',
+  otherSymbol: 'ETHUSDT',
+  sizeScale: '0.00002',
+  otherSizeScale: '0.0002',
+  async create() {
+    const config = { requestTimeoutMs: 1_000, loginTimeoutMs: 1_000, rateLimit: { holdAfterRateLimitMs: 100 } };
+    const first = await startBybitHarness({ config, sim: { timeScale: 0.1 }, keepaliveIntervalMs: 1_000 });
+    const { sim } = first;
+    const port = sim.engine;
+    const engine = (port as BybitEngineBinding).engine;
+    let h: BybitHarness = first;
+    // Bybit keeps orderLinkId in its front-end, not as an engine label: learn them from the
+    // adapter's own order events (orderId = the engine id of the order; a triggered order's child
+    // points at it with triggerOrderId).
+    const clientIdOf = new Map<string, string>();
+    const learn = (venue: Venue): void =>
+      void venue.subscribe((e) => {
+        if (e.type === 'order' && e.order.clientId !== undefined) clientIdOf.set(e.order.venueOrderId, e.order.clientId);
+      });
+    learn(first.venue);
+    const labelOf = (o: SimOrder): string => {
+      if (o.label !== '') return o.label;
+      const own = clientIdOf.get(o.orderId);
+      if (own !== undefined) return own;
+      const parent = o.triggerOrderId !== undefined ? engine.allOrders({ predicate: (p) => p.orderId === o.triggerOrderId })[0] : undefined;
+      return parent ? labelOf(parent) : '';
+    };
+    const labelled = (orders: readonly SimOrder[], filter: OrderFilter): SimOrder[] =>
+      orders
+        .map((o) => asTake({ ...o, label: labelOf(o) }))
+        .filter((o) => (filter.label === undefined || o.label === filter.label) && (filter.predicate?.(o) ?? true));
+    // Every Bybit conditional order is a stop in the engine; our take-profits (T<n>) are shown as takes.
+    const asTake = (o: SimOrder): SimOrder =>
+      /T\d+$/.test(o.label) && (o.orderType === 'stop_market' || o.orderType === 'stop_limit')
+        ? { ...o, orderType: o.orderType === 'stop_market' ? 'take_market' : 'take_limit' }
+        : o;
+    const view = new Proxy(engine, {
+      get(target, prop) {
+        if (prop === 'allOrders')
+          return (filter: OrderFilter = {}) => labelled(target.allOrders({ ...filter, label: undefined, predicate: undefined }), filter);
+        if (prop === 'openOrders')
+          return (filter: OrderFilter = {}) => labelled(target.openOrders({ ...filter, label: undefined, predicate: undefined }), filter);
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    // Engine calls made behind the front-end's back are published when the port next runs: nudge it.
+    const flush = (): void => {
+      const now = sim.clock.now();
+      port.setMarkPrice('BTCUSDT', port.ticker('BTCUSDT', now).mark, now);
+    };
+    const knobs = engineKnobs(engine, sim.faults, () => sim.clock.now());
+    return {
+      name: 'bybit',
+      get venue() {
+        return h.venue;
+      },
+      ...knobs,
+      engine: view,
+      setMarkPrice: (symbol, price) => port.setMarkPrice(symbol, dec(price), sim.clock.now()),
+      placeManualOrder(order) {
+        // Through the front-end's port (not the bare engine), so the venue lists it like any order
+        // placed on the web UI; the operator's label has no Bybit field and is left out.
+        const placed = port.placeOrder(
+          {
+            instrument: order.symbol,
+            side: order.side,
+            type: order.type,
+            timeInForce: order.type === 'market' ? 'ioc' : 'gtc',
+            qty: dec(order.size),
+            price: order.price === undefined ? undefined : dec(order.price),
+            reduceOnly: false,
+            closeOnTrigger: false,
+            closePosition: false,
+            trigger: undefined,
+            takeProfit: undefined,
+            stopLoss: undefined,
+          },
+          sim.clock.now(),
+        );
+        return placed.orderId;
+      },
+      closePositionByHand(symbol) {
+        knobs.closePositionByHand(symbol);
+        flush();
+      },
+      cancelOnVenue(venueOrderId) {
+        port.cancelOrder(venueOrderId, 'user_request', sim.clock.now());
+      },
+      rejectNextOrders(count, type, kind) {
+        // 10006 too many visits: the venue did nothing and a retry may pass. 110007 insufficient
+        // available balance: a definite refusal the same request meets again.
+        sim.faults.rejectNextOrders(
+          count,
+          bybitOrderMatcher(type),
+          kind === 'would_trigger'
+            ? WOULD_TRIGGER
+            : kind === 'error'
+              ? { code: 10006, message: 'Too many visits!' }
+              : { code: 110007, message: 'ab not enough for new order' },
+        );
+      },
+      neverAnswerNextOrder({ execute }) {
+        sim.faults.neverAnswer(BYBIT_ORDER_ENTRY, { times: 1, execute });
+      },
+      delayNextOrderAnswer(ms) {
+        sim.faults.delayResponses(BYBIT_ORDER_ENTRY, ms, { times: 1 });
+      },
+      async whileDisconnected(action) {
+        // Cut every socket and act on the venue in the same tick: nobody is connected to hear it.
+        // Then wait for the adapter's resync after its reconnect (auth, resubscribe, REST reads).
+        const resyncs = (): number => h.events.filter((e) => e.type === 'resynced').length;
+        const before = resyncs();
+        sim.faults.dropConnections();
+        action();
+        await waitFor(() => resyncs() > before && h.venue.isReady(), { timeoutMs: 5_000, message: 'adapter ready and resynced again' });
+      },
+      async restartVenue(whileDown) {
+        await h.venue.disconnect();
+        await waitFor(() => sim.connections === 0, { message: 'the old connections are gone' });
+        whileDown?.();
+        h = await startBybitHarness({ config, existingSim: sim, keepaliveIntervalMs: 1_000 });
         learn(h.venue);
       },
       async close() {

@@ -37,6 +37,8 @@ export interface SimState {
   readonly linkIds: Map<string, string>;
   readonly requests: ReceivedRequest[];
   readonly requestLogLimit: number;
+  /** Where a handler's unexpected failure goes (the request gets a 10016 answer). */
+  readonly onError: (e: unknown) => void;
 }
 
 export function logRequest(state: SimState, entry: ReceivedRequest): void {

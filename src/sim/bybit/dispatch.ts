@@ -73,8 +73,19 @@ function limitOf(params: Readonly<Record<string, unknown>>, dflt: number, max: n
 
 export class Dispatcher {
   private readonly routes = new Map<string, Route>();
-  /** Meta of the order being placed: the publisher adopts it for the new id (events arrive before the call returns). */
-  placingMeta: OrderMeta | undefined;
+  /**
+   * Meta of the order(s) being placed: the publisher adopts it for the new id (events arrive before
+   * the call returns). `once`: only the first new id takes it (an entry's attached TP/SL, placed in
+   * the same call, must not inherit its orderLinkId); trading-stop's two legs both take it.
+   */
+  private placing: { meta: OrderMeta; once: boolean } | undefined;
+
+  /** The meta a new order id adopts, if an order is being placed. */
+  adoptPlacingMeta(): OrderMeta | undefined {
+    const p = this.placing;
+    if (p?.once === true) this.placing = undefined;
+    return p?.meta;
+  }
 
   constructor(private readonly state: SimState) {
     const r = (method: string, path: string, route: Route): void => {
@@ -92,7 +103,14 @@ export class Dispatcher {
     r('GET', 'execution/list', { private: true, limit: 'readExecutions', handler: (i) => this.executions(i) });
     r('GET', 'position/list', { private: true, limit: 'positions', handler: (i) => this.positions(i) });
     r('POST', 'position/trading-stop', { private: true, limit: 'tradingStop', handler: (i) => this.tradingStop(i) });
+    r('POST', 'position/set-leverage', { private: true, limit: 'tradingStop', handler: (i) => this.setLeverage(i) });
+    r('POST', 'position/switch-mode', { private: true, limit: 'tradingStop', handler: (i) => this.switchMode(i) });
     r('GET', 'account/wallet-balance', { private: true, limit: 'wallet', handler: (i) => this.wallet(i) });
+    r('GET', 'account/info', { private: true, limit: 'wallet', handler: (i) => this.accountInfo(i) });
+    // Not in bybit.md: what clients such as ccxt read before fetchBalance (UTA or not), served minimal.
+    r('GET', 'user/query-api', { private: true, limit: 'wallet', handler: (i) => this.queryApi(i) });
+    // Not in bybit.md either: the coin list ccxt's loadMarkets asks for (one chain per coin, static values).
+    r('GET', 'asset/coin/query-info', { private: true, limit: 'wallet', handler: () => coinInfo() });
   }
 
   route(method: string, path: string): Route | undefined {
@@ -231,7 +249,7 @@ export class Dispatcher {
       tpTriggerBy: tpBy,
       slTriggerBy: slBy,
     };
-    this.placingMeta = meta;
+    this.placing = { meta, once: true };
     let order: PortOrder;
     try {
       order = this.engineCall(() =>
@@ -254,7 +272,7 @@ export class Dispatcher {
         ),
       );
     } finally {
-      this.placingMeta = undefined;
+      this.placing = undefined;
     }
     this.state.orderMeta.set(order.orderId, meta);
     if (linkId !== '') this.state.linkIds.set(linkId, order.orderId);
@@ -458,21 +476,69 @@ export class Dispatcher {
     };
     const tpTriggerRef = ref('tpTriggerBy');
     const slTriggerRef = ref('slTriggerBy');
-    this.placingMeta = {
-      orderLinkId: '',
-      category,
-      tpslMode: mode,
-      tpTriggerBy: TRIGGER_BY[tpTriggerRef],
-      slTriggerBy: TRIGGER_BY[slTriggerRef],
+    // Fault rules see each leg as an order of type `take_profit` / `stop_loss` (reduce-only, closing side).
+    const size = this.state.engine.position(inst.name).size;
+    for (const [type, price] of [
+      ['take_profit', takeProfit],
+      ['stop_loss', stopLoss],
+    ] as const) {
+      if (price === undefined || price.isZero()) continue;
+      const injected = this.state.faults.takeOrderRejection({
+        type,
+        instrumentName: inst.name,
+        direction: size.isPositive() ? 'sell' : 'buy',
+        reduceOnly: true,
+        label: '',
+      });
+      if (injected) throw injectedToError(injected);
+    }
+    this.placing = {
+      once: false,
+      meta: {
+        orderLinkId: '',
+        category,
+        tpslMode: mode,
+        tpTriggerBy: TRIGGER_BY[tpTriggerRef],
+        slTriggerBy: TRIGGER_BY[slTriggerRef],
+      },
     };
     try {
       this.engineCall(() =>
         this.state.engine.setTradingStop({ instrument: inst.name, takeProfit, stopLoss, tpTriggerRef, slTriggerRef }, input.receivedAt),
       );
     } finally {
-      this.placingMeta = undefined;
+      this.placing = undefined;
     }
     return {};
+  }
+
+  /** `position/set-leverage` (bybit.md §8): one-way, so buyLeverage = sellLeverage; 110043 when unchanged. */
+  private setLeverage(input: RouteInput): JsonObject {
+    const { params } = input;
+    const inst = this.instrumentIn(this.category(params), str(params, 'symbol'));
+    const buy = dec(params, 'buyLeverage');
+    const sell = dec(params, 'sellLeverage');
+    if (buy === undefined || sell === undefined || !buy.eq(sell))
+      throw requestErrors.param('params error: buyLeverage must equal sellLeverage');
+    const lev = buy.toNumber();
+    if (lev < 1 || lev > inst.maxLeverage || !buy.isMultipleOf('0.01')) throw requestErrors.param('params error: leverage invalid');
+    if (this.state.engine.leverage(inst.name) === lev) throw requestErrors.leverageNotModified();
+    this.state.engine.setLeverage(inst.name, lev, input.receivedAt);
+    return {};
+  }
+
+  /** `position/switch-mode` (bybit.md §8): the simulator keeps one-way mode; 110025 when asked for it again. */
+  private switchMode(input: RouteInput): JsonObject {
+    const { params } = input;
+    const category = this.category(params);
+    const symbol = str(params, 'symbol') ?? '';
+    const coin = str(params, 'coin') ?? '';
+    if (symbol === '' && coin === '') throw requestErrors.param('params error: symbol or coin is required');
+    if (symbol !== '') this.instrumentIn(category, symbol);
+    const mode = params.mode;
+    if (mode === 0 || mode === '0') throw requestErrors.positionModeNotModified();
+    if (mode === 3 || mode === '3') throw requestErrors.oneWayOnly();
+    throw requestErrors.param('params error: mode invalid');
   }
 
   private wallet(input: RouteInput): JsonObject {
@@ -485,6 +551,61 @@ export class Dispatcher {
     return { list: [walletRecord(coins)] };
   }
 
+  /** `GET /v5/account/info` (bybit.md §8): a UTA 2.0 account in cross margin. */
+  private accountInfo(input: RouteInput): JsonObject {
+    return {
+      unifiedMarginStatus: 6,
+      marginMode: 'REGULAR_MARGIN',
+      isMasterTrader: false,
+      spotHedgingStatus: 'OFF',
+      updatedTime: String(input.receivedAt),
+      dcpStatus: 'OFF',
+      timeWindow: 10,
+      smpGroup: 0,
+    };
+  }
+
+  /** `GET /v5/user/query-api` (Bybit docs, not in bybit.md): the key's own record; a unified (UTA) trading key. */
+  private queryApi(input: RouteInput): JsonObject {
+    const day = 86_400_000;
+    return {
+      id: '1',
+      note: 'simulator',
+      apiKey: this.state.credentials.apiKey,
+      readOnly: 0,
+      secret: '',
+      permissions: {
+        ContractTrade: ['Order', 'Position'],
+        Spot: [],
+        Wallet: ['AccountTransfer'],
+        Options: [],
+        Derivatives: [],
+        CopyTrading: [],
+        BlockTrade: [],
+        Exchange: [],
+        NFT: [],
+        Affiliate: [],
+      },
+      ips: ['*'],
+      type: 1,
+      deadlineDay: 90,
+      expiredAt: new Date(input.receivedAt + 90 * day).toISOString(),
+      createdAt: new Date(input.receivedAt - day).toISOString(),
+      unified: 0,
+      uta: 1,
+      userID: 100000001,
+      inviterID: 0,
+      vipLevel: 'No VIP',
+      mktMakerLevel: '0',
+      affiliateID: 0,
+      rsaPublicKey: '',
+      isMaster: true,
+      parentUid: '0',
+      kycLevel: 'LEVEL_DEFAULT',
+      kycRegion: '',
+    };
+  }
+
   private mustInstrument(name: string): PortInstrument {
     const inst = this.state.engine.instrument(name);
     if (!inst) throw requestErrors.param('params error: symbol invalid');
@@ -495,6 +616,39 @@ export class Dispatcher {
   log(transport: 'http' | 'ws', connectionId: string | undefined, method: string, body: unknown, at: number): void {
     logRequest(this.state, { transport, connectionId, method, body, at });
   }
+}
+
+const CHAINS: Readonly<Record<string, { chain: string; chainType: string; fee: string; min: string; accuracy: string }>> = {
+  BTC: { chain: 'BTC', chainType: 'BTC', fee: '0.0001', min: '0.0005', accuracy: '8' },
+  ETH: { chain: 'ETH', chainType: 'ETH', fee: '0.0003', min: '0.0008', accuracy: '8' },
+  USDT: { chain: 'ETH', chainType: 'ERC20', fee: '4', min: '10', accuracy: '4' },
+};
+
+/** `GET /v5/asset/coin/query-info`: the simulator's three coins. */
+function coinInfo(): JsonObject {
+  return {
+    rows: Object.entries(CHAINS).map(([coin, c]) => ({
+      name: coin,
+      coin,
+      remainAmount: '1000000',
+      chains: [
+        {
+          chainType: c.chainType,
+          confirmation: '6',
+          withdrawFee: c.fee,
+          depositMin: '0',
+          withdrawMin: c.min,
+          chain: c.chain,
+          chainDeposit: '1',
+          chainWithdraw: '1',
+          minAccuracy: c.accuracy,
+          withdrawPercentageFee: '0',
+          contractAddress: '',
+          safeConfirmNumber: '6',
+        },
+      ],
+    })),
+  };
 }
 
 function positiveOrUndefined(d: Decimal | undefined): Decimal | undefined {

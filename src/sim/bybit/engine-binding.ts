@@ -61,6 +61,9 @@ interface OrderRecord {
   readonly stopLoss: Decimal | undefined;
   tpslApplied: boolean;
   childId: string | undefined;
+  filledQty: Decimal;
+  /** Σ qty / price: the harmonic average of an inverse order is filledQty over it. */
+  filledPerPrice: Decimal;
   filledValue: Decimal;
   fee: Decimal;
   pnl: Decimal;
@@ -110,9 +113,12 @@ export class BybitEngineBinding implements BybitEnginePort {
   private readonly cumRealizedByCoin = new Map<string, Decimal>();
   /** Live position take-profit / stop-loss order per instrument. */
   private readonly positionStops = new Map<string, { tp?: string; sl?: string }>();
+  /** Leverage set per instrument (position/set-leverage); default the instrument's maximum. */
+  private readonly leverages = new Map<string, number>();
   private pending: PortEvent[] = [];
   /** The request being placed: its record is made when the engine first names the new order. */
-  private placing: Omit<OrderRecord, 'orderId' | 'tpslApplied' | 'childId' | 'filledValue' | 'fee' | 'pnl'> | undefined;
+  private placing:
+    Omit<OrderRecord, 'orderId' | 'tpslApplied' | 'childId' | 'filledQty' | 'filledPerPrice' | 'filledValue' | 'fee' | 'pnl'> | undefined;
   private pendingTpsl: OrderRecord[] = [];
   private seq = 100_000_000;
   private depth = 0;
@@ -226,6 +232,8 @@ export class BybitEngineBinding implements BybitEnginePort {
         orderId: o.orderId,
         tpslApplied: false,
         childId: undefined,
+        filledQty: Decimal.ZERO,
+        filledPerPrice: Decimal.ZERO,
         filledValue: Decimal.ZERO,
         fee: Decimal.ZERO,
         pnl: Decimal.ZERO,
@@ -270,11 +278,9 @@ export class BybitEngineBinding implements BybitEnginePort {
       rec.filledValue = rec.filledValue.plus(value);
       rec.fee = rec.fee.plus(t.fee);
       rec.pnl = rec.pnl.plus(t.profitLoss);
-      const filledSoFar = this.fillLog
-        .filter((f) => f.orderId === rec.orderId)
-        .reduce((s, f) => s.plus(f.qty), Decimal.ZERO)
-        .plus(t.amount);
-      leaves = Decimal.max(Decimal.ZERO, (engineOrder?.amount ?? t.amount).minus(filledSoFar));
+      rec.filledQty = rec.filledQty.plus(t.amount);
+      if (t.price.isPositive()) rec.filledPerPrice = rec.filledPerPrice.plus(t.amount.div(t.price, 18));
+      leaves = Decimal.max(Decimal.ZERO, (engineOrder?.amount ?? t.amount).minus(rec.filledQty));
       if (!rec.tpslApplied && (rec.takeProfit !== undefined || rec.stopLoss !== undefined)) {
         rec.tpslApplied = true;
         this.pendingTpsl.push(rec);
@@ -357,7 +363,12 @@ export class BybitEngineBinding implements BybitEnginePort {
       filledQty: main.filledAmount,
       // The Triggered step shows the moment before the placed order traded.
       filledValue: conditional && !child ? Decimal.ZERO : rec.filledValue,
-      averagePrice: main.filledAmount.isPositive() ? main.averagePrice : undefined,
+      averagePrice: !main.filledAmount.isPositive()
+        ? undefined
+        : this.mustInstrument(parent.instrumentName).contractType === 'inverse' && rec.filledPerPrice.isPositive()
+          ? // Inverse: harmonic, Σq / Σ(q/p) (bybit.md §10).
+            rec.filledQty.div(rec.filledPerPrice, 8).roundToStep('0.0001', 'half-up')
+          : main.averagePrice,
       price: main.price,
       trigger:
         parent.triggerPrice !== undefined && parent.trigger !== undefined
@@ -503,9 +514,15 @@ export class BybitEngineBinding implements BybitEnginePort {
   }
 
   openOrders(instrument?: string): readonly PortOrder[] {
-    return [...this.records.values()]
-      .map((r) => this.build(r))
-      .filter((o) => (instrument === undefined || o.instrument === instrument) && isOpen(o.state));
+    const ids = new Set<string>();
+    for (const o of this.engine.openOrders(instrument !== undefined ? { instrumentName: instrument } : {})) {
+      const id = this.owner.get(o.orderId);
+      if (id !== undefined) ids.add(id);
+    }
+    return [...ids].flatMap((id) => {
+      const rec = this.records.get(id);
+      return rec ? [this.build(rec)] : [];
+    });
   }
 
   orders(instrument?: string): readonly PortOrder[] {
@@ -568,6 +585,17 @@ export class BybitEngineBinding implements BybitEnginePort {
     });
   }
 
+  leverage(name: string): number {
+    return this.leverages.get(name) ?? this.mustInstrument(name).maxLeverage;
+  }
+
+  setLeverage(name: string, leverage: number, now: number): void {
+    this.run(now, () => {
+      this.leverages.set(this.mustInstrument(name).name, leverage);
+      this.pending.push({ type: 'position', position: this.position(name) });
+    });
+  }
+
   // ---- account ---------------------------------------------------------------------------------
 
   fills(filter: { instrument?: string; orderId?: string }): readonly PortFill[] {
@@ -601,7 +629,7 @@ export class BybitEngineBinding implements BybitEnginePort {
       cumRealizedPnl: book.cumRealized,
       initialMargin: p.initialMargin,
       maintenanceMargin: p.maintenanceMargin,
-      leverage: p.leverage,
+      leverage: this.leverage(name),
       liquidationPrice: p.estimatedLiquidationPrice,
       takeProfit: stopPrice(stops.tp),
       stopLoss: stopPrice(stops.sl),
@@ -631,10 +659,6 @@ export class BybitEngineBinding implements BybitEnginePort {
       };
     });
   }
-}
-
-function isOpen(state: PortOrderState): boolean {
-  return state === 'untriggered' || state === 'triggered' || state === 'open' || state === 'partially_filled';
 }
 
 /** Value of `qty` at `price` in the settle coin: linear qty × price (USDT), inverse qty / price (coin). */

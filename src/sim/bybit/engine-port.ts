@@ -234,6 +234,9 @@ export interface BybitEnginePort {
   /** Every order, newest first. */
   orders(instrument?: string): readonly PortOrder[];
   setTradingStop(req: TradingStopRequest, now: number): void;
+  /** The position's leverage as the account set it (shown on position rows; margins stay at the instrument's maximum). */
+  leverage(name: string): number;
+  setLeverage(name: string, leverage: number, now: number): void;
 
   /** Newest first. */
   fills(filter: { instrument?: string; orderId?: string }): readonly PortFill[];

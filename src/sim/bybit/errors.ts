@@ -34,12 +34,17 @@ export const requestErrors = {
   badJson: () => new BybitError(10001, 'Request parameter error.'),
   rateLimited: () => new BybitError(10006, 'Too many visits!'),
   routeNotFound: () => new BybitError(10017, 'route not found', 404),
+  /** An unexpected failure inside the simulator (the venue's "server error"). */
+  internal: () => new BybitError(10016, 'Internal server error.'),
   positionIdx: () => new BybitError(10001, 'position idx not match position mode'),
   duplicateLinkId: () => new BybitError(110072, 'OrderLinkedID is duplicate'),
   orderNotFound: () => new BybitError(110001, 'order not exists or too late to cancel'),
   noPositionForStop: () => new BybitError(10001, 'can not set tp/sl/ts for zero position'),
   notModified: () => new BybitError(34040, 'not modified'),
   reduceOnlyZero: () => new BybitError(110017, 'orderQty will be truncated to zero.'),
+  leverageNotModified: () => new BybitError(110043, 'Set leverage not modified'),
+  positionModeNotModified: () => new BybitError(110025, 'Position mode is not modified'),
+  oneWayOnly: () => new BybitError(10001, 'params error: the simulator supports one-way mode (mode 0) only'),
 } as const;
 
 /**

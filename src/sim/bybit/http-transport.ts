@@ -36,7 +36,15 @@ export class HttpTransport {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => this.onRequest(req, res, size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      try {
+        this.onRequest(req, res, size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8'));
+      } catch (e) {
+        this.state.onError(e);
+        const err = requestErrors.internal();
+        this.send(res, 200, errorEnvelope(err.retCode, err.retMsg, this.state.clock.now()));
+      }
+    });
   }
 
   private send(res: ServerResponse, status: number, body: JsonObject, headers: Record<string, string> = {}): void {

@@ -38,7 +38,7 @@ export class Publisher {
   private metaOf(orderId: string, inst: PortInstrument): OrderMeta {
     const known = this.state.orderMeta.get(orderId);
     if (known) return known;
-    const placing = this.dispatcher.placingMeta;
+    const placing = this.dispatcher.adoptPlacingMeta();
     const meta = placing ?? defaultMeta(inst.category);
     this.state.orderMeta.set(orderId, meta);
     return meta;
@@ -68,7 +68,8 @@ export class Publisher {
     });
     const sessions = [...this.state.sessions.values()].filter((s) => s.kind === 'private' && s.authed && s.isOpen);
     if (sessions.length === 0) return;
-    this.fanOut(sessions, 'order', orderRows, now);
+    // One frame per step of an order: a conditional's Triggered and the fill after it go out as two messages.
+    for (const chunk of splitOnRepeat(orderRows)) this.fanOut(sessions, 'order', chunk, now);
     const execRows = fills.map((f) => {
       const inst = this.mustInstrument(f.instrument);
       return { category: inst.category, row: execRecordPush(f, this.metaOf(f.orderId, inst).orderLinkId, inst) };
@@ -164,4 +165,22 @@ export class Publisher {
       }
     }
   }
+}
+
+/** Consecutive runs of rows in which no orderId appears twice. */
+function splitOnRepeat<T extends { row: JsonObject }>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let ids = new Set<unknown>();
+  for (const r of rows) {
+    if (ids.has(r.row.orderId)) {
+      out.push(current);
+      current = [];
+      ids = new Set();
+    }
+    current.push(r);
+    ids.add(r.row.orderId);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }

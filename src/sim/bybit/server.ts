@@ -93,6 +93,8 @@ export async function startBybitSim(options: BybitSimOptions = {}): Promise<Bybi
     idleTimeoutMs: options.idleTimeoutMs ?? BYBIT_IDLE_TIMEOUT_MS,
     timeScale: options.timeScale ?? 1,
   };
+  const onError =
+    options.onError ?? ((e: unknown) => process.stderr.write(`bybit sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
   const state: SimState = {
     engine,
     clock,
@@ -107,11 +109,10 @@ export async function startBybitSim(options: BybitSimOptions = {}): Promise<Bybi
     linkIds: new Map(),
     requests: [],
     requestLogLimit: options.requestLogLimit ?? 10_000,
+    onError,
   };
   const dispatcher = new Dispatcher(state);
   const publisher = new Publisher(state, dispatcher);
-  const onError =
-    options.onError ?? ((e: unknown) => process.stderr.write(`bybit sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
   const unsubscribe = engine.onEvents((events) => {
     try {
       publisher.onEngineEvents(events);

@@ -62,7 +62,13 @@ export class WsTransport implements FaultTarget {
     const session = new WsSession(`bybit-ws-${this.seq}`, connId, kind, ws, ip);
     this.state.sessions.set(session.id, session);
     this.armIdle(session);
-    ws.on('message', (data) => this.onText(session, rawToText(data)));
+    ws.on('message', (data) => {
+      try {
+        this.onText(session, rawToText(data));
+      } catch (e) {
+        this.state.onError(e);
+      }
+    });
     ws.on('close', () => this.onClose(session));
     ws.on('error', () => session.terminate());
   }

@@ -223,6 +223,17 @@ export function readTicker(
   return new LazyTicker(BYBIT_VENUE_ID, symbol, tsMs, q.bid, q.ask, q.last, q.mark, q.index, undefined, undefined);
 }
 
+/**
+ * One ticker decimal as sent: absent or `""` → undefined (a delta leaves it unchanged); anything
+ * but a decimal throws, naming `tickers.SYMBOL.key`. The path is built only on failure: the hot
+ * path allocates no strings for it.
+ */
+function tickerField(value: unknown, path: string, symbol: string, key: string): WireDecimal | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (isWireDecimal(value)) return value;
+  throw new BybitParseError(`${path}.${symbol}.${key}`, `not a decimal string: ${describeWire(value)}`);
+}
+
 // ---- orders -----------------------------------------------------------------------------------
 
 /** An order record translated, with the Bybit facts the snapshot does not carry. */

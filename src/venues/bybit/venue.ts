@@ -26,11 +26,11 @@ import { type GroupHealth, type MemberState, SocketGroup } from '../shared/socke
 import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import type { BybitConfig } from './config.js';
 import type { BybitCredentials } from './credentials.js';
-import { BYBIT_CATEGORIES, type BybitCategory } from './enums.js';
+import type { BybitCategory } from './enums.js';
 import {
   BYBIT_ERROR_FACTS,
   BYBIT_VENUE_ID,
-  BybitApiError,
+  BybitParseError,
   BybitRequestError,
   isDuplicateClientId,
   isOrderNotFound,
@@ -68,6 +68,9 @@ const FILLS_SINCE_MARGIN_MS = 5_000;
 const FILLS_PAGE = 100;
 const FILLS_MAX_PAGES = 20;
 const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
+/** `order/realtime` page size (the venue's maximum) and most pages per scope. */
+const OPEN_ORDERS_PAGE = 50;
+const OPEN_ORDERS_MAX_PAGES = 10;
 /** Instruments page size and most pages. */
 const INSTRUMENTS_PAGE = 1_000;
 const INSTRUMENTS_MAX_PAGES = 10;
@@ -167,12 +170,19 @@ export class BybitVenue implements Venue {
       if (ws) this.sockets.add(key, ws, role);
     };
     // Public linear carries the watched tickers; it is essential only without keys (market data only).
-    const linear = deps.ws({ kind: 'publicLinear', topicsToRestore: () => [...this.watched.linear], onPush });
-    const inverse = deps.ws({ kind: 'publicInverse', topicsToRestore: () => [...this.watched.inverse], onPush });
+    // One public socket per configured category (Bybit serves each category on its own URL).
+    const trades = (c: BybitCategory): boolean => config.categories.includes(c);
+    const linear = trades('linear')
+      ? deps.ws({ kind: 'publicLinear', topicsToRestore: () => [...this.watched.linear], onPush })
+      : undefined;
+    const inverse = trades('inverse')
+      ? deps.ws({ kind: 'publicInverse', topicsToRestore: () => [...this.watched.inverse], onPush })
+      : undefined;
     if (linear) this.publicWs.linear = linear;
     if (inverse) this.publicWs.inverse = inverse;
+    // Without keys the adapter is market data only: its first public socket is then essential.
     add('publicLinear', linear, authed ? 'auxiliary' : 'essential');
-    add('publicInverse', inverse, 'auxiliary');
+    add('publicInverse', inverse, authed || linear !== undefined ? 'auxiliary' : 'essential');
     if (authed) {
       this.privateWs = deps.ws({ kind: 'private', topicsToRestore: () => PRIVATE_TOPICS, onPush, beforeAuth });
       add('private', this.privateWs, 'essential');
@@ -587,21 +597,29 @@ export class BybitVenue implements Venue {
 
   // ---- snapshots -------------------------------------------------------------------------------
 
-  /** Open orders (conditional ones included) of every configured category, or of one symbol. */
+  /** Open orders (conditional ones included) of every configured category, or of one symbol; pages of 50 followed with the cursor. */
   async openOrders(symbol?: string): Promise<readonly OrderSnapshot[]> {
     const out: OrderSnapshot[] = [];
     const native = symbol === undefined ? undefined : this.nativeSymbol(symbol);
     for (const category of this.categoriesFor(native)) {
-      const reply = await this.get(BYBIT_PATHS.openOrders, { category, ...this.scope(category, native), openOnly: 0, limit: 50 });
-      const { list } = expectList(reply, reply.context);
-      const now = this.deps.clock.now();
-      out.push(
-        ...this.parseEach(
-          list,
-          `order/realtime.${category}`,
-          (raw, p) => parseOrder(validate(BybitOrderSchema, raw, p), now, p, this.venueClock.offsetMs()).order,
-        ),
-      );
+      for (const scope of this.scopes(category, native)) {
+        let cursor: string | undefined;
+        for (let page = 0; page < OPEN_ORDERS_MAX_PAGES; page += 1) {
+          const reply = await this.get(BYBIT_PATHS.openOrders, { category, ...scope, openOnly: 0, limit: OPEN_ORDERS_PAGE, cursor });
+          const { list, cursor: next } = expectList(reply, reply.context);
+          const now = this.deps.clock.now();
+          const offset = this.venueClock.offsetMs();
+          out.push(
+            ...this.parseEach(
+              list,
+              `order/realtime.${category}`,
+              (raw, p) => parseOrder(validate(BybitOrderSchema, raw, p), now, p, offset).order,
+            ),
+          );
+          if (next === '' || list.length < OPEN_ORDERS_PAGE) break;
+          cursor = next;
+        }
+      }
     }
     return out.filter((o) => !isTerminal(o.status));
   }
@@ -610,14 +628,17 @@ export class BybitVenue implements Venue {
   async positions(priority: RatePriority = 'normal'): Promise<readonly Position[]> {
     const out: Position[] = [];
     for (const category of this.deps.config.categories) {
-      const reply = await this.get(BYBIT_PATHS.positions, { category, ...this.scope(category, undefined), limit: 200 }, priority);
-      const { list } = expectList(reply, reply.context);
-      const now = this.deps.clock.now();
-      out.push(
-        ...this.parseEach(list, `position/list.${category}`, (raw, p) =>
-          parsePosition(validate(BybitPositionSchema, raw, p), now, p, this.venueClock.offsetMs()),
-        ),
-      );
+      for (const scope of this.scopes(category, undefined)) {
+        const reply = await this.get(BYBIT_PATHS.positions, { category, ...scope, limit: 200 }, priority);
+        const { list } = expectList(reply, reply.context);
+        const now = this.deps.clock.now();
+        const offset = this.venueClock.offsetMs();
+        out.push(
+          ...this.parseEach(list, `position/list.${category}`, (raw, p) =>
+            parsePosition(validate(BybitPositionSchema, raw, p), now, p, offset),
+          ),
+        );
+      }
     }
     return out.filter((p) => !p.size.isZero());
   }
@@ -672,10 +693,18 @@ export class BybitVenue implements Venue {
     return symbol === undefined ? this.deps.config.categories : [this.categoryOf(symbol)];
   }
 
-  /** Linear order and position reads need a symbol or a settle coin (USDT); inverse lists everything with the category alone. */
-  private scope(category: BybitCategory, symbol: string | undefined): { symbol?: string; settleCoin?: string } {
-    if (symbol !== undefined) return { symbol };
-    return category === 'linear' ? { settleCoin: 'USDT' } : {};
+  /**
+   * The query scopes of an order or position read: by symbol when one is given; else linear needs
+   * a settle coin (one read per linear settle coin loaded: USDT, and USDC when USDC perps are
+   * listed); inverse lists everything with the category alone.
+   */
+  private scopes(category: BybitCategory, symbol: string | undefined): ReadonlyArray<{ symbol?: string; settleCoin?: string }> {
+    if (symbol !== undefined) return [{ symbol }];
+    if (category === 'inverse') return [{}];
+    const coins = new Set<string>();
+    for (const [name, inst] of this.instruments) if (this.categoryBySymbol.get(name) === 'linear') coins.add(inst.settle);
+    if (coins.size === 0) coins.add('USDT');
+    return [...coins].sort((a, b) => (a === 'USDT' ? -1 : b === 'USDT' ? 1 : a.localeCompare(b))).map((settleCoin) => ({ settleCoin }));
   }
 
   private parseEach<W, D>(list: readonly W[], prefix: string, parse: (item: W, path: string) => D): D[] {
@@ -725,8 +754,7 @@ export class BybitVenue implements Venue {
         if (ticker) this.emit({ type: 'ticker', venue: this.id, ticker });
         return;
       }
-      if (!Array.isArray(push.data))
-        throw new BybitApiError({ retCode: -1, retMsg: `${topic} push without a data array`, method: 'ws push' });
+      if (!Array.isArray(push.data)) throw new BybitParseError(`${topic}.data`, 'expected an array of records');
       const head = topic.split('.')[0];
       switch (head) {
         case 'order':
@@ -862,6 +890,3 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
     if (oldest !== undefined) map.delete(oldest);
   }
 }
-
-/** Every category this adapter can trade. */
-export const SUPPORTED_CATEGORIES = BYBIT_CATEGORIES;

@@ -13,7 +13,7 @@ import type { Clock } from '../../domain/ports.js';
 import type { BackoffOptions } from '../shared/backoff.js';
 import { type ConnectionContext, type InboundFrame, ReconnectingSocket } from '../shared/reconnecting-socket.js';
 import { alphanumericIds } from '../shared/request-tracker.js';
-import type { Timers } from '../shared/timers.js';
+import { realTimers, type Timers } from '../shared/timers.js';
 import { BYBIT_API_KEY_ENV, BYBIT_API_SECRET_ENV, type BybitCredentials } from './credentials.js';
 import { BybitApiError, BybitParseError } from './errors.js';
 import { wsAuthFrame } from './signing.js';
@@ -225,8 +225,9 @@ export class BybitWsClient {
 
   private request(op: 'subscribe' | 'unsubscribe', topics: readonly string[], send: (frame: object) => void): Promise<void> {
     const id = this.nextId(this.seq++);
+    const timers = this.options.timers ?? realTimers;
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = timers.setTimeout(() => {
         if (!this.pending.delete(id)) return;
         const error = new TransportError(
           'TIMEOUT',
@@ -235,16 +236,16 @@ export class BybitWsClient {
         reject(error);
         if (op === 'subscribe') this.socket.reconnect(error.message);
       }, this.options.subscribeAckTimeoutMs);
-      timer.unref();
+      timers.unref?.(timer);
       this.pending.set(id, {
         op,
         topics,
         resolve: () => {
-          clearTimeout(timer);
+          timers.clearTimeout(timer);
           resolve();
         },
         reject: (error) => {
-          clearTimeout(timer);
+          timers.clearTimeout(timer);
           reject(error);
         },
       });
@@ -252,7 +253,7 @@ export class BybitWsClient {
         send(subscriptionFrame(op, id, topics));
       } catch (err) {
         this.pending.delete(id);
-        clearTimeout(timer);
+        timers.clearTimeout(timer);
         reject(err);
       }
     });

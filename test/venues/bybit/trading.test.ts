@@ -273,4 +273,25 @@ describe('bybit trading', () => {
         ?.query.get('settleCoin'),
     ).toBe('USDT');
   });
+
+  it('signs with the venue clock: a host 30 s behind still sends the venue time (offset from market/time)', async () => {
+    fake = await startFakeBybit({ clock: { now: () => Date.now() - 30_000 } });
+    const f = fake;
+    await f.venue.connect();
+    expect(Math.abs((f.venue.clockOffset()?.offsetMs ?? 0) - 30_000)).toBeLessThan(500);
+    await f.venue.submitOrder({
+      clientId: 'clk-1',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'limit',
+      price: dec(30000),
+      size: dec('0.01'),
+      reduceOnly: false,
+    });
+    const sent = Number(f.rest.calls('/v5/order/create')[0]?.headers['x-bapi-timestamp']);
+    expect(Math.abs(sent - Date.now())).toBeLessThan(1_000);
+    // the private stream's auth `expires` is venue time too (now + authExpiresInMs)
+    const auth = f.private.framesWithOp('auth')[0]?.json?.args as [string, number, string] | undefined;
+    expect(Math.abs((auth?.[1] ?? 0) - (Date.now() + 10_000))).toBeLessThan(1_500);
+  });
 });

@@ -73,4 +73,12 @@ describe('bybit venue', () => {
     const positions = f.events.filter((e): e is Extract<VenueEvent, { type: 'position' }> => e.type === 'position');
     expect(positions.map((p) => p.position.size.toString())).toEqual(['0.004']);
   });
+
+  it('opens a public socket only for the configured categories', async () => {
+    fake = await startFakeBybit({ config: { categories: ['linear'] } });
+    await fake.venue.connect();
+    expect(fake.venue.socketHealth().members.map((m) => m.key)).toEqual(['publicLinear', 'private']);
+    expect(fake.inverse.connectionCount).toBe(0);
+    expect(fake.rest.calls('/v5/market/instruments-info').map((r) => r.query.get('category'))).toEqual(['linear']);
+  });
 });

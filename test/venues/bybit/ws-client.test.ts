@@ -172,6 +172,19 @@ describe('bybit ws client auth gate', () => {
     await expect(client.subscribe(['order'])).rejects.toThrow(/private topics/);
   });
 
+  it('a subscription never acknowledged reconnects (a socket without its topics would be deaf)', async () => {
+    const { server, client, timers } = await setup({ fake: true });
+    if (!timers) throw new Error('fake timers');
+    server.knobs.ackSubscribe = false;
+    await waitFor(() => server.framesWithOp('subscribe').length === 1);
+    expect(client.isReady()).toBe(false);
+    await timers.advance(1_000);
+    await waitFor(() => client.socket.state === 'reconnecting', { message: 'dropped after the missing ack' });
+    server.knobs.ackSubscribe = true;
+    await timers.advance(1_000);
+    await waitFor(() => server.connectionCount === 2 && client.isReady(), { message: 'ready again on a new connection' });
+  });
+
   it('a failed auth (success:false) fails the attempt and reconnects with a fresh signature', async () => {
     const { server, client, log } = await setup({ authMode: 'fail' });
     await waitFor(() => server.framesWithOp('auth').length >= 2, { message: 'second auth attempt' });
