@@ -157,16 +157,6 @@ interface WireTickerData {
   readonly indexPrice?: unknown;
 }
 
-/**
- * One ticker decimal as sent, or undefined when absent (or `""`). The field's path is built only
- * for a bad value: a ticker push allocates no path string.
- */
-function tickerField(value: unknown, path: string, symbol: string, key: string): WireDecimal | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (isWireDecimal(value)) return value;
-  return bybitWire.optionalWireDecimalAt(value, `${path}.${symbol}`, key);
-}
-
 /** A book size that empties its side (`"0"`, `"0.000"`): only a size starting with 0, `.` or a sign is converted to tell. */
 function isZeroSize(size: WireDecimal): boolean {
   if (typeof size === 'number') return size === 0;
