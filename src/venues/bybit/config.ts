@@ -3,15 +3,31 @@ import { z } from 'zod';
 
 import { requireLiveOptIn, venueBaseShape } from '../section-schema.js';
 
-/** Client-side rate limits (spec 9); defaults are Bybit's documented non-VIP numbers less a margin. */
+/**
+ * Client-side rate limits (spec 9): one budget per endpoint, as Bybit counts them (per UID, rolling
+ * 1 s, per endpoint: `order/create`, `order/cancel`, `order/amend` and `order/cancel-all` 10/s
+ * each on linear + inverse, assumed shared by the two categories). Defaults are those numbers less
+ * a margin: this sliding window counts when a request leaves, the venue when it arrives.
+ */
 export const BybitRateLimitSchema = z.strictObject({
-  /** Order create/cancel/amend per second, linear and inverse together (default 8; venue 10/s per UID, assumed shared). */
-  ordersPerSecond: z.number().int().positive().default(8),
-  /** Of that budget, what only protective orders (stops, closes, cancels of orphans) may use (default 2). */
-  protectiveReserve: z.number().int().min(0).default(2),
+  /** `order/create` requests per second, linear and inverse together (default 9; venue 10/s per UID). Entries, stops and closes are all creates. */
+  ordersPerSecond: z.number().int().positive().default(9),
+  /** `order/cancel` requests per second, a budget of its own (default 9; venue 10/s per UID). */
+  cancelsPerSecond: z.number().int().positive().default(9),
+  /** `order/amend` requests per second, a budget of its own (default 9; venue 10/s per UID). */
+  amendsPerSecond: z.number().int().positive().default(9),
+  /** `order/cancel-all` requests per second, a budget of its own (default 9; venue 10/s per UID). */
+  cancelAllPerSecond: z.number().int().positive().default(9),
+  /**
+   * Of each of the order budgets above, what only protective requests (stops, emergency closes,
+   * cancels of orphans) may use; new entries get the rest (default 4: one trade's whole protective
+   * chain, a stop, its two retries and an emergency close, so a burst of entries cannot take it).
+   * Kept below each budget (at most the budget less one).
+   */
+  protectiveReserve: z.number().int().min(0).default(4),
   /** Private reads (order/realtime, execution/list, position/list, wallet) per second (default 40; venue 50/s per endpoint). */
   readsPerSecond: z.number().int().positive().default(40),
-  /** After a `10006` answer without a reset header, new requests on that axis wait this long (default 1,000 ms). */
+  /** After a `10006` answer without a reset header, new requests on that endpoint's budget wait this long (default 1,000 ms). */
   holdAfterRateLimitMs: z.number().int().min(0).default(1_000),
 });
 

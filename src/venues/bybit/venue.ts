@@ -21,7 +21,7 @@ import { bestSample, offsetSample, type VenueClock } from '../shared/clock-offse
 import { cancelOutcomeOf, commandOutcomeOf, errorMessage, invalidRequestOutcome } from '../shared/command-outcome.js';
 import { GapResync } from '../shared/gap-resync.js';
 import { parseItems, RejectionCounter } from '../shared/parse-items.js';
-import { RateLimiter, type RatePriority } from '../shared/rate-limit.js';
+import { type AxisSpec, RateLimiter, type RatePriority } from '../shared/rate-limit.js';
 import { type GroupHealth, type MemberState, SocketGroup } from '../shared/socket-group.js';
 import { VenueEventFanout } from '../shared/venue-event-fanout.js';
 import type { BybitConfig } from './config.js';
@@ -87,6 +87,46 @@ const INSTRUMENTS_MAX_PAGES = 10;
 const DEDUP_KEEP = 5_000;
 /** 10002 answers re-signed and resent (not executed: safe), after a clock resync. */
 const CLOCK_RETRIES = 2;
+
+/** The cancel-all endpoint: not used by the adapter yet, but budgeted like the venue does if it is. */
+const CANCEL_ALL_PATH = '/v5/order/cancel-all';
+
+/** Order endpoints with a budget of their own (bybit.md §9: per UID, per endpoint, rolling 1 s). */
+const ORDER_AXES: Readonly<Record<string, string>> = {
+  [BYBIT_PATHS.createOrder]: 'create',
+  [BYBIT_PATHS.cancelOrder]: 'cancel',
+  [BYBIT_PATHS.amendOrder]: 'amend',
+  [CANCEL_ALL_PATH]: 'cancelAll',
+};
+
+/** The budget a POST is charged to: its order endpoint's, or for any other POST (switch-mode…) one of its own. */
+export function postAxisOf(path: string): string {
+  return ORDER_AXES[path] ?? `post:${path}`;
+}
+
+/**
+ * The limiter's budgets: one per order endpoint, each with the protective reserve (so entries can
+ * never take what a stop or an emergency close needs, and creates never take the cancels' room),
+ * one per other POST endpoint (switch-mode, set-leverage: 10/s on the venue), and the reads.
+ */
+export function bybitAxes(rl: BybitConfig['rateLimit']): Record<string, AxisSpec> {
+  const orders = (limit: number): AxisSpec => ({
+    kind: 'window',
+    limit,
+    windowMs: 1_000,
+    protectiveReserve: Math.min(rl.protectiveReserve, limit - 1),
+  });
+  return {
+    create: orders(rl.ordersPerSecond),
+    cancel: orders(rl.cancelsPerSecond),
+    amend: orders(rl.amendsPerSecond),
+    cancelAll: orders(rl.cancelAllPerSecond),
+    // Other POST endpoints, each its own budget on first use (`post:<path>`).
+    post: { kind: 'window', limit: 8, windowMs: 1_000 },
+    // Private reads (50/s per endpoint, counted here together) and public market reads.
+    read: { kind: 'window', limit: rl.readsPerSecond, windowMs: 1_000, protectiveReserve: Math.min(4, rl.readsPerSecond - 1) },
+  };
+}
 
 export interface BybitVenueDeps {
   readonly config: BybitConfig;
@@ -157,22 +197,7 @@ export class BybitVenue implements Venue {
     this.rest = deps.rest;
     this.venueClock = deps.venueClock;
     this.fanout = new VenueEventFanout(this.log);
-    const rl = config.rateLimit;
-    this.limiter = new RateLimiter({
-      name: 'bybit',
-      logger: this.log,
-      axes: {
-        // Create / cancel / amend: 10/s per UID, linear and inverse assumed to share one bucket.
-        order: {
-          kind: 'window',
-          limit: rl.ordersPerSecond,
-          windowMs: 1_000,
-          protectiveReserve: Math.min(rl.protectiveReserve, rl.ordersPerSecond - 1),
-        },
-        // Private reads (50/s per endpoint) and public market reads.
-        read: { kind: 'window', limit: rl.readsPerSecond, windowMs: 1_000, protectiveReserve: Math.min(4, rl.readsPerSecond - 1) },
-      },
-    });
+    this.limiter = new RateLimiter({ name: 'bybit', logger: this.log, axes: bybitAxes(config.rateLimit) });
     this.gap = new GapResync({
       venue: BYBIT_VENUE_ID,
       logger: this.log,
@@ -509,12 +534,13 @@ export class BybitVenue implements Venue {
     });
   }
 
-  /** A trading POST on the order budget. */
+  /** A trading POST on its endpoint's budget (creates, cancels and amends are counted apart, as Bybit counts them). */
   private async post(path: string, body: object, priority: RatePriority): Promise<BybitRestReply> {
+    const axis = postAxisOf(path);
     return this.withClockRetry(async () => {
-      await this.limiter.acquire({ order: 1 }, priority);
+      await this.limiter.acquire({ [axis]: 1 }, priority);
       const reply = await this.rest.post(path, body, { timeoutMs: this.timeoutFor(priority) });
-      this.noteBudget(reply, 'order');
+      this.noteBudget(reply, axis);
       return reply;
     });
   }
@@ -538,7 +564,7 @@ export class BybitVenue implements Venue {
    * or the venue answered `10006`, new requests on that axis wait until the reset timestamp
    * (protective requests go first). The venue's reset time is converted to host time.
    */
-  private noteBudget(reply: BybitRestReply, axis: 'order' | 'read'): void {
+  private noteBudget(reply: BybitRestReply, axis: string): void {
     const budget = reply.budget;
     const throttled = isRateLimitCode(reply.retCode);
     if (!throttled && (budget === undefined || budget.remaining > 0)) return;

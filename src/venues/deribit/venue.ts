@@ -615,11 +615,18 @@ export class DeribitVenue implements Venue {
     return out;
   }
 
-  async positions(): Promise<readonly Position[]> {
+  /**
+   * Open positions. A protective read (it sizes a close, an emergency one too) gets the protective
+   * deadline, like every other protective request: a late or swallowed answer is asked again soon
+   * rather than after the full request timeout, while the position has no stop.
+   */
+  async positions(priority: RatePriority = 'normal'): Promise<readonly Position[]> {
     const now = this.deps.clock.now();
+    const { requestTimeoutMs, protectiveRequestTimeoutMs } = this.deps.config;
+    const deadline = priority === 'protective' ? { timeoutMs: Math.min(requestTimeoutMs, protectiveRequestTimeoutMs) } : {};
     const out: Position[] = [];
     for (const currency of this.deps.config.currencies) {
-      const list = await this.rest.call('private/get_positions', { currency }, GetPositionsResultSchema);
+      const list = await this.rest.call('private/get_positions', { currency }, GetPositionsResultSchema, deadline);
       out.push(...this.parseEach(list, `positions.${currency}`, (p, path) => parsePosition(p, now, path)).filter((p) => !p.size.isZero()));
     }
     return out;

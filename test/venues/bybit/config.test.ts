@@ -24,7 +24,14 @@ describe('bybit config', () => {
       recvWindowMs: 10_000,
       categories: ['linear', 'inverse'],
       watchSymbols: ['BTCUSDT'],
-      rateLimit: { ordersPerSecond: 8, protectiveReserve: 2, readsPerSecond: 40 },
+      rateLimit: {
+        ordersPerSecond: 9,
+        cancelsPerSecond: 9,
+        amendsPerSecond: 9,
+        cancelAllPerSecond: 9,
+        protectiveReserve: 4,
+        readsPerSecond: 40,
+      },
     });
   });
 
@@ -42,6 +49,7 @@ describe('bybit config', () => {
     expect(firstIssue({ recvWindowMs: 10 })).toMatch(/^recvWindowMs: /);
     expect(firstIssue({ categories: ['option'] })).toMatch(/^categories\.0: /);
     expect(firstIssue({ rateLimit: { ordersPerSecond: 0 } })).toMatch(/^rateLimit\.ordersPerSecond: /);
+    expect(firstIssue({ rateLimit: { cancelsPerSecond: 0 } })).toMatch(/^rateLimit\.cancelsPerSecond: /);
     expect(firstIssue({ environment: 'prod' })).toMatch(/^environment: /);
   });
 });

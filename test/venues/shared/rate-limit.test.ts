@@ -81,6 +81,25 @@ describe('RateLimiter', () => {
     expect(served).toEqual(['n1', 'n2', 'n3', 'p1', 'p2']);
   });
 
+  it('window with a reserve (Bybit per endpoint): entries queue at limit - reserve, a protective request takes the reserve at once past them', async () => {
+    const { limiter, timers, served, take } = makeLimiter({ create: { kind: 'window', limit: 9, windowMs: 1_000, protectiveReserve: 4 } });
+    for (let i = 0; i < 8; i += 1) void take(`e${i}`, { create: 1 });
+    await flushMicrotasks();
+    expect(served).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
+    expect(limiter.queued()).toEqual({ protective: 0, normal: 3 });
+    // Only the reserve is left: every protective request of one trade's chain goes now, without waiting.
+    for (const label of ['s1', 's2', 's3', 'c1']) void take(label, { create: 1 }, 'protective');
+    await flushMicrotasks();
+    expect(served.slice(5)).toEqual(['s1', 's2', 's3', 'c1']);
+    expect(limiter.queued()).toEqual({ protective: 0, normal: 3 });
+    // A fifth protective request finds the window full: it waits, and goes first when the window slides.
+    void take('c2', { create: 1 }, 'protective');
+    await flushMicrotasks();
+    expect(limiter.queued()).toEqual({ protective: 1, normal: 3 });
+    await timers.advance(1_000);
+    expect(served.slice(9)).toEqual(['c2', 'e5', 'e6', 'e7']);
+  });
+
   it('stops waiting when aborted, charges nothing, and lets the next waiter through', async () => {
     const { limiter, timers, served, take } = makeLimiter({ me: { kind: 'bucket', capacity: 1, refillPerSecond: 1 } });
     await take('first', 1);
