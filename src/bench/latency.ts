@@ -1,6 +1,6 @@
 /**
  * Order-to-protection latency on the real OrderManager and PositionMonitor over the real Deribit
- * (or OKX) adapter, against that venue's simulator in its own process:
+ * (or OKX, or Bybit) adapter, against that venue's simulator in its own process:
  * - entry → stop: from the first sign the entry filled (the pushed order/fill, or the entry's own
  *   answer, whichever came first) to the venue's acknowledgement of the stop-loss;
  * - exit → sibling: from the first sign the stop or the target filled to the venue's
@@ -13,16 +13,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LegKind } from '../domain/trade.js';
 import { figure, notMeasured, percentile } from './figures.js';
 import { SimHost } from './sim-host-client.js';
-import type { OkxSimEndpoints, SimEndpoints } from './sim-host-protocol.js';
-import { type Stack, startStack } from './stack.js';
+import { type Stack, type StackEndpoints, startStack } from './stack.js';
 import type { BenchFigure } from './types.js';
 
-export type LatencyVenue = 'deribit' | 'okx';
+export type LatencyVenue = 'deribit' | 'okx' | 'bybit';
 
-/** The instrument and entry size per venue: Deribit 100 USD of the perpetual, OKX 10 contracts (0.1 BTC) of the swap. */
+/**
+ * The instrument and entry size per venue: Deribit 100 USD of the perpetual, OKX 10 contracts
+ * (0.1 BTC) of the swap, Bybit 0.1 BTC of the USDT perpetual.
+ */
 const VENUE_TRADE: Readonly<Record<LatencyVenue, { readonly symbol: string; readonly size: string }>> = {
   deribit: { symbol: 'BTC-PERPETUAL', size: '100' },
   okx: { symbol: 'BTC-USDT-SWAP', size: '10' },
+  bybit: { symbol: 'BTCUSDT', size: '0.1' },
 };
 /** The slack the target allows on top of the simulated round trip. */
 export const LATENCY_SLACK_MS = 2;
@@ -138,8 +141,12 @@ async function roundTrip(stack: Stack, sim: SimHost<unknown>, base: number, up: 
 export async function measureLatency(options: LatencyOptions): Promise<LatencySamples[]> {
   const venueId = options.venue ?? 'deribit';
   const SYMBOL = VENUE_TRADE[venueId].symbol;
-  const sim: SimHost<unknown> & { readonly endpoints: SimEndpoints | OkxSimEndpoints } =
-    venueId === 'okx' ? await SimHost.startOkx({ priceStepMs: 0 }) : await SimHost.start({ priceStepMs: 0 });
+  const sim: SimHost<unknown> & { readonly endpoints: StackEndpoints } =
+    venueId === 'okx'
+      ? await SimHost.startOkx({ priceStepMs: 0 })
+      : venueId === 'bybit'
+        ? await SimHost.startBybit({ priceStepMs: 0 })
+        : await SimHost.start({ priceStepMs: 0 });
   let stack: Stack | undefined;
   try {
     stack = await startStack(sim.endpoints);

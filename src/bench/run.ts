@@ -121,6 +121,13 @@ export async function runBench(
         runLatencyBench({ venue: 'okx', samples: plan.latencySamples, delaysMs: plan.latencyDelaysMs }),
       ),
   );
+  await part(
+    `bybit order-to-protection latency (${plan.latencySamples} round trips at each of +${plan.latencyDelaysMs.join(', +')} ms)`,
+    () =>
+      guarded(latencySpecs(plan.latencyDelaysMs, 'bybit'), () =>
+        runLatencyBench({ venue: 'bybit', samples: plan.latencySamples, delaysMs: plan.latencyDelaysMs }),
+      ),
+  );
   await part(`daemon start to ready (${plan.starts} start(s)) and idle RSS`, () =>
     guarded([SPEC.startToReady, SPEC.rssIdle], () => runStartupBench({ starts: plan.starts, settleMs: plan.idleSettleMs })),
   );

@@ -1,6 +1,6 @@
 /** The bench's side of the simulator process: fork it, start the simulator, turn its knobs. */
 import { IpcChild } from './ipc.js';
-import type { OkxSimEndpoints, SimEndpoints, SimHostStartOptions } from './sim-host-protocol.js';
+import type { BybitSimEndpoints, OkxSimEndpoints, SimEndpoints, SimHostStartOptions } from './sim-host-protocol.js';
 
 export const DEFAULT_SIM_OPTIONS: SimHostStartOptions = {
   seed: 9,
@@ -25,6 +25,11 @@ export class SimHost<E = SimEndpoints> {
   /** Forks the simulator process and starts a simulated OKX in it (`setMark`, `mark` and `setResponseDelay` act on it). */
   static async startOkx(options: Partial<SimHostStartOptions> = {}): Promise<SimHost<OkxSimEndpoints>> {
     return SimHost.fork<OkxSimEndpoints>({ ...DEFAULT_SIM_OPTIONS, ...options, venue: 'okx' });
+  }
+
+  /** Forks the simulator process and starts a simulated Bybit in it (`setMark`, `mark` and `setResponseDelay` act on it). */
+  static async startBybit(options: Partial<SimHostStartOptions> = {}): Promise<SimHost<BybitSimEndpoints>> {
+    return SimHost.fork<BybitSimEndpoints>({ ...DEFAULT_SIM_OPTIONS, ...options, venue: 'bybit' });
   }
 
   private static async fork<T>(options: SimHostStartOptions): Promise<SimHost<T>> {

@@ -1,8 +1,8 @@
 /** Messages between the bench and its simulator process (sim-host.ts). */
 
 export interface SimHostStartOptions {
-  /** Which simulator the process runs (default Deribit; OKX ignores the option-chain knobs). */
-  readonly venue?: 'deribit' | 'okx';
+  /** Which simulator the process runs (default Deribit; OKX and Bybit ignore the option-chain knobs). */
+  readonly venue?: 'deribit' | 'okx' | 'bybit';
   readonly seed: number;
   /** Random-walk step; 0 freezes prices (the latency bench moves them itself). */
   readonly priceStepMs: number;
@@ -47,4 +47,16 @@ export interface OkxSimEndpoints {
   readonly apiKey: string;
   readonly secretKey: string;
   readonly passphrase: string;
+}
+
+/** The simulated Bybit's endpoints and API key (`SimHost.startBybit`). */
+export interface BybitSimEndpoints {
+  readonly venue: 'bybit';
+  readonly restUrl: string;
+  readonly wsPublicLinearUrl: string;
+  readonly wsPublicInverseUrl: string;
+  readonly wsPrivateUrl: string;
+  readonly wsTradeUrl: string;
+  readonly apiKey: string;
+  readonly apiSecret: string;
 }

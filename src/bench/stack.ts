@@ -1,6 +1,6 @@
 /**
  * The daemon's trading side built in this process as the composition root builds it (real
- * Deribit or OKX adapter, SQLite store on disk, OrderManager, PositionMonitor, risk and kill switch),
+ * Deribit, OKX or Bybit adapter, SQLite store on disk, OrderManager, PositionMonitor, risk and kill switch),
  * pointed at the bench's simulator process. Logs go to a file, as the daemon's do.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,9 +17,10 @@ import { OrderManager, type TradeEvent } from '../orders/order-manager.js';
 import { KillSwitch } from '../risk/kill-switch.js';
 import { RiskManager } from '../risk/risk.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { BybitConfigSchema, BybitCredentials, createBybitVenue } from '../venues/bybit/index.js';
 import { createDeribitVenue, DeribitConfigSchema, DeribitCredentials } from '../venues/deribit/index.js';
 import { createOkxVenue, OkxConfigSchema, OkxCredentials } from '../venues/okx/index.js';
-import type { OkxSimEndpoints, SimEndpoints } from './sim-host-protocol.js';
+import type { BybitSimEndpoints, OkxSimEndpoints, SimEndpoints } from './sim-host-protocol.js';
 import { TimedVenue } from './timed-venue.js';
 
 /** Alerts are enqueued and dropped (the daemon's alerter only writes an outbox row on this path). */
@@ -46,8 +47,36 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The adapter on the simulator's endpoints: Deribit with the bench's rate limit, OKX with its defaults (50 orders / 2 s per instrument). */
-function createAdapter(endpoints: SimEndpoints | OkxSimEndpoints, logger: Logger, venueConfig: Record<string, unknown> | undefined): Venue {
+/** The simulator endpoints the stack can trade on. */
+export type StackEndpoints = SimEndpoints | OkxSimEndpoints | BybitSimEndpoints;
+
+/** The ticker the stack watches when the caller names none. */
+function defaultWatch(endpoints: StackEndpoints): string {
+  if (!('venue' in endpoints)) return 'BTC-PERPETUAL';
+  return endpoints.venue === 'okx' ? 'BTC-USDT-SWAP' : 'BTCUSDT';
+}
+
+/**
+ * The adapter on the simulator's endpoints: Deribit with the bench's rate limit, OKX with its
+ * defaults (50 orders / 2 s per instrument), Bybit with its defaults (8 orders/s, orders over REST).
+ */
+function createAdapter(endpoints: StackEndpoints, logger: Logger, venueConfig: Record<string, unknown> | undefined): Venue {
+  if ('venue' in endpoints && endpoints.venue === 'bybit') {
+    const config = BybitConfigSchema.parse({ enabled: true, environment: 'sim', ...venueConfig });
+    return createBybitVenue({
+      config,
+      logger: logger.child({ component: 'venue', venue: 'bybit' }),
+      clock: systemClock,
+      credentials: new BybitCredentials(endpoints.apiKey, endpoints.apiSecret),
+      endpoints: {
+        restUrl: endpoints.restUrl,
+        wsPublicLinearUrl: endpoints.wsPublicLinearUrl,
+        wsPublicInverseUrl: endpoints.wsPublicInverseUrl,
+        wsPrivateUrl: endpoints.wsPrivateUrl,
+        wsTradeUrl: endpoints.wsTradeUrl,
+      },
+    });
+  }
   if ('venue' in endpoints) {
     const config = OkxConfigSchema.parse({ enabled: true, environment: 'sim', ...venueConfig });
     return createOkxVenue({
@@ -74,7 +103,7 @@ function createAdapter(endpoints: SimEndpoints | OkxSimEndpoints, logger: Logger
 }
 
 export async function startStack(
-  endpoints: SimEndpoints | OkxSimEndpoints,
+  endpoints: StackEndpoints,
   options: { watch?: readonly string[]; venueConfig?: Record<string, unknown> } = {},
 ): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-stack-'));
@@ -106,7 +135,7 @@ export async function startStack(
   };
   try {
     await venue.connect();
-    for (const symbol of options.watch ?? ['venue' in endpoints ? 'BTC-USDT-SWAP' : 'BTC-PERPETUAL']) await venue.watchTicker(symbol);
+    for (const symbol of options.watch ?? [defaultWatch(endpoints)]) await venue.watchTicker(symbol);
     await monitor.start();
   } catch (err) {
     await stopAll().catch(() => undefined);

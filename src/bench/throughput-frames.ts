@@ -3,8 +3,12 @@
  * Deribit `ticker.<instrument>.100ms` notifications, field sets, order and number styles after the
  * recorded captures (`/work/shared/venues/fixtures/deribit/ws_notification_ticker_{perpetual,option}_capture.json`),
  * and OKX `tickers` pushes shaped exactly like `/work/shared/venues/fixtures/okx/ws_push_tickers.json`
- * (same keys in the same order, every number a JSON string) with `instType` `SWAP`. Prices move a
- * little from frame to frame so no two consecutive frames are identical.
+ * (same keys in the same order, every number a JSON string) with `instType` `SWAP`, and Bybit
+ * `tickers.{symbol}` pushes after `/work/shared/venues/fixtures/bybit/ws_push_tickers_linear_{snapshot,delta}.json`:
+ * one snapshot per symbol (the capture's keys in its order), then deltas carrying only what changed
+ * (top of book every time, as in the delta capture; last price, mark and index, open interest and
+ * the 24 h figures now and then). Prices move a little from frame to frame so no two consecutive
+ * frames are identical.
  */
 
 /** Perpetual and option expiry as Deribit reports them. */
@@ -13,15 +17,17 @@ const OPTION_EXPIRY_MS = Date.UTC(2099, 0, 2, 8, 0, 0); // far in the future: ne
 
 export interface BenchStream {
   /** Whose protocol the frames and the replay server speak. */
-  readonly venue: 'deribit' | 'okx';
+  readonly venue: 'deribit' | 'okx' | 'bybit';
   /** `perpetual`, `options-500`, `swap`, `swaps-200`. */
   readonly name: string;
   /** Instrument names the client watches. */
   readonly symbols: readonly string[];
-  /** Deribit: `public/get_instruments` results by `${currency}:${kind}`; OKX: `public/instruments` by `instType`. */
+  /** Deribit: `public/get_instruments` results by `${currency}:${kind}`; OKX: `public/instruments` by `instType`; Bybit: `market/instruments-info` by `category`. */
   readonly instruments: Readonly<Record<string, readonly unknown[]>>;
   /** Notification frames, round-robin over the symbols. */
   readonly frames: readonly string[];
+  /** Sent once before the round-robin (Bybit: each symbol's snapshot; its deltas need one first). */
+  readonly leadFrames?: readonly string[];
   /** Channels one client subscribes (the replay starts once they are all subscribed). */
   readonly channels: number;
 }
@@ -291,6 +297,145 @@ export function okxSwapStream(count = 1, perInstrument = count === 1 ? 512 : 2):
     channels: 2 * count,
     symbols: names,
     instruments: { SWAP: names.map((_, k) => okxSwapInstrument(k)) },
+    frames,
+  };
+}
+
+// ---- Bybit -----------------------------------------------------------------------------------
+
+/** Base coins of the wide Bybit stream's synthetic USDT perpetuals, cycled with a numeric suffix past the list. */
+const BYBIT_COINS = ['BTC', 'ETH', 'SOL', 'XRP', 'DOGE', 'LTC', 'ADA', 'AVAX', 'DOT', 'LINK', 'TRX', 'BCH', 'ATOM', 'FIL', 'NEAR'];
+
+function bybitName(k: number): { readonly symbol: string; readonly coin: string } {
+  const base = BYBIT_COINS[k % BYBIT_COINS.length] ?? 'BTC';
+  const coin = k < BYBIT_COINS.length ? base : `${base}${Math.floor(k / BYBIT_COINS.length)}`;
+  return { symbol: `${coin}USDT`, coin };
+}
+
+/** A Bybit price as the venue sends it: fixed digits, trailing zeros kept (`"66666.60"`). */
+function bybitPx(value: number, digits = 2): string {
+  return value.toFixed(digits);
+}
+
+/** The snapshot push: the keys of `ws_push_tickers_linear_snapshot.json` in its order, every number a string. */
+function bybitSnapshotFrame(symbol: string, price: number, ts: number): string {
+  const data = {
+    symbol,
+    tickDirection: 'MinusTick',
+    price24hPcnt: '-0.158315',
+    lastPrice: bybitPx(price),
+    prevPrice24h: bybitPx(price * 1.18),
+    highPrice24h: bybitPx(price * 1.19),
+    lowPrice24h: bybitPx(price * 0.976),
+    prevPrice1h: bybitPx(price),
+    markPrice: bybitPx(price),
+    indexPrice: bybitPx(price * 1.0001),
+    openInterest: '492373.72',
+    openInterestValue: bybitPx(492373.72 * price),
+    turnover24h: '4936790807.6521',
+    volume24h: '73191.3870',
+    fundingIntervalHour: '8',
+    fundingCap: '0.005',
+    nextFundingTime: '1760342400000',
+    fundingRate: '-0.005',
+    bid1Price: bybitPx(price),
+    bid1Size: '23789.165',
+    ask1Price: bybitPx(price + 0.1),
+    ask1Size: '23775.469',
+    preOpenPrice: '',
+    preQty: '',
+    curPreListingPhase: '',
+  };
+  return JSON.stringify({ topic: `tickers.${symbol}`, type: 'snapshot', data, cs: 9532239429, ts });
+}
+
+/**
+ * A delta push: only what changed. Every one moves the top of book (the delta capture's four keys);
+ * every 4th also trades (`lastPrice`, `tickDirection`), every 10th moves `markPrice` and
+ * `indexPrice`, every 25th `openInterest` and the 24 h volume and turnover.
+ */
+function bybitDeltaFrame(symbol: string, price: number, i: number, ts: number): string {
+  const bid = price + (i % 40) * 0.1 - 2;
+  const data: Record<string, string> = {
+    symbol,
+    bid1Price: bybitPx(bid),
+    bid1Size: (2.12 + (i % 17) * 0.37).toFixed(3),
+    ask1Price: bybitPx(bid + 0.1),
+    ask1Size: (5.02 + (i % 11) * 0.41).toFixed(3),
+  };
+  if (i % 4 === 0) {
+    data.lastPrice = bybitPx(bid + (i % 8 === 0 ? 0.1 : 0));
+    data.tickDirection = i % 8 === 0 ? 'PlusTick' : 'MinusTick';
+  }
+  if (i % 10 === 0) {
+    data.markPrice = bybitPx(bid + 0.05);
+    data.indexPrice = bybitPx(bid + 0.07);
+  }
+  if (i % 25 === 0) {
+    data.openInterest = (492373.72 + i * 0.01).toFixed(2);
+    data.volume24h = (73191.387 + i * 0.001).toFixed(4);
+    data.turnover24h = (4936790807.6521 + i).toFixed(4);
+  }
+  return JSON.stringify({ topic: `tickers.${symbol}`, type: 'delta', data, cs: 78039939929 + i, ts });
+}
+
+/** An instruments-info linear record in the venue's shape (the capture's keys), USDT perpetual. */
+function bybitInstrument(k: number): unknown {
+  const { symbol, coin } = bybitName(k);
+  return {
+    symbol,
+    symbolId: 5 + k,
+    contractType: 'LinearPerpetual',
+    status: 'Trading',
+    baseCoin: coin,
+    quoteCoin: 'USDT',
+    launchTime: '1585526400000',
+    deliveryTime: '0',
+    deliveryFeeRate: '',
+    priceScale: '2',
+    leverageFilter: { minLeverage: '1', maxLeverage: '100.00', leverageStep: '0.01' },
+    priceFilter: { minPrice: '0.10', maxPrice: '1999999.80', tickSize: '0.10' },
+    lotSizeFilter: {
+      maxOrderQty: '1190.000',
+      minOrderQty: '0.001',
+      qtyStep: '0.001',
+      postOnlyMaxOrderQty: '1190.000',
+      maxMktOrderQty: '500.000',
+      minNotionalValue: '5',
+    },
+    unifiedMarginTrade: true,
+    fundingInterval: 480,
+    settleCoin: 'USDT',
+    copyTrading: 'both',
+    upperFundingRate: '0.00375',
+    lowerFundingRate: '-0.00375',
+    isPreListing: false,
+    preListingInfo: null,
+    riskParameters: { priceLimitRatioX: '0.01', priceLimitRatioY: '0.02' },
+    symbolType: '',
+  };
+}
+
+/**
+ * A Bybit `tickers` stream over `count` USDT perpetuals (`BTCUSDT` first): one snapshot each (sent
+ * once, first), then `perInstrument` deltas each, interleaved. `count` 1 is the perpetual stream
+ * (`linear`), 512 distinct deltas. Every watched symbol subscribes one topic, `tickers.{symbol}`.
+ */
+export function bybitLinearStream(count = 1, perInstrument = count === 1 ? 512 : 2): BenchStream {
+  const ts = 1760325052630;
+  const names = Array.from({ length: count }, (_, k) => bybitName(k).symbol);
+  const priceOf = (k: number): number => (k === 0 ? 66666.6 : 10 + k * 3.7);
+  const frames: string[] = [];
+  for (let v = 0; v < perInstrument; v += 1) {
+    names.forEach((symbol, k) => frames.push(bybitDeltaFrame(symbol, priceOf(k), v * count + k + 1, ts + v * 100 + k)));
+  }
+  return {
+    venue: 'bybit',
+    name: count === 1 ? 'linear' : `linear-${count}`,
+    channels: count,
+    symbols: names,
+    instruments: { linear: names.map((_, k) => bybitInstrument(k)), inverse: [] },
+    leadFrames: names.map((symbol, k) => bybitSnapshotFrame(symbol, priceOf(k), ts - 100)),
     frames,
   };
 }

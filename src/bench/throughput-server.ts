@@ -5,7 +5,9 @@
  * `public/set_heartbeat`, `public/get_time`, `public/test`, `public/subscribe`, `public/unsubscribe`)
  * or, with `protocol: 'okx'`, a minimal OKX public stand-in (REST `/api/v5/public/time` and
  * `/api/v5/public/instruments`; WS `subscribe`/`unsubscribe` ops acknowledged arg by arg, the text
- * `ping` answered with `pong`), and, once a connection has subscribed `expectChannels` channels, replays the given notification
+ * `ping` answered with `pong`), or, with `protocol: 'bybit'`, a minimal Bybit v5 public stand-in
+ * (REST `/v5/market/time` and `/v5/market/instruments-info`; WS `subscribe`/`unsubscribe` and
+ * `ping` ops answered in the public envelope), and, once a connection has subscribed `expectChannels` channels, replays the given notification
  * frames round-robin as fast as the client reads them (writes pre-encoded WebSocket frames in
  * batches until the socket's buffer is full, then waits for 'drain').
  *
@@ -16,11 +18,13 @@ import { Worker } from 'node:worker_threads';
 
 export interface ThroughputServerConfig {
   /** Which venue's protocol the stand-in speaks (default `deribit`). */
-  readonly protocol?: 'deribit' | 'okx';
-  /** Deribit: `public/get_instruments` results by `${currency}:${kind}`; OKX: `public/instruments` by `instType`. */
+  readonly protocol?: 'deribit' | 'okx' | 'bybit';
+  /** Deribit: `public/get_instruments` results by `${currency}:${kind}`; OKX: `public/instruments` by `instType`; Bybit: `market/instruments-info` by `category`. */
   readonly instruments: Readonly<Record<string, readonly unknown[]>>;
   /** Notification frames (JSON text) to replay, round-robin. */
   readonly frames: readonly string[];
+  /** Frames sent once, before the round-robin, when a connection's subscriptions are complete (Bybit: the snapshots). */
+  readonly leadFrames?: readonly string[];
   /** Start replaying on a connection once it has subscribed this many channels. */
   readonly expectChannels: number;
 }
@@ -37,6 +41,7 @@ const http = require('node:http');
 const crypto = require('node:crypto');
 const { instruments, frames, expectChannels } = workerData;
 const okx = workerData.protocol === 'okx';
+const bybit = workerData.protocol === 'bybit';
 
 function encodeFrame(payload, opcode) {
   const len = payload.length;
@@ -47,6 +52,7 @@ function encodeFrame(payload, opcode) {
   return Buffer.concat([header, payload]);
 }
 const text = (s) => encodeFrame(Buffer.from(s, 'utf8'), 1);
+const lead = workerData.leadFrames && workerData.leadFrames.length > 0 ? Buffer.concat(workerData.leadFrames.map((f) => text(f))) : undefined;
 
 // Batches of pre-encoded frames, so the replay loop only writes buffers.
 const BATCH = 64;
@@ -65,8 +71,24 @@ function okxRest(url) {
   return { code: '50014', msg: 'Parameter error', data: [] };
 }
 
+function bybitRest(url) {
+  const now = Date.now();
+  const ok = (result) => ({ retCode: 0, retMsg: 'OK', result, retExtInfo: {}, time: now });
+  if (url.pathname === '/v5/market/time') return ok({ timeSecond: String(Math.floor(now / 1000)), timeNano: String(now) + '000000' });
+  if (url.pathname === '/v5/market/instruments-info') {
+    const category = url.searchParams.get('category');
+    return ok({ category, list: instruments[category] || [], nextPageCursor: '' });
+  }
+  return { retCode: 10001, retMsg: 'params error', result: {}, retExtInfo: {}, time: now };
+}
+
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://x');
+  if (bybit) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(bybitRest(url)));
+    return;
+  }
   if (okx) {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(okxRest(url)));
@@ -100,6 +122,13 @@ server.on('upgrade', (req, socket) => {
   let next = 0;
   let pending = Buffer.alloc(0);
   const reply = (id, result) => socket.write(text(JSON.stringify({ jsonrpc: '2.0', id, result, usIn: 0, usOut: 0, usDiff: 0, testnet: true })));
+  const startStreaming = () => {
+    streaming = true;
+    setImmediate(() => {
+      if (lead && !closed && !socket.write(lead)) { socket.once('drain', pump); return; }
+      pump();
+    });
+  };
   const pump = () => {
     while (!closed) {
       const batch = batches[next];
@@ -118,10 +147,28 @@ server.on('upgrade', (req, socket) => {
       if (msg.op === 'subscribe') subscribed.add(key); else subscribed.delete(key);
       socket.write(text(JSON.stringify({ id: msg.id, event: msg.op, arg, connId: 'bench' })));
     }
-    if (msg.op === 'subscribe' && !streaming && subscribed.size >= expectChannels) { streaming = true; setImmediate(pump); }
+    if (msg.op === 'subscribe' && !streaming && subscribed.size >= expectChannels) startStreaming();
+  };
+  const onBybitRequest = (msg) => {
+    const ack = (success, ret_msg) => socket.write(text(JSON.stringify({ success, ret_msg, conn_id: 'bench', req_id: msg.req_id, op: msg.op })));
+    const args = Array.isArray(msg.args) ? msg.args : [];
+    switch (msg.op) {
+      case 'ping': ack(true, 'pong'); return;
+      case 'subscribe':
+        for (const topic of args) subscribed.add(topic);
+        ack(true, '');
+        if (!streaming && expectChannels > 0 && subscribed.size >= expectChannels) startStreaming();
+        return;
+      case 'unsubscribe':
+        for (const topic of args) subscribed.delete(topic);
+        ack(true, '');
+        return;
+      default: ack(false, 'Invalid op: ' + msg.op);
+    }
   };
   const onRequest = (msg) => {
     if (okx) { onOkxRequest(msg); return; }
+    if (bybit) { onBybitRequest(msg); return; }
     const id = msg.id;
     const params = msg.params || {};
     switch (msg.method) {
@@ -131,7 +178,7 @@ server.on('upgrade', (req, socket) => {
       case 'public/subscribe':
         for (const c of params.channels || []) subscribed.add(c);
         reply(id, params.channels || []);
-        if (!streaming && subscribed.size >= expectChannels) { streaming = true; setImmediate(pump); }
+        if (!streaming && subscribed.size >= expectChannels) startStreaming();
         return;
       case 'public/unsubscribe':
         for (const c of params.channels || []) subscribed.delete(c);
@@ -189,14 +236,19 @@ parentPort.on('message', (m) => {
 /** Starts the replay server in a worker thread; resolves once it listens. */
 export async function startThroughputServer(config: ThroughputServerConfig): Promise<ThroughputServer> {
   const okx = config.protocol === 'okx';
+  const bybit = config.protocol === 'bybit';
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: config });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('message', (m: { port: number }) => resolve(m.port));
     worker.once('error', reject);
   });
   return {
-    wsUrl: okx ? `ws://127.0.0.1:${port}/ws/v5/public` : `ws://127.0.0.1:${port}/ws/api/v2`,
-    restUrl: okx ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/api/v2`,
+    wsUrl: bybit
+      ? `ws://127.0.0.1:${port}/v5/public/linear`
+      : okx
+        ? `ws://127.0.0.1:${port}/ws/v5/public`
+        : `ws://127.0.0.1:${port}/ws/api/v2`,
+    restUrl: bybit || okx ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/api/v2`,
     async close() {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 1_000);

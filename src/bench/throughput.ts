@@ -2,11 +2,12 @@
  * Throughput of the venue adapters' market-data path against a bare `ws` + `JSON.parse` floor.
  *
  * Per stream (Deribit `perpetual`, `options-500`; OKX `swap`, the BTC-USDT-SWAP `tickers` stream,
- * and `swaps-200`, `tickers` of 200 USDT swaps): a replay server in a worker thread
+ * and `swaps-200`, `tickers` of 200 USDT swaps; Bybit `linear`, the BTCUSDT `tickers` stream, and
+ * `linear-200`, 200 USDT perpetuals, each a snapshot then deltas): a replay server in a worker thread
  * (`throughput-server.ts`) streams ticker notifications as fast as the client reads them. The
  * floor is a bare `ws` client that subscribes and only `JSON.parse`s each frame (and reads the
- * mark, OKX: `last`); the adapter figure goes through the real DeribitVenue / DeribitWsClient (or
- * OkxVenue / OkxWsClient public socket) path up to the normalized ticker event delivered to a
+ * mark, OKX: `last`, Bybit: `bid1Price`, in every delta); the adapter figure goes through the real DeribitVenue / DeribitWsClient (or
+ * OkxVenue / OkxWsClient public socket, or BybitVenue / BybitWsClient public linear socket) path up to the normalized ticker event delivered to a
  * `subscribe` listener, which reads `ticker.mark` (OKX: `ticker.last`; its `tickers` channel carries
  * no mark) as a consumer would. Both are measured in the same run, in back-to-back pairs; the figures are the
  * medians of the rounds (the ratio: the median of the pairs' ratios). The box is shared and noisy:
@@ -16,10 +17,11 @@ import pino from 'pino';
 import WebSocket from 'ws';
 
 import type { VenueEvent } from '../domain/events.js';
+import { BybitConfigSchema, createBybitVenue } from '../venues/bybit/index.js';
 import { DeribitConfigSchema } from '../venues/deribit/config.js';
 import { createDeribitVenue } from '../venues/deribit/index.js';
 import { createOkxVenue, OkxConfigSchema } from '../venues/okx/index.js';
-import { type BenchStream, okxSwapStream, optionStream, perpetualStream } from './throughput-frames.js';
+import { type BenchStream, bybitLinearStream, okxSwapStream, optionStream, perpetualStream } from './throughput-frames.js';
 import { startThroughputServer, type ThroughputServer } from './throughput-server.js';
 import type { BenchOptions, ThroughputFigure } from './types.js';
 
@@ -40,6 +42,8 @@ export const FULL: Sizing = { warmup: 20_000, measured: 100_000, rounds: 9 };
  * swaps, so the replay server lists this many synthetic USDT swaps (OKX lists about 250 live).
  */
 const OKX_WIDE_SWAPS = 200;
+/** The wide Bybit stream's width: synthetic USDT perpetuals, like OKX's (the simulator lists two). */
+const BYBIT_WIDE_LINEAR = 200;
 
 /** Gives up on one measurement after this long (a stuck stream must not hang the bench). */
 const MEASURE_TIMEOUT_MS = 60_000;
@@ -89,6 +93,12 @@ async function measureFloor(server: ThroughputServer, stream: BenchStream, sizin
       if (msg.data?.[0]?.last !== undefined) sink += 1;
       meter.tick();
     });
+  } else if (stream.venue === 'bybit') {
+    ws.on('message', (data: Buffer) => {
+      const msg = JSON.parse(data.toString()) as { data?: { bid1Price?: string } };
+      if (msg.data?.bid1Price !== undefined) sink += 1;
+      meter.tick();
+    });
   } else {
     ws.on('message', (data: Buffer) => {
       const msg = JSON.parse(data.toString()) as { params?: { data?: { mark_price?: number } } };
@@ -108,6 +118,11 @@ async function measureFloor(server: ThroughputServer, stream: BenchStream, sizin
     ]);
     for (let i = 0; i < args.length; i += 100)
       ws.send(JSON.stringify({ id: String(i + 1), op: 'subscribe', args: args.slice(i, i + 100) }));
+  } else if (stream.venue === 'bybit') {
+    // The same topics the adapter subscribes, ten to a request (Bybit's public limit).
+    const topics = stream.symbols.map((s) => `tickers.${s}`);
+    for (let i = 0; i < topics.length; i += 10)
+      ws.send(JSON.stringify({ req_id: String(i + 1), op: 'subscribe', args: topics.slice(i, i + 10) }));
   } else {
     const channels = stream.symbols.map((s) => `ticker.${s}.100ms`);
     for (let i = 0; i < channels.length; i += 500) {
@@ -152,9 +167,43 @@ async function measureOkxAdapter(server: ThroughputServer, stream: BenchStream, 
   }
 }
 
+/** The adapter: BybitVenue's public sockets (no credentials: no private socket), to the ticker event a listener reads. */
+async function measureBybitAdapter(server: ThroughputServer, stream: BenchStream, sizing: Sizing): Promise<number> {
+  const meter = new Meter(sizing);
+  const config = BybitConfigSchema.parse({ enabled: true, environment: 'sim', watchSymbols: [] });
+  const venue = createBybitVenue({
+    config,
+    logger: pino({ level: 'silent' }),
+    clock: { now: () => Date.now() },
+    endpoints: {
+      restUrl: server.restUrl,
+      wsPublicLinearUrl: server.wsUrl,
+      wsPublicInverseUrl: server.wsUrl.replace(/linear$/, 'inverse'),
+      wsPrivateUrl: server.wsUrl,
+    },
+  });
+  let marks = 0;
+  venue.subscribe((event: VenueEvent) => {
+    if (event.type !== 'ticker') return;
+    // A consumer reads the mark as a Decimal (the snapshot's, kept across deltas that do not move it).
+    if (event.ticker.mark?.isPositive()) marks += 1;
+    meter.tick();
+  });
+  try {
+    await venue.connect();
+    await Promise.all(stream.symbols.map((s) => venue.watchTicker(s)));
+    const rate = await withTimeout(meter.done, `the bybit adapter on ${stream.name}`);
+    if (marks === 0) throw new Error(`throughput bench: the bybit adapter delivered no mark on ${stream.name}`);
+    return rate;
+  } finally {
+    await venue.disconnect();
+  }
+}
+
 /** The adapter: DeribitVenue over the real ws client, to the ticker event a listener reads. */
 async function measureAdapter(server: ThroughputServer, stream: BenchStream, sizing: Sizing): Promise<number> {
   if (stream.venue === 'okx') return measureOkxAdapter(server, stream, sizing);
+  if (stream.venue === 'bybit') return measureBybitAdapter(server, stream, sizing);
   const meter = new Meter(sizing);
   const config = DeribitConfigSchema.parse({ enabled: true, environment: 'sim', currencies: ['BTC'], watchSymbols: [] });
   const venue = createDeribitVenue({
@@ -204,6 +253,7 @@ export async function measureStream(
     protocol: stream.venue,
     instruments: stream.instruments,
     frames: stream.frames,
+    ...(stream.leadFrames !== undefined ? { leadFrames: stream.leadFrames } : {}),
     expectChannels: stream.channels,
   });
   try {
@@ -251,7 +301,14 @@ export async function runThroughputBenchRounds(
 ): Promise<ThroughputFigure[]> {
   const sizing = options.quick ? QUICK : FULL;
   const figures: ThroughputFigure[] = [];
-  for (const stream of [perpetualStream(), optionStream(500), okxSwapStream(1), okxSwapStream(OKX_WIDE_SWAPS)])
-    figures.push(await measureStream(stream, sizing, onRound));
+  const streams = [
+    perpetualStream(),
+    optionStream(500),
+    okxSwapStream(1),
+    okxSwapStream(OKX_WIDE_SWAPS),
+    bybitLinearStream(1),
+    bybitLinearStream(BYBIT_WIDE_LINEAR),
+  ];
+  for (const stream of streams) figures.push(await measureStream(stream, sizing, onRound));
   return figures;
 }

@@ -1,6 +1,6 @@
-/** Command line of the chaos run: `--seed N --trades M --restarts R [--venues deribit,okx] [--minutes X]`. */
+/** Command line of the chaos run: `--seed N --trades M --restarts R [--venues deribit,okx,bybit] [--minutes X]`. */
 
-export const CHAOS_VENUES = ['deribit', 'okx'] as const;
+export const CHAOS_VENUES = ['deribit', 'okx', 'bybit'] as const;
 export type ChaosVenue = (typeof CHAOS_VENUES)[number];
 
 export interface ChaosArgs {
@@ -16,11 +16,11 @@ export interface ChaosArgs {
   readonly keep: boolean;
 }
 
-export const CHAOS_USAGE = `usage: npm run chaos -- --seed N --trades M --restarts R [--venues deribit,okx] [--minutes X] [--keep]
+export const CHAOS_USAGE = `usage: npm run chaos -- --seed N --trades M --restarts R [--venues deribit,okx,bybit] [--minutes X] [--keep]
   --seed N       seeds every random decision (faults, timings, signals, prices); default 1
   --trades M     entry signals fired through the webhook; default 60
   --restarts R   SIGKILLs of the daemon at random points, each followed by a restart; default 3
-  --venues LIST  comma-separated venues whose simulator the daemon trades (deribit, okx); default deribit
+  --venues LIST  comma-separated venues whose simulator the daemon trades (deribit, okx, bybit); default deribit
   --minutes X    length of the firing phase (default: about 2.5 s per trade, at least 15 s per restart)
   --keep         keep the scratch directory (config, store, logs) even when the run passes
 The last line of stdout is one JSON summary; the exit code is 1 when a bound is broken.`;

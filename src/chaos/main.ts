@@ -1,7 +1,7 @@
 /**
  * The seeded chaos run (`npm run chaos -- --seed N --trades M --restarts R [--minutes X]`).
  *
- * The simulated Deribit (and, with `--venues okx`, the simulated OKX) runs here, in this process, so faults and state sampling are direct; the
+ * The simulated Deribit (and, with `--venues okx` / `bybit`, the simulated OKX / Bybit) runs here, in this process, so faults and state sampling are direct; the
  * daemon is a child process (dist/src/main.js with the real config loader and a scratch dir)
  * pointed at it as its "testnet", with the fake Telegram Bot API and the webhook as the entry
  * source. Faults come at random (seeded); every 50 ms the simulator's own positions and resting
@@ -15,7 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 import Database from 'better-sqlite3';
 
-import { dec } from '../domain/decimal.js';
+import { dec, Decimal } from '../domain/decimal.js';
+import type { PortOrder } from '../sim/bybit/engine-port.js';
+import { type BybitSim, startBybitSim } from '../sim/bybit/server.js';
+import { orderRecordPush, privatePush } from '../sim/bybit/wire.js';
 import { type DeribitSim, startDeribitSim } from '../sim/deribit/server.js';
 import { orderToWire, tradeToWire } from '../sim/deribit/wire.js';
 import { Prng } from '../sim/engine/prng.js';
@@ -24,6 +27,7 @@ import type { NameMatcher, SimFaults } from '../sim/faults.js';
 import { type OkxSim, startOkxSim } from '../sim/okx/server.js';
 import { FakeTelegram, type Fault as TelegramFault } from '../sim/telegram/fake-bot-api.js';
 import { CHAOS_USAGE, type ChaosArgs, type ChaosVenue, parseChaosArgs } from './args.js';
+import { bybitExposures, bybitLedger } from './bybit-ledger.js';
 import {
   countSecrets,
   duplicates,
@@ -115,6 +119,17 @@ const OKX_DELAYABLE =
   /^(POST \/api\/v5\/trade\/(order|cancel-order|order-algo|cancel-algos|close-position)|GET \/api\/v5\/(trade\/order|trade\/orders-pending|trade\/orders-algo-pending|account\/positions))$/;
 const OKX_NEVER_ANSWERED = /^(POST \/api\/v5\/trade\/(order|cancel-order|order-algo|cancel-algos)|GET \/api\/v5\/trade\/order)$/;
 
+/** The Bybit USDT perpetuals the run trades (category linear, sized in coin) and their quantity steps. */
+const BYBIT_SYMBOLS = [
+  { name: 'BTCUSDT', sizeStep: 0.001 },
+  { name: 'ETHUSDT', sizeStep: 0.01 },
+] as const;
+
+/** Bybit REST requests whose answers the run delays or swallows, named as the simulator's fault rules see them. */
+const BYBIT_DELAYABLE =
+  /^(POST \/v5\/order\/(create|cancel|amend)|GET \/v5\/(order\/realtime|order\/history|position\/list|execution\/list))$/;
+const BYBIT_NEVER_ANSWERED = /^(POST \/v5\/order\/(create|cancel)|GET \/v5\/order\/realtime)$/;
+
 interface SignalRecord {
   readonly id: string;
   readonly body: Record<string, unknown>;
@@ -154,6 +169,7 @@ class ChaosRun {
   private readonly transcript;
   private sim!: DeribitSim;
   private okx: OkxSim | undefined;
+  private bybit: BybitSim | undefined;
   private targets: Target[] = [];
   private telegram!: FakeTelegram;
   private instruments: SimInstrument[] = [];
@@ -182,6 +198,8 @@ class ChaosRun {
     okxApiKey: `chaos-okx-key-${Math.random().toString(36).slice(2, 10)}`,
     okxSecret: `CHAOSOKXSECRET${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`.toUpperCase(),
     okxPassphrase: `Chaos-Pass-${Math.random().toString(36).slice(2, 12)}`,
+    bybitApiKey: `chaosBybitKey${Math.random().toString(36).slice(2, 10)}`,
+    bybitSecret: `chaosBybitSecret${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`,
   };
 
   constructor(private readonly args: ChaosArgs) {
@@ -195,7 +213,14 @@ class ChaosRun {
   }
 
   private secretList(): string[] {
-    return [this.secrets.clientSecret, this.secrets.webhook, this.secrets.botToken, this.secrets.okxSecret, this.secrets.okxPassphrase];
+    return [
+      this.secrets.clientSecret,
+      this.secrets.webhook,
+      this.secrets.botToken,
+      this.secrets.okxSecret,
+      this.secrets.okxPassphrase,
+      this.secrets.bybitSecret,
+    ];
   }
 
   private log(text: string): void {
@@ -234,11 +259,21 @@ class ChaosRun {
         onError: (e) => this.log(`okx simulator error: ${e instanceof Error ? e.message : String(e)}`),
       });
     }
+    if (this.has('bybit')) {
+      this.bybit = await startBybitSim({
+        seed: this.args.seed,
+        credentials: { apiKey: this.secrets.bybitApiKey, apiSecret: this.secrets.bybitSecret },
+        clock: () => Date.now() + this.skewMs,
+        priceStepMs: 0, // driven by the run, like the others
+        onError: (e) => this.log(`bybit simulator error: ${e instanceof Error ? e.message : String(e)}`),
+      });
+    }
     this.targets = [
       ...(this.has('deribit')
         ? this.instruments.map((i): Target => ({ venue: 'deribit', name: i.name, sizeStep: i.amountStep.toNumber() }))
         : []),
       ...(this.okx ? OKX_SYMBOLS.map((name): Target => ({ venue: 'okx', name, sizeStep: 1 })) : []),
+      ...(this.bybit ? BYBIT_SYMBOLS.map(({ name, sizeStep }): Target => ({ venue: 'bybit', name, sizeStep })) : []),
     ];
     this.telegram = new FakeTelegram(this.secrets.botToken);
     await this.telegram.start();
@@ -247,6 +282,7 @@ class ChaosRun {
       if (!this.pricesMoving) return;
       this.sim.stepPrices();
       this.okx?.engine.step(this.okx.clock.now());
+      this.bybit?.engine.step(this.bybit.clock.now());
     }, 250);
     this.samplerTimer = setInterval(() => this.sample(), SAMPLE_MS);
     this.log(
@@ -301,6 +337,24 @@ class ChaosRun {
               },
             }
           : {}),
+        ...(this.bybit
+          ? {
+              bybit: {
+                enabled: true,
+                environment: 'testnet',
+                restUrl: this.bybit.restUrl,
+                wsPublicLinearUrl: this.bybit.wsPublicLinearUrl,
+                wsPublicInverseUrl: this.bybit.wsPublicInverseUrl,
+                wsPrivateUrl: this.bybit.wsPrivateUrl,
+                wsTradeUrl: this.bybit.wsTradeUrl,
+                requestTimeoutMs: 1_000,
+                protectiveRequestTimeoutMs: 500,
+                reconnectInitialDelayMs: 100,
+                reconnectMaxDelayMs: 1_000,
+                watchSymbols: BYBIT_SYMBOLS.map((s) => s.name),
+              },
+            }
+          : {}),
       },
     };
   }
@@ -314,6 +368,7 @@ class ChaosRun {
       ...(this.okx
         ? { OKX_API_KEY: this.secrets.okxApiKey, OKX_API_SECRET: this.secrets.okxSecret, OKX_API_PASSPHRASE: this.secrets.okxPassphrase }
         : {}),
+      ...(this.bybit ? { BYBIT_API_KEY: this.secrets.bybitApiKey, BYBIT_API_SECRET: this.secrets.bybitSecret } : {}),
     };
   }
 
@@ -431,6 +486,11 @@ class ChaosRun {
       const engine = okx.engine;
       out.push(...okxExposures(engine.positions(), engine.openAlgos(), (name) => engine.fills({ instrument: name })[0], this.skewMs));
     }
+    const bybit = this.bybit;
+    if (bybit) {
+      const engine = bybit.engine;
+      out.push(...bybitExposures(engine.positions(), engine.openOrders(), (name) => engine.fills({ instrument: name })[0], this.skewMs));
+    }
     return out;
   }
 
@@ -493,11 +553,13 @@ class ChaosRun {
   /** Signed position size on the simulator (0 when flat). */
   private positionOf(t: Target): number {
     if (t.venue === 'okx') return this.okx?.engine.position(t.name)?.size.toNumber() ?? 0;
+    if (t.venue === 'bybit') return this.bybit?.engine.position(t.name).size.toNumber() ?? 0;
     return this.sim.engine.position(t.name).size.toNumber();
   }
 
   private markOf(t: Target): number {
     if (t.venue === 'okx' && this.okx) return this.okx.engine.ticker(t.name, this.okx.clock.now()).mark.toNumber();
+    if (t.venue === 'bybit' && this.bybit) return this.bybit.engine.ticker(t.name, this.bybit.clock.now()).mark.toNumber();
     return this.sim.engine.markPrice(t.name).toNumber();
   }
 
@@ -514,7 +576,9 @@ class ChaosRun {
   }
 
   private faultsOf(venue: ChaosVenue): SimFaults {
-    return venue === 'okx' && this.okx ? this.okx.faults : this.sim.faults;
+    if (venue === 'okx' && this.okx) return this.okx.faults;
+    if (venue === 'bybit' && this.bybit) return this.bybit.faults;
+    return this.sim.faults;
   }
 
   private signalBody(kind: 'normal' | 'opposite', instrument?: Target, venue?: ChaosVenue): Record<string, unknown> | undefined {
@@ -746,6 +810,7 @@ class ChaosRun {
     const roll = rng.int(0, 15);
     const venue = this.faultVenue();
     const okx = venue === 'okx';
+    const bybit = venue === 'bybit';
     const f = this.faultsOf(venue);
     // Rolls 0-7 and 9-12 go to `venue`; 8 (Telegram) and 13-15 (webhook, Telegram input) to the daemon.
     if (roll !== 8 && roll < 13) this.venueFaults[venue] = (this.venueFaults[venue] ?? 0) + 1;
@@ -757,14 +822,20 @@ class ChaosRun {
       case 1:
         this.count('delayedAnswer');
         f.delayResponses(
-          okx ? OKX_DELAYABLE : /^private\/(buy|sell|cancel|edit|get_open_orders_by_currency|get_order_state|get_positions)/,
+          okx
+            ? OKX_DELAYABLE
+            : bybit
+              ? BYBIT_DELAYABLE
+              : /^private\/(buy|sell|cancel|edit|get_open_orders_by_currency|get_order_state|get_positions)/,
           rng.int(300, 3_000),
           { times: rng.int(1, 3) },
         );
         return;
       case 2:
         this.count('neverAnswered');
-        f.neverAnswer(okx ? OKX_NEVER_ANSWERED : /^private\/(buy|sell|cancel|get_order_state)/, { times: 1 });
+        f.neverAnswer(okx ? OKX_NEVER_ANSWERED : bybit ? BYBIT_NEVER_ANSWERED : /^private\/(buy|sell|cancel|get_order_state)/, {
+          times: 1,
+        });
         return;
       case 3:
         this.count('rejectedStop');
@@ -776,6 +847,13 @@ class ChaosRun {
               { reason: 'not_enough_funds' as const },
               { code: 50001, message: 'Service temporarily unavailable. Please try again later.' },
             ]),
+          );
+        else if (bybit)
+          // Conditional market orders (stops and takes): 110007, or 10016 (outcome unknown, not placed).
+          f.rejectNextOrders(
+            rng.int(1, 3),
+            { type: 'stop_market' },
+            rng.pick([{ reason: 'not_enough_funds' as const }, { code: 10016, message: 'Internal server error.' }]),
           );
         else
           f.rejectNextOrders(
@@ -789,7 +867,7 @@ class ChaosRun {
         return;
       case 4:
         this.count('rateLimit');
-        f.rateLimitNext(rng.int(1, 4)); // Deribit 10028, OKX 50011 (HTTP 429)
+        f.rateLimitNext(rng.int(1, 4)); // Deribit 10028, OKX 50011 (HTTP 429), Bybit 10006
         return;
       case 5:
         this.count('partialFill');
@@ -799,6 +877,7 @@ class ChaosRun {
       case 6:
       case 7:
         if (okx) this.okxMalformedFrame();
+        else if (bybit) this.bybitMalformedFrame();
         else this.malformedFrame();
         return;
       case 8: {
@@ -811,11 +890,16 @@ class ChaosRun {
       }
       case 9:
         if (okx) this.okxPriceGap();
+        else if (bybit) this.bybitPriceGap();
         else this.priceGap();
         return;
       case 10: {
         this.count('slowEntryFillFirst');
-        const entry: NameMatcher = okx ? 'POST /api/v5/trade/order' : (m) => m === 'private/buy' || m === 'private/sell';
+        const entry: NameMatcher = okx
+          ? 'POST /api/v5/trade/order'
+          : bybit
+            ? 'POST /v5/order/create'
+            : (m) => m === 'private/buy' || m === 'private/sell';
         f.delayResponses(entry, rng.int(1_500, 3_500), { times: 1 });
         this.track(this.fireSignal('normal', this.current, undefined, venue));
         return;
@@ -857,6 +941,7 @@ class ChaosRun {
     const n = this.rngFaults.int(3, 5);
     this.count('emergencyCloseBurst');
     if (venue === 'okx') this.faultsOf('okx').rejectNextOrders(n * 3, { type: 'conditional' }, { reason: 'not_enough_funds' });
+    else if (venue === 'bybit') this.faultsOf('bybit').rejectNextOrders(n * 3, { type: 'stop_market' }, { reason: 'not_enough_funds' });
     else this.sim.faults.rejectNextOrders(n * 3, { type: 'stop_market' }, { code: 10009, message: 'not_enough_funds' });
     const flat = this.targetsOf(venue).filter((t) => this.positionOf(t) === 0);
     for (let i = 0; i < n; i++) this.track(this.fireSignal('normal', this.current, flat[i], venue));
@@ -878,6 +963,76 @@ class ChaosRun {
     const price = Math.round((mark * (down ? 1 - gap : 1 + gap)) / tick) * tick;
     okx.engine.setMarkPrice(t.name, dec(price.toFixed(4)), okx.clock.now());
     this.count('priceGap');
+  }
+
+  /** Prices gapping through the stops of a held Bybit position (or either way on a flat one). */
+  private bybitPriceGap(): void {
+    const bybit = this.bybit;
+    if (!bybit) return;
+    const rng = this.rngFaults;
+    const held = this.targetsOf('bybit').filter((t) => this.positionOf(t) !== 0);
+    const t = held.length > 0 ? rng.pick(held) : rng.pick(this.targetsOf('bybit'));
+    const pos = this.positionOf(t);
+    const down = pos !== 0 ? pos > 0 : rng.chance(0.5);
+    const gap = rng.between(0.012, 0.03);
+    const mark = this.markOf(t);
+    const tick = bybit.engine.instrument(t.name)?.tickSize.toNumber() ?? 0.01;
+    const price = Math.round((mark * (down ? 1 - gap : 1 + gap)) / tick) * tick;
+    bybit.engine.setMarkPrice(t.name, dec(price.toFixed(4)), bybit.clock.now());
+    this.count('priceGap');
+  }
+
+  /** Junk on the Bybit sockets: not JSON, truncated, oversized, a stale order push, and answers nobody asked for. */
+  private bybitMalformedFrame(): void {
+    const bybit = this.bybit;
+    if (!bybit) return;
+    const rng = this.rngFaults;
+    const kind = rng.pick(['malformedFrame', 'truncatedFrame', 'oversizedFrame', 'outOfOrderFrame'] as const);
+    this.count(kind);
+    const frames: Record<typeof kind, () => string> = {
+      malformedFrame: () =>
+        rng.pick([
+          'not json at all',
+          '[]',
+          'null',
+          '42',
+          '{"topic":"order","id":"x","creationTime":1,"data":[{"orderId":5,"cumExecQty":"lots"}]}',
+          '{"topic":"tickers.BTCUSDT","type":"snapshot","ts":1,"data":null}',
+          '{"op":"auth","success":"maybe"}',
+        ]),
+      truncatedFrame: () =>
+        rng.pick([
+          '{"topic":',
+          '{"topic":"tickers.BTCUSDT","type":"delta","ts":1,"data":{"symbol":"BTCUSDT","markPrice":"6',
+          '{"success":true,"ret_msg":"","op":"subscribe","conn_id":"',
+        ]),
+      oversizedFrame: () =>
+        `{"topic":"tickers.BTCUSDT","type":"delta","ts":1,"data":{"symbol":"BTCUSDT","pad":"${'x'.repeat(rng.int(1, 4) * 1_000_000)}"}}`,
+      outOfOrderFrame: () => this.bybitStaleFrame(bybit),
+    };
+    bybit.faults.sendMalformedFrame('all', frames[kind]());
+  }
+
+  /** An older state of one of the daemon's Bybit orders, after newer ones; or an ack to a request nobody sent. */
+  private bybitStaleFrame(bybit: BybitSim): string {
+    const rng = this.rngFaults;
+    const ours = [...bybit.orderMeta].filter(([, m]) => m.orderLinkId.startsWith(PREFIX)).slice(-30);
+    const picked = ours.length > 0 && !rng.chance(0.3) ? rng.pick(ours) : undefined;
+    const o = picked ? bybit.engine.order(picked[0]) : undefined;
+    const inst = o ? bybit.engine.instrument(o.instrument) : undefined;
+    if (!picked || !o || !inst)
+      return JSON.stringify({ success: true, ret_msg: '', conn_id: 'chaos', req_id: String(rng.int(900_000, 999_999)), op: 'subscribe' });
+    const stale: PortOrder = {
+      ...o,
+      state: o.trigger !== undefined ? 'untriggered' : 'open',
+      triggered: false,
+      filledQty: Decimal.ZERO,
+      filledValue: Decimal.ZERO,
+      averagePrice: undefined,
+      cancelReason: undefined,
+      updatedAt: o.createdAt,
+    };
+    return JSON.stringify(privatePush(`chaos-${rng.int(1, 1e9)}`, 'order', o.createdAt, [orderRecordPush(stale, picked[1], inst)]));
   }
 
   /** Junk on the OKX sockets: not JSON, truncated, oversized, and pushes out of order or answering nobody. */
@@ -990,6 +1145,7 @@ class ChaosRun {
     this.ending = true;
     this.sim.faults.reset();
     this.okx?.faults.reset();
+    this.bybit?.faults.reset();
     this.telegram.setDown(undefined);
     await Promise.race([Promise.allSettled([...this.inflight]), sleep(90_000)]);
     if (this.restarting) await this.restarting;
@@ -1045,6 +1201,28 @@ class ChaosRun {
           .filter((p) => !p.size.isZero())
           .map((p) => `okx:${p.instrument} ${p.size.toString()}`),
       );
+    }
+
+    const bybit = this.bybit;
+    let bybitFigures: { orders: number; fills: number; daemonOrders: number; daemonFills: number; openPositions: number } | undefined;
+    if (bybit) {
+      const ledger = bybitLedger({
+        orderLinkIds: new Map([...bybit.orderMeta].map(([id, m]) => [id, m.orderLinkId])),
+        order: (id) => bybit.engine.order(id),
+        fills: bybit.engine.fills({}),
+      });
+      openOrders.push(...ledger.openOrders);
+      allOrders.push(...ledger.allOrders);
+      venueFills.push(...ledger.fills);
+      const held = bybit.engine.positions().filter((p) => !p.size.isZero());
+      bybitFigures = {
+        orders: ledger.allOrders.length,
+        fills: ledger.fills.length,
+        daemonOrders: ledger.allOrders.filter((o) => o.label.startsWith(PREFIX)).length,
+        daemonFills: ledger.fills.filter((f) => f.label.startsWith(PREFIX)).length,
+        openPositions: held.length,
+      };
+      openPositions.push(...held.map((p) => `bybit:${p.instrument} ${p.size.toString()}`));
     }
 
     run.kill('SIGTERM');
@@ -1132,8 +1310,9 @@ class ChaosRun {
           }
         : null,
       openPositionsAtEnd: openPositions.length,
-      ...(this.args.venues.length > 1 || okxFigures ? { venueFaults: this.venueFaults } : {}),
+      ...(this.args.venues.length > 1 || okxFigures || bybitFigures ? { venueFaults: this.venueFaults } : {}),
       ...(okxFigures ? { okx: okxFigures } : {}),
+      ...(bybitFigures ? { bybit: bybitFigures } : {}),
       daemonErrorLines: this.runs.reduce((n, r) => n + r.errorLines, 0),
     };
     const failed =
@@ -1153,6 +1332,7 @@ class ChaosRun {
     await this.telegram.stop();
     await this.sim.close();
     await this.okx?.close();
+    await this.bybit?.close();
     await new Promise<void>((r) => this.transcript.end(() => r()));
     if (!failed && !this.args.keep) rmSync(this.dir, { recursive: true, force: true });
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -1182,9 +1362,9 @@ class ChaosRun {
     try {
       const trades = db.prepare('SELECT id, state FROM trades').all() as Array<{ id: string; state: string }>;
       const legs = db.prepare('SELECT client_id FROM legs').all() as Array<{ client_id: string }>;
-      // Deribit's fill ids as they are; other venues' as `<venue>:<id>` (okx-ledger.ts names them so).
+      // Deribit's fill ids as they are; other venues' as `<venue>:<id>` (okx-ledger.ts and bybit-ledger.ts name them so).
       const fills = (
-        db.prepare("SELECT venue, venue_trade_id FROM fills WHERE venue IN ('deribit', 'okx')").all() as Array<{
+        db.prepare("SELECT venue, venue_trade_id FROM fills WHERE venue IN ('deribit', 'okx', 'bybit')").all() as Array<{
           venue: string;
           venue_trade_id: string;
         }>

@@ -121,6 +121,24 @@ describe('bench: the cheap parts, for real', () => {
     expect((figs[4]?.detail as { roundTripMs?: number }).roundTripMs).toBeGreaterThanOrEqual(20);
   }, 60_000);
 
+  it('order-to-protection latency on Bybit: the bench stack over the Bybit simulator completes its round trips', async () => {
+    const results = await measureLatency({ venue: 'bybit', samples: 2, delaysMs: [0], pauseMs: 50 });
+    expect(results.map((r) => r.delayMs)).toEqual([0]);
+    for (const r of results) {
+      expect(r.failures).toEqual([]);
+      expect(r.entryToStop).toHaveLength(2);
+      expect(r.exitToSibling).toHaveLength(2);
+    }
+    const figs = latencyFigures(results, 'bybit');
+    expect(figs.map((f) => f.id)).toEqual([
+      'latency.bybit.entryToStop.median.delay0ms',
+      'latency.bybit.entryToStop.p99.delay0ms',
+      'latency.bybit.exitToSibling.median.delay0ms',
+      'latency.bybit.exitToSibling.p99.delay0ms',
+    ]);
+    for (const f of figs) expectFigureShape(f);
+  }, 60_000);
+
   it('start to ready and idle RSS of the real daemon process', async () => {
     const figs = await runStartupBench({ starts: 1, settleMs: 100 });
     expect(figs.map((f) => f.id)).toEqual(['daemon.startToReady', 'daemon.rssIdle']);

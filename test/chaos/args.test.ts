@@ -27,12 +27,17 @@ describe('parseChaosArgs', () => {
     expect(parseChaosArgs(['--venues', 'okx, deribit,okx'])).toMatchObject({ venues: ['okx', 'deribit'] });
   });
 
+  it('takes Bybit, alone or beside the others', () => {
+    expect(parseChaosArgs(['--venues', 'deribit,okx,bybit'])).toMatchObject({ venues: ['deribit', 'okx', 'bybit'] });
+    expect(parseChaosArgs(['--venues=bybit'])).toMatchObject({ venues: ['bybit'] });
+  });
+
   it('names the bad argument', () => {
     expect(parseChaosArgs(['--trades', 'many'])).toEqual({ error: expect.stringContaining('--trades needs a whole number') });
     expect(parseChaosArgs(['--trades', '0'])).toEqual({ error: expect.stringContaining('--trades must be at least 1') });
     expect(parseChaosArgs(['--minutes', '-1'])).toEqual({ error: expect.stringContaining('--minutes needs a positive number') });
-    expect(parseChaosArgs(['--venues', 'bybit'])).toEqual({ error: expect.stringContaining('no standalone simulator for bybit') });
-    expect(parseChaosArgs(['--venues', 'okx,bybit'])).toEqual({ error: expect.stringContaining('available: deribit, okx') });
+    expect(parseChaosArgs(['--venues', 'binance'])).toEqual({ error: expect.stringContaining('no standalone simulator for binance') });
+    expect(parseChaosArgs(['--venues', 'okx,kraken'])).toEqual({ error: expect.stringContaining('available: deribit, okx, bybit') });
     expect(parseChaosArgs(['--venues', ','])).toEqual({ error: expect.stringContaining('empty list') });
     expect(parseChaosArgs(['--restart', '2'])).toEqual({ error: 'unknown argument "--restart"' });
     expect(parseChaosArgs(['--help'])).toEqual({ help: true });

@@ -18,6 +18,7 @@ import { HttpTransport } from './http-transport.js';
 import { Publisher } from './publisher.js';
 import { defaultBybitRateLimits, RateLimiter, type RateLimitSpecs } from './rate-limit.js';
 import type { WsSession } from './session.js';
+import type { OrderMeta } from './wire.js';
 import { WsTransport } from './ws-transport.js';
 
 /** Bybit drops a connection that has not pinged for 20 s (operators' reports; DESIGN.md). */
@@ -63,6 +64,8 @@ export interface BybitSim {
   readonly faults: SimFaults;
   readonly clock: SimClock;
   readonly requests: readonly ReceivedRequest[];
+  /** orderLinkId, category and TP/SL settings per order id, as the front-end keeps them beside the engine. */
+  readonly orderMeta: ReadonlyMap<string, OrderMeta>;
   readonly connections: number;
   connectionIds(): string[];
   /** Topics a connection holds (`tickers.BTCUSDT`, `order`, ...). */
@@ -188,6 +191,7 @@ export async function startBybitSim(options: BybitSimOptions = {}): Promise<Bybi
     faults,
     clock,
     requests: state.requests,
+    orderMeta: state.orderMeta,
     get connections() {
       return state.sessions.size;
     },

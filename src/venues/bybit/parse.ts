@@ -157,6 +157,13 @@ interface WireTickerData {
   readonly indexPrice?: unknown;
 }
 
+/** A book size that empties its side (`"0"`, `"0.000"`): only a size starting with 0, `.` or a sign is converted to tell. */
+function isZeroSize(size: WireDecimal): boolean {
+  if (typeof size === 'number') return size === 0;
+  const c = size.charCodeAt(0);
+  return (c === 48 || c === 46 || c === 45 || c === 43) && Number(size) === 0;
+}
+
 /**
  * The ticker hot path: one `tickers.{symbol}` push checked by hand (no schema), merged onto the
  * symbol's last snapshot in `quotes`, returned as a LazyTicker whose decimals stay strings until
@@ -198,8 +205,8 @@ export function readTicker(
     quotes.set(symbol, q);
   }
   // A side whose size is "0" is empty; a delta that names only the size keeps the price.
-  if (bidPx !== undefined || bidSz !== undefined) q.bid = bidSz !== undefined && Number(bidSz) === 0 ? undefined : (bidPx ?? q.bid);
-  if (askPx !== undefined || askSz !== undefined) q.ask = askSz !== undefined && Number(askSz) === 0 ? undefined : (askPx ?? q.ask);
+  if (bidPx !== undefined || bidSz !== undefined) q.bid = bidSz !== undefined && isZeroSize(bidSz) ? undefined : (bidPx ?? q.bid);
+  if (askPx !== undefined || askSz !== undefined) q.ask = askSz !== undefined && isZeroSize(askSz) ? undefined : (askPx ?? q.ask);
   if (last !== undefined) q.last = last;
   if (mark !== undefined) q.mark = mark;
   if (index !== undefined) q.index = index;
