@@ -192,13 +192,14 @@ export function readTicker(
     throw new BybitParseError(`${path}.${symbol}.type`, `expected snapshot or delta, got ${describeWire(type)}`);
   let q = quotes.get(symbol);
   if (!isSnapshot && q === undefined) return undefined;
-  const bidPx = tickerField(d.bid1Price, path, symbol, 'bid1Price');
-  const bidSz = tickerField(d.bid1Size, path, symbol, 'bid1Size');
-  const askPx = tickerField(d.ask1Price, path, symbol, 'ask1Price');
-  const askSz = tickerField(d.ask1Size, path, symbol, 'ask1Size');
-  const last = tickerField(d.lastPrice, path, symbol, 'lastPrice');
-  const mark = tickerField(d.markPrice, path, symbol, 'markPrice');
-  const index = tickerField(d.indexPrice, path, symbol, 'indexPrice');
+  // A delta names only what changed: an absent field costs one read, no call.
+  const bidPx = d.bid1Price === undefined ? undefined : tickerField(d.bid1Price, path, symbol, 'bid1Price');
+  const bidSz = d.bid1Size === undefined ? undefined : tickerField(d.bid1Size, path, symbol, 'bid1Size');
+  const askPx = d.ask1Price === undefined ? undefined : tickerField(d.ask1Price, path, symbol, 'ask1Price');
+  const askSz = d.ask1Size === undefined ? undefined : tickerField(d.ask1Size, path, symbol, 'ask1Size');
+  const last = d.lastPrice === undefined ? undefined : tickerField(d.lastPrice, path, symbol, 'lastPrice');
+  const mark = d.markPrice === undefined ? undefined : tickerField(d.markPrice, path, symbol, 'markPrice');
+  const index = d.indexPrice === undefined ? undefined : tickerField(d.indexPrice, path, symbol, 'indexPrice');
   const tsMs = typeof ts === 'number' && Number.isFinite(ts) ? ts - offsetMs : receivedAtMs;
   if (q === undefined || isSnapshot) {
     q = { bid: undefined, ask: undefined, last: undefined, mark: undefined, index: undefined };

@@ -180,6 +180,8 @@ export class BybitVenue implements Venue {
   private readonly quotes = new Map<string, BybitQuote>();
   private readonly orders = new Map<string, OrderMemory>();
   private readonly seenExecIds = new Set<string>();
+  /** orderIds and orderLinkIds of the conditional orders this process placed (a cancel of one answers from its ack). */
+  private readonly conditionalIds = new Set<string>();
   private readonly positionSeq = new Map<string, number>();
   private readonly rejected = new RejectionCounter();
   private readonly skippedItems = new RejectionCounter();
@@ -625,8 +627,7 @@ export class BybitVenue implements Venue {
       this.notePositionModeMismatch(err, symbol);
       return this.outcomeOf(err, 'POST order/create');
     }
-    // The ack only says "accepted": read the order for its state and what already filled.
-    const fallback: OrderSnapshot = {
+    const built: OrderSnapshot = {
       venue: BYBIT_VENUE_ID,
       venueOrderId: orderId,
       clientId: request.clientId,
@@ -641,12 +642,21 @@ export class BybitVenue implements Venue {
       ...(body.price === undefined ? {} : { price: Decimal.from(body.price) }),
       ...(body.triggerPrice === undefined ? {} : { triggerPrice: Decimal.from(body.triggerPrice) }),
     };
+    // retCode 0 means Bybit accepted the order (bybit.md §6); its later states come with the `order`
+    // and `execution` pushes. A conditional order (stop, take-profit) fills nothing until it
+    // triggers: the ack is its whole answer (untriggered, filled 0), one round trip.
+    if (body.triggerPrice !== undefined) {
+      this.rememberConditional(orderId, request.clientId);
+      return { status: 'accepted', order: built };
+    }
+    // A market or limit order may fill at once: read it back so the answer carries what filled
+    // (a market close polls until its leg is final; an entry's answer is merged with pushes).
     try {
       const found = await this.readOrder(symbol, { orderId }, priority);
-      return { status: 'accepted', order: found?.order ?? fallback };
+      return { status: 'accepted', order: found?.order ?? built };
     } catch (err) {
       this.log.debug({ err, orderId }, 'bybit order accepted; reading it back failed, its state comes with the order push');
-      return { status: 'accepted', order: fallback };
+      return { status: 'accepted', order: built };
     }
   }
 
@@ -675,7 +685,12 @@ export class BybitVenue implements Venue {
     try {
       const reply = await this.post(BYBIT_PATHS.cancelOrder, buildCancelOrder(r, category), priority);
       const ack = parseOrderAck(reply, reply.context);
-      // The ack is not the outcome: read the order back; hand it on only once it is final.
+      // A conditional order we placed (stop, take-profit): retCode 0 means Bybit accepted the
+      // cancel (bybit.md §7); the final state, and a fill that raced it, come with the order push.
+      // One round trip: this is the "stop/target filled -> sibling cancelled" path.
+      if (this.forgetConditional(ack.orderId, r)) return { status: 'accepted' };
+      // Any other order (an entry, maybe part filled): read it back; hand it on only once it is
+      // final, so the OrderManager books how much the entry filled with the cancel's answer.
       const after = await this.readOrder(symbol, ack.orderId !== '' ? { orderId: ack.orderId } : refQuery(r), priority).catch(
         () => undefined,
       );
@@ -684,6 +699,27 @@ export class BybitVenue implements Venue {
       if (err instanceof BybitRequestError) return { status: 'rejected', code: err.code, reason: err.message, notFound: false };
       return cancelOutcomeOf(err, BYBIT_ERROR_FACTS);
     }
+  }
+
+  private rememberConditional(orderId: string, clientId: string): void {
+    this.conditionalIds.add(orderId);
+    this.conditionalIds.add(clientId);
+    while (this.conditionalIds.size > DEDUP_KEEP) {
+      const oldest = this.conditionalIds.values().next().value;
+      if (oldest === undefined) break;
+      this.conditionalIds.delete(oldest);
+    }
+  }
+
+  /** True when the cancelled order is a conditional one this process placed (and forgets it). */
+  private forgetConditional(ackOrderId: string, ref: OrderRef): boolean {
+    const known =
+      (ackOrderId !== '' && this.conditionalIds.has(ackOrderId)) ||
+      (ref.venueOrderId !== undefined && this.conditionalIds.has(ref.venueOrderId)) ||
+      (ref.clientId !== undefined && this.conditionalIds.has(ref.clientId));
+    if (!known) return false;
+    for (const id of [ackOrderId, ref.venueOrderId, ref.clientId]) if (id !== undefined) this.conditionalIds.delete(id);
+    return true;
   }
 
   async amendOrder(request: AmendRequest): Promise<CommandOutcome> {

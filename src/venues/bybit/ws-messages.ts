@@ -48,8 +48,10 @@ const PONG: BybitInboundFrame = { kind: 'pong' };
  */
 export function isPong(frame: unknown): boolean {
   if (typeof frame !== 'object' || frame === null) return false;
-  const f = frame as Record<string, unknown>;
-  return f.op === 'pong' || (f.op === 'ping' && f.ret_msg === 'pong');
+  // Pushes (the bulk) carry no `op`: one property read answers them.
+  const op = (frame as Record<string, unknown>).op;
+  if (op === undefined) return false;
+  return op === 'pong' || (op === 'ping' && (frame as Record<string, unknown>).ret_msg === 'pong');
 }
 
 /** Classifies an already parsed frame. Pushes (the bulk) cost one property read and two type checks. Never throws. */

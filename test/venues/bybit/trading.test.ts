@@ -92,6 +92,49 @@ describe('bybit trading', () => {
     expect(ev.order.filledSize.toString()).toBe('0.006');
   });
 
+  it('a stop and its cancel are answered from the ack (one round trip each, no order/realtime read-back); a market order is still read back', async () => {
+    const f = await started();
+    const reads = (): number => f.rest.calls('/v5/order/realtime').length + f.rest.calls('/v5/order/history').length;
+    const readsAtStart = reads(); // connect's position-mode check reads open orders
+    const stop = await f.venue.submitOrder({
+      clientId: 'sl-ack-1',
+      symbol: 'BTC/USDT:USDT',
+      side: 'sell',
+      type: 'stop_market',
+      size: dec('0.01'),
+      triggerPrice: dec(29000),
+      trigger: 'mark',
+      reduceOnly: true,
+      priority: 'protective',
+    });
+    const row = f.rest.state.orders.find((r) => r.orderLinkId === 'sl-ack-1');
+    if (!row) throw new Error('stop not created');
+    expect(stop.status).toBe('accepted');
+    if (stop.status !== 'accepted') return;
+    expect(stop.order).toMatchObject({ venueOrderId: row.orderId, clientId: 'sl-ack-1', status: 'untriggered', type: 'stop_market' });
+    expect(stop.order.filledSize.isZero()).toBe(true);
+    expect(stop.order.triggerPrice?.toString()).toBe('29000');
+    expect(f.rest.calls('/v5/order/create')).toHaveLength(1);
+    expect(reads()).toBe(readsAtStart);
+
+    const cancelled = await f.venue.cancelOrder({ symbol: 'BTCUSDT', clientId: 'sl-ack-1' }, 'protective');
+    expect(cancelled).toEqual({ status: 'accepted' });
+    expect(f.rest.calls('/v5/order/cancel')).toHaveLength(1);
+    expect(reads()).toBe(readsAtStart);
+
+    // A market order may fill at once: its answer still carries the venue's state.
+    const market = await f.venue.submitOrder({
+      clientId: 'mkt-ack-1',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      size: dec('0.01'),
+      reduceOnly: false,
+    });
+    expect(market.status).toBe('accepted');
+    expect(reads()).toBe(readsAtStart + 1);
+  });
+
   it('order pushes are idempotent: terminal never reopens, cumExecQty never decreases, repeats dropped', async () => {
     const f = await started();
     const row = orderRow({ orderLinkId: 'idem-1', orderStatus: 'Filled', cumExecQty: '0.010', avgPrice: '30000', leavesQty: '0' });
